@@ -1,0 +1,77 @@
+//! What each membership change does to the monthly counters.
+
+use muster_domain::member::Status;
+use muster_store::counters::CountChange;
+
+/// The employment bucket a person is counted in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Bucket {
+    pub employment_type: String,
+    pub informal_category: String,
+}
+
+impl Bucket {
+    pub fn of(employment_type: Option<&str>, informal_category: Option<&str>) -> Self {
+        Self {
+            employment_type: employment_type.unwrap_or("").into(),
+            informal_category: informal_category.unwrap_or("").into(),
+        }
+    }
+
+    pub fn change(&self, unit_id: i64, month: String) -> CountChange {
+        CountChange {
+            unit_id,
+            month,
+            employment_type: self.employment_type.clone(),
+            informal_category: self.informal_category.clone(),
+            ..CountChange::default()
+        }
+    }
+}
+
+/// A status change from `from` (None: a new membership) to `to` in one unit.
+/// Joins are members becoming active who were not merely lapsed or suspended; leaves
+/// are active members whose membership ends. Lapses and returns move only the active count.
+pub(crate) fn status_change(
+    bucket: &Bucket,
+    unit_id: i64,
+    month: String,
+    from: Option<Status>,
+    to: Status,
+) -> Option<CountChange> {
+    let was_active = from.is_some_and(Status::is_active);
+    let mut c = bucket.change(unit_id, month);
+    match (was_active, to.is_active()) {
+        (false, true) => {
+            c.active_delta = 1;
+            c.joins = i64::from(!matches!(from, Some(Status::Lapsed | Status::Suspended)));
+        }
+        (true, false) => {
+            c.active_delta = -1;
+            c.leaves = i64::from(to.is_closed());
+        }
+        _ => return None,
+    }
+    Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_leaves_and_lapses() {
+        let b = Bucket::of(Some("informal"), Some("domestic"));
+        let m = || "2024-05".to_string();
+        let join = status_change(&b, 1, m(), None, Status::Active).unwrap();
+        assert_eq!((join.joins, join.active_delta), (1, 1));
+        assert!(status_change(&b, 1, m(), None, Status::Applicant).is_none());
+        let lapse = status_change(&b, 1, m(), Some(Status::Active), Status::Lapsed).unwrap();
+        assert_eq!((lapse.leaves, lapse.active_delta), (0, -1));
+        let back = status_change(&b, 1, m(), Some(Status::Lapsed), Status::Active).unwrap();
+        assert_eq!((back.joins, back.active_delta), (0, 1));
+        let quit = status_change(&b, 1, m(), Some(Status::Active), Status::Resigned).unwrap();
+        assert_eq!((quit.leaves, quit.active_delta), (1, -1));
+        assert!(status_change(&b, 1, m(), Some(Status::Lapsed), Status::Resigned).is_none());
+    }
+}

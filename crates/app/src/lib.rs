@@ -1,0 +1,70 @@
+//! Use cases of Muster: every one takes the acting user, checks that what it touches
+//! lies in that user's subtree, validates input into domain types, and writes in one
+//! transaction with its audit entry and counters.
+#![forbid(unsafe_code)]
+
+mod actor;
+mod counting;
+pub mod demo;
+mod error;
+pub mod members;
+pub mod stats;
+pub mod units;
+pub mod users;
+pub mod workplaces;
+
+pub use actor::Actor;
+pub use error::{AppError, Fields};
+pub use muster_store::{Backend, Db};
+
+use muster_store::audit::{self, AuditEntry};
+use muster_store::Conn;
+
+/// The application: a database and the use cases over it.
+#[derive(Clone, Debug)]
+pub struct App {
+    db: Db,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// Writes one audit entry for a change made by `actor`. Every argument is one column of
+/// the entry; a builder would only rename them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    unit_id: Option<i64>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    now: &str,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        user_id: actor.user_id,
+        actor: actor.username.clone(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id,
+        unit_id,
+        before,
+        after,
+    };
+    audit::record(conn, &entry, now).await?;
+    Ok(())
+}
+
+/// Keeps at most `max` (and at least 1) items per page; 50 when not asked.
+pub(crate) fn page_size(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(50).clamp(1, 500)
+}

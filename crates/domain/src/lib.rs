@@ -1,0 +1,14 @@
+//! Muster's domain: types and rules, no I/O, no SQL, no HTTP.
+#![forbid(unsafe_code)]
+
+pub mod date;
+pub mod error;
+pub mod member;
+pub mod names;
+pub mod search;
+pub mod unit;
+pub mod user;
+pub mod workplace;
+
+pub use date::Date;
+pub use error::FieldError;

@@ -1,0 +1,107 @@
+//! The organization tree: unit codes and names.
+
+use crate::FieldError;
+use std::fmt;
+
+/// Declares a closed set of values stored and exchanged as stable snake_case strings.
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $err:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self, $crate::FieldError> {
+                match s.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err($crate::FieldError::new($err)),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// A unit's human-readable code, unique across the instance: `BT-CT`, `UP-LKO-MLB`.
+/// ASCII letters, digits, `-` and `_`, 2 to 32 characters, kept upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        let s = s.trim();
+        let ok = (2..=32).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(Self(s.to_ascii_uppercase()))
+        } else {
+            Err(FieldError::new("invalid_unit_code"))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A required human text (a name, a level): trimmed, 1 to 200 characters.
+pub fn required_text(s: &str, max_chars: usize) -> Result<String, FieldError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(FieldError::new("required"));
+    }
+    if s.chars().count() > max_chars {
+        return Err(FieldError::new("too_long"));
+    }
+    Ok(s.to_string())
+}
+
+/// An optional human text: blank becomes `None`.
+pub fn optional_text(s: Option<&str>, max_chars: usize) -> Result<Option<String>, FieldError> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => required_text(s, max_chars).map(Some),
+    }
+}
+
+/// Locales a name or a page can be written in.
+pub const LOCALES: &[&str] = &["en", "vi", "fa", "hi"];
+
+pub fn parse_locale(s: &str) -> Result<&'static str, FieldError> {
+    LOCALES
+        .iter()
+        .copied()
+        .find(|l| *l == s.trim())
+        .ok_or(FieldError::new("invalid_locale"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_codes_are_normalized_and_checked() {
+        assert_eq!(UnitCode::parse(" bt-ct ").unwrap().as_str(), "BT-CT");
+        assert!(UnitCode::parse("B").is_err());
+        assert!(UnitCode::parse("BT CT").is_err());
+        assert!(UnitCode::parse("Bến-Tre").is_err());
+    }
+}

@@ -1,0 +1,149 @@
+use crate::error::{ResultExt, StoreError};
+use crate::migrate;
+use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::path::Path;
+use std::time::Duration;
+
+pub type Tx = Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool on one of the two backends, picked by the URL's scheme.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Db {
+    // The URL may hold a password: it is never kept, so never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish()
+    }
+}
+
+/// Turns what a user typed (`muster.db`, `sqlite://x.db`, `postgres://...`) into a URL
+/// and its backend. A bare path whose directory does not exist is refused rather than
+/// created somewhere unexpected.
+pub fn resolve_url(input: &str) -> Result<(String, Backend), StoreError> {
+    let input = input.trim();
+    if input.starts_with("postgres://") || input.starts_with("postgresql://") {
+        return Ok((input.to_string(), Backend::Postgres));
+    }
+    let path = if let Some(rest) = input.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = input.strip_prefix("sqlite:") {
+        rest
+    } else if input.contains("://") || input.is_empty() {
+        return Err(StoreError::BadUrl(redact(input)));
+    } else {
+        input
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(StoreError::BadUrl(redact(input)));
+    }
+    let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent {
+        if !dir.is_dir() {
+            return Err(StoreError::MissingDirectory(path.to_string()));
+        }
+    }
+    Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
+}
+
+/// A URL with any password replaced, fit for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    /// Connects without touching the schema.
+    pub async fn connect(input: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = resolve_url(input)?;
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(16).connect(&url).await?,
+        };
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(input: &str) -> Result<Self, StoreError> {
+        let db = Self::connect(input).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies the migrations not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        migrate::run(self).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Opens a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers wait for each other instead of failing
+    /// half-way when one upgrades its read lock.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.store(),
+            Backend::Postgres => self.pool.begin().await.store(),
+        }
+    }
+
+    /// A connection for reads.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
+        self.pool.acquire().await.store()
+    }
+
+    pub async fn execute(&self, sql: &'static str) -> Result<AnyQueryResult, StoreError> {
+        sqlx::query(sql).execute(&self.pool).await.store()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,49 @@
+//! Storage on SQLite (the embedded default) and PostgreSQL: one schema, one set of
+//! queries wherever the dialects agree. Query functions take a connection; the use case
+//! that calls them opens the transaction and commits once.
+#![forbid(unsafe_code)]
+
+mod db;
+mod error;
+mod migrate;
+
+pub mod audit;
+pub mod counters;
+pub mod members;
+pub mod search;
+pub mod units;
+pub mod users;
+pub mod workplaces;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+pub use sqlx::AnyConnection as Conn;
+pub use sqlx::Error as SqlxError;
+
+/// The part of the tree a caller may see: the subtree under one unit, or everything.
+/// Listing functions take it by value so that no listing can forget to narrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Subtree(i64),
+}
+
+impl Scope {
+    /// A SQL condition that holds when `column` (a unit id) lies in the scope. `param`
+    /// is the placeholder number that `bind_scope` will fill.
+    pub(crate) fn condition(self, column: &str, param: usize) -> String {
+        match self {
+            Scope::All => format!("(${param} = 0 OR {column} IS NOT NULL)"),
+            Scope::Subtree(_) => format!(
+                "{column} IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ${param})"
+            ),
+        }
+    }
+
+    pub(crate) fn param(self) -> i64 {
+        match self {
+            Scope::All => 0,
+            Scope::Subtree(id) => id,
+        }
+    }
+}

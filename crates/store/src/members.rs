@@ -1,0 +1,403 @@
+//! People and their memberships.
+
+use crate::error::{ResultExt, StoreError};
+use crate::{Conn, Scope};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// The fields of a person that a create or an update writes, already validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFields {
+    pub full_name: String,
+    pub latin_name: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub national_id: Option<String>,
+    pub region: Option<String>,
+    pub address: Option<String>,
+    pub occupation_code: Option<String>,
+    pub sector_code: Option<String>,
+    pub employment_type: Option<String>,
+    pub informal_category: Option<String>,
+    pub workplace_id: Option<i64>,
+    pub preferred_language: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub id: i64,
+    pub tree_id: i64,
+    pub fields: PersonFields,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MembershipRow {
+    pub id: i64,
+    pub tree_id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub status: String,
+    pub member_number: Option<String>,
+    pub joined_on: Option<String>,
+    pub left_on: Option<String>,
+    pub recruited_by: Option<i64>,
+    pub is_current: bool,
+    pub previous_id: Option<i64>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMembership {
+    pub tree_id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub status: String,
+    pub member_number: Option<String>,
+    pub joined_on: Option<String>,
+    pub recruited_by: Option<i64>,
+    pub previous_id: Option<i64>,
+}
+
+const PERSON_COLUMNS: &str = "full_name, latin_name, gender, birth_date, phone, email, national_id, \
+     region, address, occupation_code, sector_code, employment_type, informal_category, \
+     workplace_id, preferred_language";
+
+fn decode_person(row: &AnyRow) -> Result<PersonRow, sqlx::Error> {
+    Ok(PersonRow {
+        id: row.try_get("id")?,
+        tree_id: row.try_get("tree_id")?,
+        archived: row.try_get::<i64, _>("archived")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        fields: PersonFields {
+            full_name: row.try_get("full_name")?,
+            latin_name: row.try_get("latin_name")?,
+            gender: row.try_get("gender")?,
+            birth_date: row.try_get("birth_date")?,
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+            national_id: row.try_get("national_id")?,
+            region: row.try_get("region")?,
+            address: row.try_get("address")?,
+            occupation_code: row.try_get("occupation_code")?,
+            sector_code: row.try_get("sector_code")?,
+            employment_type: row.try_get("employment_type")?,
+            informal_category: row.try_get("informal_category")?,
+            workplace_id: row.try_get("workplace_id")?,
+            preferred_language: row.try_get("preferred_language")?,
+        },
+    })
+}
+
+fn bind_person<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    f: &'q PersonFields,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(&f.full_name)
+        .bind(&f.latin_name)
+        .bind(&f.gender)
+        .bind(&f.birth_date)
+        .bind(&f.phone)
+        .bind(&f.email)
+        .bind(&f.national_id)
+        .bind(&f.region)
+        .bind(&f.address)
+        .bind(&f.occupation_code)
+        .bind(&f.sector_code)
+        .bind(&f.employment_type)
+        .bind(&f.informal_category)
+        .bind(f.workplace_id)
+        .bind(&f.preferred_language)
+}
+
+pub async fn insert_person(conn: &mut Conn, tree_id: i64, f: &PersonFields, now: &str) -> Result<i64, StoreError> {
+    let sql = format!(
+        "INSERT INTO people ({PERSON_COLUMNS}, tree_id, created_at, updated_at) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
+    );
+    let q = bind_person(sqlx::query(AssertSqlSafe(sql)), f).bind(tree_id).bind(now);
+    let row = q.fetch_one(&mut *conn).await.store()?;
+    row.try_get(0).store()
+}
+
+pub async fn update_person(conn: &mut Conn, id: i64, f: &PersonFields, now: &str) -> Result<(), StoreError> {
+    let sets = PERSON_COLUMNS
+        .split(',')
+        .enumerate()
+        .map(|(i, c)| format!("{} = ${}", c.trim(), i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("UPDATE people SET {sets}, updated_at = $16 WHERE id = $17");
+    bind_person(sqlx::query(AssertSqlSafe(sql)), f)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>, StoreError> {
+    let sql = format!(
+        "SELECT id, tree_id, archived, created_at, updated_at, {PERSON_COLUMNS} FROM people WHERE id = $1"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
+    row.as_ref().map(decode_person).transpose().store()
+}
+
+pub async fn archive_person(conn: &mut Conn, id: i64, now: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE people SET archived = 1, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.tree_id, m.person_id, m.unit_id, u.code AS unit_code, \
+     m.status, m.member_number, m.joined_on, m.left_on, m.recruited_by, m.is_current, m.previous_id, \
+     m.created_at FROM memberships m JOIN units u ON u.id = m.unit_id";
+
+fn decode_membership(row: &AnyRow) -> Result<MembershipRow, sqlx::Error> {
+    Ok(MembershipRow {
+        id: row.try_get("id")?,
+        tree_id: row.try_get("tree_id")?,
+        person_id: row.try_get("person_id")?,
+        unit_id: row.try_get("unit_id")?,
+        unit_code: row.try_get("unit_code")?,
+        status: row.try_get("status")?,
+        member_number: row.try_get("member_number")?,
+        joined_on: row.try_get("joined_on")?,
+        left_on: row.try_get("left_on")?,
+        recruited_by: row.try_get("recruited_by")?,
+        is_current: row.try_get::<i64, _>("is_current")? != 0,
+        previous_id: row.try_get("previous_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn insert_membership(conn: &mut Conn, m: &NewMembership, now: &str) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO memberships (tree_id, person_id, unit_id, status, member_number, joined_on, \
+         recruited_by, previous_id, is_current, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+    )
+    .bind(m.tree_id)
+    .bind(m.person_id)
+    .bind(m.unit_id)
+    .bind(&m.status)
+    .bind(&m.member_number)
+    .bind(&m.joined_on)
+    .bind(m.recruited_by)
+    .bind(m.previous_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()?;
+    Ok(id)
+}
+
+/// The person's current membership (the one in force or the last one ended).
+pub async fn current_membership(conn: &mut Conn, person_id: i64) -> Result<Option<MembershipRow>, StoreError> {
+    let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 AND m.is_current = 1");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
+    row.as_ref().map(decode_membership).transpose().store()
+}
+
+/// Every membership of the person, oldest first: the history.
+pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<MembershipRow>, StoreError> {
+    let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter().map(decode_membership).collect::<Result<_, _>>().store()
+}
+
+pub async fn set_status(
+    conn: &mut Conn,
+    membership_id: i64,
+    status: &str,
+    joined_on: Option<&str>,
+    left_on: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE memberships SET status = $2, joined_on = COALESCE($3, joined_on), left_on = $4, \
+         updated_at = $5 WHERE id = $1",
+    )
+    .bind(membership_id)
+    .bind(status)
+    .bind(joined_on)
+    .bind(left_on)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+pub async fn set_member_number(conn: &mut Conn, membership_id: i64, number: Option<&str>, now: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE memberships SET member_number = $2, updated_at = $3 WHERE id = $1")
+        .bind(membership_id)
+        .bind(number)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// Closes a membership for a transfer: it stops being current so the next can open.
+pub async fn close_for_transfer(conn: &mut Conn, membership_id: i64, left_on: &str, now: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE memberships SET status = 'transferred', left_on = $2, is_current = 0, updated_at = $3 \
+         WHERE id = $1",
+    )
+    .bind(membership_id)
+    .bind(left_on)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// One line of the members list.
+#[derive(Debug, Clone)]
+pub struct MemberListRow {
+    pub person_id: i64,
+    pub membership_id: i64,
+    pub member_number: Option<String>,
+    pub full_name: String,
+    pub latin_name: Option<String>,
+    pub unit_code: String,
+    pub status: String,
+    pub joined_on: Option<String>,
+    pub employment_type: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub(crate) const LIST_COLUMNS: &str = "p.id AS person_id, m.id AS membership_id, m.member_number, \
+     p.full_name, p.latin_name, u.code AS unit_code, m.status, m.joined_on, p.employment_type, p.phone";
+
+pub(crate) fn decode_list_row(row: &AnyRow) -> Result<MemberListRow, sqlx::Error> {
+    Ok(MemberListRow {
+        person_id: row.try_get("person_id")?,
+        membership_id: row.try_get("membership_id")?,
+        member_number: row.try_get("member_number")?,
+        full_name: row.try_get("full_name")?,
+        latin_name: row.try_get("latin_name")?,
+        unit_code: row.try_get("unit_code")?,
+        status: row.try_get("status")?,
+        joined_on: row.try_get("joined_on")?,
+        employment_type: row.try_get("employment_type")?,
+        phone: row.try_get("phone")?,
+    })
+}
+
+/// Filters of the members list besides the search text.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Only this unit's subtree (already checked to lie in the caller's scope).
+    pub unit_id: Option<i64>,
+    pub status: Option<String>,
+    pub employment_type: Option<String>,
+}
+
+/// Builds the conditions shared by both search plans. Parameters start at `$first`;
+/// returns the SQL and the values to bind, in order.
+pub(crate) fn filter_conditions(scope: Scope, filter: &MemberFilter, first: usize) -> (String, Vec<FilterValue>) {
+    let mut sql = format!(
+        "m.is_current = 1 AND p.archived = 0 AND {}",
+        scope.condition("m.unit_id", first)
+    );
+    let mut values = vec![FilterValue::Int(scope.param())];
+    if let Some(unit) = filter.unit_id {
+        values.push(FilterValue::Int(unit));
+        sql.push_str(&format!(
+            " AND m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ${})",
+            first + values.len() - 1
+        ));
+    }
+    if let Some(status) = &filter.status {
+        values.push(FilterValue::Text(status.clone()));
+        sql.push_str(&format!(" AND m.status = ${}", first + values.len() - 1));
+    }
+    if let Some(kind) = &filter.employment_type {
+        values.push(FilterValue::Text(kind.clone()));
+        sql.push_str(&format!(" AND p.employment_type = ${}", first + values.len() - 1));
+    }
+    (sql, values)
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum FilterValue {
+    Int(i64),
+    Text(String),
+}
+
+pub(crate) fn bind_values<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    values: &'q [FilterValue],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for v in values {
+        q = match v {
+            FilterValue::Int(i) => q.bind(*i),
+            FilterValue::Text(s) => q.bind(s.as_str()),
+        };
+    }
+    q
+}
+
+/// The members list without search text: newest registrations last, by membership id,
+/// `after` being the last id of the previous page.
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MemberListRow>, StoreError> {
+    let (conditions, values) = filter_conditions(scope, filter, 3);
+    let sql = format!(
+        "SELECT {LIST_COLUMNS} FROM memberships m JOIN people p ON p.id = m.person_id \
+         JOIN units u ON u.id = m.unit_id WHERE m.id > $1 AND {conditions} ORDER BY m.id LIMIT $2"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit);
+    let rows = bind_values(q, &values).fetch_all(&mut *conn).await.store()?;
+    rows.iter().map(decode_list_row).collect::<Result<_, _>>().store()
+}
+
+/// Number of current, unarchived members in the scope that pass the filter.
+pub async fn count(conn: &mut Conn, scope: Scope, filter: &MemberFilter) -> Result<i64, StoreError> {
+    let (conditions, values) = filter_conditions(scope, filter, 1);
+    let sql = format!(
+        "SELECT COUNT(*) FROM memberships m JOIN people p ON p.id = m.person_id WHERE {conditions}"
+    );
+    let q = sqlx::query_scalar(AssertSqlSafe(sql));
+    let mut q = q;
+    for v in &values {
+        q = match v {
+            FilterValue::Int(i) => q.bind(*i),
+            FilterValue::Text(s) => q.bind(s.as_str()),
+        };
+    }
+    q.fetch_one(&mut *conn).await.store()
+}

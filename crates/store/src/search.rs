@@ -1,0 +1,296 @@
+//! Member search: key maintenance and the two query plans.
+//!
+//! A search is a list of terms (see `muster_domain::search`). Two plans answer it:
+//! - *by key*: walk the index of the rarest term's keys in key order and keep the people
+//!   that also match the other terms and lie in scope. It stops after one page, so a
+//!   common name costs about as much as a rare one.
+//! - *by unit*: when the scope (or the unit filter) holds few members, walk those
+//!   members and test each one's keys.
+//!
+//! The page cursor records the plan, so paging never mixes two orders.
+
+use crate::error::{ResultExt, StoreError};
+use crate::members::{bind_values, decode_list_row, filter_conditions, MemberFilter, MemberListRow, LIST_COLUMNS};
+use crate::{Conn, Scope};
+use muster_domain::search::Term;
+use sqlx::AssertSqlSafe;
+
+/// Replaces the search keys of one person.
+pub async fn set_person_keys(conn: &mut Conn, person_id: i64, keys: &[String]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM person_keys WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    for key in keys {
+        sqlx::query("INSERT INTO person_keys (key, person_id) VALUES ($1, $2)")
+            .bind(key)
+            .bind(person_id)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+    }
+    Ok(())
+}
+
+/// Above this many members in the scope, searching starts from the keys.
+const SMALL_SCOPE: i64 = 3000;
+/// Counting a term's keys stops here: past it, only "common" matters.
+const COUNT_CAP: i64 = 20_000;
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchCursor {
+    Start,
+    ByKey { term: usize, key: String, person_id: i64 },
+    ByUnit { membership_id: i64 },
+}
+
+impl SearchCursor {
+    pub fn encode(&self) -> String {
+        match self {
+            SearchCursor::Start => String::new(),
+            SearchCursor::ByKey { term, key, person_id } => {
+                let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+                format!("k{term}.{hex}.{person_id}")
+            }
+            SearchCursor::ByUnit { membership_id } => format!("u{membership_id}"),
+        }
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        if s.is_empty() {
+            return Some(SearchCursor::Start);
+        }
+        if let Some(id) = s.strip_prefix('u') {
+            return id.parse().ok().map(|membership_id| SearchCursor::ByUnit { membership_id });
+        }
+        let rest = s.strip_prefix('k')?;
+        let mut parts = rest.split('.');
+        let term = parts.next()?.parse().ok()?;
+        let hex = parts.next()?;
+        let person_id = parts.next()?.parse().ok()?;
+        if hex.len() % 2 != 0 || parts.next().is_some() {
+            return None;
+        }
+        let bytes = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        let key = String::from_utf8(bytes).ok()?;
+        Some(SearchCursor::ByKey { term, key, person_id })
+    }
+}
+
+async fn capped_count(conn: &mut Conn, sql: &str, binds: &[&str]) -> Result<i64, StoreError> {
+    let mut q = sqlx::query_scalar(AssertSqlSafe(sql.to_string()));
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.bind(COUNT_CAP).fetch_one(&mut *conn).await.store()
+}
+
+async fn term_size(conn: &mut Conn, term: &Term) -> Result<i64, StoreError> {
+    let mut total = 0;
+    for alternative in term {
+        let (low, high) = alternative.range();
+        total += capped_count(
+            conn,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM person_keys WHERE key >= $1 AND key < $2 LIMIT $3) t",
+            &[&low, &high],
+        )
+        .await?;
+    }
+    Ok(total)
+}
+
+async fn scope_size(conn: &mut Conn, unit_id: i64) -> Result<i64, StoreError> {
+    let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM unit_closure c JOIN memberships m \
+               ON m.unit_id = c.descendant_id AND m.is_current = 1 WHERE c.ancestor_id = $1 LIMIT $2) t";
+    let mut q = sqlx::query_scalar(sql);
+    q = q.bind(unit_id);
+    q.bind(COUNT_CAP.min(SMALL_SCOPE + 1)).fetch_one(&mut *conn).await.store()
+}
+
+/// `EXISTS` conditions for terms, parameters from `$first`; returns SQL and values.
+fn term_conditions(terms: &[(usize, &Term)], person: &str, first: usize) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for (_, term) in terms {
+        let alternatives = term
+            .iter()
+            .map(|m| {
+                let (low, high) = m.range();
+                values.push(low);
+                values.push(high);
+                let n = first + values.len();
+                format!("(t.key >= ${} AND t.key < ${})", n - 2, n - 1)
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM person_keys t WHERE t.person_id = {person} AND ({alternatives}))"
+        ));
+    }
+    (sql, values)
+}
+
+/// One page of members matching all `terms`, in the scope and the filter.
+pub async fn search(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    terms: &[Term],
+    cursor: &SearchCursor,
+    limit: i64,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    let narrow_unit = filter.unit_id.or(match scope {
+        Scope::Subtree(id) => Some(id),
+        Scope::All => None,
+    });
+    let by_unit = match cursor {
+        SearchCursor::ByUnit { .. } => true,
+        SearchCursor::ByKey { .. } => false,
+        SearchCursor::Start => match narrow_unit {
+            Some(unit) => scope_size(conn, unit).await? <= SMALL_SCOPE,
+            None => false,
+        },
+    };
+    if by_unit {
+        let after = match cursor {
+            SearchCursor::ByUnit { membership_id } => *membership_id,
+            _ => 0,
+        };
+        return search_by_unit(conn, scope, filter, terms, after, limit).await;
+    }
+    let driver = match cursor {
+        SearchCursor::ByKey { term, .. } if *term < terms.len() => *term,
+        _ => {
+            let mut best = (i64::MAX, 0);
+            for (i, term) in terms.iter().enumerate() {
+                let size = term_size(conn, term).await?;
+                if size < best.0 {
+                    best = (size, i);
+                }
+            }
+            best.1
+        }
+    };
+    search_by_key(conn, scope, filter, terms, driver, cursor, limit).await
+}
+
+async fn search_by_unit(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    terms: &[Term],
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    let (conditions, values) = filter_conditions(scope, filter, 3);
+    let all: Vec<(usize, &Term)> = terms.iter().enumerate().collect();
+    let (exists, keys) = term_conditions(&all, "p.id", 3 + values.len());
+    let sql = format!(
+        "SELECT {LIST_COLUMNS} FROM memberships m JOIN people p ON p.id = m.person_id \
+         JOIN units u ON u.id = m.unit_id WHERE m.id > $1 AND {conditions}{exists} \
+         ORDER BY m.id LIMIT $2"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit + 1);
+    let mut q = bind_values(q, &values);
+    for k in &keys {
+        q = q.bind(k.as_str());
+    }
+    let rows = q.fetch_all(&mut *conn).await.store()?;
+    let mut items = rows.iter().map(decode_list_row).collect::<Result<Vec<_>, _>>().store()?;
+    let next = (items.len() as i64 > limit).then(|| {
+        items.truncate(limit as usize);
+        SearchCursor::ByUnit {
+            membership_id: items.last().map_or(0, |r| r.membership_id),
+        }
+    });
+    Ok((items, next))
+}
+
+async fn search_by_key(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    terms: &[Term],
+    driver: usize,
+    cursor: &SearchCursor,
+    limit: i64,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    let driver_term = &terms[driver];
+    let (mut after_key, mut after_person) = match cursor {
+        SearchCursor::ByKey { key, person_id, .. } => (key.clone(), *person_id),
+        _ => (String::new(), 0),
+    };
+    let others: Vec<(usize, &Term)> = terms.iter().enumerate().filter(|(i, _)| *i != driver).collect();
+    // A person is listed under the first of their keys that matches the driving term,
+    // so one person never shows twice.
+    let driver_ranges: Vec<(String, String)> = driver_term.iter().map(|m| m.range()).collect();
+    let mut ranges = driver_ranges.clone();
+    ranges.sort();
+    let mut items: Vec<MemberListRow> = Vec::new();
+    let mut last_keys: Vec<String> = Vec::new();
+    for (low, high) in &ranges {
+        if items.len() as i64 > limit {
+            break;
+        }
+        if after_key.as_str() >= high.as_str() {
+            continue;
+        }
+        // $1 low, $2 high, $3 after key, $4 after person, $5 limit, then filters, terms.
+        let (conditions, values) = filter_conditions(scope, filter, 6);
+        let (exists, keys) = term_conditions(&others, "p.id", 6 + values.len());
+        let mut first_key = String::new();
+        let mut extra = Vec::new();
+        for (l, h) in &driver_ranges {
+            extra.push(l.clone());
+            extra.push(h.clone());
+            let n = 6 + values.len() + keys.len() + extra.len();
+            if !first_key.is_empty() {
+                first_key.push_str(" OR ");
+            }
+            first_key.push_str(&format!("(e.key >= ${} AND e.key < ${})", n - 2, n - 1));
+        }
+        let sql = format!(
+            "SELECT {LIST_COLUMNS}, k.key AS matched_key FROM person_keys k \
+             JOIN people p ON p.id = k.person_id \
+             JOIN memberships m ON m.person_id = p.id \
+             JOIN units u ON u.id = m.unit_id \
+             WHERE k.key >= $1 AND k.key < $2 AND (k.key > $3 OR (k.key = $3 AND k.person_id > $4)) \
+             AND {conditions}{exists} \
+             AND NOT EXISTS (SELECT 1 FROM person_keys e WHERE e.person_id = k.person_id \
+                 AND e.key < k.key AND ({first_key})) \
+             ORDER BY k.key, k.person_id LIMIT $5"
+        );
+        let want = limit + 1 - items.len() as i64;
+        let q = sqlx::query(AssertSqlSafe(sql))
+            .bind(low.as_str())
+            .bind(high.as_str())
+            .bind(after_key.as_str())
+            .bind(after_person)
+            .bind(want);
+        let mut q = bind_values(q, &values);
+        for k in keys.iter().chain(extra.iter()) {
+            q = q.bind(k.as_str());
+        }
+        let rows = q.fetch_all(&mut *conn).await.store()?;
+        for row in &rows {
+            items.push(decode_list_row(row).store()?);
+            last_keys.push(sqlx::Row::try_get(row, "matched_key").store()?);
+        }
+        after_key = String::new();
+        after_person = 0;
+    }
+    let next = (items.len() as i64 > limit).then(|| {
+        items.truncate(limit as usize);
+        SearchCursor::ByKey {
+            term: driver,
+            key: last_keys[limit as usize - 1].clone(),
+            person_id: items.last().map_or(0, |r| r.person_id),
+        }
+    });
+    Ok((items, next))
+}

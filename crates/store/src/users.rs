@@ -1,0 +1,105 @@
+//! Logins and API tokens.
+
+use crate::error::{ResultExt, StoreError};
+use crate::Conn;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub unit_id: Option<i64>,
+    pub role: String,
+    pub locale: String,
+    pub calendar: String,
+    pub disabled: bool,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("unit_id", &self.unit_id)
+            .field("role", &self.role)
+            .finish()
+    }
+}
+
+const SELECT: &str = "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, \
+     u.disabled FROM users u";
+
+fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        password_hash: r.try_get("password_hash")?,
+        unit_id: r.try_get("unit_id")?,
+        role: r.try_get("role")?,
+        locale: r.try_get("locale")?,
+        calendar: r.try_get("calendar")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub unit_id: Option<i64>,
+    pub role: &'a str,
+    pub locale: &'a str,
+    pub calendar: &'a str,
+}
+
+pub async fn insert(conn: &mut Conn, u: &NewUser<'_>, now: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, unit_id, role, locale, calendar, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(u.username)
+    .bind(u.password_hash)
+    .bind(u.unit_id)
+    .bind(u.role)
+    .bind(u.locale)
+    .bind(u.calendar)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE u.username = $1"));
+    let row = sqlx::query(sql).bind(username).fetch_optional(&mut *conn).await.store()?;
+    row.as_ref().map(decode).transpose().store()
+}
+
+pub async fn insert_token(conn: &mut Conn, user_id: i64, token_hash: &str, now: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// The user a live token belongs to.
+pub async fn by_token_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked = 0"
+    ));
+    let row = sqlx::query(sql).bind(token_hash).fetch_optional(&mut *conn).await.store()?;
+    row.as_ref().map(decode).transpose().store()
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *conn)
+        .await
+        .store()
+}

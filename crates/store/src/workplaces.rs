@@ -1,0 +1,154 @@
+//! Workplaces: enterprises and worksites, scoped by the unit whose area they lie in.
+
+use crate::error::{ResultExt, StoreError};
+use crate::{Conn, Scope};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkplaceFields {
+    pub code: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub registration_id: Option<String>,
+    pub sector_code: Option<String>,
+    pub ownership: Option<String>,
+    pub headcount: Option<i64>,
+    pub operating_since: Option<String>,
+    pub region: Option<String>,
+    pub covering_unit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkplaceRow {
+    pub id: i64,
+    pub tree_id: i64,
+    pub unit_code: String,
+    pub covering_unit_code: Option<String>,
+    pub fields: WorkplaceFields,
+}
+
+const SELECT: &str = "SELECT w.id, w.tree_id, w.unit_id, u.code AS unit_code, w.code, w.name, \
+     w.registration_id, w.sector_code, w.ownership, w.headcount, w.operating_since, w.region, \
+     w.covering_unit_id, cu.code AS covering_unit_code \
+     FROM workplaces w JOIN units u ON u.id = w.unit_id LEFT JOIN units cu ON cu.id = w.covering_unit_id";
+
+fn decode(r: &AnyRow) -> Result<WorkplaceRow, sqlx::Error> {
+    Ok(WorkplaceRow {
+        id: r.try_get("id")?,
+        tree_id: r.try_get("tree_id")?,
+        unit_code: r.try_get("unit_code")?,
+        covering_unit_code: r.try_get("covering_unit_code")?,
+        fields: WorkplaceFields {
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            unit_id: r.try_get("unit_id")?,
+            registration_id: r.try_get("registration_id")?,
+            sector_code: r.try_get("sector_code")?,
+            ownership: r.try_get("ownership")?,
+            headcount: r.try_get("headcount")?,
+            operating_since: r.try_get("operating_since")?,
+            region: r.try_get("region")?,
+            covering_unit_id: r.try_get("covering_unit_id")?,
+        },
+    })
+}
+
+pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<WorkplaceRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE w.code = $1 AND w.archived = 0");
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *conn).await.store()?;
+    row.as_ref().map(decode).transpose().store()
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<WorkplaceRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE w.id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await.store()?;
+    row.as_ref().map(decode).transpose().store()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkplaceFilter {
+    pub unit_id: Option<i64>,
+    /// Only workplaces with (true) or without (false) a covering union.
+    pub covered: Option<bool>,
+}
+
+/// Workplaces in the scope, by id, after `after`.
+pub async fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &WorkplaceFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<WorkplaceRow>, StoreError> {
+    let mut sql = format!(
+        "{SELECT} WHERE w.archived = 0 AND w.id > $2 AND {}",
+        scope.condition("w.unit_id", 1)
+    );
+    if filter.unit_id.is_some() {
+        sql.push_str(" AND w.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $4)");
+    } else {
+        sql.push_str(" AND $4 = 0");
+    }
+    match filter.covered {
+        Some(true) => sql.push_str(" AND w.covering_unit_id IS NOT NULL"),
+        Some(false) => sql.push_str(" AND w.covering_unit_id IS NULL"),
+        None => {}
+    }
+    sql.push_str(" ORDER BY w.id LIMIT $3");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(scope.param())
+        .bind(after)
+        .bind(limit)
+        .bind(filter.unit_id.unwrap_or(0))
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter().map(decode).collect::<Result<_, _>>().store()
+}
+
+pub async fn insert(conn: &mut Conn, tree_id: i64, f: &WorkplaceFields, now: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO workplaces (tree_id, unit_id, code, name, registration_id, sector_code, ownership, \
+         headcount, operating_since, region, covering_unit_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(tree_id)
+    .bind(f.unit_id)
+    .bind(&f.code)
+    .bind(&f.name)
+    .bind(&f.registration_id)
+    .bind(&f.sector_code)
+    .bind(&f.ownership)
+    .bind(f.headcount)
+    .bind(&f.operating_since)
+    .bind(&f.region)
+    .bind(f.covering_unit_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn update(conn: &mut Conn, id: i64, f: &WorkplaceFields, now: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE workplaces SET unit_id = $2, name = $3, registration_id = $4, sector_code = $5, \
+         ownership = $6, headcount = $7, operating_since = $8, region = $9, covering_unit_id = $10, \
+         updated_at = $11 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(f.unit_id)
+    .bind(&f.name)
+    .bind(&f.registration_id)
+    .bind(&f.sector_code)
+    .bind(&f.ownership)
+    .bind(f.headcount)
+    .bind(&f.operating_since)
+    .bind(&f.region)
+    .bind(f.covering_unit_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}

@@ -1,0 +1,110 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use muster_app::{AppError, Fields};
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use utoipa::ToSchema;
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable snake_case code: `not_found`, `validation_failed`, `conflict`,
+    /// `forbidden`, `unauthenticated`, `bad_request`, `internal_error`.
+    pub error: String,
+    pub message: String,
+    /// Per field: a stable code such as `required`, `invalid_date`, `taken`, `unknown_unit`.
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn bad_request(code: &str, message: String, fields: Fields) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: ErrorBody {
+                error: code.into(),
+                message,
+                fields,
+            },
+        }
+    }
+
+    pub fn unprocessable(message: String, fields: Fields) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ErrorBody {
+                error: "validation_failed".into(),
+                message,
+                fields,
+            },
+        }
+    }
+}
+
+static NEXT_REQUEST_ID: AtomicU64 = AtomicU64::new(1);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let (status, message, fields) = match &e {
+            AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), Fields::new()),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "your role does not allow this".into(),
+                Fields::new(),
+            ),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "a valid bearer token is required".into(),
+                Fields::new(),
+            ),
+            AppError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "check these fields: {}",
+                    fields.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                fields.clone(),
+            ),
+            AppError::Conflict { field, code } => {
+                let mut f = Fields::new();
+                f.insert(field.clone(), code.clone());
+                (StatusCode::CONFLICT, format!("{field} is already taken"), f)
+            }
+            AppError::Store(_) | AppError::Internal(_) => {
+                // The cause goes to the log under an id; the caller gets only the id.
+                let id = format!(
+                    "{:x}-{}",
+                    std::process::id(),
+                    NEXT_REQUEST_ID.fetch_add(1, Ordering::Relaxed)
+                );
+                tracing::error!(request_id = %id, error = %e, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("internal error, reference {id}"),
+                    Fields::new(),
+                )
+            }
+        };
+        Self {
+            status,
+            body: ErrorBody {
+                error: e.code().into(),
+                message,
+                fields,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

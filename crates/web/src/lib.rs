@@ -1,0 +1,48 @@
+//! The web layer: the JSON API under `/api/v1` (and, later, the HTML pages). Handlers
+//! only translate HTTP to use cases of `muster_app` and back.
+#![forbid(unsafe_code)]
+
+mod api;
+mod error;
+
+pub use error::ApiError;
+
+use axum::routing::get;
+use axum::Router;
+use muster_app::App;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// The whole application as a router, for `serve` and for tests.
+pub fn router(app: App) -> Router {
+    let (api, doc) = api::router().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(api)
+        .fallback(|| async { ApiError::from(muster_app::AppError::NotFound("route")) })
+        .with_state(app)
+}
+
+/// The OpenAPI document of the API, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
