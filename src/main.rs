@@ -11,10 +11,19 @@ use std::process::ExitCode;
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "muster", version, about = "Operations platform for labor organizations")]
+#[command(
+    name = "muster",
+    version,
+    about = "Operations platform for labor organizations"
+)]
 struct Cli {
     /// Database: a SQLite file path (created if missing) or a postgres:// URL.
-    #[arg(long, global = true, env = "MUSTER_DATABASE_URL", default_value = "muster.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "MUSTER_DATABASE_URL",
+        default_value = "muster.db"
+    )]
     database: String,
     #[command(subcommand)]
     command: Command,
@@ -88,12 +97,26 @@ enum CliError {
     Usage(String),
 }
 
+/// Plain words for the field error codes the command line meets.
+fn describe(code: &str) -> &str {
+    match code {
+        "unknown_unit" => "no unit has this code",
+        "invalid_username" => "use 3 to 64 letters, digits, '.', '_' or '-'",
+        "invalid_role" => "use admin, officer, organizer, case_worker or viewer",
+        "role_above_own" => "only an admin can create an admin",
+        "too_short" => "at least 8 characters",
+        "invalid_locale" => "use en, vi, fa or hi",
+        "required" => "required",
+        other => other,
+    }
+}
+
 /// A one-line explanation of an application error for the terminal.
 fn explain(e: &AppError) -> String {
     match e {
         AppError::Invalid(fields) => fields
             .iter()
-            .map(|(f, c)| format!("{f}: {c}"))
+            .map(|(f, c)| format!("{f}: {}", describe(c)))
             .collect::<Vec<_>>()
             .join("; "),
         AppError::Conflict { field, .. } => format!("{field}: already taken"),
@@ -134,7 +157,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => {
             if !demo::is_empty(&app).await? {
                 return Err(CliError::Usage(
-                    "the database already holds units; the demo loads only into an empty one".into(),
+                    "the database already holds units; the demo loads only into an empty one"
+                        .into(),
                 ));
             }
             load_demo(&app).await?;
@@ -209,7 +233,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

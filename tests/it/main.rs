@@ -1,1 +1,10 @@
+//! Whole-app tests: each runs on a fresh SQLite file and on a fresh PostgreSQL database.
 
+mod support;
+
+mod api_scope;
+mod cli;
+mod members;
+mod search;
+mod storage;
+mod units;

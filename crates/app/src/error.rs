@@ -58,7 +58,9 @@ impl Check {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fields.entry(field.into()).or_insert_with(|| e.code.into());
+                self.fields
+                    .entry(field.into())
+                    .or_insert_with(|| e.code.into());
                 None
             }
         }
@@ -76,7 +78,9 @@ impl Check {
     }
 
     pub fn fail(&mut self, field: &str, code: &str) {
-        self.fields.entry(field.into()).or_insert_with(|| code.into());
+        self.fields
+            .entry(field.into())
+            .or_insert_with(|| code.into());
     }
 
     pub fn finish(self) -> Result<(), AppError> {

@@ -3,17 +3,19 @@
 use crate::counting::{status_change, Bucket};
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
-use crate::{audit, page_size, Actor, AppError, App};
+use crate::{audit, page_size, Actor, App, AppError};
 use muster_domain::date::now_utc;
 use muster_domain::member::{
-    check_employment, parse_code, parse_email, parse_phone, EmploymentType, Gender, InformalCategory,
-    MemberNumber, Status,
+    check_employment, parse_code, parse_email, parse_phone, EmploymentType, Gender,
+    InformalCategory, MemberNumber, Status,
 };
 use muster_domain::unit::{optional_text, parse_locale, required_text};
 use muster_domain::{search, Date};
 use muster_store::audit::trail;
 use muster_store::counters;
-use muster_store::members::{self as store, MemberFilter, MemberListRow, MembershipRow, NewMembership, PersonFields};
+use muster_store::members::{
+    self as store, MemberFilter, MemberListRow, MembershipRow, NewMembership, PersonFields,
+};
 use muster_store::search::{self as store_search, SearchCursor};
 use muster_store::{units, workplaces, Conn, StoreError};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -288,7 +290,9 @@ async fn person_fields(
     check: &mut Check,
 ) -> Result<PersonFields, AppError> {
     let text = |check: &mut Check, field: &str, v: &Option<String>, max: usize| {
-        check.take(field, optional_text(v.as_deref(), max)).flatten()
+        check
+            .take(field, optional_text(v.as_deref(), max))
+            .flatten()
     };
     let full_name = match input.full_name.as_deref() {
         Some(n) => check.take("full_name", required_text(n, 200)),
@@ -297,17 +301,33 @@ async fn person_fields(
             None
         }
     };
-    let employment = check.opt("employment_type", input.employment_type.as_deref(), EmploymentType::parse);
-    let category = check.opt("informal_category", input.informal_category.as_deref(), InformalCategory::parse);
+    let employment = check.opt(
+        "employment_type",
+        input.employment_type.as_deref(),
+        EmploymentType::parse,
+    );
+    let category = check.opt(
+        "informal_category",
+        input.informal_category.as_deref(),
+        InformalCategory::parse,
+    );
     check.take("informal_category", check_employment(employment, category));
     let birth_date = check.opt("birth_date", input.birth_date.as_deref(), Date::parse_iso);
     if birth_date.is_some_and(|d| d > Date::today()) {
         check.fail("birth_date", "in_future");
     }
-    let workplace_id = match input.workplace_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let workplace_id = match input
+        .workplace_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(code) => match workplaces::by_code(conn, &code.to_ascii_uppercase()).await? {
-            Some(w) if w.tree_id == tree_id && units::in_scope(conn, actor.scope(), w.fields.unit_id).await? => {
+            Some(w)
+                if w.tree_id == tree_id
+                    && units::in_scope(conn, actor.scope(), w.fields.unit_id).await? =>
+            {
                 Some(w.id)
             }
             _ => {
@@ -319,26 +339,38 @@ async fn person_fields(
     Ok(PersonFields {
         full_name: full_name.unwrap_or_default(),
         latin_name: text(check, "latin_name", &input.latin_name, 200),
-        gender: check.opt("gender", input.gender.as_deref(), Gender::parse).map(|g| g.as_str().into()),
+        gender: check
+            .opt("gender", input.gender.as_deref(), Gender::parse)
+            .map(|g| g.as_str().into()),
         birth_date: birth_date.map(|d| d.to_string()),
         phone: check.opt("phone", input.phone.as_deref(), parse_phone),
         email: check.opt("email", input.email.as_deref(), parse_email),
         national_id: text(check, "national_id", &input.national_id, 40),
         region: text(check, "region", &input.region, 200),
         address: text(check, "address", &input.address, 500),
-        occupation_code: check.opt("occupation_code", input.occupation_code.as_deref(), parse_code),
+        occupation_code: check.opt(
+            "occupation_code",
+            input.occupation_code.as_deref(),
+            parse_code,
+        ),
         sector_code: check.opt("sector_code", input.sector_code.as_deref(), parse_code),
         employment_type: employment.map(|e| e.as_str().into()),
         informal_category: category.map(|c| c.as_str().into()),
         workplace_id,
         preferred_language: check
-            .opt("preferred_language", input.preferred_language.as_deref(), parse_locale)
+            .opt(
+                "preferred_language",
+                input.preferred_language.as_deref(),
+                parse_locale,
+            )
             .map(str::to_string),
     })
 }
 
 fn date_or_today(check: &mut Check, field: &str, input: Option<&str>) -> Date {
-    check.opt(field, input, Date::parse_iso).unwrap_or_else(Date::today)
+    check
+        .opt(field, input, Date::parse_iso)
+        .unwrap_or_else(Date::today)
 }
 
 /// Rewrites a person's search keys from their stored name, phone and member number.
@@ -463,7 +495,11 @@ fn commit_err(e: muster_store::SqlxError) -> AppError {
 }
 
 impl App {
-    pub async fn list_members(&self, actor: &Actor, query: &MemberQuery) -> Result<MemberPage, AppError> {
+    pub async fn list_members(
+        &self,
+        actor: &Actor,
+        query: &MemberQuery,
+    ) -> Result<MemberPage, AppError> {
         let mut conn = self.db().read().await?;
         let scope = actor.scope();
         let mut check = Check::default();
@@ -475,9 +511,15 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
-        filter.status = check.opt("status", query.status.as_deref(), Status::parse).map(|s| s.as_str().into());
+        filter.status = check
+            .opt("status", query.status.as_deref(), Status::parse)
+            .map(|s| s.as_str().into());
         filter.employment_type = check
-            .opt("employment_type", query.employment_type.as_deref(), EmploymentType::parse)
+            .opt(
+                "employment_type",
+                query.employment_type.as_deref(),
+                EmploymentType::parse,
+            )
             .map(|s| s.as_str().into());
         let limit = page_size(query.limit);
         let terms = query.q.as_deref().map(search::terms).unwrap_or_default();
@@ -490,7 +532,10 @@ impl App {
             };
             let Some(after) = after else {
                 check.fail("cursor", "invalid_cursor");
-                return check.finish().map(|_| MemberPage { items: vec![], next_cursor: None });
+                return check.finish().map(|_| MemberPage {
+                    items: vec![],
+                    next_cursor: None,
+                });
             };
             check.finish()?;
             let mut rows = store::list(&mut conn, scope, &filter, after, limit + 1).await?;
@@ -511,7 +556,8 @@ impl App {
             }
         };
         check.finish()?;
-        let (rows, next) = store_search::search(&mut conn, scope, &filter, &terms, &cursor, limit).await?;
+        let (rows, next) =
+            store_search::search(&mut conn, scope, &filter, &terms, &cursor, limit).await?;
         Ok(MemberPage {
             items: rows.into_iter().map(MemberItem::from).collect(),
             next_cursor: next.map(|c| c.encode()),
@@ -519,7 +565,11 @@ impl App {
     }
 
     /// Members in scope passing the filter (no search text).
-    pub async fn count_members(&self, actor: &Actor, status: Option<Status>) -> Result<i64, AppError> {
+    pub async fn count_members(
+        &self,
+        actor: &Actor,
+        status: Option<Status>,
+    ) -> Result<i64, AppError> {
         let mut conn = self.db().read().await?;
         let filter = MemberFilter {
             status: status.map(|s| s.as_str().into()),
@@ -533,7 +583,11 @@ impl App {
         detail(&mut conn, actor, id).await
     }
 
-    pub async fn create_member(&self, actor: &Actor, input: NewMember) -> Result<MemberDetail, AppError> {
+    pub async fn create_member(
+        &self,
+        actor: &Actor,
+        input: NewMember,
+    ) -> Result<MemberDetail, AppError> {
         if !actor.role.edits_registry() {
             return Err(AppError::Forbidden);
         }
@@ -550,7 +604,11 @@ impl App {
         let tree_id = unit.as_ref().map_or(0, |u| u.tree_id);
         let fields = person_fields(&mut tx, actor, tree_id, &input.person, &mut check).await?;
         let joined_on = date_or_today(&mut check, "joined_on", input.joined_on.as_deref());
-        let number = check.opt("member_number", input.member_number.as_deref(), MemberNumber::parse);
+        let number = check.opt(
+            "member_number",
+            input.member_number.as_deref(),
+            MemberNumber::parse,
+        );
         let status = check
             .opt("status", input.status.as_deref(), Status::parse)
             .unwrap_or(Status::Active);
@@ -576,26 +634,49 @@ impl App {
         store::insert_membership(&mut tx, &membership, &now)
             .await
             .map_err(on_conflict)?;
-        let bucket = Bucket::of(fields.employment_type.as_deref(), fields.informal_category.as_deref());
+        let bucket = Bucket::of(
+            fields.employment_type.as_deref(),
+            fields.informal_category.as_deref(),
+        );
         if let Some(c) = status_change(&bucket, unit.id, joined_on.month_key(), None, status) {
             counters::apply(&mut tx, &c).await?;
         }
         refresh_keys(&mut tx, person_id).await?;
-        let m = store::current_membership(&mut tx, person_id).await?.ok_or(AppError::NotFound("member"))?;
-        audit(&mut tx, actor, "create", "person", person_id, Some(unit.id), None, Some(snapshot(&fields, &m)), &now)
-            .await?;
+        let m = store::current_membership(&mut tx, person_id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        audit(
+            &mut tx,
+            actor,
+            "create",
+            "person",
+            person_id,
+            Some(unit.id),
+            None,
+            Some(snapshot(&fields, &m)),
+            &now,
+        )
+        .await?;
         let created = detail(&mut tx, actor, person_id).await?;
         tx.commit().await.map_err(commit_err)?;
         Ok(created)
     }
 
-    pub async fn update_member(&self, actor: &Actor, id: i64, patch: MemberPatch) -> Result<MemberDetail, AppError> {
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: MemberPatch,
+    ) -> Result<MemberDetail, AppError> {
         if !actor.role.edits_registry() {
             return Err(AppError::Forbidden);
         }
         let mut tx = self.db().begin().await?;
         let (person, membership) = find_member(&mut tx, actor, id).await?;
-        let base = input_of(&person.fields, workplace_code(&mut tx, person.fields.workplace_id).await?);
+        let base = input_of(
+            &person.fields,
+            workplace_code(&mut tx, person.fields.workplace_id).await?,
+        );
         let input = patch.person.over(base);
         let mut check = Check::default();
         let fields = person_fields(&mut tx, actor, person.tree_id, &input, &mut check).await?;
@@ -613,8 +694,14 @@ impl App {
                 .await
                 .map_err(on_conflict)?;
         }
-        let old = Bucket::of(person.fields.employment_type.as_deref(), person.fields.informal_category.as_deref());
-        let new = Bucket::of(fields.employment_type.as_deref(), fields.informal_category.as_deref());
+        let old = Bucket::of(
+            person.fields.employment_type.as_deref(),
+            person.fields.informal_category.as_deref(),
+        );
+        let new = Bucket::of(
+            fields.employment_type.as_deref(),
+            fields.informal_category.as_deref(),
+        );
         if old != new && Status::parse(&membership.status).is_ok_and(Status::is_active) {
             // The member moves between employment buckets this month.
             let month = Date::today().month_key();
@@ -626,7 +713,9 @@ impl App {
             counters::apply(&mut tx, &into).await?;
         }
         refresh_keys(&mut tx, id).await?;
-        let after = store::current_membership(&mut tx, id).await?.ok_or(AppError::NotFound("member"))?;
+        let after = store::current_membership(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
         audit(
             &mut tx,
             actor,
@@ -644,7 +733,12 @@ impl App {
         Ok(updated)
     }
 
-    pub async fn change_status(&self, actor: &Actor, id: i64, change: StatusChange) -> Result<MemberDetail, AppError> {
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        change: StatusChange,
+    ) -> Result<MemberDetail, AppError> {
         if !actor.role.edits_registry() {
             return Err(AppError::Forbidden);
         }
@@ -657,18 +751,33 @@ impl App {
         };
         let mut tx = self.db().begin().await?;
         let (person, m) = find_member(&mut tx, actor, id).await?;
-        let from = Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
+        let from =
+            Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
         if !from.can_become(to) {
             return Err(AppError::field("status", "transition_not_allowed"));
         }
-        if m.joined_on.as_deref().is_some_and(|j| on.to_string().as_str() < j) {
+        if m.joined_on
+            .as_deref()
+            .is_some_and(|j| on.to_string().as_str() < j)
+        {
             return Err(AppError::field("on", "before_joined"));
         }
         let now = now_utc();
         let joined = (from == Status::Applicant && to == Status::Active).then(|| on.to_string());
         let left = to.is_closed().then(|| on.to_string());
-        store::set_status(&mut tx, m.id, to.as_str(), joined.as_deref(), left.as_deref(), &now).await?;
-        let bucket = Bucket::of(person.fields.employment_type.as_deref(), person.fields.informal_category.as_deref());
+        store::set_status(
+            &mut tx,
+            m.id,
+            to.as_str(),
+            joined.as_deref(),
+            left.as_deref(),
+            &now,
+        )
+        .await?;
+        let bucket = Bucket::of(
+            person.fields.employment_type.as_deref(),
+            person.fields.informal_category.as_deref(),
+        );
         if let Some(c) = status_change(&bucket, m.unit_id, on.month_key(), Some(from), to) {
             counters::apply(&mut tx, &c).await?;
         }
@@ -691,13 +800,22 @@ impl App {
 
     /// Closes the current membership and opens one in another unit of the same tree,
     /// with the same status; both units must lie in the actor's scope.
-    pub async fn transfer_member(&self, actor: &Actor, id: i64, t: Transfer) -> Result<MemberDetail, AppError> {
+    pub async fn transfer_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        t: Transfer,
+    ) -> Result<MemberDetail, AppError> {
         if !actor.role.edits_registry() {
             return Err(AppError::Forbidden);
         }
         let mut check = Check::default();
         let on = date_or_today(&mut check, "on", t.on.as_deref());
-        let number = check.opt("member_number", t.member_number.as_deref(), MemberNumber::parse);
+        let number = check.opt(
+            "member_number",
+            t.member_number.as_deref(),
+            MemberNumber::parse,
+        );
         let mut tx = self.db().begin().await?;
         let (person, m) = find_member(&mut tx, actor, id).await?;
         let to = match find_in_scope(&mut tx, actor.scope(), &t.to_unit_code).await {
@@ -715,11 +833,15 @@ impl App {
                 check.fail("to_unit_code", "same_unit");
             }
         }
-        let status = Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
+        let status =
+            Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
         if status.is_closed() {
             check.fail("status", "membership_closed");
         }
-        if m.joined_on.as_deref().is_some_and(|j| on.to_string().as_str() < j) {
+        if m.joined_on
+            .as_deref()
+            .is_some_and(|j| on.to_string().as_str() < j)
+        {
             check.fail("on", "before_joined");
         }
         check.finish()?;
@@ -733,14 +855,21 @@ impl App {
             person_id: id,
             unit_id: to.id,
             status: m.status.clone(),
-            member_number: number.map(|n| n.as_str().to_string()).or(m.member_number.clone()),
+            member_number: number
+                .map(|n| n.as_str().to_string())
+                .or(m.member_number.clone()),
             joined_on: Some(on.to_string()),
             recruited_by: m.recruited_by,
             previous_id: Some(m.id),
         };
-        store::insert_membership(&mut tx, &next, &now).await.map_err(on_conflict)?;
+        store::insert_membership(&mut tx, &next, &now)
+            .await
+            .map_err(on_conflict)?;
         if status.is_active() {
-            let bucket = Bucket::of(person.fields.employment_type.as_deref(), person.fields.informal_category.as_deref());
+            let bucket = Bucket::of(
+                person.fields.employment_type.as_deref(),
+                person.fields.informal_category.as_deref(),
+            );
             let mut out = bucket.change(m.unit_id, on.month_key());
             out.transfers_out = 1;
             out.active_delta = -1;
@@ -778,13 +907,26 @@ impl App {
         let now = now_utc();
         store::archive_person(&mut tx, id, &now).await?;
         if Status::parse(&m.status).is_ok_and(Status::is_active) {
-            let bucket = Bucket::of(person.fields.employment_type.as_deref(), person.fields.informal_category.as_deref());
+            let bucket = Bucket::of(
+                person.fields.employment_type.as_deref(),
+                person.fields.informal_category.as_deref(),
+            );
             let mut c = bucket.change(m.unit_id, Date::today().month_key());
             c.active_delta = -1;
             counters::apply(&mut tx, &c).await?;
         }
-        audit(&mut tx, actor, "archive", "person", id, Some(m.unit_id), Some(snapshot(&person.fields, &m)), None, &now)
-            .await?;
+        audit(
+            &mut tx,
+            actor,
+            "archive",
+            "person",
+            id,
+            Some(m.unit_id),
+            Some(snapshot(&person.fields, &m)),
+            None,
+            &now,
+        )
+        .await?;
         tx.commit().await.map_err(commit_err)?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Membership figures of a subtree, read from the monthly counters.
 
 use crate::units::find_in_scope;
-use crate::{Actor, AppError, App};
+use crate::{Actor, App, AppError};
 use muster_store::counters;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,10 +37,12 @@ impl App {
         let mut by_month: BTreeMap<String, MonthFigures> = BTreeMap::new();
         let mut by_employment: BTreeMap<String, i64> = BTreeMap::new();
         for r in rows {
-            let m = by_month.entry(r.month.clone()).or_insert_with(|| MonthFigures {
-                month: r.month.clone(),
-                ..MonthFigures::default()
-            });
+            let m = by_month
+                .entry(r.month.clone())
+                .or_insert_with(|| MonthFigures {
+                    month: r.month.clone(),
+                    ..MonthFigures::default()
+                });
             m.joins += r.joins;
             m.leaves += r.leaves;
             m.transfers_in += r.transfers_in;

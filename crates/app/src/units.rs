@@ -1,7 +1,7 @@
 //! Units: the organization tree.
 
 use crate::error::{on_conflict, Check};
-use crate::{audit, Actor, AppError, App};
+use crate::{audit, Actor, App, AppError};
 use muster_domain::date::now_utc;
 use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
 use muster_domain::Date;
@@ -91,7 +91,11 @@ pub struct MoveUnit {
 }
 
 /// Finds a unit by code inside the actor's scope; outside it, the unit does not exist.
-pub(crate) async fn find_in_scope(conn: &mut Conn, scope: Scope, code: &str) -> Result<UnitRow, AppError> {
+pub(crate) async fn find_in_scope(
+    conn: &mut Conn,
+    scope: Scope,
+    code: &str,
+) -> Result<UnitRow, AppError> {
     let code = UnitCode::parse(code).map_err(|_| AppError::NotFound("unit"))?;
     match store::by_code(conn, code.as_str()).await? {
         Some(u) if store::in_scope(conn, scope, u.id).await? => Ok(u),
@@ -100,7 +104,9 @@ pub(crate) async fn find_in_scope(conn: &mut Conn, scope: Scope, code: &str) -> 
 }
 
 fn check_date(check: &mut Check, field: &str, input: Option<&str>) -> Option<String> {
-    check.opt(field, input, Date::parse_iso).map(|d| d.to_string())
+    check
+        .opt(field, input, Date::parse_iso)
+        .map(|d| d.to_string())
 }
 
 fn check_names(check: &mut Check, names: &BTreeMap<String, String>) -> Vec<(String, String)> {
@@ -116,7 +122,12 @@ fn check_names(check: &mut Check, names: &BTreeMap<String, String>) -> Vec<(Stri
     out
 }
 
-async fn check_level(conn: &mut Conn, check: &mut Check, tree_id: i64, level: &str) -> Result<(), AppError> {
+async fn check_level(
+    conn: &mut Conn,
+    check: &mut Check,
+    tree_id: i64,
+    level: &str,
+) -> Result<(), AppError> {
     let levels = store::levels(conn, tree_id).await?;
     if !levels.is_empty() && !levels.iter().any(|l| l == level) {
         check.fail("level", "unknown_level");
@@ -162,7 +173,9 @@ impl App {
         let code = check.take("code", UnitCode::parse(&input.code));
         let level = check.take("level", required_text(&input.level, 80));
         let name = check.take("name", required_text(&input.name, 200));
-        let region = check.take("region", optional_text(input.region.as_deref(), 200)).flatten();
+        let region = check
+            .take("region", optional_text(input.region.as_deref(), 200))
+            .flatten();
         let founded_on = check_date(&mut check, "founded_on", input.founded_on.as_deref());
         let dissolved_on = check_date(&mut check, "dissolved_on", input.dissolved_on.as_deref());
         let names = check_names(&mut check, &input.names);
@@ -172,7 +185,12 @@ impl App {
         }
 
         let mut tx = self.db().begin().await?;
-        let parent = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let parent = match input
+            .parent_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(p) => match find_in_scope(&mut tx, actor.scope(), p).await {
                 Ok(u) => Some(u),
                 Err(AppError::NotFound(_)) => {
@@ -210,15 +228,33 @@ impl App {
         if parent.is_none() && !levels.is_empty() {
             store::set_levels(&mut tx, id, &levels).await?;
         }
-        let row = store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound("unit"))?;
+        let row = store::by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
         let created = view(&mut tx, row).await?;
         let after = serde_json::to_value(&created).ok();
-        audit(&mut tx, actor, "create", "unit", id, Some(id), None, after, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "create",
+            "unit",
+            id,
+            Some(id),
+            None,
+            after,
+            &now,
+        )
+        .await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(created)
     }
 
-    pub async fn update_unit(&self, actor: &Actor, code: &str, patch: UnitPatch) -> Result<UnitView, AppError> {
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        patch: UnitPatch,
+    ) -> Result<UnitView, AppError> {
         if !actor.role.manages_units() {
             return Err(AppError::Forbidden);
         }
@@ -241,16 +277,21 @@ impl App {
             }
         }
         if let Some(name) = &patch.name {
-            fields.name = check.take("name", required_text(name, 200)).unwrap_or_default();
+            fields.name = check
+                .take("name", required_text(name, 200))
+                .unwrap_or_default();
         }
         if let Some(region) = &patch.region {
-            fields.region = check.take("region", optional_text(Some(region), 200)).flatten();
+            fields.region = check
+                .take("region", optional_text(Some(region), 200))
+                .flatten();
         }
         if patch.founded_on.is_some() {
             fields.founded_on = check_date(&mut check, "founded_on", patch.founded_on.as_deref());
         }
         if patch.dissolved_on.is_some() {
-            fields.dissolved_on = check_date(&mut check, "dissolved_on", patch.dissolved_on.as_deref());
+            fields.dissolved_on =
+                check_date(&mut check, "dissolved_on", patch.dissolved_on.as_deref());
         }
         let names = patch.names.as_ref().map(|n| check_names(&mut check, n));
         check.finish()?;
@@ -259,7 +300,9 @@ impl App {
         if let Some(names) = names {
             store::set_names(&mut tx, row.id, &names).await?;
         }
-        let row = store::by_id(&mut tx, row.id).await?.ok_or(AppError::NotFound("unit"))?;
+        let row = store::by_id(&mut tx, row.id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
         let after = view(&mut tx, row).await?;
         audit(
             &mut tx,
@@ -278,7 +321,12 @@ impl App {
     }
 
     /// Moves a unit and its whole subtree under another unit of the same tree.
-    pub async fn move_unit(&self, actor: &Actor, code: &str, to: MoveUnit) -> Result<UnitView, AppError> {
+    pub async fn move_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        to: MoveUnit,
+    ) -> Result<UnitView, AppError> {
         if !actor.role.manages_units() {
             return Err(AppError::Forbidden);
         }
@@ -286,7 +334,9 @@ impl App {
         let row = find_in_scope(&mut tx, actor.scope(), code).await?;
         let parent = match find_in_scope(&mut tx, actor.scope(), &to.parent_code).await {
             Ok(p) => p,
-            Err(AppError::NotFound(_)) => return Err(AppError::field("parent_code", "unknown_unit")),
+            Err(AppError::NotFound(_)) => {
+                return Err(AppError::field("parent_code", "unknown_unit"))
+            }
             Err(e) => return Err(e),
         };
         if actor.unit_id == Some(row.id) {
@@ -300,7 +350,9 @@ impl App {
         }
         let now = now_utc();
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
-        let moved = store::by_id(&mut tx, row.id).await?.ok_or(AppError::NotFound("unit"))?;
+        let moved = store::by_id(&mut tx, row.id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
         let after = view(&mut tx, moved).await?;
         audit(
             &mut tx,

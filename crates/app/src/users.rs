@@ -1,7 +1,7 @@
 //! Logins and API tokens.
 
 use crate::error::on_conflict;
-use crate::{audit, units::find_in_scope, Actor, AppError, App};
+use crate::{audit, units::find_in_scope, Actor, App, AppError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -31,7 +31,11 @@ fn hash_password(password: &str) -> Result<String, AppError> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -68,7 +72,8 @@ impl App {
         if !actor.role.manages_units() {
             return Err(AppError::Forbidden);
         }
-        let username = parse_username(new.username).map_err(|e| AppError::field("username", e.code))?;
+        let username =
+            parse_username(new.username).map_err(|e| AppError::field("username", e.code))?;
         let role = Role::parse(new.role).map_err(|e| AppError::field("role", e.code))?;
         if role == Role::Admin && actor.role != Role::Admin {
             return Err(AppError::field("role", "role_above_own"));
@@ -109,7 +114,18 @@ impl App {
         let after = serde_json::json!({
             "username": username, "role": role.as_str(), "unit_code": unit.as_ref().map(|u| &u.code),
         });
-        audit(&mut tx, actor, "create", "user", id, unit.map(|u| u.id), None, Some(after), &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "create",
+            "user",
+            id,
+            unit.map(|u| u.id),
+            None,
+            Some(after),
+            &now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(id)
     }
@@ -140,7 +156,11 @@ impl App {
     }
 
     /// The actor a username and password stand for.
-    pub async fn authenticate_password(&self, username: &str, password: &str) -> Result<Actor, AppError> {
+    pub async fn authenticate_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Actor, AppError> {
         let mut conn = self.db().read().await?;
         let user = store::by_username(&mut conn, &username.trim().to_ascii_lowercase()).await?;
         match user {

@@ -2,7 +2,7 @@
 
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
-use crate::{audit, page_size, Actor, AppError, App};
+use crate::{audit, page_size, Actor, App, AppError};
 use muster_domain::date::now_utc;
 use muster_domain::member::parse_code;
 use muster_domain::unit::{optional_text, required_text, UnitCode};
@@ -96,7 +96,9 @@ async fn fields(
     let mut check = Check::default();
     let code = match (base, input.code.as_deref()) {
         (Some(b), _) => Some(b.fields.code.clone()),
-        (None, Some(c)) => check.take("code", UnitCode::parse(c)).map(|c| c.as_str().to_string()),
+        (None, Some(c)) => check
+            .take("code", UnitCode::parse(c))
+            .map(|c| c.as_str().to_string()),
         (None, None) => {
             check.fail("code", "required");
             None
@@ -110,7 +112,10 @@ async fn fields(
             None
         }
     };
-    let unit_code = input.unit_code.clone().or(base.map(|b| b.unit_code.clone()));
+    let unit_code = input
+        .unit_code
+        .clone()
+        .or(base.map(|b| b.unit_code.clone()));
     let unit = match unit_code {
         None => {
             check.fail("unit_code", "required");
@@ -125,9 +130,13 @@ async fn fields(
             Err(e) => return Err(e),
         },
     };
-    let pick = |new: &Option<String>, old: Option<&Option<String>>| new.clone().or(old.cloned().flatten());
+    let pick =
+        |new: &Option<String>, old: Option<&Option<String>>| new.clone().or(old.cloned().flatten());
     let b = base.map(|b| &b.fields);
-    let covering = match pick(&input.covering_unit_code, base.map(|b| &b.covering_unit_code)) {
+    let covering = match pick(
+        &input.covering_unit_code,
+        base.map(|b| &b.covering_unit_code),
+    ) {
         Some(c) if !c.trim().is_empty() => match find_in_scope(conn, actor.scope(), &c).await {
             Ok(u) => Some(u),
             Err(AppError::NotFound(_)) => {
@@ -157,14 +166,21 @@ async fn fields(
         code: code.unwrap_or_default(),
         name: name.unwrap_or_default(),
         unit_id: unit.as_ref().map_or(0, |u| u.id),
-        registration_id: check.take("registration_id", optional_text(registration.as_deref(), 60)).flatten(),
+        registration_id: check
+            .take(
+                "registration_id",
+                optional_text(registration.as_deref(), 60),
+            )
+            .flatten(),
         sector_code: check.opt("sector_code", sector.as_deref(), parse_code),
         ownership: check
             .opt("ownership", ownership.as_deref(), Ownership::parse)
             .map(|o| o.as_str().into()),
         headcount,
         operating_since: operating_since.map(|d| d.to_string()),
-        region: check.take("region", optional_text(region.as_deref(), 200)).flatten(),
+        region: check
+            .take("region", optional_text(region.as_deref(), 200))
+            .flatten(),
         covering_unit_id: covering.map(|c| c.id),
     };
     check.finish()?;
@@ -172,7 +188,11 @@ async fn fields(
 }
 
 impl App {
-    pub async fn list_workplaces(&self, actor: &Actor, q: &WorkplaceQuery) -> Result<WorkplacePage, AppError> {
+    pub async fn list_workplaces(
+        &self,
+        actor: &Actor,
+        q: &WorkplaceQuery,
+    ) -> Result<WorkplacePage, AppError> {
         let mut conn = self.db().read().await?;
         let mut filter = WorkplaceFilter {
             covered: q.covered,
@@ -187,7 +207,9 @@ impl App {
         }
         let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
-            Some(c) => c.parse().map_err(|_| AppError::field("cursor", "invalid_cursor"))?,
+            Some(c) => c
+                .parse()
+                .map_err(|_| AppError::field("cursor", "invalid_cursor"))?,
         };
         let limit = page_size(q.limit);
         let mut rows = store::list(&mut conn, actor.scope(), &filter, after, limit + 1).await?;
@@ -201,23 +223,46 @@ impl App {
         })
     }
 
-    pub async fn get_workplace(&self, actor: &Actor, code: &str) -> Result<WorkplaceView, AppError> {
+    pub async fn get_workplace(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<WorkplaceView, AppError> {
         let mut conn = self.db().read().await?;
         Ok(find(&mut conn, actor, code).await?.into())
     }
 
-    pub async fn create_workplace(&self, actor: &Actor, input: WorkplaceInput) -> Result<WorkplaceView, AppError> {
+    pub async fn create_workplace(
+        &self,
+        actor: &Actor,
+        input: WorkplaceInput,
+    ) -> Result<WorkplaceView, AppError> {
         if !actor.role.edits_registry() {
             return Err(AppError::Forbidden);
         }
         let mut tx = self.db().begin().await?;
         let (f, tree_id) = fields(&mut tx, actor, &input, None).await?;
         let now = now_utc();
-        let id = store::insert(&mut tx, tree_id, &f, &now).await.map_err(on_conflict)?;
-        let row = store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound("workplace"))?;
+        let id = store::insert(&mut tx, tree_id, &f, &now)
+            .await
+            .map_err(on_conflict)?;
+        let row = store::by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("workplace"))?;
         let view = WorkplaceView::from(row);
         let after = serde_json::to_value(&view).ok();
-        audit(&mut tx, actor, "create", "workplace", id, Some(f.unit_id), None, after, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "create",
+            "workplace",
+            id,
+            Some(f.unit_id),
+            None,
+            after,
+            &now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(view)
     }
@@ -241,9 +286,24 @@ impl App {
         store::update(&mut tx, row.id, &f, &now).await?;
         let id = row.id;
         let before = serde_json::to_value(WorkplaceView::from(row)).ok();
-        let updated = WorkplaceView::from(store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound("workplace"))?);
+        let updated = WorkplaceView::from(
+            store::by_id(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound("workplace"))?,
+        );
         let after = serde_json::to_value(&updated).ok();
-        audit(&mut tx, actor, "update", "workplace", id, Some(f.unit_id), before, after, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "update",
+            "workplace",
+            id,
+            Some(f.unit_id),
+            before,
+            after,
+            &now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(updated)
     }

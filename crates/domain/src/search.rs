@@ -17,7 +17,15 @@ pub fn person_keys(
     member_number: Option<&str>,
 ) -> Vec<String> {
     let mut keys = BTreeSet::new();
-    for token in names::tokens(full_name) {
+    // A Persian name joined by a zero-width non-joiner ("محمدی‌نژاد") is one word, but
+    // people also type its parts apart: index the parts too.
+    let parts = full_name.replace('\u{200C}', " ");
+    let part_tokens = if parts != full_name {
+        names::tokens(&parts)
+    } else {
+        Vec::new()
+    };
+    for token in names::tokens(full_name).into_iter().chain(part_tokens) {
         if names::script_of(&token) != Script::Latin {
             let skeleton = names::skeleton_of(&token);
             if skeleton.len() >= 2 {

@@ -35,14 +35,14 @@ macro_rules! string_enum {
 }
 
 /// A unit's human-readable code, unique across the instance: `BT-CT`, `UP-LKO-MLB`.
-/// ASCII letters, digits, `-` and `_`, 2 to 32 characters, kept upper case.
+/// ASCII letters, digits, `-` and `_`, 1 to 32 characters, kept upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnitCode(String);
 
 impl UnitCode {
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         let s = s.trim();
-        let ok = (2..=32).contains(&s.len())
+        let ok = (1..=32).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if ok {
@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn unit_codes_are_normalized_and_checked() {
         assert_eq!(UnitCode::parse(" bt-ct ").unwrap().as_str(), "BT-CT");
-        assert!(UnitCode::parse("B").is_err());
+        assert!(UnitCode::parse("").is_err());
         assert!(UnitCode::parse("BT CT").is_err());
         assert!(UnitCode::parse("Bến-Tre").is_err());
     }

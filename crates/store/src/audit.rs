@@ -49,7 +49,11 @@ pub async fn record(conn: &mut Conn, e: &AuditEntry, now: &str) -> Result<(), St
 }
 
 /// The trail of one entity, oldest first.
-pub async fn trail(conn: &mut Conn, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>, StoreError> {
+pub async fn trail(
+    conn: &mut Conn,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log \
          WHERE entity = $1 AND entity_id = $2 ORDER BY id",

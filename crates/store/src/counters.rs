@@ -60,7 +60,11 @@ pub struct MonthTotals {
 
 /// Monthly totals for the subtree under `unit_id` (or everything in `scope` when
 /// `unit_id` is `None`), by month and employment type, oldest first.
-pub async fn rollup(conn: &mut Conn, scope: Scope, unit_id: Option<i64>) -> Result<Vec<MonthTotals>, StoreError> {
+pub async fn rollup(
+    conn: &mut Conn,
+    scope: Scope,
+    unit_id: Option<i64>,
+) -> Result<Vec<MonthTotals>, StoreError> {
     let unit_filter = if unit_id.is_some() {
         " AND c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $2)"
     } else {

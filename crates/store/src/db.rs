@@ -23,7 +23,9 @@ pub struct Db {
 impl std::fmt::Debug for Db {
     // The URL may hold a password: it is never kept, so never printed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -48,7 +50,9 @@ pub fn resolve_url(input: &str) -> Result<(String, Backend), StoreError> {
     if path.is_empty() {
         return Err(StoreError::BadUrl(redact(input)));
     }
-    let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = parent {
         if !dir.is_dir() {
             return Err(StoreError::MissingDirectory(path.to_string()));

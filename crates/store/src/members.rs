@@ -64,7 +64,8 @@ pub struct NewMembership {
     pub previous_id: Option<i64>,
 }
 
-const PERSON_COLUMNS: &str = "full_name, latin_name, gender, birth_date, phone, email, national_id, \
+const PERSON_COLUMNS: &str =
+    "full_name, latin_name, gender, birth_date, phone, email, national_id, \
      region, address, occupation_code, sector_code, employment_type, informal_category, \
      workplace_id, preferred_language";
 
@@ -116,17 +117,29 @@ fn bind_person<'q>(
         .bind(&f.preferred_language)
 }
 
-pub async fn insert_person(conn: &mut Conn, tree_id: i64, f: &PersonFields, now: &str) -> Result<i64, StoreError> {
+pub async fn insert_person(
+    conn: &mut Conn,
+    tree_id: i64,
+    f: &PersonFields,
+    now: &str,
+) -> Result<i64, StoreError> {
     let sql = format!(
         "INSERT INTO people ({PERSON_COLUMNS}, tree_id, created_at, updated_at) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
     );
-    let q = bind_person(sqlx::query(AssertSqlSafe(sql)), f).bind(tree_id).bind(now);
+    let q = bind_person(sqlx::query(AssertSqlSafe(sql)), f)
+        .bind(tree_id)
+        .bind(now);
     let row = q.fetch_one(&mut *conn).await.store()?;
     row.try_get(0).store()
 }
 
-pub async fn update_person(conn: &mut Conn, id: i64, f: &PersonFields, now: &str) -> Result<(), StoreError> {
+pub async fn update_person(
+    conn: &mut Conn,
+    id: i64,
+    f: &PersonFields,
+    now: &str,
+) -> Result<(), StoreError> {
     let sets = PERSON_COLUMNS
         .split(',')
         .enumerate()
@@ -187,7 +200,11 @@ fn decode_membership(row: &AnyRow) -> Result<MembershipRow, sqlx::Error> {
     })
 }
 
-pub async fn insert_membership(conn: &mut Conn, m: &NewMembership, now: &str) -> Result<i64, StoreError> {
+pub async fn insert_membership(
+    conn: &mut Conn,
+    m: &NewMembership,
+    now: &str,
+) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO memberships (tree_id, person_id, unit_id, status, member_number, joined_on, \
          recruited_by, previous_id, is_current, created_at, updated_at) \
@@ -209,7 +226,10 @@ pub async fn insert_membership(conn: &mut Conn, m: &NewMembership, now: &str) ->
 }
 
 /// The person's current membership (the one in force or the last one ended).
-pub async fn current_membership(conn: &mut Conn, person_id: i64) -> Result<Option<MembershipRow>, StoreError> {
+pub async fn current_membership(
+    conn: &mut Conn,
+    person_id: i64,
+) -> Result<Option<MembershipRow>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 AND m.is_current = 1");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(person_id)
@@ -220,14 +240,20 @@ pub async fn current_membership(conn: &mut Conn, person_id: i64) -> Result<Optio
 }
 
 /// Every membership of the person, oldest first: the history.
-pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<MembershipRow>, StoreError> {
+pub async fn memberships(
+    conn: &mut Conn,
+    person_id: i64,
+) -> Result<Vec<MembershipRow>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id");
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(person_id)
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_membership).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_membership)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 pub async fn set_status(
@@ -253,7 +279,12 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn set_member_number(conn: &mut Conn, membership_id: i64, number: Option<&str>, now: &str) -> Result<(), StoreError> {
+pub async fn set_member_number(
+    conn: &mut Conn,
+    membership_id: i64,
+    number: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE memberships SET member_number = $2, updated_at = $3 WHERE id = $1")
         .bind(membership_id)
         .bind(number)
@@ -265,7 +296,12 @@ pub async fn set_member_number(conn: &mut Conn, membership_id: i64, number: Opti
 }
 
 /// Closes a membership for a transfer: it stops being current so the next can open.
-pub async fn close_for_transfer(conn: &mut Conn, membership_id: i64, left_on: &str, now: &str) -> Result<(), StoreError> {
+pub async fn close_for_transfer(
+    conn: &mut Conn,
+    membership_id: i64,
+    left_on: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE memberships SET status = 'transferred', left_on = $2, is_current = 0, updated_at = $3 \
          WHERE id = $1",
@@ -323,7 +359,11 @@ pub struct MemberFilter {
 
 /// Builds the conditions shared by both search plans. Parameters start at `$first`;
 /// returns the SQL and the values to bind, in order.
-pub(crate) fn filter_conditions(scope: Scope, filter: &MemberFilter, first: usize) -> (String, Vec<FilterValue>) {
+pub(crate) fn filter_conditions(
+    scope: Scope,
+    filter: &MemberFilter,
+    first: usize,
+) -> (String, Vec<FilterValue>) {
     let mut sql = format!(
         "m.is_current = 1 AND p.archived = 0 AND {}",
         scope.condition("m.unit_id", first)
@@ -342,7 +382,10 @@ pub(crate) fn filter_conditions(scope: Scope, filter: &MemberFilter, first: usiz
     }
     if let Some(kind) = &filter.employment_type {
         values.push(FilterValue::Text(kind.clone()));
-        sql.push_str(&format!(" AND p.employment_type = ${}", first + values.len() - 1));
+        sql.push_str(&format!(
+            " AND p.employment_type = ${}",
+            first + values.len() - 1
+        ));
     }
     (sql, values)
 }
@@ -381,12 +424,22 @@ pub async fn list(
          JOIN units u ON u.id = m.unit_id WHERE m.id > $1 AND {conditions} ORDER BY m.id LIMIT $2"
     );
     let q = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit);
-    let rows = bind_values(q, &values).fetch_all(&mut *conn).await.store()?;
-    rows.iter().map(decode_list_row).collect::<Result<_, _>>().store()
+    let rows = bind_values(q, &values)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter()
+        .map(decode_list_row)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 /// Number of current, unarchived members in the scope that pass the filter.
-pub async fn count(conn: &mut Conn, scope: Scope, filter: &MemberFilter) -> Result<i64, StoreError> {
+pub async fn count(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+) -> Result<i64, StoreError> {
     let (conditions, values) = filter_conditions(scope, filter, 1);
     let sql = format!(
         "SELECT COUNT(*) FROM memberships m JOIN people p ON p.id = m.person_id WHERE {conditions}"

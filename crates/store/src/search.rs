@@ -10,13 +10,19 @@
 //! The page cursor records the plan, so paging never mixes two orders.
 
 use crate::error::{ResultExt, StoreError};
-use crate::members::{bind_values, decode_list_row, filter_conditions, MemberFilter, MemberListRow, LIST_COLUMNS};
+use crate::members::{
+    bind_values, decode_list_row, filter_conditions, MemberFilter, MemberListRow, LIST_COLUMNS,
+};
 use crate::{Conn, Scope};
 use muster_domain::search::Term;
 use sqlx::AssertSqlSafe;
 
 /// Replaces the search keys of one person.
-pub async fn set_person_keys(conn: &mut Conn, person_id: i64, keys: &[String]) -> Result<(), StoreError> {
+pub async fn set_person_keys(
+    conn: &mut Conn,
+    person_id: i64,
+    keys: &[String],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM person_keys WHERE person_id = $1")
         .bind(person_id)
         .execute(&mut *conn)
@@ -42,15 +48,25 @@ const COUNT_CAP: i64 = 20_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchCursor {
     Start,
-    ByKey { term: usize, key: String, person_id: i64 },
-    ByUnit { membership_id: i64 },
+    ByKey {
+        term: usize,
+        key: String,
+        person_id: i64,
+    },
+    ByUnit {
+        membership_id: i64,
+    },
 }
 
 impl SearchCursor {
     pub fn encode(&self) -> String {
         match self {
             SearchCursor::Start => String::new(),
-            SearchCursor::ByKey { term, key, person_id } => {
+            SearchCursor::ByKey {
+                term,
+                key,
+                person_id,
+            } => {
                 let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
                 format!("k{term}.{hex}.{person_id}")
             }
@@ -63,7 +79,10 @@ impl SearchCursor {
             return Some(SearchCursor::Start);
         }
         if let Some(id) = s.strip_prefix('u') {
-            return id.parse().ok().map(|membership_id| SearchCursor::ByUnit { membership_id });
+            return id
+                .parse()
+                .ok()
+                .map(|membership_id| SearchCursor::ByUnit { membership_id });
         }
         let rest = s.strip_prefix('k')?;
         let mut parts = rest.split('.');
@@ -78,7 +97,11 @@ impl SearchCursor {
             .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
             .collect::<Option<Vec<u8>>>()?;
         let key = String::from_utf8(bytes).ok()?;
-        Some(SearchCursor::ByKey { term, key, person_id })
+        Some(SearchCursor::ByKey {
+            term,
+            key,
+            person_id,
+        })
     }
 }
 
@@ -109,7 +132,10 @@ async fn scope_size(conn: &mut Conn, unit_id: i64) -> Result<i64, StoreError> {
                ON m.unit_id = c.descendant_id AND m.is_current = 1 WHERE c.ancestor_id = $1 LIMIT $2) t";
     let mut q = sqlx::query_scalar(sql);
     q = q.bind(unit_id);
-    q.bind(COUNT_CAP.min(SMALL_SCOPE + 1)).fetch_one(&mut *conn).await.store()
+    q.bind(COUNT_CAP.min(SMALL_SCOPE + 1))
+        .fetch_one(&mut *conn)
+        .await
+        .store()
 }
 
 /// `EXISTS` conditions for terms, parameters from `$first`; returns SQL and values.
@@ -201,7 +227,11 @@ async fn search_by_unit(
         q = q.bind(k.as_str());
     }
     let rows = q.fetch_all(&mut *conn).await.store()?;
-    let mut items = rows.iter().map(decode_list_row).collect::<Result<Vec<_>, _>>().store()?;
+    let mut items = rows
+        .iter()
+        .map(decode_list_row)
+        .collect::<Result<Vec<_>, _>>()
+        .store()?;
     let next = (items.len() as i64 > limit).then(|| {
         items.truncate(limit as usize);
         SearchCursor::ByUnit {
@@ -225,7 +255,11 @@ async fn search_by_key(
         SearchCursor::ByKey { key, person_id, .. } => (key.clone(), *person_id),
         _ => (String::new(), 0),
     };
-    let others: Vec<(usize, &Term)> = terms.iter().enumerate().filter(|(i, _)| *i != driver).collect();
+    let others: Vec<(usize, &Term)> = terms
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != driver)
+        .collect();
     // A person is listed under the first of their keys that matches the driving term,
     // so one person never shows twice.
     let driver_ranges: Vec<(String, String)> = driver_term.iter().map(|m| m.range()).collect();

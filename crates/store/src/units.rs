@@ -31,7 +31,8 @@ pub struct UnitFields {
     pub dissolved_on: Option<String>,
 }
 
-const SELECT: &str = "SELECT u.id, u.tree_id, u.parent_id, p.code AS parent_code, u.code, u.level, \
+const SELECT: &str =
+    "SELECT u.id, u.tree_id, u.parent_id, p.code AS parent_code, u.code, u.level, \
      u.name, u.region, u.founded_on, u.dissolved_on, \
      (SELECT MAX(c.depth) FROM unit_closure c WHERE c.descendant_id = u.id) AS depth \
      FROM units u LEFT JOIN units p ON p.id = u.parent_id";
@@ -105,7 +106,10 @@ pub async fn in_scope(conn: &mut Conn, scope: Scope, unit_id: i64) -> Result<boo
 }
 
 /// Names of the units in the scope in every locale: (unit id, locale, name).
-pub async fn names_in(conn: &mut Conn, scope: Scope) -> Result<Vec<(i64, String, String)>, StoreError> {
+pub async fn names_in(
+    conn: &mut Conn,
+    scope: Scope,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
     let sql = format!(
         "SELECT n.unit_id, n.locale, n.name FROM unit_names n WHERE {} ORDER BY n.unit_id, n.locale",
         scope.condition("n.unit_id", 1)
@@ -122,18 +126,23 @@ pub async fn names_in(conn: &mut Conn, scope: Scope) -> Result<Vec<(i64, String,
 }
 
 pub async fn names_of(conn: &mut Conn, unit_id: i64) -> Result<Vec<(String, String)>, StoreError> {
-    let rows = sqlx::query("SELECT locale, name FROM unit_names WHERE unit_id = $1 ORDER BY locale")
-        .bind(unit_id)
-        .fetch_all(&mut *conn)
-        .await
-        .store()?;
+    let rows =
+        sqlx::query("SELECT locale, name FROM unit_names WHERE unit_id = $1 ORDER BY locale")
+            .bind(unit_id)
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
-pub async fn set_names(conn: &mut Conn, unit_id: i64, names: &[(String, String)]) -> Result<(), StoreError> {
+pub async fn set_names(
+    conn: &mut Conn,
+    unit_id: i64,
+    names: &[(String, String)],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
         .bind(unit_id)
         .execute(&mut *conn)
@@ -194,7 +203,12 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn update(conn: &mut Conn, id: i64, fields: &UnitFields, now: &str) -> Result<(), StoreError> {
+pub async fn update(
+    conn: &mut Conn,
+    id: i64,
+    fields: &UnitFields,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE units SET level = $2, name = $3, region = $4, founded_on = $5, dissolved_on = $6, \
          updated_at = $7 WHERE id = $1",
@@ -214,7 +228,12 @@ pub async fn update(conn: &mut Conn, id: i64, fields: &UnitFields, now: &str) ->
 
 /// Moves the subtree under `unit_id` below `new_parent_id`: the closure rows that tie
 /// the subtree to its old ancestors are replaced by rows to the new ones.
-pub async fn move_subtree(conn: &mut Conn, unit_id: i64, new_parent_id: i64, now: &str) -> Result<(), StoreError> {
+pub async fn move_subtree(
+    conn: &mut Conn,
+    unit_id: i64,
+    new_parent_id: i64,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "DELETE FROM unit_closure WHERE descendant_id IN \
            (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
@@ -253,7 +272,11 @@ pub async fn levels(conn: &mut Conn, tree_id: i64) -> Result<Vec<String>, StoreE
         .store()
 }
 
-pub async fn set_levels(conn: &mut Conn, tree_id: i64, levels: &[String]) -> Result<(), StoreError> {
+pub async fn set_levels(
+    conn: &mut Conn,
+    tree_id: i64,
+    levels: &[String],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM tree_levels WHERE tree_id = $1")
         .bind(tree_id)
         .execute(&mut *conn)

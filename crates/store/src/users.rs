@@ -29,7 +29,8 @@ impl std::fmt::Debug for UserRow {
     }
 }
 
-const SELECT: &str = "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, \
+const SELECT: &str =
+    "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, \
      u.disabled FROM users u";
 
 fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
@@ -73,11 +74,20 @@ pub async fn insert(conn: &mut Conn, u: &NewUser<'_>, now: &str) -> Result<i64, 
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE u.username = $1"));
-    let row = sqlx::query(sql).bind(username).fetch_optional(&mut *conn).await.store()?;
+    let row = sqlx::query(sql)
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
     row.as_ref().map(decode).transpose().store()
 }
 
-pub async fn insert_token(conn: &mut Conn, user_id: i64, token_hash: &str, now: &str) -> Result<(), StoreError> {
+pub async fn insert_token(
+    conn: &mut Conn,
+    user_id: i64,
+    token_hash: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
         .bind(user_id)
         .bind(token_hash)
@@ -89,11 +99,18 @@ pub async fn insert_token(conn: &mut Conn, user_id: i64, token_hash: &str, now: 
 }
 
 /// The user a live token belongs to.
-pub async fn by_token_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+pub async fn by_token_hash(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "{SELECT} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked = 0"
     ));
-    let row = sqlx::query(sql).bind(token_hash).fetch_optional(&mut *conn).await.store()?;
+    let row = sqlx::query(sql)
+        .bind(token_hash)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
     row.as_ref().map(decode).transpose().store()
 }
 

@@ -56,13 +56,21 @@ fn decode(r: &AnyRow) -> Result<WorkplaceRow, sqlx::Error> {
 
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<WorkplaceRow>, StoreError> {
     let sql = format!("{SELECT} WHERE w.code = $1 AND w.archived = 0");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *conn).await.store()?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
     row.as_ref().map(decode).transpose().store()
 }
 
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<WorkplaceRow>, StoreError> {
     let sql = format!("{SELECT} WHERE w.id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await.store()?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
     row.as_ref().map(decode).transpose().store()
 }
 
@@ -86,7 +94,9 @@ pub async fn list(
         scope.condition("w.unit_id", 1)
     );
     if filter.unit_id.is_some() {
-        sql.push_str(" AND w.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $4)");
+        sql.push_str(
+            " AND w.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $4)",
+        );
     } else {
         sql.push_str(" AND $4 = 0");
     }
@@ -107,7 +117,12 @@ pub async fn list(
     rows.iter().map(decode).collect::<Result<_, _>>().store()
 }
 
-pub async fn insert(conn: &mut Conn, tree_id: i64, f: &WorkplaceFields, now: &str) -> Result<i64, StoreError> {
+pub async fn insert(
+    conn: &mut Conn,
+    tree_id: i64,
+    f: &WorkplaceFields,
+    now: &str,
+) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO workplaces (tree_id, unit_id, code, name, registration_id, sector_code, ownership, \
          headcount, operating_since, region, covering_unit_id, created_at, updated_at) \
@@ -130,7 +145,12 @@ pub async fn insert(conn: &mut Conn, tree_id: i64, f: &WorkplaceFields, now: &st
     .store()
 }
 
-pub async fn update(conn: &mut Conn, id: i64, f: &WorkplaceFields, now: &str) -> Result<(), StoreError> {
+pub async fn update(
+    conn: &mut Conn,
+    id: i64,
+    f: &WorkplaceFields,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE workplaces SET unit_id = $2, name = $3, registration_id = $4, sector_code = $5, \
          ownership = $6, headcount = $7, operating_since = $8, region = $9, covering_unit_id = $10, \

@@ -53,7 +53,11 @@ static NEXT_REQUEST_ID: AtomicU64 = AtomicU64::new(1);
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let (status, message, fields) = match &e {
-            AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), Fields::new()),
+            AppError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                format!("{what} not found"),
+                Fields::new(),
+            ),
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "your role does not allow this".into(),

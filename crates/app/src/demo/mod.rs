@@ -84,7 +84,10 @@ fn district_name(lang: Lang, d: &District) -> String {
 }
 
 fn names(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(l, n)| (l.to_string(), n.clone())).collect()
+    pairs
+        .iter()
+        .map(|(l, n)| (l.to_string(), n.clone()))
+        .collect()
 }
 
 const INFORMAL: [&str; 7] = [
@@ -126,7 +129,13 @@ pub async fn load(app: &App, today: Date) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn load_tree(app: &App, system: &Actor, t: &TreeSpec, rng: &mut Rng, today: Date) -> Result<(), AppError> {
+async fn load_tree(
+    app: &App,
+    system: &Actor,
+    t: &TreeSpec,
+    rng: &mut Rng,
+    today: Date,
+) -> Result<(), AppError> {
     let lang = locale(t.lang);
     app.create_unit(
         system,
@@ -198,7 +207,9 @@ async fn load_tree(app: &App, system: &Actor, t: &TreeSpec, rng: &mut Rng, today
                         code: unit_code.clone(),
                         level: t.levels[2].into(),
                         name: format!("{prefix} {name}"),
-                        founded_on: Some(today.add_days(-(rng.below(3000) as i64) - 400).to_string()),
+                        founded_on: Some(
+                            today.add_days(-(rng.below(3000) as i64) - 400).to_string(),
+                        ),
                         ..NewUnit::default()
                     },
                 )
@@ -208,18 +219,29 @@ async fn load_tree(app: &App, system: &Actor, t: &TreeSpec, rng: &mut Rng, today
             } else {
                 None
             };
-            let ownership = ["domestic_private", "foreign_invested", "state", "cooperative"][rng.below(4) as usize];
+            let ownership = [
+                "domestic_private",
+                "foreign_invested",
+                "state",
+                "cooperative",
+            ][rng.below(4) as usize];
             app.create_workplace(
                 system,
                 WorkplaceInput {
                     code: Some(code),
                     name: Some(name),
                     unit_code: Some(d.code.into()),
-                    registration_id: Some(format!("{}{:07}", t.root_code, 1_000_000 + workplace_seq * 7919)),
+                    registration_id: Some(format!(
+                        "{}{:07}",
+                        t.root_code,
+                        1_000_000 + workplace_seq * 7919
+                    )),
                     sector_code: Some(kind.sector.into()),
                     ownership: Some(ownership.into()),
                     headcount: Some(headcount),
-                    operating_since: Some(today.add_days(-(rng.below(9000) as i64) - 365).to_string()),
+                    operating_since: Some(
+                        today.add_days(-(rng.below(9000) as i64) - 365).to_string(),
+                    ),
                     region: Some(d.name.into()),
                     covering_unit_code: covering,
                 },
@@ -231,7 +253,11 @@ async fn load_tree(app: &App, system: &Actor, t: &TreeSpec, rng: &mut Rng, today
         let (unit, district, workplace) = rng.pick(&grassroots).clone();
         let name = pools::person_name(rng, t.lang);
         // A third joined in the last year, the rest over the five before.
-        let days_ago = if rng.chance(33) { rng.below(365) } else { 365 + rng.below(5 * 365) };
+        let days_ago = if rng.chance(33) {
+            rng.below(365)
+        } else {
+            365 + rng.below(5 * 365)
+        };
         let joined = today.add_days(-(days_ago as i64));
         let informal = t.lang == Lang::Hi || rng.chance(8);
         let workplace = workplace.filter(|_| !informal);
@@ -263,16 +289,34 @@ async fn load_tree(app: &App, system: &Actor, t: &TreeSpec, rng: &mut Rng, today
         if applicant || days_ago < 60 {
             continue;
         }
-        let later = |rng: &mut Rng| joined.add_days(30 + rng.below(days_ago - 30) as i64).to_string();
+        let later = |rng: &mut Rng| {
+            joined
+                .add_days(30 + rng.below(days_ago - 30) as i64)
+                .to_string()
+        };
         let roll = rng.below(100);
         if roll < 7 {
             let on = later(rng);
-            app.change_status(system, created.id, StatusChange { status: "lapsed".into(), on: Some(on) })
-                .await?;
+            app.change_status(
+                system,
+                created.id,
+                StatusChange {
+                    status: "lapsed".into(),
+                    on: Some(on),
+                },
+            )
+            .await?;
         } else if roll < 10 {
             let on = later(rng);
-            app.change_status(system, created.id, StatusChange { status: "resigned".into(), on: Some(on) })
-                .await?;
+            app.change_status(
+                system,
+                created.id,
+                StatusChange {
+                    status: "resigned".into(),
+                    on: Some(on),
+                },
+            )
+            .await?;
         } else if roll < 13 {
             let others: Vec<&String> = grassroots
                 .iter()

@@ -18,7 +18,10 @@ impl FromRequestParts<App> for Caller {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .ok_or(AppError::Unauthenticated)?;
         Ok(Caller(app.authenticate_token(token).await?))
     }
@@ -27,7 +30,11 @@ impl FromRequestParts<App> for Caller {
 /// Turns serde's "missing field `x`" into a field error on `x`.
 fn field_of(message: &str) -> Fields {
     let mut fields = Fields::new();
-    for (marker, code) in [("missing field `", "required"), ("invalid type", "invalid"), ("unknown variant", "invalid")] {
+    for (marker, code) in [
+        ("missing field `", "required"),
+        ("invalid type", "invalid"),
+        ("unknown variant", "invalid"),
+    ] {
         if let Some(rest) = message.split(marker).nth(1) {
             if code == "required" {
                 if let Some(name) = rest.split('`').next() {
@@ -47,10 +54,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(ApiQuery(q.0)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
-                Err(ApiError::bad_request("bad_request", e.body_text(), Fields::new()))
-            }
-            Err(e) => Err(ApiError::bad_request("bad_request", e.body_text(), Fields::new())),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(
+                ApiError::bad_request("bad_request", e.body_text(), Fields::new()),
+            ),
+            Err(e) => Err(ApiError::bad_request(
+                "bad_request",
+                e.body_text(),
+                Fields::new(),
+            )),
         }
     }
 }
@@ -67,7 +78,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 let text = e.body_text();
                 Err(ApiError::unprocessable(text.clone(), field_of(&text)))
             }
-            Err(e) => Err(ApiError::bad_request("bad_request", e.body_text(), Fields::new())),
+            Err(e) => Err(ApiError::bad_request(
+                "bad_request",
+                e.body_text(),
+                Fields::new(),
+            )),
         }
     }
 }

@@ -4,7 +4,9 @@ use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use muster_app::members::{MemberDetail, MemberPage, MemberPatch, MemberQuery, NewMember, StatusChange, Transfer};
+use muster_app::members::{
+    MemberDetail, MemberPage, MemberPatch, MemberQuery, NewMember, StatusChange, Transfer,
+};
 use muster_app::{App, AppError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,7 +44,10 @@ async fn create_member(
     Caller(actor): Caller,
     ApiJson(input): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<MemberDetail>), ApiError> {
-    Ok((StatusCode::CREATED, Json(app.create_member(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_member(&actor, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members",
@@ -65,7 +70,9 @@ async fn update_member(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<MemberPatch>,
 ) -> Result<Json<MemberDetail>, ApiError> {
-    Ok(Json(app.update_member(&actor, member_id(&id)?, patch).await?))
+    Ok(Json(
+        app.update_member(&actor, member_id(&id)?, patch).await?,
+    ))
 }
 
 /// Moves the membership through its lifecycle (applicant, active, lapsed, ...).
@@ -78,7 +85,9 @@ async fn change_status(
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<MemberDetail>, ApiError> {
-    Ok(Json(app.change_status(&actor, member_id(&id)?, change).await?))
+    Ok(Json(
+        app.change_status(&actor, member_id(&id)?, change).await?,
+    ))
 }
 
 /// Closes the current membership and opens the next one in another unit.

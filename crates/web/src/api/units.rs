@@ -28,7 +28,10 @@ pub struct UnitList {
 /// Every unit in the caller's subtree, parents before children.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units",
     responses((status = 200, body = UnitList), (status = 401, body = ErrorBody)))]
-async fn list_units(State(app): State<App>, Caller(actor): Caller) -> Result<Json<UnitList>, ApiError> {
+async fn list_units(
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<UnitList>, ApiError> {
     Ok(Json(UnitList {
         items: app.list_units(&actor).await?,
     }))
@@ -41,7 +44,10 @@ async fn create_unit(
     Caller(actor): Caller,
     ApiJson(input): ApiJson<NewUnit>,
 ) -> Result<(StatusCode, Json<UnitView>), ApiError> {
-    Ok((StatusCode::CREATED, Json(app.create_unit(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_unit(&actor, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",

@@ -33,7 +33,10 @@ async fn create_workplace(
     Caller(actor): Caller,
     ApiJson(input): ApiJson<WorkplaceInput>,
 ) -> Result<(StatusCode, Json<WorkplaceView>), ApiError> {
-    Ok((StatusCode::CREATED, Json(app.create_workplace(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_workplace(&actor, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workplaces/{code}", tag = "workplaces",

@@ -1,0 +1,68 @@
+//! Storage: migrations, the SQLite file's settings, and URL handling.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TempDir, TestDb};
+use muster_app::Db;
+
+on_both_backends!(
+    migrations_run_once_and_again_do_nothing,
+    |backend: Backend| async move {
+        let t = TestDb::new(backend).await;
+        let db = Db::connect(&t.url).await.unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        assert_eq!(db.migrate().await.unwrap(), 0);
+        let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(versions, vec![1]);
+        // A schema from a newer program is refused rather than used.
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        let err = Db::open(&t.url).await.unwrap_err().to_string();
+        assert!(err.contains("newer"), "{err}");
+    }
+);
+
+#[tokio::test]
+async fn sqlite_file_uses_wal_and_foreign_keys() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let db = Db::open(&t.url).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(fk, 1);
+    let err = sqlx::query(
+        "INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES (5, 6, 0)",
+    )
+    .execute(db.pool())
+    .await;
+    assert!(err.is_err(), "foreign keys are enforced");
+}
+
+#[tokio::test]
+async fn urls_are_checked() {
+    let dir = TempDir::new("url");
+    let missing = dir.0.join("no-such-dir").join("muster.db");
+    let err = Db::open(&missing.display().to_string())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("directory is missing"), "{err}");
+    let err = Db::open("mysql://localhost/x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unsupported database URL"), "{err}");
+    assert!(!dir.0.join("no-such-dir").exists(), "nothing was created");
+}

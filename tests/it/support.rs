@@ -1,0 +1,365 @@
+//! Test support: a fresh database per test on each backend, the real app behind its
+//! router, and a throwaway PostgreSQL cluster started once per test run when
+//! `MUSTER_TEST_POSTGRES_URL` does not name one.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use muster_app::users::NewLogin;
+use muster_app::{Actor, App, Db};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use tower::ServiceExt;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A directory under the system temp dir, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("muster-test-{}-{tag}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A database made for one test; for SQLite it lives in a temp dir.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = TempDir::new("db");
+                let url = dir.0.join("muster.db").display().to_string();
+                Self {
+                    url,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let base = postgres_base_url();
+                let name = format!(
+                    "t_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed)
+                );
+                sqlx::any::install_default_drivers();
+                let mut admin =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{base}/postgres"))
+                        .await
+                        .expect("connect to the test PostgreSQL server");
+                sqlx::Executor::execute(
+                    &mut admin,
+                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+                )
+                .await
+                .expect("create test database");
+                Self {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    pub async fn app(&self) -> App {
+        App::new(Db::open(&self.url).await.expect("open test database"))
+    }
+}
+
+/// The base URL (no database) of the PostgreSQL server for tests.
+pub fn postgres_base_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| match std::env::var("MUSTER_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_string(),
+        _ => start_cluster(),
+    })
+    .clone()
+}
+
+fn pg_bin(name: &str) -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs.into_iter()
+        .rev()
+        .map(|d| d.join(name))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Runs a PostgreSQL tool, as the `postgres` user when we are root (the server
+/// refuses to run as root).
+fn pg_command(name: &str) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(pg_bin(name));
+        c
+    } else {
+        Command::new(pg_bin(name))
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("find a free port")
+}
+
+/// Starts a throwaway cluster on a loopback port and a watchdog that stops it and
+/// removes its files when this test process ends.
+fn start_cluster() -> String {
+    let dir = std::env::temp_dir().join(format!("muster-pg-{}", std::process::id()));
+    let data = dir.join("data");
+    std::fs::create_dir_all(&dir).expect("create cluster dir");
+    if is_root() {
+        let ok = Command::new("chown")
+            .args(["-R", "postgres:"])
+            .arg(&dir)
+            .status();
+        assert!(
+            ok.is_ok_and(|s| s.success()),
+            "chown of the cluster dir failed"
+        );
+    }
+    let out = pg_command("initdb")
+        .arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ])
+        .output()
+        .expect("run initdb: install PostgreSQL (Debian package postgresql)");
+    assert!(
+        out.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = free_port();
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=300",
+        dir.display()
+    );
+    let out = pg_command("pg_ctl")
+        .arg("-D")
+        .arg(&data)
+        .args(["-o", &options, "-l"])
+        .arg(dir.join("log"))
+        .args(["-w", "start"])
+        .output()
+        .expect("run pg_ctl");
+    assert!(
+        out.status.success(),
+        "pg_ctl start failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        ctl = if is_root() {
+            format!("runuser -u postgres -- {}", pg_bin("pg_ctl").display())
+        } else {
+            pg_bin("pg_ctl").display().to_string()
+        },
+        data = data.display(),
+        dir = dir.display(),
+    );
+    // Never waited for: the watchdog must outlive this process to clean up after it.
+    #[allow(clippy::zombie_processes)]
+    Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the cluster watchdog");
+    format!("postgres://postgres@127.0.0.1:{port}")
+}
+
+/// Declares one test per backend from one async body taking a `Backend`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::support::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::support::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+/// The app behind its real router, with helpers to call it like a client.
+pub struct Client {
+    pub app: App,
+    router: axum::Router,
+    pub _db: TestDb,
+}
+
+impl Client {
+    pub async fn new(backend: Backend) -> Self {
+        let db = TestDb::new(backend).await;
+        let app = db.app().await;
+        Self {
+            router: muster_web::router(app.clone()),
+            app,
+            _db: db,
+        }
+    }
+
+    /// Creates a login attached to `unit` (or the instance) and returns its token.
+    pub async fn login(&self, username: &str, unit: Option<&str>, role: &str) -> String {
+        self.app
+            .add_user(
+                &Actor::system(),
+                NewLogin {
+                    unit_code: unit,
+                    username,
+                    role,
+                    password: "a long password",
+                    locale: None,
+                },
+            )
+            .await
+            .expect("add user");
+        self.app.create_token(username).await.expect("create token")
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if !token.is_empty() {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("build request");
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 << 20)
+            .await
+            .expect("read body");
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call("PATCH", path, token, Some(body)).await
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `full_name`s of a member list answer.
+pub fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["full_name"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A small tree through the API, as the instance admin:
+/// `P` (province) → `D1`, `D2` (districts) → `G1` under `D1`, `G2` under `D2`.
+/// Returns the admin's token.
+pub async fn small_tree(c: &Client) -> String {
+    let admin = c.login("root", None, "admin").await;
+    let units = [
+        serde_json::json!({"code": "P", "level": "Province", "name": "Tỉnh Bến Tre",
+            "names": {"en": "Ben Tre"}, "levels": ["Province", "District", "Grassroots"]}),
+        serde_json::json!({"parent_code": "P", "code": "D1", "level": "District", "name": "Huyện Châu Thành"}),
+        serde_json::json!({"parent_code": "P", "code": "D2", "level": "District", "name": "Huyện Ba Tri"}),
+        serde_json::json!({"parent_code": "D1", "code": "G1", "level": "Grassroots", "name": "CĐCS May Phú Thành"}),
+        serde_json::json!({"parent_code": "D2", "code": "G2", "level": "Grassroots", "name": "CĐCS Dừa Lương Quới"}),
+    ];
+    for u in units {
+        let (status, body) = c.post("/api/v1/units", &admin, u).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    admin
+}
+
+/// Registers a member through the API and returns its id.
+pub async fn add_member(c: &Client, token: &str, body: Value) -> i64 {
+    let (status, created) = c.post("/api/v1/members", token, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["id"].as_i64().expect("member id")
+}
