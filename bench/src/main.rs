@@ -1,1 +1,62 @@
-fn main() {}
+//! Benchmarks of Muster with their data generators. Not tests: they print figures.
+//!
+//! ```text
+//! muster-bench gen-members --database bench/data/members-1m.db --members 1000000
+//! muster-bench search --database bench/data/members-1m.db --requests 3000
+//! ```
+#![forbid(unsafe_code)]
+
+mod generate;
+mod http;
+mod search;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "muster-bench",
+    about = "Muster benchmarks and their data generators"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a registry of multilingual members (Vietnamese, Persian, Hindi) in
+    /// three trees of districts and grassroots units.
+    GenMembers {
+        #[arg(long, default_value = "bench/data/members-1m.db")]
+        database: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        members: usize,
+        /// Grassroots units per district.
+        #[arg(long, default_value_t = 50)]
+        units_per_district: usize,
+    },
+    /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
+    Search {
+        #[arg(long, default_value = "bench/data/members-1m.db")]
+        database: String,
+        #[arg(long, default_value_t = 3000)]
+        requests: usize,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::GenMembers {
+            database,
+            members,
+            units_per_district,
+        } => generate::run(&database, members, units_per_district).await,
+        Command::Search { database, requests } => search::run(&database, requests).await,
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

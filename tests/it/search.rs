@@ -179,3 +179,86 @@ on_both_backends!(
         assert_eq!(body["fields"]["cursor"], "invalid_cursor");
     }
 );
+
+on_both_backends!(
+    both_search_plans_agree_and_respect_scope,
+    |backend: Backend| async move {
+        use muster_store::members::MemberFilter;
+        use muster_store::search::{search_planned, SearchCursor};
+        use muster_store::Scope;
+
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        for (unit, name) in [
+            ("G1", "Nguyễn Văn Bình"),
+            ("G1", "Nguyễn Thị Bình"),
+            ("G2", "Nguyễn Văn Bính"),
+            ("G2", "Phạm Văn Bình"),
+            ("G2", "حسین بینا"),
+        ] {
+            add_member(&c, &admin, json!({"unit_code": unit, "full_name": name})).await;
+        }
+        // G1 moves into D2: its people are searched under D2 from now on.
+        assert_eq!(
+            c.post(
+                "/api/v1/units/G1/move",
+                &admin,
+                json!({"parent_code": "D2"})
+            )
+            .await
+            .0,
+            StatusCode::OK
+        );
+        let mut conn = c.app.db().read().await.unwrap();
+        let unit_id = |code: &'static str| {
+            let app = c.app.clone();
+            async move {
+                let mut conn = app.db().read().await.unwrap();
+                muster_store::units::by_code(&mut conn, code)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+            }
+        };
+        let d1 = unit_id("D1").await;
+        let d2 = unit_id("D2").await;
+        for (scope, q, expected) in [
+            (
+                Scope::Subtree(d2),
+                "nguyen binh",
+                vec!["Nguyễn Văn Bình", "Nguyễn Thị Bình", "Nguyễn Văn Bính"],
+            ),
+            (
+                Scope::Subtree(d2),
+                "van binh",
+                vec!["Nguyễn Văn Bình", "Nguyễn Văn Bính", "Phạm Văn Bình"],
+            ),
+            (Scope::Subtree(d1), "nguyen", vec![]),
+            (Scope::All, "binh nguyen thi", vec!["Nguyễn Thị Bình"]),
+        ] {
+            let terms = muster_domain::search::terms(q);
+            let mut answers = Vec::new();
+            for small_scope in [0, 1_000_000] {
+                let (rows, _) = search_planned(
+                    &mut conn,
+                    scope,
+                    &MemberFilter::default(),
+                    &terms,
+                    &SearchCursor::Start,
+                    50,
+                    small_scope,
+                )
+                .await
+                .unwrap();
+                let mut found: Vec<String> = rows.into_iter().map(|r| r.full_name).collect();
+                found.sort();
+                answers.push(found);
+            }
+            let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
+            expected.sort();
+            assert_eq!(answers[0], expected, "by key: {q}");
+            assert_eq!(answers[1], expected, "by unit: {q}");
+        }
+    }
+);

@@ -385,7 +385,8 @@ async fn refresh_keys(conn: &mut Conn, person_id: i64) -> Result<(), AppError> {
         p.fields.phone.as_deref(),
         current.as_ref().and_then(|m| m.member_number.as_deref()),
     );
-    store_search::set_person_keys(conn, person_id, &keys).await?;
+    let unit = current.as_ref().map_or(0, |m| m.unit_id);
+    store_search::set_person_keys(conn, person_id, unit, &keys).await?;
     Ok(())
 }
 

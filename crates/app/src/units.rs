@@ -350,6 +350,7 @@ impl App {
         }
         let now = now_utc();
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
+        muster_store::search::refile_subtree(&mut tx, row.id).await?;
         let moved = store::by_id(&mut tx, row.id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;

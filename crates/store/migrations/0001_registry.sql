@@ -89,12 +89,16 @@ CREATE TABLE people (
 -- Search keys of a person: 'f:' folded name tokens, 's:' consonant skeletons of
 -- names in non-Latin scripts, 'm:' member numbers, 'p:' phone digits. Compared byte by
 -- byte on both backends so that a prefix is a contiguous range of the index.
+-- `branch_id` is the unit just below the top of the tree above the person's unit, so
+-- that a search inside one branch (a province, a district) walks only its own keys.
 CREATE TABLE person_keys (
     key TEXT {bytewise} NOT NULL,
     person_id BIGINT NOT NULL REFERENCES people(id),
+    branch_id BIGINT NOT NULL REFERENCES units(id),
     PRIMARY KEY (key, person_id)
 ) {without_rowid};
 CREATE INDEX person_keys_person ON person_keys (person_id, key);
+CREATE INDEX person_keys_branch ON person_keys (branch_id, key, person_id);
 
 CREATE TABLE memberships (
     id {id},

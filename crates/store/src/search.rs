@@ -17,25 +17,57 @@ use crate::{Conn, Scope};
 use muster_domain::search::Term;
 use sqlx::AssertSqlSafe;
 
-/// Replaces the search keys of one person.
+/// Replaces the search keys of one person, filed under the branch of `unit_id`.
 pub async fn set_person_keys(
     conn: &mut Conn,
     person_id: i64,
+    unit_id: i64,
     keys: &[String],
 ) -> Result<(), StoreError> {
+    let branch = branch_of(conn, unit_id).await?;
     sqlx::query("DELETE FROM person_keys WHERE person_id = $1")
         .bind(person_id)
         .execute(&mut *conn)
         .await
         .store()?;
     for key in keys {
-        sqlx::query("INSERT INTO person_keys (key, person_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO person_keys (key, person_id, branch_id) VALUES ($1, $2, $3)")
             .bind(key)
             .bind(person_id)
+            .bind(branch)
             .execute(&mut *conn)
             .await
             .store()?;
     }
+    Ok(())
+}
+
+/// The branch of a unit: its ancestor just below the top of its tree (itself when it
+/// is there), or the top itself.
+pub async fn branch_of(conn: &mut Conn, unit_id: i64) -> Result<i64, StoreError> {
+    let branch: Option<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM unit_closure c JOIN units a ON a.id = c.ancestor_id \
+         WHERE c.descendant_id = $1 AND a.parent_id = a.tree_id",
+    )
+    .bind(unit_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()?;
+    Ok(branch.unwrap_or(unit_id))
+}
+
+/// Files again the keys of everyone in the subtree of `unit_id` after it moved.
+pub async fn refile_subtree(conn: &mut Conn, unit_id: i64) -> Result<(), StoreError> {
+    let branch = branch_of(conn, unit_id).await?;
+    sqlx::query(
+        "UPDATE person_keys SET branch_id = $2 WHERE person_id IN (SELECT m.person_id FROM memberships m \
+         JOIN unit_closure c ON c.descendant_id = m.unit_id WHERE c.ancestor_id = $1 AND m.is_current = 1)",
+    )
+    .bind(unit_id)
+    .bind(branch)
+    .execute(&mut *conn)
+    .await
+    .store()?;
     Ok(())
 }
 
@@ -105,37 +137,30 @@ impl SearchCursor {
     }
 }
 
-async fn capped_count(conn: &mut Conn, sql: &str, binds: &[&str]) -> Result<i64, StoreError> {
-    let mut q = sqlx::query_scalar(AssertSqlSafe(sql.to_string()));
-    for b in binds {
-        q = q.bind(*b);
-    }
-    q.bind(COUNT_CAP).fetch_one(&mut *conn).await.store()
-}
-
-async fn term_size(conn: &mut Conn, term: &Term) -> Result<i64, StoreError> {
+async fn term_size(conn: &mut Conn, term: &Term, branch: Option<i64>) -> Result<i64, StoreError> {
     let mut total = 0;
     for alternative in term {
         let (low, high) = alternative.range();
-        total += capped_count(
-            conn,
-            "SELECT COUNT(*) FROM (SELECT 1 FROM person_keys WHERE key >= $1 AND key < $2 LIMIT $3) t",
-            &[&low, &high],
-        )
-        .await?;
+        let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM person_keys WHERE key >= $1 AND key < $2 \
+                   AND ($4 = 0 OR branch_id = $4) LIMIT $3) t";
+        total += sqlx::query_scalar::<_, i64>(sql)
+            .bind(low.as_str())
+            .bind(high.as_str())
+            .bind(COUNT_CAP)
+            .bind(branch.unwrap_or(0))
+            .fetch_one(&mut *conn)
+            .await
+            .store()?;
     }
     Ok(total)
 }
 
-async fn scope_size(conn: &mut Conn, unit_id: i64) -> Result<i64, StoreError> {
+async fn scope_size(conn: &mut Conn, unit_id: i64, small_scope: i64) -> Result<i64, StoreError> {
     let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM unit_closure c JOIN memberships m \
                ON m.unit_id = c.descendant_id AND m.is_current = 1 WHERE c.ancestor_id = $1 LIMIT $2) t";
     let mut q = sqlx::query_scalar(sql);
     q = q.bind(unit_id);
-    q.bind(COUNT_CAP.min(SMALL_SCOPE + 1))
-        .fetch_one(&mut *conn)
-        .await
-        .store()
+    q.bind(small_scope + 1).fetch_one(&mut *conn).await.store()
 }
 
 /// `EXISTS` conditions for terms, parameters from `$first`; returns SQL and values.
@@ -170,6 +195,20 @@ pub async fn search(
     cursor: &SearchCursor,
     limit: i64,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    search_planned(conn, scope, filter, terms, cursor, limit, SMALL_SCOPE).await
+}
+
+/// `search` with the size under which a scope is searched member by member, so that
+/// tests can drive both plans over the same data.
+pub async fn search_planned(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    terms: &[Term],
+    cursor: &SearchCursor,
+    limit: i64,
+    small_scope: i64,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
     let narrow_unit = filter.unit_id.or(match scope {
         Scope::Subtree(id) => Some(id),
         Scope::All => None,
@@ -178,7 +217,7 @@ pub async fn search(
         SearchCursor::ByUnit { .. } => true,
         SearchCursor::ByKey { .. } => false,
         SearchCursor::Start => match narrow_unit {
-            Some(unit) => scope_size(conn, unit).await? <= SMALL_SCOPE,
+            Some(unit) => scope_size(conn, unit, small_scope).await? <= small_scope,
             None => false,
         },
     };
@@ -189,12 +228,21 @@ pub async fn search(
         };
         return search_by_unit(conn, scope, filter, terms, after, limit).await;
     }
+    // Inside one branch, walk that branch's keys only.
+    let branch = match narrow_unit {
+        Some(unit) => Some(branch_of(conn, unit).await?),
+        None => None,
+    };
+    let branch = match branch {
+        Some(b) if is_top_unit(conn, b).await? => None,
+        other => other,
+    };
     let driver = match cursor {
         SearchCursor::ByKey { term, .. } if *term < terms.len() => *term,
         _ => {
             let mut best = (i64::MAX, 0);
             for (i, term) in terms.iter().enumerate() {
-                let size = term_size(conn, term).await?;
+                let size = term_size(conn, term, branch).await?;
                 if size < best.0 {
                     best = (size, i);
                 }
@@ -202,7 +250,18 @@ pub async fn search(
             best.1
         }
     };
-    search_by_key(conn, scope, filter, terms, driver, cursor, limit).await
+    search_by_key(conn, scope, filter, terms, driver, branch, cursor, limit).await
+}
+
+/// Whether the unit is the top of its tree.
+async fn is_top_unit(conn: &mut Conn, unit_id: i64) -> Result<bool, StoreError> {
+    let parent: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT parent_id FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .store()?;
+    Ok(matches!(parent, Some(None)))
 }
 
 async fn search_by_unit(
@@ -247,6 +306,7 @@ async fn search_by_key(
     filter: &MemberFilter,
     terms: &[Term],
     driver: usize,
+    branch: Option<i64>,
     cursor: &SearchCursor,
     limit: i64,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
@@ -274,26 +334,33 @@ async fn search_by_key(
         if after_key.as_str() >= high.as_str() {
             continue;
         }
-        // $1 low, $2 high, $3 after key, $4 after person, $5 limit, then filters, terms.
-        let (conditions, values) = filter_conditions(scope, filter, 6);
-        let (exists, keys) = term_conditions(&others, "p.id", 6 + values.len());
+        // $1 low, $2 high, $3 after key, $4 after person, $5 limit, $6 branch, then
+        // filters, terms.
+        let (conditions, values) = filter_conditions(scope, filter, 7);
+        let (exists, keys) = term_conditions(&others, "p.id", 7 + values.len());
         let mut first_key = String::new();
         let mut extra = Vec::new();
         for (l, h) in &driver_ranges {
             extra.push(l.clone());
             extra.push(h.clone());
-            let n = 6 + values.len() + keys.len() + extra.len();
+            let n = 7 + values.len() + keys.len() + extra.len();
             if !first_key.is_empty() {
                 first_key.push_str(" OR ");
             }
             first_key.push_str(&format!("(e.key >= ${} AND e.key < ${})", n - 2, n - 1));
         }
+        let in_branch = if branch.is_some() {
+            "k.branch_id = $6"
+        } else {
+            "$6 = 0"
+        };
         let sql = format!(
             "SELECT {LIST_COLUMNS}, k.key AS matched_key FROM person_keys k \
              JOIN people p ON p.id = k.person_id \
              JOIN memberships m ON m.person_id = p.id \
              JOIN units u ON u.id = m.unit_id \
-             WHERE k.key >= $1 AND k.key < $2 AND (k.key > $3 OR (k.key = $3 AND k.person_id > $4)) \
+             WHERE {in_branch} AND k.key >= $1 AND k.key < $2 \
+             AND (k.key > $3 OR (k.key = $3 AND k.person_id > $4)) \
              AND {conditions}{exists} \
              AND NOT EXISTS (SELECT 1 FROM person_keys e WHERE e.person_id = k.person_id \
                  AND e.key < k.key AND ({first_key})) \
@@ -305,7 +372,8 @@ async fn search_by_key(
             .bind(high.as_str())
             .bind(after_key.as_str())
             .bind(after_person)
-            .bind(want);
+            .bind(want)
+            .bind(branch.unwrap_or(0));
         let mut q = bind_values(q, &values);
         for k in keys.iter().chain(extra.iter()) {
             q = q.bind(k.as_str());
