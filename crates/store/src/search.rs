@@ -250,7 +250,16 @@ pub async fn search_planned(
             best.1
         }
     };
-    search_by_key(conn, scope, filter, terms, driver, branch, cursor, limit).await
+    search_by_key(
+        conn,
+        scope,
+        filter,
+        terms,
+        KeyPlan { driver, branch },
+        cursor,
+        limit,
+    )
+    .await
 }
 
 /// Whether the unit is the top of its tree.
@@ -300,16 +309,23 @@ async fn search_by_unit(
     Ok((items, next))
 }
 
+/// How the key plan walks: which term drives, inside which branch (if any).
+#[derive(Debug, Clone, Copy)]
+struct KeyPlan {
+    driver: usize,
+    branch: Option<i64>,
+}
+
 async fn search_by_key(
     conn: &mut Conn,
     scope: Scope,
     filter: &MemberFilter,
     terms: &[Term],
-    driver: usize,
-    branch: Option<i64>,
+    plan: KeyPlan,
     cursor: &SearchCursor,
     limit: i64,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    let KeyPlan { driver, branch } = plan;
     let driver_term = &terms[driver];
     let (mut after_key, mut after_person) = match cursor {
         SearchCursor::ByKey { key, person_id, .. } => (key.clone(), *person_id),
