@@ -184,7 +184,7 @@ on_both_backends!(
     both_search_plans_agree_and_respect_scope,
     |backend: Backend| async move {
         use muster_store::members::MemberFilter;
-        use muster_store::search::{search_planned, SearchCursor};
+        use muster_store::search::{search_planned, Plan, SearchCursor};
         use muster_store::Scope;
 
         let c = Client::new(backend).await;
@@ -239,7 +239,7 @@ on_both_backends!(
         ] {
             let terms = muster_domain::search::terms(q);
             let mut answers = Vec::new();
-            for small_scope in [0, 1_000_000] {
+            for plan in [Plan::ByKey, Plan::BySet, Plan::ByUnit] {
                 let (rows, _) = search_planned(
                     &mut conn,
                     scope,
@@ -247,7 +247,7 @@ on_both_backends!(
                     &terms,
                     &SearchCursor::Start,
                     50,
-                    small_scope,
+                    plan,
                 )
                 .await
                 .unwrap();
@@ -258,7 +258,40 @@ on_both_backends!(
             let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
             expected.sort();
             assert_eq!(answers[0], expected, "by key: {q}");
-            assert_eq!(answers[1], expected, "by unit: {q}");
+            assert_eq!(answers[1], expected, "by set: {q}");
+            if scope != Scope::All {
+                assert_eq!(answers[2], expected, "by unit: {q}");
+            }
+        }
+        // Paging one by one gives everyone once, whichever the plan.
+        let terms = muster_domain::search::terms("van binh");
+        for plan in [Plan::ByKey, Plan::BySet, Plan::ByUnit] {
+            let mut cursor = SearchCursor::Start;
+            let mut seen = Vec::new();
+            loop {
+                let (rows, next) = search_planned(
+                    &mut conn,
+                    Scope::Subtree(d2),
+                    &MemberFilter::default(),
+                    &terms,
+                    &cursor,
+                    1,
+                    plan,
+                )
+                .await
+                .unwrap();
+                seen.extend(rows.into_iter().map(|r| r.full_name));
+                match next {
+                    Some(c) => cursor = SearchCursor::decode(&c.encode()).unwrap(),
+                    None => break,
+                }
+            }
+            seen.sort();
+            assert_eq!(
+                seen,
+                vec!["Nguyễn Văn Bình", "Nguyễn Văn Bính", "Phạm Văn Bình"],
+                "{plan:?}"
+            );
         }
     }
 );

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod counters;
 pub mod members;
 pub mod search;
+pub mod sessions;
 pub mod units;
 pub mod users;
 pub mod workplaces;

@@ -13,13 +13,20 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry",
-    sql: include_str!("../migrations/0001_registry.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry",
+        sql: include_str!("../migrations/0001_registry.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sessions",
+        sql: include_str!("../migrations/0002_sessions.sql"),
+    },
+];
 
-pub const LATEST: i64 = 1;
+pub const LATEST: i64 = 2;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

@@ -11,7 +11,8 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::members::{
-    bind_values, decode_list_row, filter_conditions, MemberFilter, MemberListRow, LIST_COLUMNS,
+    bind_values, decode_list_row, filter_conditions, FilterValue, MemberFilter, MemberListRow,
+    LIST_COLUMNS,
 };
 use crate::{Conn, Scope};
 use muster_domain::search::Term;
@@ -72,9 +73,11 @@ pub async fn refile_subtree(conn: &mut Conn, unit_id: i64) -> Result<(), StoreEr
 }
 
 /// Above this many members in the scope, searching starts from the keys.
-const SMALL_SCOPE: i64 = 3000;
+const SMALL_SCOPE: i64 = 1000;
 /// Counting a term's keys stops here: past it, only "common" matters.
 const COUNT_CAP: i64 = 20_000;
+/// A term matching at most this many keys is rare enough to gather whole.
+const RARE: i64 = 2_000;
 
 /// Where the previous page ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +90,9 @@ pub enum SearchCursor {
     },
     ByUnit {
         membership_id: i64,
+    },
+    BySet {
+        person_id: i64,
     },
 }
 
@@ -103,6 +109,7 @@ impl SearchCursor {
                 format!("k{term}.{hex}.{person_id}")
             }
             SearchCursor::ByUnit { membership_id } => format!("u{membership_id}"),
+            SearchCursor::BySet { person_id } => format!("p{person_id}"),
         }
     }
 
@@ -115,6 +122,12 @@ impl SearchCursor {
                 .parse()
                 .ok()
                 .map(|membership_id| SearchCursor::ByUnit { membership_id });
+        }
+        if let Some(id) = s.strip_prefix('p') {
+            return id
+                .parse()
+                .ok()
+                .map(|person_id| SearchCursor::BySet { person_id });
         }
         let rest = s.strip_prefix('k')?;
         let mut parts = rest.split('.');
@@ -195,11 +208,20 @@ pub async fn search(
     cursor: &SearchCursor,
     limit: i64,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
-    search_planned(conn, scope, filter, terms, cursor, limit, SMALL_SCOPE).await
+    search_planned(conn, scope, filter, terms, cursor, limit, Plan::Auto).await
 }
 
-/// `search` with the size under which a scope is searched member by member, so that
-/// tests can drive both plans over the same data.
+/// Which plan answers a search: chosen from the data, or forced so that tests can
+/// drive every plan over the same data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    Auto,
+    ByKey,
+    BySet,
+    ByUnit,
+}
+
+/// `search` with the plan chosen or forced.
 pub async fn search_planned(
     conn: &mut Conn,
     scope: Scope,
@@ -207,7 +229,7 @@ pub async fn search_planned(
     terms: &[Term],
     cursor: &SearchCursor,
     limit: i64,
-    small_scope: i64,
+    plan: Plan,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
     let narrow_unit = filter.unit_id.or(match scope {
         Scope::Subtree(id) => Some(id),
@@ -215,9 +237,12 @@ pub async fn search_planned(
     });
     let by_unit = match cursor {
         SearchCursor::ByUnit { .. } => true,
-        SearchCursor::ByKey { .. } => false,
+        SearchCursor::ByKey { .. } | SearchCursor::BySet { .. } => false,
         SearchCursor::Start => match narrow_unit {
-            Some(unit) => scope_size(conn, unit, small_scope).await? <= small_scope,
+            Some(unit) => match plan {
+                Plan::Auto => scope_size(conn, unit, SMALL_SCOPE).await? <= SMALL_SCOPE,
+                other => other == Plan::ByUnit,
+            },
             None => false,
         },
     };
@@ -226,7 +251,7 @@ pub async fn search_planned(
             SearchCursor::ByUnit { membership_id } => *membership_id,
             _ => 0,
         };
-        return search_by_unit(conn, scope, filter, terms, after, limit).await;
+        return search_by_unit(conn, scope, filter, terms, after, limit, narrow_unit).await;
     }
     // Inside one branch, walk that branch's keys only.
     let branch = match narrow_unit {
@@ -237,19 +262,34 @@ pub async fn search_planned(
         Some(b) if is_top_unit(conn, b).await? => None,
         other => other,
     };
-    let driver = match cursor {
-        SearchCursor::ByKey { term, .. } if *term < terms.len() => *term,
-        _ => {
-            let mut best = (i64::MAX, 0);
-            for (i, term) in terms.iter().enumerate() {
-                let size = term_size(conn, term, branch).await?;
-                if size < best.0 {
-                    best = (size, i);
-                }
-            }
-            best.1
-        }
+    if let SearchCursor::ByKey { term, .. } = cursor {
+        let plan = KeyPlan {
+            driver: (*term).min(terms.len() - 1),
+            branch,
+        };
+        return search_by_key(conn, scope, filter, terms, plan, cursor, limit).await;
+    }
+    let mut sizes = Vec::with_capacity(terms.len());
+    for term in terms {
+        sizes.push(term_size(conn, term, branch).await?);
+    }
+    let (smallest, driver) = sizes.iter().zip(0..).min().map_or((0, 0), |(s, i)| (*s, i));
+    // Intersecting sets outright pays when the work is bounded: one term is rare, or
+    // two terms are of modest size. Otherwise, walking the smallest term's keys in
+    // order finds a page sooner, since common words match densely.
+    let modest = sizes.iter().filter(|s| **s < COUNT_CAP).count();
+    let by_set = match plan {
+        Plan::Auto => smallest <= RARE || modest >= 2,
+        other => other == Plan::BySet,
     };
+    if by_set || matches!(cursor, SearchCursor::BySet { .. }) {
+        let after = match cursor {
+            SearchCursor::BySet { person_id } => *person_id,
+            _ => 0,
+        };
+        let small: Vec<bool> = sizes.iter().map(|s| *s < COUNT_CAP).collect();
+        return search_by_set(conn, scope, filter, terms, &small, branch, after, limit).await;
+    }
     search_by_key(
         conn,
         scope,
@@ -260,6 +300,92 @@ pub async fn search_planned(
         limit,
     )
     .await
+}
+
+/// SQL text with its arguments, numbered as they are added.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<FilterValue>,
+}
+
+impl Sql {
+    fn arg(&mut self, v: FilterValue) -> String {
+        self.args.push(v);
+        format!("${}", self.args.len())
+    }
+
+    fn ranges(&mut self, term: &Term, column: &str) -> String {
+        term.iter()
+            .map(|m| {
+                let (low, high) = m.range();
+                let low = self.arg(FilterValue::Text(low));
+                let high = self.arg(FilterValue::Text(high));
+                format!("({column} >= {low} AND {column} < {high})")
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    }
+}
+
+/// The set plan: the people matching every small term, by intersecting their key
+/// ranges, then the scope, the filters and the common terms; pages by person id.
+#[allow(clippy::too_many_arguments)] // the pieces of one query; a struct would only rename them
+async fn search_by_set(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    terms: &[Term],
+    small: &[bool],
+    branch: Option<i64>,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
+    let mut sql = Sql::default();
+    let after = sql.arg(FilterValue::Int(after));
+    let want = sql.arg(FilterValue::Int(limit + 1));
+    let in_branch = match branch {
+        Some(b) => format!("branch_id = {} AND ", sql.arg(FilterValue::Int(b))),
+        None => String::new(),
+    };
+    let mut sets = Vec::new();
+    let mut common = String::new();
+    for (term, is_small) in terms.iter().zip(small) {
+        let ranges = sql.ranges(term, if *is_small { "key" } else { "t.key" });
+        if *is_small {
+            sets.push(format!(
+                "SELECT person_id FROM person_keys WHERE {in_branch}({ranges})"
+            ));
+        } else {
+            common.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM person_keys t WHERE t.person_id = x.person_id AND ({ranges}))"
+            ));
+        }
+    }
+    let (conditions, values) = filter_conditions(scope, filter, sql.args.len() + 1);
+    sql.args.extend(values);
+    sql.text = format!(
+        "SELECT {LIST_COLUMNS} FROM ({}) x CROSS JOIN memberships m CROSS JOIN people p CROSS JOIN units u \
+         WHERE m.person_id = x.person_id AND p.id = x.person_id AND u.id = m.unit_id \
+         AND x.person_id > {after} AND {conditions}{common} ORDER BY x.person_id LIMIT {want}",
+        sets.join(" INTERSECT ")
+    );
+    let rows = bind_values(sqlx::query(AssertSqlSafe(sql.text)), &sql.args)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    let mut items = rows
+        .iter()
+        .map(decode_list_row)
+        .collect::<Result<Vec<_>, _>>()
+        .store()?;
+    let next = (items.len() as i64 > limit).then(|| {
+        items.truncate(limit as usize);
+        SearchCursor::BySet {
+            person_id: items.last().map_or(0, |r| r.person_id),
+        }
+    });
+    Ok((items, next))
 }
 
 /// Whether the unit is the top of its tree.
@@ -280,19 +406,32 @@ async fn search_by_unit(
     terms: &[Term],
     after: i64,
     limit: i64,
+    narrow: Option<i64>,
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
     let (conditions, values) = filter_conditions(scope, filter, 3);
     let all: Vec<(usize, &Term)> = terms.iter().enumerate().collect();
-    let (exists, keys) = term_conditions(&all, "p.id", 3 + values.len());
+    let (exists, keys) = term_conditions(&all, "m.person_id", 3 + values.len());
+    // Walk the small subtree's units, then their members: CROSS JOIN keeps SQLite from
+    // scanning every membership in id order instead.
+    let from = match narrow {
+        Some(_) => format!(
+            "unit_closure c CROSS JOIN memberships m CROSS JOIN people p CROSS JOIN units u \
+             WHERE c.ancestor_id = ${} AND m.unit_id = c.descendant_id AND",
+            3 + values.len() + keys.len()
+        ),
+        None => "memberships m CROSS JOIN people p CROSS JOIN units u WHERE".to_string(),
+    };
     let sql = format!(
-        "SELECT {LIST_COLUMNS} FROM memberships m JOIN people p ON p.id = m.person_id \
-         JOIN units u ON u.id = m.unit_id WHERE m.id > $1 AND {conditions}{exists} \
-         ORDER BY m.id LIMIT $2"
+        "SELECT {LIST_COLUMNS} FROM {from} p.id = m.person_id AND u.id = m.unit_id \
+         AND m.id > $1 AND {conditions}{exists} ORDER BY m.id LIMIT $2"
     );
     let q = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit + 1);
     let mut q = bind_values(q, &values);
     for k in &keys {
         q = q.bind(k.as_str());
+    }
+    if let Some(unit) = narrow {
+        q = q.bind(unit);
     }
     let rows = q.fetch_all(&mut *conn).await.store()?;
     let mut items = rows
@@ -353,7 +492,7 @@ async fn search_by_key(
         // $1 low, $2 high, $3 after key, $4 after person, $5 limit, $6 branch, then
         // filters, terms.
         let (conditions, values) = filter_conditions(scope, filter, 7);
-        let (exists, keys) = term_conditions(&others, "p.id", 7 + values.len());
+        let (exists, keys) = term_conditions(&others, "k.person_id", 7 + values.len());
         let mut first_key = String::new();
         let mut extra = Vec::new();
         for (l, h) in &driver_ranges {
@@ -371,11 +510,12 @@ async fn search_by_key(
             "$6 = 0"
         };
         let sql = format!(
+            // CROSS JOIN keeps SQLite walking the keys first (PostgreSQL plans freely):
+            // started from the scope's memberships, a large scope costs far more.
             "SELECT {LIST_COLUMNS}, k.key AS matched_key FROM person_keys k \
-             JOIN people p ON p.id = k.person_id \
-             JOIN memberships m ON m.person_id = p.id \
-             JOIN units u ON u.id = m.unit_id \
-             WHERE {in_branch} AND k.key >= $1 AND k.key < $2 \
+             CROSS JOIN memberships m CROSS JOIN people p CROSS JOIN units u \
+             WHERE m.person_id = k.person_id AND p.id = k.person_id AND u.id = m.unit_id \
+             AND {in_branch} AND k.key >= $1 AND k.key < $2 \
              AND (k.key > $3 OR (k.key = $3 AND k.person_id > $4)) \
              AND {conditions}{exists} \
              AND NOT EXISTS (SELECT 1 FROM person_keys e WHERE e.person_id = k.person_id \

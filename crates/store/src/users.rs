@@ -33,7 +33,7 @@ const SELECT: &str =
     "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, \
      u.disabled FROM users u";
 
-fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+pub(crate) fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
