@@ -117,7 +117,12 @@ impl Db {
 
     /// Applies the migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
-        migrate::run(self).await
+        migrate::run(self, migrate::LATEST).await
+    }
+
+    /// Applies the migrations up to `version` only: how an older release left it.
+    pub async fn migrate_up_to(&self, version: i64) -> Result<usize, StoreError> {
+        migrate::run(self, version).await
     }
 
     pub fn backend(&self) -> Backend {

@@ -49,7 +49,7 @@ fn dialect(sql: &str, backend: Backend) -> String {
         .fold(sql.to_string(), |s, (from, to)| s.replace(from, to))
 }
 
-pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
+pub(crate) async fn run(db: &Db, up_to: i64) -> Result<usize, StoreError> {
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -67,7 +67,10 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
         });
     }
     let mut applied = 0;
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= up_to)
+    {
         let mut tx = db.begin().await?;
         for statement in dialect(m.sql, db.backend()).split(";\n") {
             let statement = statement.trim();
