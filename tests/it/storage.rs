@@ -67,3 +67,27 @@ async fn urls_are_checked() {
     assert!(err.contains("unsupported database URL"), "{err}");
     assert!(!dir.0.join("no-such-dir").exists(), "nothing was created");
 }
+
+on_both_backends!(
+    a_database_of_the_previous_schema_keeps_its_data,
+    |backend: Backend| async move {
+        let t = TestDb::new(backend).await;
+        let db = Db::connect(&t.url).await.unwrap();
+        assert_eq!(db.migrate_up_to(1).await.unwrap(), 1);
+        sqlx::query("INSERT INTO users (username, password_hash, role, created_at) VALUES ('lan', 'x', 'viewer', 'now')")
+        .execute(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(users, 1);
+        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(sessions, 0);
+    }
+);
