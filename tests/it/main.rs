@@ -3,8 +3,11 @@
 mod support;
 
 mod api_scope;
+mod browser;
 mod cli;
 mod members;
+mod pages;
 mod search;
 mod storage;
 mod units;
+mod webdriver;

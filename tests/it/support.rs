@@ -363,3 +363,106 @@ pub async fn add_member(c: &Client, token: &str, body: Value) -> i64 {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     created["id"].as_i64().expect("member id")
 }
+
+/// A page answer: status, `Set-Cookie` values, `Location`, body.
+pub struct PageAnswer {
+    pub status: StatusCode,
+    pub cookies: Vec<String>,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Client {
+    /// Calls a page as a browser would: with cookies, and a form body when given.
+    pub async fn page(
+        &self,
+        method: &str,
+        path: &str,
+        cookies: &str,
+        form: Option<&str>,
+    ) -> PageAnswer {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("accept-language", "en");
+        if !cookies.is_empty() {
+            req = req.header("cookie", cookies);
+        }
+        let req = match form {
+            Some(f) => req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(f.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("build request");
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        let status = res.status();
+        let cookies = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").to_string())
+            .collect();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        let bytes = axum::body::to_bytes(res.into_body(), 16 << 20)
+            .await
+            .expect("read body");
+        PageAnswer {
+            status,
+            cookies,
+            location,
+            body: String::from_utf8_lossy(&bytes).into(),
+        }
+    }
+
+    /// Logs in through the login form; returns the session cookie header value.
+    pub async fn web_login(&self, username: &str, password: &str) -> PageAnswer {
+        let form = self.page("GET", "/login", "", None).await;
+        let csrf_cookie = form
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("muster_login_csrf="))
+            .cloned()
+            .expect("login csrf cookie");
+        let token = csrf_cookie
+            .split_once('=')
+            .map(|(_, t)| t.to_string())
+            .unwrap();
+        self.page(
+            "POST",
+            "/login",
+            &csrf_cookie,
+            Some(&format!(
+                "username={}&password={}&csrf={token}&next=%2F",
+                enc(username),
+                enc(password)
+            )),
+        )
+        .await
+    }
+
+    /// The session cookie of a successful login.
+    pub async fn session_cookie(&self, username: &str) -> String {
+        let answer = self.web_login(username, "a long password").await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+        answer
+            .cookies
+            .into_iter()
+            .find(|c| c.starts_with("muster_session="))
+            .expect("session cookie")
+    }
+}
+
+/// The CSRF token printed in a page's forms.
+pub fn csrf_of(body: &str) -> String {
+    body.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("")
+        .to_string()
+}

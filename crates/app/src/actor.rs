@@ -13,6 +13,8 @@ pub struct Actor {
     pub unit_id: Option<i64>,
     pub locale: String,
     pub calendar: String,
+    /// Empty: the language's own digits.
+    pub digits: String,
 }
 
 impl Actor {
@@ -25,6 +27,7 @@ impl Actor {
             unit_id: None,
             locale: "en".into(),
             calendar: "gregorian".into(),
+            digits: String::new(),
         }
     }
 

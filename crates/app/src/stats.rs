@@ -67,3 +67,96 @@ impl App {
         })
     }
 }
+
+/// What the dashboard shows of the actor's subtree.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Dashboard {
+    pub by_status: BTreeMap<String, i64>,
+    pub active: i64,
+    pub new_this_month: i64,
+    pub new_this_year: i64,
+    pub active_by_employment: BTreeMap<String, i64>,
+    /// The last twelve months, oldest first, with zeros where nothing happened.
+    pub months: Vec<MonthFigures>,
+}
+
+impl App {
+    pub async fn dashboard(
+        &self,
+        actor: &Actor,
+        today: muster_domain::Date,
+    ) -> Result<Dashboard, AppError> {
+        let mut conn = self.db().read().await?;
+        let scope = actor.scope();
+        let by_status = muster_store::members::count_by_status(&mut conn, scope)
+            .await?
+            .into_iter()
+            .collect();
+        let rows = counters::rollup(&mut conn, scope, actor.unit_id).await?;
+        let this_month = today.month_key();
+        let this_year = format!("{:04}", today.year());
+        let mut d = Dashboard {
+            by_status,
+            ..Dashboard::default()
+        };
+        let mut months: BTreeMap<String, MonthFigures> = BTreeMap::new();
+        let mut first = today;
+        for _ in 0..11 {
+            first = muster_domain::Date::new(first.year(), first.month(), 1)
+                .map(|f| f.add_days(-1))
+                .unwrap_or(first);
+        }
+        let first_month = first.month_key();
+        let mut month = first_month.clone();
+        while month <= this_month {
+            months.insert(
+                month.clone(),
+                MonthFigures {
+                    month: month.clone(),
+                    ..MonthFigures::default()
+                },
+            );
+            let (y, m) = (
+                month[..4].parse::<i32>().unwrap_or(0),
+                month[5..].parse::<u8>().unwrap_or(1),
+            );
+            month = if m == 12 {
+                format!("{:04}-01", y + 1)
+            } else {
+                format!("{y:04}-{:02}", m + 1)
+            };
+        }
+        let mut running = 0;
+        for r in rows {
+            d.active += r.active_delta;
+            *d.active_by_employment
+                .entry(r.employment_type.clone())
+                .or_default() += r.active_delta;
+            if r.month == this_month {
+                d.new_this_month += r.joins;
+            }
+            if r.month.starts_with(&this_year) && r.month <= this_month {
+                d.new_this_year += r.joins;
+            }
+            if r.month < first_month {
+                running += r.active_delta;
+            }
+            if let Some(m) = months.get_mut(&r.month) {
+                m.joins += r.joins;
+                m.leaves += r.leaves;
+                m.transfers_in += r.transfers_in;
+                m.transfers_out += r.transfers_out;
+                m.active_end += r.active_delta;
+            }
+        }
+        d.months = months
+            .into_values()
+            .map(|mut m| {
+                running += m.active_end;
+                m.active_end = running;
+                m
+            })
+            .collect();
+        Ok(d)
+    }
+}

@@ -5,9 +5,11 @@ use crate::{audit, units::find_in_scope, Actor, App, AppError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use muster_domain::calendar::{Calendar, Digits};
 use muster_domain::date::now_utc;
 use muster_domain::unit::parse_locale;
 use muster_domain::user::{parse_username, Role};
+use muster_store::sessions;
 use muster_store::users::{self as store, NewUser, UserRow};
 use muster_store::{Scope, StoreError};
 use sha2::{Digest, Sha256};
@@ -54,6 +56,7 @@ fn actor_of(u: UserRow) -> Result<Actor, AppError> {
         unit_id: u.unit_id,
         locale: u.locale,
         calendar: u.calendar,
+        digits: u.digits,
     })
 }
 
@@ -172,5 +175,150 @@ impl App {
     pub async fn user_count(&self) -> Result<i64, AppError> {
         let mut conn = self.db().read().await?;
         Ok(store::count(&mut conn).await?)
+    }
+}
+
+/// Failed logins allowed per username within `THROTTLE_WINDOW_SECS` before refusing.
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+const SESSION_DAYS: i64 = 14;
+
+/// Why a login was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    BadCredentials,
+    /// Too many failures lately; try again later.
+    Throttled,
+}
+
+/// A logged-in session: the cookie value and the token its forms must carry.
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+    pub actor: Actor,
+}
+
+/// An instant `secs` from now as RFC 3339 UTC, comparable as text with `now_utc`.
+fn instant_in(secs: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + secs;
+    let date = muster_domain::Date::from_days(now.div_euclid(86_400));
+    let s = now.rem_euclid(86_400);
+    format!(
+        "{date}T{:02}:{:02}:{:02}.000Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// A random token of 32 bytes, hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl App {
+    /// Checks a password and opens a session; refuses after repeated failures.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Session, LoginError> {
+        let username = username.trim().to_ascii_lowercase();
+        let since = instant_in(-THROTTLE_WINDOW_SECS);
+        {
+            let mut conn = self.db().read().await?;
+            if sessions::failures(&mut conn, &username, &since).await? >= MAX_FAILURES {
+                return Err(LoginError::Refused(LoginRefused::Throttled));
+            }
+        }
+        match self.authenticate_password(&username, password).await {
+            Ok(actor) => {
+                let token = random_token();
+                let csrf = random_token();
+                let mut tx = self.db().begin().await?;
+                sessions::clear_failures(&mut tx, &username).await?;
+                let user_id = actor.user_id.unwrap_or(0);
+                sessions::insert(
+                    &mut tx,
+                    &token_hash(&token),
+                    user_id,
+                    &csrf,
+                    &now_utc(),
+                    &instant_in(SESSION_DAYS * 86_400),
+                )
+                .await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                Ok(Session { token, csrf, actor })
+            }
+            Err(AppError::Unauthenticated) => {
+                let mut tx = self.db().begin().await?;
+                sessions::record_failure(&mut tx, &username, &now_utc(), &since).await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                Err(LoginError::Refused(LoginRefused::BadCredentials))
+            }
+            Err(e) => Err(LoginError::App(e)),
+        }
+    }
+
+    /// The actor and CSRF token of a live session cookie.
+    pub async fn session(&self, token: &str) -> Result<Option<(Actor, String)>, AppError> {
+        let mut conn = self.db().read().await?;
+        match sessions::find(&mut conn, &token_hash(token), &now_utc()).await? {
+            Some((u, csrf)) if !u.disabled => Ok(Some((actor_of(u)?, csrf))),
+            _ => Ok(None),
+        }
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        let mut tx = self.db().begin().await?;
+        sessions::delete(&mut tx, &token_hash(token)).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Saves the language, calendar and digits a user reads in.
+    pub async fn set_preferences(
+        &self,
+        actor: &Actor,
+        locale: &str,
+        calendar: &str,
+        digits: &str,
+    ) -> Result<(), AppError> {
+        let Some(user_id) = actor.user_id else {
+            return Err(AppError::Forbidden);
+        };
+        let locale = parse_locale(locale).map_err(|e| AppError::field("locale", e.code))?;
+        let calendar =
+            Calendar::parse(calendar).map_err(|e| AppError::field("calendar", e.code))?;
+        let digits = match digits.trim() {
+            "" => "",
+            d => Digits::parse(d)
+                .map_err(|e| AppError::field("digits", e.code))?
+                .as_str(),
+        };
+        let mut tx = self.db().begin().await?;
+        store::set_preferences(&mut tx, user_id, locale, calendar.as_str(), digits).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub enum LoginError {
+    Refused(LoginRefused),
+    App(AppError),
+}
+
+impl From<AppError> for LoginError {
+    fn from(e: AppError) -> Self {
+        LoginError::App(e)
+    }
+}
+
+impl From<StoreError> for LoginError {
+    fn from(e: StoreError) -> Self {
+        LoginError::App(e.into())
     }
 }

@@ -265,7 +265,9 @@ impl Digits {
 /// The order in which a numeric date is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
-    /// 1403/02/26: Persian and ISO.
+    /// 2024-05-15: ISO, for English readers (no month-day ambiguity).
+    Iso,
+    /// 1403/02/26: Persian.
     YearFirst,
     /// 15/05/2024: Vietnamese, Indian.
     DayFirst,
@@ -277,6 +279,7 @@ pub fn format(date: Date, calendar: Calendar, order: Order, digits: Digits) -> S
         return date.to_string();
     };
     let text = match order {
+        Order::Iso => format!("{:04}-{:02}-{:02}", c.year, c.month, c.day),
         Order::YearFirst => format!("{:04}/{:02}/{:02}", c.year, c.month, c.day),
         Order::DayFirst => format!("{:02}/{:02}/{:04}", c.day, c.month, c.year),
     };

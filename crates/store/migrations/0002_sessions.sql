@@ -15,3 +15,6 @@ CREATE TABLE login_failures (
     failures BIGINT NOT NULL,
     first_at TEXT NOT NULL
 );
+
+-- The digits a user reads numbers in; empty means the language's own.
+ALTER TABLE users ADD COLUMN digits TEXT NOT NULL DEFAULT '';

@@ -34,8 +34,8 @@ pub async fn find(
     now: &str,
 ) -> Result<Option<(UserRow, String)>, StoreError> {
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.disabled, \
-         s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+        "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.digits, \
+         u.disabled, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
     )
     .bind(id_hash)
     .bind(now)

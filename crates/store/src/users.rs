@@ -14,6 +14,8 @@ pub struct UserRow {
     pub role: String,
     pub locale: String,
     pub calendar: String,
+    /// `latin`, `persian`, `devanagari`, or empty for the language's own.
+    pub digits: String,
     pub disabled: bool,
 }
 
@@ -30,7 +32,7 @@ impl std::fmt::Debug for UserRow {
 }
 
 const SELECT: &str =
-    "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, \
+    "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.digits, \
      u.disabled FROM users u";
 
 pub(crate) fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
@@ -42,6 +44,7 @@ pub(crate) fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         role: r.try_get("role")?,
         locale: r.try_get("locale")?,
         calendar: r.try_get("calendar")?,
+        digits: r.try_get("digits")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
     })
 }
@@ -119,4 +122,23 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
         .fetch_one(&mut *conn)
         .await
         .store()
+}
+
+/// Saves a user's reading preferences.
+pub async fn set_preferences(
+    conn: &mut Conn,
+    user_id: i64,
+    locale: &str,
+    calendar: &str,
+    digits: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET locale = $2, calendar = $3, digits = $4 WHERE id = $1")
+        .bind(user_id)
+        .bind(locale)
+        .bind(calendar)
+        .bind(digits)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
 }

@@ -1,9 +1,11 @@
-//! The web layer: the JSON API under `/api/v1` (and, later, the HTML pages). Handlers
-//! only translate HTTP to use cases of `muster_app` and back.
+//! The web layer: the HTML pages and the JSON API under `/api/v1`. Handlers only
+//! translate HTTP to use cases of `muster_app` and back.
 #![forbid(unsafe_code)]
 
 mod api;
 mod error;
+pub mod i18n;
+mod pages;
 
 pub use error::ApiError;
 
@@ -27,6 +29,7 @@ pub fn router(app: App) -> Router {
             }),
         )
         .merge(api)
+        .merge(pages::router())
         .fallback(|| async { ApiError::from(muster_app::AppError::NotFound("route")) })
         .with_state(app)
 }

@@ -1,0 +1,221 @@
+//! Languages of the pages: Fluent catalogs for `en`, `vi`, `fa`, `hi`, text direction,
+//! and each reader's calendar and digits.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use muster_domain::calendar::{self, Calendar, Digits, Order};
+use muster_domain::Date;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub const LOCALES: [&str; 4] = ["en", "vi", "fa", "hi"];
+
+/// The catalog sources, compiled in.
+pub const SOURCES: [(&str, &str); 4] = [
+    ("en", include_str!("../locales/en.ftl")),
+    ("vi", include_str!("../locales/vi.ftl")),
+    ("fa", include_str!("../locales/fa.ftl")),
+    ("hi", include_str!("../locales/hi.ftl")),
+];
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundles() -> &'static HashMap<&'static str, Bundle> {
+    static BUNDLES: OnceLock<HashMap<&'static str, Bundle>> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        SOURCES
+            .iter()
+            .map(|(locale, source)| {
+                let id = locale.parse().unwrap_or_default();
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // Numbers and names are passed already written; isolation marks would
+                // show as stray characters in inputs and titles.
+                bundle.set_use_isolating(false);
+                // A catalog that does not parse fails the catalog tests; here it only
+                // falls back to the keys it could read.
+                let resource =
+                    FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+                let _ = bundle.add_resource(resource);
+                (*locale, bundle)
+            })
+            .collect()
+    })
+}
+
+fn format(locale: &str, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+    let bundle = bundles().get(locale)?;
+    let pattern = bundle.get_message(key)?.value()?;
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned(),
+    )
+}
+
+/// The keys a catalog defines.
+pub fn keys(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '\t', '.', '*', '[', '}']) && l.contains(" ="))
+        .filter_map(|l| l.split(" =").next())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// A reader: their language, calendar and digits.
+#[derive(Debug, Clone)]
+pub struct Lang {
+    pub locale: &'static str,
+    pub calendar: Calendar,
+    pub digits: Digits,
+}
+
+impl Lang {
+    /// A reader of `locale` with its default calendar and digits, or those chosen.
+    pub fn new(locale: &str, calendar: Option<&str>, digits: Option<&str>) -> Self {
+        let locale = LOCALES
+            .iter()
+            .copied()
+            .find(|l| *l == locale)
+            .unwrap_or("en");
+        let calendar =
+            calendar
+                .and_then(|c| Calendar::parse(c).ok())
+                .unwrap_or(if locale == "fa" {
+                    Calendar::Persian
+                } else {
+                    Calendar::Gregorian
+                });
+        let digits = digits
+            .filter(|d| !d.is_empty())
+            .and_then(|d| Digits::parse(d).ok())
+            .unwrap_or(if locale == "fa" {
+                Digits::Persian
+            } else {
+                Digits::Latin
+            });
+        Self {
+            locale,
+            calendar,
+            digits,
+        }
+    }
+
+    pub fn dir(&self) -> &'static str {
+        if self.locale == "fa" {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The message for `key`, English when this language lacks it.
+    pub fn t(&self, key: &str) -> String {
+        format(self.locale, key, None)
+            .or_else(|| format("en", key, None))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message for `key` with arguments (passed as text, already in the reader's digits).
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (name, value) in args {
+            fa.set(*name, value.clone());
+        }
+        format(self.locale, key, Some(&fa))
+            .or_else(|| format("en", key, Some(&fa)))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn order(&self) -> Order {
+        match (self.locale, self.calendar) {
+            (_, Calendar::Persian) => Order::YearFirst,
+            ("en", Calendar::Gregorian) => Order::Iso,
+            _ => Order::DayFirst,
+        }
+    }
+
+    /// A stored ISO date as this reader writes it.
+    pub fn date(&self, iso: &str) -> String {
+        match Date::parse_iso(iso) {
+            Ok(d) => calendar::format(d, self.calendar, self.order(), self.digits),
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    pub fn opt_date(&self, iso: Option<&str>) -> String {
+        iso.map(|d| self.date(d)).unwrap_or_default()
+    }
+
+    /// How a date field should be filled in, as a placeholder: `1403/02/26`, `15/05/2024`.
+    pub fn date_hint(&self) -> String {
+        self.date("2024-05-15")
+    }
+
+    /// A typed date in this reader's calendar to ISO; what does not parse is returned
+    /// as typed, so the use case refuses it on its field.
+    pub fn iso_date(&self, typed: &str) -> String {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return String::new();
+        }
+        calendar::parse(typed, self.calendar)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| typed.to_string())
+    }
+
+    /// An integer in this reader's digits, grouped by thousands.
+    pub fn number(&self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(match self.locale {
+                    "vi" => '.',
+                    "fa" => '\u{066C}',
+                    _ => ',',
+                });
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            out.insert(0, '-');
+        }
+        self.digits.apply(&out)
+    }
+
+    /// A `YYYY-MM` period as this reader names the month: `05/2024`, `۱۴۰۳/۰۲`.
+    pub fn month(&self, period: &str) -> String {
+        let Ok(d) = Date::parse_iso(&format!("{period}-15")) else {
+            return period.to_string();
+        };
+        match self.calendar.from_iso(d) {
+            Some(c) if self.calendar == Calendar::Persian => {
+                self.digits.apply(&format!("{:04}/{:02}", c.year, c.month))
+            }
+            Some(c) => self.digits.apply(&format!("{:02}/{:04}", c.month, c.year)),
+            None => period.to_string(),
+        }
+    }
+}
+
+/// The best of our languages for an `Accept-Language` header.
+pub fn negotiate(accept: &str) -> &'static str {
+    let mut best = ("en", -1.0f32);
+    for part in accept.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(l) = LOCALES.iter().find(|l| **l == primary) {
+            if q > best.1 {
+                best = (l, q);
+            }
+        }
+    }
+    best.0
+}

@@ -1,0 +1,264 @@
+//! What every page shares: who is reading (and in which language), the frame around
+//! the content, flash messages and CSRF checks.
+
+use crate::i18n::{negotiate, Lang, LOCALES};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{html, Markup, DOCTYPE};
+use muster_app::{Actor, App, AppError};
+
+pub const SESSION_COOKIE: &str = "muster_session";
+pub const LANG_COOKIE: &str = "muster_lang";
+const FLASH_COOKIE: &str = "muster_flash";
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Whether the request came over TLS (directly or through a proxy that says so), so
+/// cookies can be marked `Secure`.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A one-shot message for the next page: a catalog key.
+pub fn flash_cookie(key: &str) -> HeaderValue {
+    set_cookie(FLASH_COOKIE, key, 60, false)
+}
+
+/// A logged-in reader.
+pub struct Viewer {
+    pub actor: Actor,
+    pub csrf: String,
+    pub lang: Lang,
+    pub flash: Option<String>,
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let to_login = || {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            Redirect::to(&format!("/login?next={}", crate::api::enc(next))).into_response()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login());
+        };
+        match app.session(&token).await {
+            Ok(Some((actor, csrf))) => {
+                let lang = Lang::new(&actor.locale, Some(&actor.calendar), Some(&actor.digits));
+                Ok(Viewer {
+                    actor,
+                    csrf,
+                    lang,
+                    flash: cookie(&parts.headers, FLASH_COOKIE),
+                })
+            }
+            Ok(None) => Err(to_login()),
+            Err(e) => Err(crate::ApiError::from(e).into_response()),
+        }
+    }
+}
+
+/// The language of a visitor who has not logged in: their choice, else their browser's.
+pub fn visitor_lang(headers: &HeaderMap) -> Lang {
+    let chosen = cookie(headers, LANG_COOKIE).filter(|l| LOCALES.contains(&l.as_str()));
+    let locale = chosen.unwrap_or_else(|| {
+        negotiate(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        )
+        .to_string()
+    });
+    Lang::new(&locale, None, None)
+}
+
+impl Viewer {
+    /// The refusal of a form whose CSRF token is not this session's.
+    pub fn csrf_refusal(&self, sent: &str) -> Option<Response> {
+        (sent.is_empty() || sent != self.csrf)
+            .then(|| (StatusCode::FORBIDDEN, self.lang.t("error-csrf")).into_response())
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A full page in the frame, clearing the flash it shows.
+    pub fn page(&self, title: &str, active: &str, body: Markup) -> Response {
+        let frame = frame(&self.lang, title, Some(self), active, body);
+        let mut response = Html(frame.into_string()).into_response();
+        if self.flash.is_some() {
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", 0, false));
+        }
+        response
+    }
+
+    /// The hidden field every form of this session carries.
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="csrf" value=(self.csrf); }
+    }
+}
+
+/// A use-case error shown as a page.
+pub fn error_page(v: &Viewer, e: AppError) -> Response {
+    let (status, key) = match &e {
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "error-not-found"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+        _ => {
+            let api = crate::ApiError::from(e);
+            tracing::debug!(?api, "page error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+    };
+    let mut r = v.page(
+        &v.t(key),
+        "",
+        html! { p.empty { (v.t(key)) } p { a href="/" { (v.t("nav-dashboard")) } } },
+    );
+    *r.status_mut() = status;
+    r
+}
+
+fn nav_link(lang: &Lang, href: &str, key: &str, active: &str) -> Markup {
+    let current = key == active;
+    html! {
+        a href=(href) aria-current=[current.then_some("page")] { (lang.t(key)) }
+    }
+}
+
+/// The frame of every page: `<html lang dir>`, header, navigation, language switcher,
+/// flash message, content.
+pub fn frame(
+    lang: &Lang,
+    title: &str,
+    viewer: Option<&Viewer>,
+    active: &str,
+    body: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.locale) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Muster" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                a.skip href="#main" { (lang.t("skip-to-content")) }
+                header.top {
+                    a.brand href="/" { "Muster" }
+                    @if let Some(v) = viewer {
+                        nav aria-label=(lang.t("nav-label")) {
+                            (nav_link(lang, "/", "nav-dashboard", active))
+                            (nav_link(lang, "/members", "nav-members", active))
+                            (nav_link(lang, "/units", "nav-units", active))
+                            (nav_link(lang, "/workplaces", "nav-workplaces", active))
+                            (nav_link(lang, "/settings", "nav-settings", active))
+                        }
+                        div.who {
+                            span { (v.actor.username) }
+                            form method="post" action="/logout" {
+                                (v.csrf_field())
+                                button.link type="submit" { (lang.t("logout")) }
+                            }
+                        }
+                    }
+                    form.langs method="post" action="/language" {
+                        @if let Some(v) = viewer { (v.csrf_field()) }
+                        @for (code, name) in [("en", "English"), ("vi", "Tiếng Việt"), ("fa", "فارسی"), ("hi", "हिन्दी")] {
+                            button type="submit" name="lang" value=(code) lang=(code)
+                                aria-pressed=(if code == lang.locale { "true" } else { "false" }) { (name) }
+                        }
+                    }
+                }
+                main id="main" {
+                    @if let Some(key) = viewer.and_then(|v| v.flash.as_deref()) {
+                        p.flash role="status" { (lang.t(key)) }
+                    }
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A labelled input with its translated error, keeping what was typed.
+pub fn field(
+    lang: &Lang,
+    name: &str,
+    label_key: &str,
+    value: &str,
+    error: Option<&String>,
+    kind: &str,
+    hint: Option<&str>,
+) -> Markup {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (lang.t(label_key)) }
+            input id=(id) name=(name) type=(kind) value=(value) placeholder=[hint]
+                aria-invalid=[error.is_some().then_some("true")] aria-describedby=[error.is_some().then_some(err_id.as_str())];
+            @if let Some(code) = error {
+                p.error id=(err_id) { (lang.t(&format!("field-{code}"))) }
+            }
+        }
+    }
+}
+
+/// A labelled select of (value, label) options.
+pub fn select(
+    lang: &Lang,
+    name: &str,
+    label_key: &str,
+    options: &[(String, String)],
+    selected: &str,
+    error: Option<&String>,
+) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (lang.t(label_key)) }
+            select id=(id) name=(name) aria-invalid=[error.is_some().then_some("true")] {
+                @for (value, label) in options {
+                    option value=(value) selected[value == selected] { (label) }
+                }
+            }
+            @if let Some(code) = error {
+                p.error { (lang.t(&format!("field-{code}"))) }
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! Members: the searchable list, one member's page, and registering a member.
+
+use super::layout::{error_page, field, flash_cookie, select, Viewer};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use maud::html;
+use muster_app::members::{MemberQuery, NewMember, PersonInput};
+use muster_app::{App, AppError, Fields};
+use muster_domain::member::{EmploymentType, Gender, InformalCategory, Status};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/members", get(list))
+        .route("/members/new", get(new_form).post(create))
+        .route("/members/{id}", get(show))
+}
+
+fn enc(s: &str) -> String {
+    crate::api::enc(s)
+}
+
+async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -> Response {
+    let l = &v.lang;
+    let units = app.list_units(&v.actor).await.unwrap_or_default();
+    let page = app.list_members(&v.actor, &q).await;
+    let filters = |extra: &str| {
+        let mut s = String::new();
+        for (k, val) in [
+            ("q", &q.q),
+            ("unit", &q.unit),
+            ("status", &q.status),
+            ("employment_type", &q.employment_type),
+        ] {
+            if let Some(val) = val.as_deref().filter(|x| !x.is_empty()) {
+                s.push_str(&format!("&{k}={}", enc(val)));
+            }
+        }
+        format!("/members?{}{extra}", s.trim_start_matches('&'))
+    };
+    let mut unit_options = vec![(String::new(), v.t("filter-all-units"))];
+    unit_options.extend(units.iter().map(|u| {
+        (
+            u.code.clone(),
+            format!("{}{}", "· ".repeat(u.depth as usize), u.name_in(l.locale)),
+        )
+    }));
+    let mut status_options = vec![(String::new(), v.t("filter-all-statuses"))];
+    status_options.extend(Status::ALL.iter().map(|s| {
+        (
+            s.as_str().to_string(),
+            v.t(&format!("status-{}", s.as_str())),
+        )
+    }));
+    let mut employment_options = vec![(String::new(), v.t("filter-all-employment"))];
+    employment_options.extend(EmploymentType::ALL.iter().map(|e| {
+        (
+            e.as_str().to_string(),
+            v.t(&format!("employment-{}", e.as_str())),
+        )
+    }));
+    let errors: Fields = match &page {
+        Err(AppError::Invalid(f)) => f.clone(),
+        _ => Fields::new(),
+    };
+    let body = html! {
+        form.filters method="get" action="/members" role="search" {
+            (field(l, "q", "members-search", q.q.as_deref().unwrap_or(""), None, "search", Some(&v.t("members-search-hint"))))
+            (select(l, "unit", "member-unit", &unit_options, q.unit.as_deref().unwrap_or(""), errors.get("unit")))
+            (select(l, "status", "member-status", &status_options, q.status.as_deref().unwrap_or(""), errors.get("status")))
+            (select(l, "employment_type", "member-employment", &employment_options, q.employment_type.as_deref().unwrap_or(""), errors.get("employment_type")))
+            div.actions { button type="submit" { (v.t("members-search-submit")) } }
+        }
+        @if v.actor.role.edits_registry() {
+            p { a.button href="/members/new" { (v.t("members-new")) } }
+        }
+        @match &page {
+            Ok(p) if p.items.is_empty() => { p.empty { (v.t("members-empty")) } },
+            Ok(p) => {
+                div.scroll {
+                    table.members {
+                        thead { tr {
+                            th scope="col" { (v.t("member-name")) }
+                            th scope="col" { (v.t("member-number")) }
+                            th scope="col" { (v.t("member-unit")) }
+                            th scope="col" { (v.t("member-status")) }
+                            th scope="col" { (v.t("member-joined")) }
+                        } }
+                        tbody {
+                            @for m in &p.items {
+                                tr {
+                                    td {
+                                        a href=(format!("/members/{}", m.id)) { bdi { (m.full_name) } }
+                                        @if let Some(latin) = &m.latin_name { br; small lang="en" dir="ltr" { (latin) } }
+                                    }
+                                    td { bdi dir="ltr" { (m.member_number.as_deref().unwrap_or("")) } }
+                                    td { bdi dir="ltr" { (m.unit_code) } }
+                                    td { (v.t(&format!("status-{}", m.status))) }
+                                    td.date { (l.opt_date(m.joined_on.as_deref())) }
+                                }
+                            }
+                        }
+                    }
+                }
+                nav.pager aria-label=(v.t("pager-label")) {
+                    @if q.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
+                        a href=(filters("")) { (v.t("pager-first")) }
+                    }
+                    @if let Some(next) = &p.next_cursor {
+                        a rel="next" href=(filters(&format!("&cursor={}", enc(next)))) { (v.t("pager-next")) }
+                    }
+                }
+            },
+            Err(AppError::Invalid(_)) => { p.empty { (v.t("members-bad-filter")) } },
+            Err(_) => { p.empty { (v.t("error-internal")) } },
+        }
+    };
+    v.page(&v.t("nav-members"), "nav-members", body)
+}
+
+async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return error_page(&v, AppError::NotFound("member"));
+    };
+    let m = match app.get_member(&v.actor, id).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&v, e),
+    };
+    let l = &v.lang;
+    let row = |key: &str, value: String| {
+        html! {
+            @if !value.is_empty() { div { dt { (v.t(key)) } dd { bdi { (value) } } } }
+        }
+    };
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let body = html! {
+        dl.details {
+            (row("member-latin-name", opt(&m.latin_name)))
+            (row("member-number", opt(&m.member_number)))
+            (row("member-unit", m.unit_code.clone()))
+            (row("member-status", v.t(&format!("status-{}", m.status))))
+            (row("member-joined", l.opt_date(m.joined_on.as_deref())))
+            (row("member-left", l.opt_date(m.left_on.as_deref())))
+            (row("member-gender", m.gender.as_ref().map(|g| v.t(&format!("gender-{g}"))).unwrap_or_default()))
+            (row("member-birth-date", l.opt_date(m.birth_date.as_deref())))
+            (row("member-phone", opt(&m.phone)))
+            (row("member-email", opt(&m.email)))
+            (row("member-employment", m.employment_type.as_ref().map(|e| v.t(&format!("employment-{e}"))).unwrap_or_default()))
+            (row("member-informal-category", m.informal_category.as_ref().map(|c| v.t(&format!("category-{c}"))).unwrap_or_default()))
+            (row("member-workplace", opt(&m.workplace_code)))
+        }
+        h2 { (v.t("member-history")) }
+        div.scroll { table {
+            thead { tr {
+                th scope="col" { (v.t("member-unit")) } th scope="col" { (v.t("member-status")) }
+                th scope="col" { (v.t("member-joined")) } th scope="col" { (v.t("member-left")) }
+            } }
+            tbody { @for h in &m.history { tr {
+                td { bdi dir="ltr" { (h.unit_code) } } td { (v.t(&format!("status-{}", h.status))) }
+                td.date { (l.opt_date(h.joined_on.as_deref())) } td.date { (l.opt_date(h.left_on.as_deref())) }
+            } } }
+        } }
+        h2 { (v.t("member-audit")) }
+        ol.audit { @for a in &m.audit {
+            li { span.date { (l.date(a.at.get(..10).unwrap_or(""))) " " (a.at.get(11..16).map(|t| l.digits.apply(t)).unwrap_or_default()) } " · " bdi { (a.actor) } " · " (v.t(&format!("audit-{}", a.action))) }
+        } }
+    };
+    v.page(&m.full_name, "nav-members", body)
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    values: HashMap<String, String>,
+}
+
+impl MemberForm {
+    fn get(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+    fn opt(&self, k: &str) -> Option<String> {
+        Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty())
+    }
+}
+
+async fn form_page(app: &App, v: &Viewer, values: &MemberForm, errors: &Fields) -> Response {
+    let l = &v.lang;
+    let units = app.list_units(&v.actor).await.unwrap_or_default();
+    let mut unit_options = vec![(String::new(), v.t("choose"))];
+    unit_options.extend(units.iter().map(|u| {
+        (
+            u.code.clone(),
+            format!("{}{}", "· ".repeat(u.depth as usize), u.name_in(l.locale)),
+        )
+    }));
+    let options = |prefix: &str, all: &[&str]| {
+        let mut o = vec![(String::new(), v.t("choose"))];
+        o.extend(
+            all.iter()
+                .map(|s| (s.to_string(), v.t(&format!("{prefix}-{s}")))),
+        );
+        o
+    };
+    let genders: Vec<&str> = Gender::ALL.iter().map(|g| g.as_str()).collect();
+    let employment: Vec<&str> = EmploymentType::ALL.iter().map(|g| g.as_str()).collect();
+    let categories: Vec<&str> = InformalCategory::ALL.iter().map(|g| g.as_str()).collect();
+    let hint = l.date_hint();
+    let text = |name: &str, key: &str, kind: &str, h: Option<&str>| {
+        field(l, name, key, values.get(name), errors.get(name), kind, h)
+    };
+    let body = html! {
+        @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        form.card method="post" action="/members/new" novalidate {
+            (v.csrf_field())
+            (select(l, "unit_code", "member-unit", &unit_options, values.get("unit_code"), errors.get("unit_code")))
+            (text("full_name", "member-name", "text", None))
+            (text("latin_name", "member-latin-name", "text", None))
+            (select(l, "gender", "member-gender", &options("gender", &genders), values.get("gender"), errors.get("gender")))
+            (text("birth_date", "member-birth-date", "text", Some(&hint)))
+            (text("phone", "member-phone", "tel", None))
+            (text("email", "member-email", "email", None))
+            (select(l, "employment_type", "member-employment", &options("employment", &employment), values.get("employment_type"), errors.get("employment_type")))
+            (select(l, "informal_category", "member-informal-category", &options("category", &categories), values.get("informal_category"), errors.get("informal_category")))
+            (text("joined_on", "member-joined", "text", Some(&hint)))
+            (text("member_number", "member-number", "text", None))
+            div.actions { button type="submit" { (v.t("save")) } a href="/members" { (v.t("cancel")) } }
+        }
+    };
+    let mut r = v.page(&v.t("members-new"), "nav-members", body);
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn new_form(State(app): State<App>, v: Viewer) -> Response {
+    if !v.actor.role.edits_registry() {
+        return error_page(&v, AppError::Forbidden);
+    }
+    form_page(&app, &v, &MemberForm::default(), &Fields::new()).await
+}
+
+async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let l = &v.lang;
+    let input = NewMember {
+        unit_code: f.get("unit_code").to_string(),
+        person: PersonInput {
+            full_name: f.opt("full_name"),
+            latin_name: f.opt("latin_name"),
+            gender: f.opt("gender"),
+            birth_date: f.opt("birth_date").map(|d| l.iso_date(&d)),
+            phone: f.opt("phone"),
+            email: f.opt("email"),
+            employment_type: f.opt("employment_type"),
+            informal_category: f.opt("informal_category"),
+            ..PersonInput::default()
+        },
+        joined_on: f.opt("joined_on").map(|d| l.iso_date(&d)),
+        member_number: f.opt("member_number"),
+        status: None,
+    };
+    match app.create_member(&v.actor, input).await {
+        Ok(m) => {
+            let mut r = Redirect::to(&format!("/members/{}", m.id)).into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, flash_cookie("flash-member-created"));
+            r
+        }
+        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors).await,
+        Err(AppError::Conflict { field, code }) => {
+            let mut errors = Fields::new();
+            errors.insert(field, code);
+            form_page(&app, &v, &f, &errors).await
+        }
+        Err(e) => error_page(&v, e),
+    }
+}

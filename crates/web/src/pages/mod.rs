@@ -1,0 +1,42 @@
+//! The HTML pages: server-rendered with maud (compiled, auto-escaping), working without
+//! JavaScript, in the reader's language, calendar and digits. Each resource has its
+//! own module and router; all of them call the same use cases as the API.
+
+mod auth;
+mod dashboard;
+mod layout;
+mod members;
+mod settings;
+mod units;
+mod workplaces;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use muster_app::App;
+
+const CSS: &str = include_str!("../../static/app.css");
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route(
+            "/static/app.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "max-age=3600"),
+                    ],
+                    CSS,
+                )
+                    .into_response()
+            }),
+        )
+        .merge(auth::router())
+        .merge(dashboard::router())
+        .merge(members::router())
+        .merge(settings::router())
+        .merge(units::router())
+        .merge(workplaces::router())
+}

@@ -1,0 +1,108 @@
+//! The reader's own settings: language, calendar, digits.
+
+use super::layout::{flash_cookie, select, Viewer};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use maud::html;
+use muster_app::{App, AppError};
+use serde::Deserialize;
+
+pub fn router() -> Router<App> {
+    Router::new().route("/settings", get(show).post(save))
+}
+
+fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
+    let l = &v.lang;
+    let languages: Vec<(String, String)> = [
+        ("en", "English"),
+        ("vi", "Tiếng Việt"),
+        ("fa", "فارسی"),
+        ("hi", "हिन्दी"),
+    ]
+    .iter()
+    .map(|(c, n)| (c.to_string(), n.to_string()))
+    .collect();
+    let calendars: Vec<(String, String)> = ["gregorian", "persian", "indian"]
+        .iter()
+        .map(|c| {
+            (
+                c.to_string(),
+                format!(
+                    "{} ({})",
+                    v.t(&format!("calendar-{c}")),
+                    Lang2::sample(c, l.locale)
+                ),
+            )
+        })
+        .collect();
+    let digits: Vec<(String, String)> = [
+        ("", "digits-default"),
+        ("latin", "digits-latin"),
+        ("persian", "digits-persian"),
+        ("devanagari", "digits-devanagari"),
+    ]
+    .iter()
+    .map(|(c, k)| (c.to_string(), v.t(k)))
+    .collect();
+    html! {
+        form.card method="post" action="/settings" {
+            (v.csrf_field())
+            (select(l, "locale", "settings-language", &languages, l.locale, errors.get("locale")))
+            (select(l, "calendar", "settings-calendar", &calendars, l.calendar.as_str(), errors.get("calendar")))
+            (select(l, "digits", "settings-digits", &digits, &v.actor.digits, errors.get("digits")))
+            div.actions { button type="submit" { (v.t("save")) } }
+        }
+    }
+}
+
+/// Today's date in a calendar, for the calendar's label.
+struct Lang2;
+
+impl Lang2 {
+    fn sample(calendar: &str, locale: &str) -> String {
+        crate::i18n::Lang::new(locale, Some(calendar), Some("latin"))
+            .date(&muster_domain::Date::today().to_string())
+    }
+}
+
+async fn show(v: Viewer) -> Response {
+    v.page(
+        &v.t("nav-settings"),
+        "nav-settings",
+        body(&v, &Default::default()),
+    )
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    locale: String,
+    calendar: String,
+    #[serde(default)]
+    digits: String,
+}
+
+async fn save(State(app): State<App>, v: Viewer, Form(f): Form<SettingsForm>) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    match app
+        .set_preferences(&v.actor, &f.locale, &f.calendar, &f.digits)
+        .await
+    {
+        Ok(()) => {
+            let mut r = Redirect::to("/settings").into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, flash_cookie("flash-settings-saved"));
+            r
+        }
+        Err(AppError::Invalid(errors)) => {
+            v.page(&v.t("nav-settings"), "nav-settings", body(&v, &errors))
+        }
+        Err(e) => super::layout::error_page(&v, e),
+    }
+}

@@ -1,0 +1,278 @@
+//! The pages: login and sessions, CSRF, throttling, scope, and every page in every
+//! language with its direction and no English left over.
+
+use crate::on_both_backends;
+use crate::support::{add_member, csrf_of, enc, small_tree, Backend, Client};
+use axum::http::StatusCode;
+use muster_web::i18n::{keys, Lang, SOURCES};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+#[test]
+fn catalogs_are_complete_and_cover_every_message_the_code_uses() {
+    let en: Vec<String> = keys(SOURCES[0].1);
+    assert!(en.len() > 100);
+    for (locale, source) in &SOURCES[1..] {
+        assert_eq!(keys(source), en, "{locale} has other keys than en");
+        let lang = Lang::new(locale, None, None);
+        for key in &en {
+            assert_ne!(lang.t(key), *key, "{locale}: {key} does not parse");
+        }
+    }
+    let defined: BTreeSet<String> = en.into_iter().collect();
+    let mut used = BTreeSet::new();
+    // Keys written out in the page code, and the codes of every field error the
+    // domain and the use cases can give, which the forms show as `field-<code>`.
+    for dir in [
+        "crates/web/src/pages",
+        "crates/domain/src",
+        "crates/app/src",
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let quoted: Vec<&str> = text.split('"').skip(1).step_by(2).collect();
+            for q in quoted {
+                let is_key = q.len() > 3
+                    && q.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_');
+                if dir.ends_with("pages")
+                    && is_key
+                    && q.contains('-')
+                    && defined
+                        .iter()
+                        .any(|k| k.starts_with(q.split('-').next().unwrap()))
+                {
+                    used.insert(q.to_string());
+                }
+            }
+            for marker in ["FieldError::new(\"", "check.fail(\"", "AppError::field(\""] {
+                for piece in text.split(marker).skip(1) {
+                    let rest: Vec<&str> = piece.split('"').collect();
+                    // The code is the second argument when it is written out.
+                    let code = match marker {
+                        "FieldError::new(\"" => rest[0],
+                        _ if rest.get(1).is_some_and(|s| s.trim() == ",") => {
+                            rest.get(2).copied().unwrap_or("")
+                        }
+                        _ => "",
+                    };
+                    if !code.is_empty() {
+                        used.insert(format!("field-{code}"));
+                    }
+                }
+            }
+        }
+    }
+    for code in ["taken", "invalid_date"] {
+        used.insert(format!("field-{code}"));
+    }
+    let missing: Vec<&String> = used.iter().filter(|k| !defined.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "used but not in the catalogs: {missing:?}"
+    );
+}
+
+on_both_backends!(
+    pages_need_a_session_and_keep_to_the_subtree,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let theirs = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G2", "full_name": "Trần Thị Lan"}),
+        )
+        .await;
+        add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Lê Văn Minh"}),
+        )
+        .await;
+        c.login("district1", Some("D1"), "officer").await;
+
+        let anonymous = c.page("GET", "/members", "", None).await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            anonymous.location.as_deref(),
+            Some("/login?next=%2Fmembers")
+        );
+
+        let me = c.session_cookie("district1").await;
+        let list = c.page("GET", "/members", &me, None).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains("Lê Văn Minh"));
+        assert!(!list.body.contains("Trần Thị Lan"));
+        let search = c
+            .page(
+                "GET",
+                &format!("/members?q={}", enc("tran thi lan")),
+                &me,
+                None,
+            )
+            .await;
+        assert!(!search.body.contains("Trần Thị Lan"));
+        assert_eq!(
+            c.page("GET", &format!("/members/{theirs}"), &me, None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.page("GET", "/units/D2", &me, None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let units = c.page("GET", "/units", &me, None).await;
+        assert!(units.body.contains("Huyện Châu Thành") && !units.body.contains("Huyện Ba Tri"));
+
+        // A form without this session's token is refused and writes nothing.
+        let refused = c
+            .page(
+                "POST",
+                "/members/new",
+                &me,
+                Some("unit_code=G1&full_name=X&csrf=wrong"),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        // With it, a member is registered in the subtree, and the dashboard counts them.
+        let form = c.page("GET", "/members/new", &me, None).await;
+        let csrf = csrf_of(&form.body);
+        let created = c
+            .page(
+                "POST",
+                "/members/new",
+                &me,
+                Some(&format!(
+                    "unit_code=G1&full_name={}&joined_on=15%2F5%2F2024&csrf={csrf}",
+                    enc("Võ Thị Sáu")
+                )),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let dashboard = c.page("GET", "/", &me, None).await;
+        assert!(dashboard.body.contains("<svg"), "the chart is drawn");
+        let (_, list) = c.get("/api/v1/members?q=vo%20thi%20sau", &admin).await;
+        assert_eq!(list["items"][0]["joined_on"], "2024-05-15");
+
+        // Logging out ends the session.
+        let logout = c
+            .page("POST", "/logout", &me, Some(&format!("csrf={csrf}")))
+            .await;
+        assert_eq!(logout.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            c.page("GET", "/members", &me, None).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+on_both_backends!(
+    logins_are_throttled_after_repeated_failures,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        small_tree(&c).await;
+        c.login("lan.nguyen", Some("D1"), "organizer").await;
+        for _ in 0..5 {
+            assert_eq!(
+                c.web_login("lan.nguyen", "wrong password").await.status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let blocked = c.web_login("lan.nguyen", "a long password").await;
+        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(blocked.body.contains("15 minutes"));
+        assert!(blocked
+            .cookies
+            .iter()
+            .all(|c| !c.starts_with("muster_session=")));
+        // Someone else is not held up.
+        c.login("minh.le", Some("D1"), "organizer").await;
+        assert_eq!(
+            c.web_login("minh.le", "a long password").await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_speaks_the_readers_language() {
+    let c = Client::new(Backend::Sqlite).await;
+    let admin = small_tree(&c).await;
+    let id = add_member(
+        &c,
+        &admin,
+        json!({"unit_code": "G1", "full_name": "Nguyễn Văn An", "joined_on": "2024-05-15"}),
+    )
+    .await;
+    c.login("reader", Some("P"), "officer").await;
+    let me = c.session_cookie("reader").await;
+    let english = Lang::new("en", None, None);
+    for locale in ["en", "vi", "fa", "hi"] {
+        let csrf = csrf_of(&c.page("GET", "/settings", &me, None).await.body);
+        let saved = c
+            .page(
+                "POST",
+                "/language",
+                &me,
+                Some(&format!("lang={locale}&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let lang = Lang::new(locale, None, None);
+        let dir = if locale == "fa" { "rtl" } else { "ltr" };
+        for path in [
+            "/",
+            "/members",
+            "/members/new",
+            "/units",
+            "/units/P",
+            "/workplaces",
+            "/settings",
+            &format!("/members/{id}"),
+        ] {
+            let page = c.page("GET", path, &me, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{locale} {path}");
+            assert!(
+                page.body
+                    .contains(&format!("<html lang=\"{locale}\" dir=\"{dir}\">")),
+                "{locale} {path}"
+            );
+            assert!(
+                page.body.contains(&lang.t("nav-members")),
+                "{locale} {path}"
+            );
+            if locale != "en" {
+                for key in [
+                    "nav-members",
+                    "nav-dashboard",
+                    "logout",
+                    "dash-active",
+                    "member-status",
+                    "save",
+                ] {
+                    let en = english.t(key);
+                    assert!(
+                        !page.body.contains(&format!(">{en}<")),
+                        "{locale} {path}: English {en:?} left"
+                    );
+                }
+            }
+        }
+        let member = c.page("GET", &format!("/members/{id}"), &me, None).await;
+        let joined = match locale {
+            "fa" => "۱۴۰۳/۰۲/۲۶",
+            "en" => "2024-05-15",
+            _ => "15/05/2024",
+        };
+        assert!(
+            member.body.contains(joined),
+            "{locale}: joined date as {joined}"
+        );
+    }
+}
