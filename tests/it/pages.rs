@@ -276,3 +276,74 @@ async fn every_page_speaks_the_readers_language() {
         );
     }
 }
+
+on_both_backends!(
+    members_are_edited_moved_and_lapsed_through_the_pages,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let id = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Phan Văn Trị", "joined_on": "2024-01-10"}),
+        )
+        .await;
+        c.login("province", Some("P"), "officer").await;
+        let me = c.session_cookie("province").await;
+        let page = c
+            .page("GET", &format!("/members/{id}/edit"), &me, None)
+            .await;
+        assert!(
+            page.body.contains("value=\"Phan Văn Trị\""),
+            "the form is filled in"
+        );
+        let csrf = csrf_of(&page.body);
+        let edited = c
+            .page(
+                "POST",
+                &format!("/members/{id}/edit"),
+                &me,
+                Some(&format!(
+                    "full_name={}&phone=0912345678&csrf={csrf}",
+                    enc("Phan Văn Trị (Ba Tri)")
+                )),
+            )
+            .await;
+        assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+        let bad = c
+            .page(
+                "POST",
+                &format!("/members/{id}/transfer"),
+                &me,
+                Some(&format!("to_unit_code=NOPE&on=&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let moved = c
+            .page(
+                "POST",
+                &format!("/members/{id}/transfer"),
+                &me,
+                Some(&format!("to_unit_code=G2&on=1%2F3%2F2024&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        let lapsed = c
+            .page(
+                "POST",
+                &format!("/members/{id}/status"),
+                &me,
+                Some(&format!("status=lapsed&on=&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(lapsed.status, StatusCode::SEE_OTHER, "{}", lapsed.body);
+        let (_, detail) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
+        assert_eq!(detail["full_name"], "Phan Văn Trị (Ba Tri)");
+        assert_eq!(detail["unit_code"], "G2");
+        assert_eq!(detail["status"], "lapsed");
+        assert_eq!(
+            detail["history"][1]["joined_on"], "2024-03-01",
+            "a day-first date is read as such"
+        );
+    }
+);

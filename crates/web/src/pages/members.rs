@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
-use muster_app::members::{MemberQuery, NewMember, PersonInput};
+use muster_app::members::{
+    MemberDetail, MemberPatch, MemberQuery, NewMember, PatchFields, PersonInput, StatusChange,
+    Transfer,
+};
 use muster_app::{App, AppError, Fields};
 use muster_domain::member::{EmploymentType, Gender, InformalCategory, Status};
 use serde::Deserialize;
@@ -18,6 +21,9 @@ pub fn router() -> Router<App> {
         .route("/members", get(list))
         .route("/members/new", get(new_form).post(create))
         .route("/members/{id}", get(show))
+        .route("/members/{id}/edit", get(edit_form).post(update))
+        .route("/members/{id}/status", axum::routing::post(change_status))
+        .route("/members/{id}/transfer", axum::routing::post(transfer))
 }
 
 fn enc(s: &str) -> String {
@@ -26,7 +32,6 @@ fn enc(s: &str) -> String {
 
 async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -> Response {
     let l = &v.lang;
-    let units = app.list_units(&v.actor).await.unwrap_or_default();
     let page = app.list_members(&v.actor, &q).await;
     let filters = |extra: &str| {
         let mut s = String::new();
@@ -42,13 +47,6 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
         }
         format!("/members?{}{extra}", s.trim_start_matches('&'))
     };
-    let mut unit_options = vec![(String::new(), v.t("filter-all-units"))];
-    unit_options.extend(units.iter().map(|u| {
-        (
-            u.code.clone(),
-            format!("{}{}", "· ".repeat(u.depth as usize), u.name_in(l.locale)),
-        )
-    }));
     let mut status_options = vec![(String::new(), v.t("filter-all-statuses"))];
     status_options.extend(Status::ALL.iter().map(|s| {
         (
@@ -70,7 +68,8 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
     let body = html! {
         form.filters method="get" action="/members" role="search" {
             (field(l, "q", "members-search", q.q.as_deref().unwrap_or(""), None, "search", Some(&v.t("members-search-hint"))))
-            (select(l, "unit", "member-unit", &unit_options, q.unit.as_deref().unwrap_or(""), errors.get("unit")))
+            // A code, not a list: a federation has thousands of units.
+            (field(l, "unit", "filter-unit-code", q.unit.as_deref().unwrap_or(""), errors.get("unit"), "text", Some(&v.t("filter-all-units"))))
             (select(l, "status", "member-status", &status_options, q.status.as_deref().unwrap_or(""), errors.get("status")))
             (select(l, "employment_type", "member-employment", &employment_options, q.employment_type.as_deref().unwrap_or(""), errors.get("employment_type")))
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
@@ -153,6 +152,9 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
             (row("member-informal-category", m.informal_category.as_ref().map(|c| v.t(&format!("category-{c}"))).unwrap_or_default()))
             (row("member-workplace", opt(&m.workplace_code)))
         }
+        @if v.actor.role.edits_registry() {
+            (actions(&v, &m))
+        }
         h2 { (v.t("member-history")) }
         div.scroll { table {
             thead { tr {
@@ -189,7 +191,28 @@ impl MemberForm {
     }
 }
 
-async fn form_page(app: &App, v: &Viewer, values: &MemberForm, errors: &Fields) -> Response {
+/// Where a member form posts and what it is called: registering or editing.
+struct Target {
+    action: String,
+    title_key: &'static str,
+    editing: bool,
+}
+
+fn new_target() -> Target {
+    Target {
+        action: "/members/new".into(),
+        title_key: "members-new",
+        editing: false,
+    }
+}
+
+async fn form_page(
+    app: &App,
+    v: &Viewer,
+    values: &MemberForm,
+    errors: &Fields,
+    target: &Target,
+) -> Response {
     let l = &v.lang;
     let units = app.list_units(&v.actor).await.unwrap_or_default();
     let mut unit_options = vec![(String::new(), v.t("choose"))];
@@ -216,9 +239,11 @@ async fn form_page(app: &App, v: &Viewer, values: &MemberForm, errors: &Fields) 
     };
     let body = html! {
         @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
-        form.card method="post" action="/members/new" novalidate {
+        form.card method="post" action=(target.action) novalidate {
             (v.csrf_field())
-            (select(l, "unit_code", "member-unit", &unit_options, values.get("unit_code"), errors.get("unit_code")))
+            @if !target.editing {
+                (select(l, "unit_code", "member-unit", &unit_options, values.get("unit_code"), errors.get("unit_code")))
+            }
             (text("full_name", "member-name", "text", None))
             (text("latin_name", "member-latin-name", "text", None))
             (select(l, "gender", "member-gender", &options("gender", &genders), values.get("gender"), errors.get("gender")))
@@ -227,12 +252,14 @@ async fn form_page(app: &App, v: &Viewer, values: &MemberForm, errors: &Fields) 
             (text("email", "member-email", "email", None))
             (select(l, "employment_type", "member-employment", &options("employment", &employment), values.get("employment_type"), errors.get("employment_type")))
             (select(l, "informal_category", "member-informal-category", &options("category", &categories), values.get("informal_category"), errors.get("informal_category")))
-            (text("joined_on", "member-joined", "text", Some(&hint)))
+            @if !target.editing {
+                (text("joined_on", "member-joined", "text", Some(&hint)))
+            }
             (text("member_number", "member-number", "text", None))
             div.actions { button type="submit" { (v.t("save")) } a href="/members" { (v.t("cancel")) } }
         }
     };
-    let mut r = v.page(&v.t("members-new"), "nav-members", body);
+    let mut r = v.page(&v.t(target.title_key), "nav-members", body);
     if !errors.is_empty() {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -243,7 +270,14 @@ async fn new_form(State(app): State<App>, v: Viewer) -> Response {
     if !v.actor.role.edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
-    form_page(&app, &v, &MemberForm::default(), &Fields::new()).await
+    form_page(
+        &app,
+        &v,
+        &MemberForm::default(),
+        &Fields::new(),
+        &new_target(),
+    )
+    .await
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) -> Response {
@@ -275,11 +309,244 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) ->
                 .append(header::SET_COOKIE, flash_cookie("flash-member-created"));
             r
         }
-        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors).await,
+        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &new_target()).await,
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();
             errors.insert(field, code);
-            form_page(&app, &v, &f, &errors).await
+            form_page(&app, &v, &f, &errors, &new_target()).await
+        }
+        Err(e) => error_page(&v, e),
+    }
+}
+
+/// The forms that change a member: edit link, status change, transfer.
+fn actions(v: &Viewer, m: &MemberDetail) -> maud::Markup {
+    let l = &v.lang;
+    let current = Status::parse(&m.status).ok();
+    let next: Vec<(String, String)> = Status::ALL
+        .iter()
+        .filter(|s| current.is_some_and(|c| c.can_become(**s)))
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                v.t(&format!("status-{}", s.as_str())),
+            )
+        })
+        .collect();
+    let hint = l.date_hint();
+    html! {
+        p { a.button href=(format!("/members/{}/edit", m.id)) { (v.t("member-edit")) } }
+        div.columns {
+            @if !next.is_empty() {
+                form.card method="post" action=(format!("/members/{}/status", m.id)) {
+                    h2 { (v.t("member-change-status")) }
+                    (v.csrf_field())
+                    (select(l, "status", "member-status", &next, "", None))
+                    (field(l, "on", "member-change-on", "", None, "text", Some(&hint)))
+                    div.actions { button type="submit" { (v.t("save")) } }
+                }
+            }
+            @if current.is_some_and(|c| !c.is_closed()) {
+                form.card method="post" action=(format!("/members/{}/transfer", m.id)) {
+                    h2 { (v.t("member-transfer")) }
+                    (v.csrf_field())
+                    (field(l, "to_unit_code", "member-transfer-to", "", None, "text", None))
+                    (field(l, "on", "member-change-on", "", None, "text", Some(&hint)))
+                    div.actions { button type="submit" { (v.t("save")) } }
+                }
+            }
+        }
+    }
+}
+
+fn member_id(id: &str) -> Option<i64> {
+    id.parse().ok()
+}
+
+/// After a change: back to the member's page with a message, or the page again with
+/// the refusal shown.
+fn after_change(
+    v: &Viewer,
+    id: i64,
+    result: Result<MemberDetail, AppError>,
+    flash: &str,
+) -> Response {
+    match result {
+        Ok(_) => {
+            let mut r = Redirect::to(&format!("/members/{id}")).into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, flash_cookie(flash));
+            r
+        }
+        Err(AppError::Invalid(fields)) => {
+            let detail = fields
+                .iter()
+                .map(|(f, c)| {
+                    format!(
+                        "{}: {}",
+                        v.t(&format!("field-name-{}", f.replace('_', "-"))),
+                        v.t(&format!("field-{c}"))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let body = html! {
+                p.error role="alert" { (detail) }
+                p { a href=(format!("/members/{id}")) { (v.t("back")) } }
+            };
+            let mut r = v.page(&v.t("form-has-errors"), "nav-members", body);
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => error_page(v, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    to_unit_code: String,
+    #[serde(default)]
+    on: String,
+}
+
+async fn change_status(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let Some(id) = member_id(&id) else {
+        return error_page(&v, AppError::NotFound("member"));
+    };
+    let on = Some(v.lang.iso_date(&f.on)).filter(|d| !d.is_empty());
+    let result = app
+        .change_status(
+            &v.actor,
+            id,
+            StatusChange {
+                status: f.status,
+                on,
+            },
+        )
+        .await;
+    after_change(&v, id, result, "flash-member-changed")
+}
+
+async fn transfer(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let Some(id) = member_id(&id) else {
+        return error_page(&v, AppError::NotFound("member"));
+    };
+    let on = Some(v.lang.iso_date(&f.on)).filter(|d| !d.is_empty());
+    let result = app
+        .transfer_member(
+            &v.actor,
+            id,
+            Transfer {
+                to_unit_code: f.to_unit_code,
+                on,
+                member_number: None,
+            },
+        )
+        .await;
+    after_change(&v, id, result, "flash-member-changed")
+}
+
+fn edit_target(id: i64) -> Target {
+    Target {
+        action: format!("/members/{id}/edit"),
+        title_key: "member-edit",
+        editing: true,
+    }
+}
+
+async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
+    let Some(id) = member_id(&id) else {
+        return error_page(&v, AppError::NotFound("member"));
+    };
+    let m = match app.get_member(&v.actor, id).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&v, e),
+    };
+    if !v.actor.role.edits_registry() {
+        return error_page(&v, AppError::Forbidden);
+    }
+    let l = &v.lang;
+    let mut values = HashMap::new();
+    let mut put = |k: &str, val: Option<String>| {
+        values.insert(k.to_string(), val.unwrap_or_default());
+    };
+    put("full_name", Some(m.full_name.clone()));
+    put("latin_name", m.latin_name.clone());
+    put("gender", m.gender.clone());
+    put("birth_date", m.birth_date.as_deref().map(|d| l.date(d)));
+    put("phone", m.phone.clone());
+    put("email", m.email.clone());
+    put("employment_type", m.employment_type.clone());
+    put("informal_category", m.informal_category.clone());
+    put("member_number", m.member_number.clone());
+    let form = MemberForm {
+        csrf: String::new(),
+        values,
+    };
+    form_page(&app, &v, &form, &Fields::new(), &edit_target(id)).await
+}
+
+async fn update(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let Some(id) = member_id(&id) else {
+        return error_page(&v, AppError::NotFound("member"));
+    };
+    let l = &v.lang;
+    let set = |k: &str| Some(f.opt(k));
+    let patch = MemberPatch {
+        person: PatchFields {
+            full_name: set("full_name"),
+            latin_name: set("latin_name"),
+            gender: set("gender"),
+            birth_date: Some(f.opt("birth_date").map(|d| l.iso_date(&d))),
+            phone: set("phone"),
+            email: set("email"),
+            employment_type: set("employment_type"),
+            informal_category: set("informal_category"),
+            ..PatchFields::default()
+        },
+        member_number: set("member_number"),
+    };
+    match app.update_member(&v.actor, id, patch).await {
+        Ok(_) => {
+            let mut r = Redirect::to(&format!("/members/{id}")).into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, flash_cookie("flash-member-changed"));
+            r
+        }
+        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &edit_target(id)).await,
+        Err(AppError::Conflict { field, code }) => {
+            let mut errors = Fields::new();
+            errors.insert(field, code);
+            form_page(&app, &v, &f, &errors, &edit_target(id)).await
         }
         Err(e) => error_page(&v, e),
     }
