@@ -217,6 +217,12 @@ pub async fn run(database: &str, members: usize, units_per_district: usize) -> R
         .execute(&mut *tx)
         .await?;
     }
+    sqlx::query(
+        "INSERT INTO unit_status_counts (unit_id, status, members) \
+         SELECT unit_id, status, COUNT(*) FROM memberships WHERE is_current = 1 GROUP BY unit_id, status",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     eprintln!("{members} members written in {:.1?}", started.elapsed());
 

@@ -329,3 +329,82 @@ on_both_backends!(
         assert_eq!(actions, vec!["create", "update", "archive"]);
     }
 );
+
+on_both_backends!(
+    status_counters_agree_with_the_registry,
+    |backend: Backend| async move {
+        use muster_domain::member::Status;
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let mut ids = Vec::new();
+        for (i, unit) in ["G1", "G1", "G2", "G2", "G1", "G2"].iter().enumerate() {
+            let status = if i == 5 { "applicant" } else { "active" };
+            ids.push(add_member(&c, &admin, json!({"unit_code": unit, "full_name": format!("Đoàn Viên {i}"), "joined_on": "2024-02-01", "status": status})).await);
+        }
+        let post = |path: String, body: serde_json::Value| {
+            let c = &c;
+            let admin = admin.clone();
+            async move {
+                assert_eq!(
+                    c.post(&path, &admin, body).await.0,
+                    StatusCode::OK,
+                    "{path}"
+                )
+            }
+        };
+        post(
+            format!("/api/v1/members/{}/status", ids[0]),
+            json!({"status": "lapsed", "on": "2024-03-01"}),
+        )
+        .await;
+        post(
+            format!("/api/v1/members/{}/status", ids[1]),
+            json!({"status": "resigned", "on": "2024-03-01"}),
+        )
+        .await;
+        post(
+            format!("/api/v1/members/{}/transfer", ids[2]),
+            json!({"to_unit_code": "G1", "on": "2024-04-01"}),
+        )
+        .await;
+        post(
+            format!("/api/v1/members/{}/status", ids[5]),
+            json!({"status": "active", "on": "2024-04-01"}),
+        )
+        .await;
+        assert_eq!(
+            c.post(
+                &format!("/api/v1/members/{}/archive", ids[3]),
+                &admin,
+                json!({})
+            )
+            .await
+            .0,
+            StatusCode::NO_CONTENT
+        );
+
+        for (unit, token) in [
+            (None, admin.clone()),
+            (Some("D1"), c.login("d1.viewer", Some("D1"), "viewer").await),
+        ] {
+            let actor = c.app.authenticate_token(&token).await.unwrap();
+            let dashboard = c
+                .app
+                .dashboard(&actor, muster_domain::Date::today())
+                .await
+                .unwrap();
+            for status in Status::ALL {
+                let counted = c.app.count_members(&actor, Some(*status)).await.unwrap();
+                assert_eq!(
+                    dashboard
+                        .by_status
+                        .get(status.as_str())
+                        .copied()
+                        .unwrap_or(0),
+                    counted,
+                    "{unit:?} {status}"
+                );
+            }
+        }
+    }
+);

@@ -347,3 +347,47 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    officers_manage_logins_of_their_subtree_only,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        small_tree(&c).await;
+        c.login("officer.d1", Some("D1"), "officer").await;
+        c.login("officer.d2", Some("D2"), "officer").await;
+        let me = c.session_cookie("officer.d1").await;
+        let page = c.page("GET", "/users", &me, None).await;
+        assert!(
+            page.body.contains("officer.d1")
+                && !page.body.contains("officer.d2")
+                && !page.body.contains(">root<")
+        );
+        let csrf = csrf_of(&page.body);
+        let post = |form: String| {
+            let c = &c;
+            let me = me.clone();
+            async move { c.page("POST", "/users", &me, Some(&form)).await }
+        };
+        let created = post(format!("username=org.g1&unit_code=G1&role=organizer&locale=vi&password=a+long+password&csrf={csrf}")).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let elsewhere = post(format!("username=org.g2&unit_code=G2&role=organizer&locale=vi&password=a+long+password&csrf={csrf}")).await;
+        assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            elsewhere.body.contains("value=\"org.g2\""),
+            "what was typed is kept"
+        );
+        let above = post(format!(
+            "username=boss&unit_code=G1&role=admin&locale=vi&password=a+long+password&csrf={csrf}"
+        ))
+        .await;
+        assert_eq!(above.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The new organizer logs in, reads Vietnamese, and has no user management.
+        let org = c.session_cookie("org.g1").await;
+        let home = c.page("GET", "/", &org, None).await;
+        assert!(home.body.contains("<html lang=\"vi\""));
+        assert_eq!(
+            c.page("GET", "/users", &org, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);

@@ -642,6 +642,7 @@ impl App {
         if let Some(c) = status_change(&bucket, unit.id, joined_on.month_key(), None, status) {
             counters::apply(&mut tx, &c).await?;
         }
+        counters::status_delta(&mut tx, unit.id, status.as_str(), 1).await?;
         refresh_keys(&mut tx, person_id).await?;
         let m = store::current_membership(&mut tx, person_id)
             .await?
@@ -775,6 +776,8 @@ impl App {
             &now,
         )
         .await?;
+        counters::status_delta(&mut tx, m.unit_id, from.as_str(), -1).await?;
+        counters::status_delta(&mut tx, m.unit_id, to.as_str(), 1).await?;
         let bucket = Bucket::of(
             person.fields.employment_type.as_deref(),
             person.fields.informal_category.as_deref(),
@@ -866,6 +869,8 @@ impl App {
         store::insert_membership(&mut tx, &next, &now)
             .await
             .map_err(on_conflict)?;
+        counters::status_delta(&mut tx, m.unit_id, status.as_str(), -1).await?;
+        counters::status_delta(&mut tx, to.id, status.as_str(), 1).await?;
         if status.is_active() {
             let bucket = Bucket::of(
                 person.fields.employment_type.as_deref(),
@@ -907,6 +912,7 @@ impl App {
         let (person, m) = find_member(&mut tx, actor, id).await?;
         let now = now_utc();
         store::archive_person(&mut tx, id, &now).await?;
+        counters::status_delta(&mut tx, m.unit_id, &m.status, -1).await?;
         if Status::parse(&m.status).is_ok_and(Status::is_active) {
             let bucket = Bucket::of(
                 person.fields.employment_type.as_deref(),

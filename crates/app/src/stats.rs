@@ -88,7 +88,7 @@ impl App {
     ) -> Result<Dashboard, AppError> {
         let mut conn = self.db().read().await?;
         let scope = actor.scope();
-        let by_status = muster_store::members::count_by_status(&mut conn, scope)
+        let by_status = counters::by_status(&mut conn, scope)
             .await?
             .into_iter()
             .collect();

@@ -322,3 +322,32 @@ impl From<StoreError> for LoginError {
         LoginError::App(e.into())
     }
 }
+
+/// A login as listed to those who manage them.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct UserView {
+    pub username: String,
+    pub role: String,
+    pub unit_code: Option<String>,
+    pub locale: String,
+}
+
+impl App {
+    /// The logins of the actor's subtree, for admins and officers.
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserView>, AppError> {
+        if !actor.role.manages_units() {
+            return Err(AppError::Forbidden);
+        }
+        let mut conn = self.db().read().await?;
+        Ok(store::list(&mut conn, actor.scope())
+            .await?
+            .into_iter()
+            .map(|(u, unit_code)| UserView {
+                username: u.username,
+                role: u.role,
+                unit_code,
+                locale: u.locale,
+            })
+            .collect())
+    }
+}

@@ -99,3 +99,41 @@ pub async fn rollup(
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
+
+/// Adds `delta` current members of `status` to a unit.
+pub async fn status_delta(
+    conn: &mut Conn,
+    unit_id: i64,
+    status: &str,
+    delta: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO unit_status_counts (unit_id, status, members) VALUES ($1, $2, $3) \
+         ON CONFLICT (unit_id, status) DO UPDATE SET members = unit_status_counts.members + excluded.members",
+    )
+    .bind(unit_id)
+    .bind(status)
+    .bind(delta)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// Current members of the scope by status, from the counters.
+pub async fn by_status(conn: &mut Conn, scope: Scope) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = format!(
+        "SELECT c.status, CAST(SUM(c.members) AS BIGINT) AS n FROM unit_status_counts c WHERE {} \
+         GROUP BY c.status HAVING SUM(c.members) <> 0 ORDER BY c.status",
+        scope.condition("c.unit_id", 1)
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(scope.param())
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}

@@ -454,24 +454,3 @@ pub async fn count(
     }
     q.fetch_one(&mut *conn).await.store()
 }
-
-/// Current, unarchived members in the scope by status.
-pub async fn count_by_status(
-    conn: &mut Conn,
-    scope: Scope,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let sql = format!(
-        "SELECT m.status, COUNT(*) AS n FROM memberships m JOIN people p ON p.id = m.person_id \
-         WHERE m.is_current = 1 AND p.archived = 0 AND {} GROUP BY m.status ORDER BY m.status",
-        scope.condition("m.unit_id", 1)
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(scope.param())
-        .fetch_all(&mut *conn)
-        .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
-}

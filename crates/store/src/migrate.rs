@@ -24,9 +24,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "sessions",
         sql: include_str!("../migrations/0002_sessions.sql"),
     },
+    Migration {
+        version: 3,
+        name: "status_counts",
+        sql: include_str!("../migrations/0003_status_counts.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

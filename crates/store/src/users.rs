@@ -142,3 +142,26 @@ pub async fn set_preferences(
         .store()?;
     Ok(())
 }
+
+/// Logins attached to units in the scope (instance-wide logins only for `Scope::All`),
+/// with their unit's code.
+pub async fn list(
+    conn: &mut Conn,
+    scope: crate::Scope,
+) -> Result<Vec<(UserRow, Option<String>)>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.digits, \
+         u.disabled, un.code AS unit_code FROM users u LEFT JOIN units un ON un.id = u.unit_id \
+         WHERE ({}) OR ($1 = 0 AND u.unit_id IS NULL) ORDER BY un.code, u.username",
+        scope.condition("u.unit_id", 1)
+    ));
+    let rows = sqlx::query(sql)
+        .bind(scope.param())
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter()
+        .map(|r| Ok((decode(r)?, r.try_get("unit_code")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}

@@ -184,6 +184,9 @@ pub fn frame(
                             (nav_link(lang, "/members", "nav-members", active))
                             (nav_link(lang, "/units", "nav-units", active))
                             (nav_link(lang, "/workplaces", "nav-workplaces", active))
+                            @if v.actor.role.manages_units() {
+                                (nav_link(lang, "/users", "nav-users", active))
+                            }
                             (nav_link(lang, "/settings", "nav-settings", active))
                         }
                         div.who {

@@ -8,6 +8,7 @@ mod layout;
 mod members;
 mod settings;
 mod units;
+mod users;
 mod workplaces;
 
 use axum::http::header;
@@ -38,5 +39,6 @@ pub fn router() -> Router<App> {
         .merge(members::router())
         .merge(settings::router())
         .merge(units::router())
+        .merge(users::router())
         .merge(workplaces::router())
 }

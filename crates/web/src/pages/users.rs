@@ -1,0 +1,117 @@
+//! Logins of the reader's subtree: list and create (admins and officers).
+
+use super::layout::{error_page, field, flash_cookie, select, Viewer};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use maud::html;
+use muster_app::users::NewLogin;
+use muster_app::{App, AppError, Fields};
+use muster_domain::user::Role;
+use serde::Deserialize;
+
+pub fn router() -> Router<App> {
+    Router::new().route("/users", get(list).post(create))
+}
+
+#[derive(Deserialize, Default)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    locale: String,
+}
+
+async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Response {
+    let users = match app.list_users(&v.actor).await {
+        Ok(u) => u,
+        Err(e) => return error_page(v, e),
+    };
+    let l = &v.lang;
+    let roles: Vec<(String, String)> = Role::ALL
+        .iter()
+        .filter(|r| **r != Role::Admin || v.actor.role == Role::Admin)
+        .map(|r| (r.as_str().to_string(), v.t(&format!("role-{}", r.as_str()))))
+        .collect();
+    let languages: Vec<(String, String)> = [
+        ("en", "English"),
+        ("vi", "Tiếng Việt"),
+        ("fa", "فارسی"),
+        ("hi", "हिन्दी"),
+    ]
+    .iter()
+    .map(|(c, n)| (c.to_string(), n.to_string()))
+    .collect();
+    let body = html! {
+        div.scroll { table {
+            thead { tr {
+                th scope="col" { (v.t("login-username")) } th scope="col" { (v.t("user-role")) }
+                th scope="col" { (v.t("member-unit")) } th scope="col" { (v.t("settings-language")) }
+            } }
+            tbody { @for u in &users { tr {
+                td { bdi dir="ltr" { (u.username) } }
+                td { (v.t(&format!("role-{}", u.role))) }
+                td { bdi dir="ltr" { (u.unit_code.clone().unwrap_or_else(|| v.t("user-whole-instance"))) } }
+                td { (u.locale) }
+            } } }
+        } }
+        h2 { (v.t("user-new")) }
+        @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        form.card method="post" action="/users" {
+            (v.csrf_field())
+            (field(l, "username", "login-username", &form.username, errors.get("username"), "text", None))
+            (field(l, "unit_code", "filter-unit-code", &form.unit_code, errors.get("unit_code"), "text", None))
+            (select(l, "role", "user-role", &roles, &form.role, errors.get("role")))
+            (select(l, "locale", "settings-language", &languages, if form.locale.is_empty() { l.locale } else { &form.locale }, errors.get("locale")))
+            (field(l, "password", "login-password", "", errors.get("password"), "password", None))
+            div.actions { button type="submit" { (v.t("save")) } }
+        }
+    };
+    let mut r = v.page(&v.t("nav-users"), "nav-users", body);
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn list(State(app): State<App>, v: Viewer) -> Response {
+    render(&app, &v, &UserForm::default(), &Fields::new()).await
+}
+
+async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UserForm>) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let login = NewLogin {
+        unit_code: Some(f.unit_code.as_str()).filter(|c| !c.trim().is_empty()),
+        username: &f.username,
+        role: &f.role,
+        password: &f.password,
+        locale: Some(f.locale.as_str()).filter(|c| !c.is_empty()),
+    };
+    match app.add_user(&v.actor, login).await {
+        Ok(_) => {
+            let mut r = Redirect::to("/users").into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, flash_cookie("flash-user-created"));
+            r
+        }
+        Err(AppError::Invalid(errors)) => render(&app, &v, &f, &errors).await,
+        Err(AppError::Conflict { field, code }) => {
+            let mut errors = Fields::new();
+            errors.insert(field, code);
+            render(&app, &v, &f, &errors).await
+        }
+        Err(e) => error_page(&v, e),
+    }
+}
