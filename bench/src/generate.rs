@@ -223,6 +223,19 @@ pub async fn run(database: &str, members: usize, units_per_district: usize) -> R
     )
     .execute(&mut *tx)
     .await?;
+    // The subtree totals, as migration 0004 computes them from the units' own rows.
+    for sql in [
+        "INSERT INTO subtree_month_counts (unit_id, month, employment_type, informal_category, joins, \
+         leaves, transfers_in, transfers_out, active_delta) SELECT c.ancestor_id, m.month, m.employment_type, \
+         m.informal_category, SUM(m.joins), SUM(m.leaves), SUM(m.transfers_in), SUM(m.transfers_out), \
+         SUM(m.active_delta) FROM unit_month_counts m JOIN unit_closure c ON c.descendant_id = m.unit_id \
+         GROUP BY c.ancestor_id, m.month, m.employment_type, m.informal_category",
+        "INSERT INTO subtree_status_counts (unit_id, status, members) SELECT c.ancestor_id, s.status, \
+         SUM(s.members) FROM unit_status_counts s JOIN unit_closure c ON c.descendant_id = s.unit_id \
+         GROUP BY c.ancestor_id, s.status",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     eprintln!("{members} members written in {:.1?}", started.elapsed());
 

@@ -33,7 +33,7 @@ impl App {
     pub async fn unit_stats(&self, actor: &Actor, code: &str) -> Result<UnitStats, AppError> {
         let mut conn = self.db().read().await?;
         let unit = find_in_scope(&mut conn, actor.scope(), code).await?;
-        let rows = counters::rollup(&mut conn, actor.scope(), Some(unit.id)).await?;
+        let rows = counters::rollup(&mut conn, Some(unit.id)).await?;
         let mut by_month: BTreeMap<String, MonthFigures> = BTreeMap::new();
         let mut by_employment: BTreeMap<String, i64> = BTreeMap::new();
         for r in rows {
@@ -87,12 +87,11 @@ impl App {
         today: muster_domain::Date,
     ) -> Result<Dashboard, AppError> {
         let mut conn = self.db().read().await?;
-        let scope = actor.scope();
-        let by_status = counters::by_status(&mut conn, scope)
+        let by_status = counters::by_status(&mut conn, actor.unit_id)
             .await?
             .into_iter()
             .collect();
-        let rows = counters::rollup(&mut conn, scope, actor.unit_id).await?;
+        let rows = counters::rollup(&mut conn, actor.unit_id).await?;
         let this_month = today.month_key();
         let this_year = format!("{:04}", today.year());
         let mut d = Dashboard {

@@ -349,7 +349,9 @@ impl App {
             return Err(AppError::field("parent_code", "inside_own_subtree"));
         }
         let now = now_utc();
+        muster_store::counters::shift_subtree(&mut tx, row.id, -1).await?;
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
+        muster_store::counters::shift_subtree(&mut tx, row.id, 1).await?;
         muster_store::search::refile_subtree(&mut tx, row.id).await?;
         let moved = store::by_id(&mut tx, row.id)
             .await?

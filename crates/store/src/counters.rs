@@ -2,7 +2,7 @@
 //! change they count. Roll-ups read these rows through the closure table.
 
 use crate::error::{ResultExt, StoreError};
-use crate::{Conn, Scope};
+use crate::Conn;
 use sqlx::{AssertSqlSafe, Row};
 
 /// A change to one unit's counters in one month.
@@ -21,28 +21,39 @@ pub struct CountChange {
 }
 
 pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO unit_month_counts (unit_id, month, employment_type, informal_category, joins, \
-         leaves, transfers_in, transfers_out, active_delta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (unit_id, month, employment_type, informal_category) DO UPDATE SET \
-         joins = unit_month_counts.joins + excluded.joins, \
-         leaves = unit_month_counts.leaves + excluded.leaves, \
-         transfers_in = unit_month_counts.transfers_in + excluded.transfers_in, \
-         transfers_out = unit_month_counts.transfers_out + excluded.transfers_out, \
-         active_delta = unit_month_counts.active_delta + excluded.active_delta",
-    )
-    .bind(c.unit_id)
-    .bind(&c.month)
-    .bind(&c.employment_type)
-    .bind(&c.informal_category)
-    .bind(c.joins)
-    .bind(c.leaves)
-    .bind(c.transfers_in)
-    .bind(c.transfers_out)
-    .bind(c.active_delta)
-    .execute(&mut *conn)
-    .await
-    .store()?;
+    // The unit's own row, then the same change for it and every unit above it.
+    for (table, units) in [
+        ("unit_month_counts", "SELECT $1 AS unit_id"),
+        (
+            "subtree_month_counts",
+            "SELECT ancestor_id AS unit_id FROM unit_closure WHERE descendant_id = $1",
+        ),
+    ] {
+        let sql = format!(
+            "INSERT INTO {table} (unit_id, month, employment_type, informal_category, joins, leaves, \
+             transfers_in, transfers_out, active_delta) \
+             SELECT u.unit_id, $2, $3, $4, $5, $6, $7, $8, $9 FROM ({units}) u WHERE u.unit_id IS NOT NULL \
+             ON CONFLICT (unit_id, month, employment_type, informal_category) DO UPDATE SET \
+             joins = {table}.joins + excluded.joins, \
+             leaves = {table}.leaves + excluded.leaves, \
+             transfers_in = {table}.transfers_in + excluded.transfers_in, \
+             transfers_out = {table}.transfers_out + excluded.transfers_out, \
+             active_delta = {table}.active_delta + excluded.active_delta"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(c.unit_id)
+            .bind(&c.month)
+            .bind(&c.employment_type)
+            .bind(&c.informal_category)
+            .bind(c.joins)
+            .bind(c.leaves)
+            .bind(c.transfers_in)
+            .bind(c.transfers_out)
+            .bind(c.active_delta)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+    }
     Ok(())
 }
 
@@ -58,29 +69,19 @@ pub struct MonthTotals {
     pub active_delta: i64,
 }
 
-/// Monthly totals for the subtree under `unit_id` (or everything in `scope` when
-/// `unit_id` is `None`), by month and employment type, oldest first.
-pub async fn rollup(
-    conn: &mut Conn,
-    scope: Scope,
-    unit_id: Option<i64>,
-) -> Result<Vec<MonthTotals>, StoreError> {
-    let unit_filter = if unit_id.is_some() {
-        " AND c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $2)"
-    } else {
-        " AND $2 = 0"
-    };
+/// Monthly totals of the subtree under `root` (the whole instance when `None`), by
+/// month and employment type, oldest first. The caller has checked `root` is in scope.
+pub async fn rollup(conn: &mut Conn, root: Option<i64>) -> Result<Vec<MonthTotals>, StoreError> {
     let sql = format!(
         "SELECT c.month, c.employment_type, CAST(SUM(c.joins) AS BIGINT) AS joins, \
          CAST(SUM(c.leaves) AS BIGINT) AS leaves, CAST(SUM(c.transfers_in) AS BIGINT) AS tin, \
          CAST(SUM(c.transfers_out) AS BIGINT) AS tout, CAST(SUM(c.active_delta) AS BIGINT) AS delta \
-         FROM unit_month_counts c WHERE {}{unit_filter} \
+         FROM subtree_month_counts c WHERE {} \
          GROUP BY c.month, c.employment_type ORDER BY c.month, c.employment_type",
-        scope.condition("c.unit_id", 1)
+        roots("c.unit_id", root)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(scope.param())
-        .bind(unit_id.unwrap_or(0))
+        .bind(root.unwrap_or(0))
         .fetch_all(&mut *conn)
         .await
         .store()?;
@@ -100,35 +101,56 @@ pub async fn rollup(
         .store()
 }
 
-/// Adds `delta` current members of `status` to a unit.
+/// The rows of one subtree (`$1`), or of every tree's top for the whole instance.
+fn roots(column: &str, root: Option<i64>) -> String {
+    match root {
+        Some(_) => format!("{column} = $1"),
+        None => format!("$1 = 0 AND {column} IN (SELECT id FROM units WHERE parent_id IS NULL)"),
+    }
+}
+
+/// Adds `delta` current members of `status` to a unit and to every unit above it.
 pub async fn status_delta(
     conn: &mut Conn,
     unit_id: i64,
     status: &str,
     delta: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO unit_status_counts (unit_id, status, members) VALUES ($1, $2, $3) \
-         ON CONFLICT (unit_id, status) DO UPDATE SET members = unit_status_counts.members + excluded.members",
-    )
-    .bind(unit_id)
-    .bind(status)
-    .bind(delta)
-    .execute(&mut *conn)
-    .await
-    .store()?;
+    for (table, units) in [
+        ("unit_status_counts", "SELECT $1 AS unit_id"),
+        (
+            "subtree_status_counts",
+            "SELECT ancestor_id AS unit_id FROM unit_closure WHERE descendant_id = $1",
+        ),
+    ] {
+        let sql = format!(
+            "INSERT INTO {table} (unit_id, status, members) \
+             SELECT u.unit_id, $2, $3 FROM ({units}) u WHERE u.unit_id IS NOT NULL \
+             ON CONFLICT (unit_id, status) DO UPDATE SET members = {table}.members + excluded.members"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(unit_id)
+            .bind(status)
+            .bind(delta)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+    }
     Ok(())
 }
 
-/// Current members of the scope by status, from the counters.
-pub async fn by_status(conn: &mut Conn, scope: Scope) -> Result<Vec<(String, i64)>, StoreError> {
+/// Current members of the subtree under `root` (the whole instance when `None`) by status.
+pub async fn by_status(
+    conn: &mut Conn,
+    root: Option<i64>,
+) -> Result<Vec<(String, i64)>, StoreError> {
     let sql = format!(
-        "SELECT c.status, CAST(SUM(c.members) AS BIGINT) AS n FROM unit_status_counts c WHERE {} \
+        "SELECT c.status, CAST(SUM(c.members) AS BIGINT) AS n FROM subtree_status_counts c WHERE {} \
          GROUP BY c.status HAVING SUM(c.members) <> 0 ORDER BY c.status",
-        scope.condition("c.unit_id", 1)
+        roots("c.unit_id", root)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(scope.param())
+        .bind(root.unwrap_or(0))
         .fetch_all(&mut *conn)
         .await
         .store()?;
@@ -136,4 +158,40 @@ pub async fn by_status(conn: &mut Conn, scope: Scope) -> Result<Vec<(String, i64
         .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
         .collect::<Result<_, sqlx::Error>>()
         .store()
+}
+
+/// Moves the subtree totals of `unit_id` off its ancestors (`sign` -1, before a move)
+/// or onto them (`sign` 1, after it).
+pub async fn shift_subtree(conn: &mut Conn, unit_id: i64, sign: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO subtree_month_counts (unit_id, month, employment_type, informal_category, joins, \
+         leaves, transfers_in, transfers_out, active_delta) \
+         SELECT c.ancestor_id, s.month, s.employment_type, s.informal_category, $2 * s.joins, \
+         $2 * s.leaves, $2 * s.transfers_in, $2 * s.transfers_out, $2 * s.active_delta \
+         FROM unit_closure c, subtree_month_counts s WHERE c.descendant_id = $1 AND c.depth > 0 \
+         AND s.unit_id = $1 \
+         ON CONFLICT (unit_id, month, employment_type, informal_category) DO UPDATE SET \
+         joins = subtree_month_counts.joins + excluded.joins, \
+         leaves = subtree_month_counts.leaves + excluded.leaves, \
+         transfers_in = subtree_month_counts.transfers_in + excluded.transfers_in, \
+         transfers_out = subtree_month_counts.transfers_out + excluded.transfers_out, \
+         active_delta = subtree_month_counts.active_delta + excluded.active_delta",
+    )
+    .bind(unit_id)
+    .bind(sign)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    sqlx::query(
+        "INSERT INTO subtree_status_counts (unit_id, status, members) \
+         SELECT c.ancestor_id, s.status, $2 * s.members FROM unit_closure c, subtree_status_counts s \
+         WHERE c.descendant_id = $1 AND c.depth > 0 AND s.unit_id = $1 \
+         ON CONFLICT (unit_id, status) DO UPDATE SET members = subtree_status_counts.members + excluded.members",
+    )
+    .bind(unit_id)
+    .bind(sign)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
 }

@@ -29,9 +29,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "status_counts",
         sql: include_str!("../migrations/0003_status_counts.sql"),
     },
+    Migration {
+        version: 4,
+        name: "subtree_counts",
+        sql: include_str!("../migrations/0004_subtree_counts.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {
