@@ -234,6 +234,10 @@ async fn every_page_speaks_the_readers_language() {
             "/units/P",
             "/workplaces",
             "/settings",
+            "/units/new",
+            "/units/P/edit",
+            "/workplaces/new",
+            "/users",
             &format!("/members/{id}"),
         ] {
             let page = c.page("GET", path, &me, None).await;
@@ -388,6 +392,100 @@ on_both_backends!(
         assert_eq!(
             c.page("GET", "/users", &org, None).await.status,
             StatusCode::FORBIDDEN
+        );
+    }
+);
+
+on_both_backends!(
+    units_and_workplaces_are_kept_through_the_pages,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        c.login("officer.d1", Some("D1"), "officer").await;
+        let me = c.session_cookie("officer.d1").await;
+        let csrf = csrf_of(&c.page("GET", "/units/new?parent=D1", &me, None).await.body);
+        let post = |path: &'static str, form: String| {
+            let c = &c;
+            let me = me.clone();
+            async move { c.page("POST", path, &me, Some(&form)).await }
+        };
+        let made = post("/units/new", format!("parent_code=D1&code=G1B&level=Grassroots&name={}&name_en=Coir+mat+union&founded_on=15%2F5%2F2024&csrf={csrf}", enc("CĐCS Thảm xơ dừa"))).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let outside = post(
+            "/units/new",
+            format!("parent_code=D2&code=G2B&level=Grassroots&name=X&csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            outside.body.contains("value=\"G2B\""),
+            "what was typed is kept"
+        );
+        let bad_date = post("/units/new", format!("parent_code=D1&code=G1C&level=Grassroots&name=X&founded_on=31%2F2%2F2024&csrf={csrf}")).await;
+        assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let edited = c
+            .page(
+                "POST",
+                "/units/G1B/edit",
+                &me,
+                Some(&format!(
+                    "level=Grassroots&name={}&founded_on=15%2F05%2F2024&csrf={csrf}",
+                    enc("CĐCS Thảm xơ dừa Giồng Trôm")
+                )),
+            )
+            .await;
+        assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+        let moved = c
+            .page(
+                "POST",
+                "/units/G1B/move",
+                &me,
+                Some(&format!("parent_code=G1&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        let (_, unit) = c.get("/api/v1/units/G1B", &admin).await;
+        assert_eq!(
+            (unit["parent_code"].as_str(), unit["founded_on"].as_str()),
+            (Some("G1"), Some("2024-05-15"))
+        );
+        assert_eq!(unit["name"], "CĐCS Thảm xơ dừa Giồng Trôm");
+
+        let wp = post("/workplaces/new", format!("code=W1&name={}&unit_code=D1&sector_code=C13&ownership=domestic_private&headcount=120&operating_since=1%2F1%2F2010&covering_unit_code=G1B&csrf={csrf}", enc("Công ty Thảm Xơ Dừa"))).await;
+        assert_eq!(wp.status, StatusCode::SEE_OTHER, "{}", wp.body);
+        let bad = post(
+            "/workplaces/new",
+            format!("code=W2&name=X&unit_code=D1&headcount=many&csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = c.page("GET", "/workplaces/W1", &me, None).await;
+        assert!(page.body.contains("Công ty Thảm Xơ Dừa") && page.body.contains("G1B"));
+        let edited = c
+            .page(
+                "POST",
+                "/workplaces/W1/edit",
+                &me,
+                Some(&format!(
+                    "name={}&unit_code=D1&headcount=150&csrf={csrf}",
+                    enc("Công ty Thảm Xơ Dừa")
+                )),
+            )
+            .await;
+        assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+        let (_, w) = c.get("/api/v1/workplaces/W1", &admin).await;
+        assert_eq!(w["headcount"], 150);
+        assert_eq!(w["operating_since"], "2010-01-01");
+        let d2 = c.login("officer.d2", Some("D2"), "officer").await;
+        let _ = d2;
+        let theirs = c.session_cookie("officer.d2").await;
+        assert_eq!(
+            c.page("GET", "/workplaces/W1", &theirs, None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.page("GET", "/units/G1B/edit", &theirs, None).await.status,
+            StatusCode::NOT_FOUND
         );
     }
 );
