@@ -10,6 +10,14 @@ use std::sync::OnceLock;
 
 pub const LOCALES: [&str; 4] = ["en", "vi", "fa", "hi"];
 
+/// Each language named in itself, for switchers and choices.
+pub const LANGUAGE_NAMES: [(&str, &str); 4] = [
+    ("en", "English"),
+    ("vi", "Tiếng Việt"),
+    ("fa", "فارسی"),
+    ("hi", "हिन्दी"),
+];
+
 /// The catalog sources, compiled in.
 pub const SOURCES: [(&str, &str); 4] = [
     ("en", include_str!("../locales/en.ftl")),

@@ -46,6 +46,14 @@ pub fn flash_cookie(key: &str) -> HeaderValue {
     set_cookie(FLASH_COOKIE, key, 60, false)
 }
 
+/// After a change: on to `path`, which shows the message `key` once.
+pub fn redirect_with_flash(path: &str, key: &str) -> Response {
+    let mut r = Redirect::to(path).into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, flash_cookie(key));
+    r
+}
+
 /// A logged-in reader.
 pub struct Viewer {
     pub actor: Actor,
@@ -199,7 +207,7 @@ pub fn frame(
                     }
                     form.langs method="post" action="/language" {
                         @if let Some(v) = viewer { (v.csrf_field()) }
-                        @for (code, name) in [("en", "English"), ("vi", "Tiếng Việt"), ("fa", "فارسی"), ("hi", "हिन्दी")] {
+                        @for (code, name) in crate::i18n::LANGUAGE_NAMES {
                             button type="submit" name="lang" value=(code) lang=(code)
                                 aria-pressed=(if code == lang.locale { "true" } else { "false" }) { (name) }
                         }

@@ -1,9 +1,8 @@
 //! Members: the searchable list, one member's page, and registering a member.
 
-use super::layout::{error_page, field, flash_cookie, select, Viewer};
+use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
@@ -303,12 +302,7 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) ->
         status: None,
     };
     match app.create_member(&v.actor, input).await {
-        Ok(m) => {
-            let mut r = Redirect::to(&format!("/members/{}", m.id)).into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, flash_cookie("flash-member-created"));
-            r
-        }
+        Ok(m) => redirect_with_flash(&format!("/members/{}", m.id), "flash-member-created"),
         Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &new_target()).await,
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();
@@ -372,12 +366,7 @@ fn after_change(
     flash: &str,
 ) -> Response {
     match result {
-        Ok(_) => {
-            let mut r = Redirect::to(&format!("/members/{id}")).into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, flash_cookie(flash));
-            r
-        }
+        Ok(_) => redirect_with_flash(&format!("/members/{id}"), flash),
         Err(AppError::Invalid(fields)) => {
             let detail = fields
                 .iter()
@@ -536,12 +525,7 @@ async fn update(
         member_number: set("member_number"),
     };
     match app.update_member(&v.actor, id, patch).await {
-        Ok(_) => {
-            let mut r = Redirect::to(&format!("/members/{id}")).into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, flash_cookie("flash-member-changed"));
-            r
-        }
+        Ok(_) => redirect_with_flash(&format!("/members/{id}"), "flash-member-changed"),
         Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &edit_target(id)).await,
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();

@@ -1,9 +1,8 @@
 //! The reader's own settings: language, calendar, digits.
 
-use super::layout::{flash_cookie, select, Viewer};
+use super::layout::{redirect_with_flash, select, Viewer};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
@@ -16,15 +15,10 @@ pub fn router() -> Router<App> {
 
 fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
     let l = &v.lang;
-    let languages: Vec<(String, String)> = [
-        ("en", "English"),
-        ("vi", "Tiếng Việt"),
-        ("fa", "فارسی"),
-        ("hi", "हिन्दी"),
-    ]
-    .iter()
-    .map(|(c, n)| (c.to_string(), n.to_string()))
-    .collect();
+    let languages: Vec<(String, String)> = crate::i18n::LANGUAGE_NAMES
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
     let calendars: Vec<(String, String)> = ["gregorian", "persian", "indian"]
         .iter()
         .map(|c| {
@@ -94,12 +88,7 @@ async fn save(State(app): State<App>, v: Viewer, Form(f): Form<SettingsForm>) ->
         .set_preferences(&v.actor, &f.locale, &f.calendar, &f.digits)
         .await
     {
-        Ok(()) => {
-            let mut r = Redirect::to("/settings").into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, flash_cookie("flash-settings-saved"));
-            r
-        }
+        Ok(()) => redirect_with_flash("/settings", "flash-settings-saved"),
         Err(AppError::Invalid(errors)) => {
             v.page(&v.t("nav-settings"), "nav-settings", body(&v, &errors))
         }

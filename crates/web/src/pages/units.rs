@@ -1,11 +1,9 @@
 //! The unit tree and each unit's page with its figures.
 
-use super::layout::{error_page, field, flash_cookie, Viewer};
+use super::layout::{error_page, field, redirect_with_flash, Viewer};
 use axum::extract::Query;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::Response;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Form;
 use axum::Router;
@@ -199,10 +197,7 @@ fn unit_form(v: &Viewer, f: &UnitForm, errors: &Fields, editing: Option<&str>) -
 }
 
 fn saved(path: String, flash: &str) -> Response {
-    let mut r = Redirect::to(&path).into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, flash_cookie(flash));
-    r
+    redirect_with_flash(&path, flash)
 }
 
 #[derive(Deserialize, Default)]

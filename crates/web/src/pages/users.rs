@@ -1,9 +1,8 @@
 //! Logins of the reader's subtree: list and create (admins and officers).
 
-use super::layout::{error_page, field, flash_cookie, select, Viewer};
+use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
@@ -43,15 +42,10 @@ async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Resp
         .filter(|r| **r != Role::Admin || v.actor.role == Role::Admin)
         .map(|r| (r.as_str().to_string(), v.t(&format!("role-{}", r.as_str()))))
         .collect();
-    let languages: Vec<(String, String)> = [
-        ("en", "English"),
-        ("vi", "Tiếng Việt"),
-        ("fa", "فارسی"),
-        ("hi", "हिन्दी"),
-    ]
-    .iter()
-    .map(|(c, n)| (c.to_string(), n.to_string()))
-    .collect();
+    let languages: Vec<(String, String)> = crate::i18n::LANGUAGE_NAMES
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
     let body = html! {
         div.scroll { table {
             thead { tr {
@@ -100,12 +94,7 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UserForm>) -> R
         locale: Some(f.locale.as_str()).filter(|c| !c.is_empty()),
     };
     match app.add_user(&v.actor, login).await {
-        Ok(_) => {
-            let mut r = Redirect::to("/users").into_response();
-            r.headers_mut()
-                .append(header::SET_COOKIE, flash_cookie("flash-user-created"));
-            r
-        }
+        Ok(_) => redirect_with_flash("/users", "flash-user-created"),
         Err(AppError::Invalid(errors)) => render(&app, &v, &f, &errors).await,
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();

@@ -1,9 +1,8 @@
 //! Workplaces in the reader's subtree: list, page, create, edit.
 
-use super::layout::{error_page, field, flash_cookie, select, Viewer};
+use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
@@ -176,10 +175,7 @@ fn form_page(v: &Viewer, f: &WorkplaceForm, errors: &Fields, editing: Option<&st
 }
 
 fn saved(w: &WorkplaceView) -> Response {
-    let mut r = Redirect::to(&format!("/workplaces/{}", w.code)).into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, flash_cookie("flash-workplace-saved"));
-    r
+    redirect_with_flash(&format!("/workplaces/{}", w.code), "flash-workplace-saved")
 }
 
 async fn new_form(v: Viewer) -> Response {
