@@ -150,6 +150,10 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), CliError> {
     let db = Db::open(&cli.database).await?;
     let app = App::new(db);
+    let filled = app.fill_sort_keys().await?;
+    if filled > 0 {
+        eprintln!("{filled} names given their sort keys");
+    }
     match cli.command {
         Command::Migrate => {
             eprintln!("database is up to date");

@@ -280,8 +280,8 @@ async fn flush(tx: &mut muster_store::Tx, b: &mut Batch) -> Result<(), Error> {
     }
     let sql = format!(
         "INSERT INTO people (id, tree_id, full_name, latin_name, gender, birth_date, phone, employment_type, \
-         informal_category, preferred_language, created_at, updated_at) VALUES {}",
-        placeholders(b.people.len(), 11, ", 'x'")
+         informal_category, preferred_language, created_at, sort_key, updated_at) VALUES {}",
+        placeholders(b.people.len(), 12, ", 'x'")
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (p, (id, tree, _)) in b.people.iter().zip(&b.ids) {
@@ -289,6 +289,9 @@ async fn flush(tx: &mut muster_store::Tx, b: &mut Batch) -> Result<(), Error> {
         for v in p {
             q = q.bind(v.as_deref());
         }
+        q = q.bind(muster_domain::names::sort_key(
+            p[0].as_deref().unwrap_or(""),
+        ));
     }
     q.execute(&mut **tx).await?;
     let sql = format!(

@@ -295,3 +295,54 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    members_list_in_name_order_as_readers_expect,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        for (unit, name) in [
+            ("G1", "Trần Văn Ân"),
+            ("G2", "Nguyễn Thị Ăn"),
+            ("G1", "Lê Văn An"),
+            ("G2", "Phạm Đức Dũng"),
+            ("G1", "Võ Thị Bích"),
+            ("G2", "Đỗ Văn Dũng"),
+        ] {
+            add_member(&c, &admin, json!({"unit_code": unit, "full_name": name})).await;
+        }
+        let district = c.login("district.one", Some("D1"), "viewer").await;
+        for (token, expected) in [
+            (
+                &admin,
+                vec![
+                    "Lê Văn An",
+                    "Nguyễn Thị Ăn",
+                    "Trần Văn Ân",
+                    "Võ Thị Bích",
+                    "Đỗ Văn Dũng",
+                    "Phạm Đức Dũng",
+                ],
+            ),
+            (&district, vec!["Lê Văn An", "Trần Văn Ân", "Võ Thị Bích"]),
+        ] {
+            let mut seen = Vec::new();
+            let mut cursor = String::new();
+            loop {
+                let (status, page) = c
+                    .get(
+                        &format!("/api/v1/members?sort=name&limit=2&cursor={}", enc(&cursor)),
+                        token,
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                seen.extend(names(&page));
+                match page["next_cursor"].as_str() {
+                    Some(n) => cursor = n.to_string(),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, expected);
+        }
+    }
+);

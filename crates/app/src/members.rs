@@ -68,6 +68,9 @@ pub struct MemberQuery {
     pub unit: Option<String>,
     pub status: Option<String>,
     pub employment_type: Option<String>,
+    /// `name`: in name order (last word first, as readers of each script expect);
+    /// otherwise in order of registration. Searches keep their own order.
+    pub sort: Option<String>,
     /// 1 to 500, 50 by default.
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -525,6 +528,46 @@ impl App {
         let limit = page_size(query.limit);
         let terms = query.q.as_deref().map(search::terms).unwrap_or_default();
         let cursor = query.cursor.as_deref().unwrap_or("");
+        if terms.is_empty() && query.sort.as_deref() == Some("name") {
+            let after = match cursor.strip_prefix('n') {
+                None if cursor.is_empty() => Some((String::new(), 0)),
+                None => None,
+                Some(c) => c
+                    .split_once('.')
+                    .and_then(|(k, id)| Some((store_search::unhex(k)?, id.parse().ok()?))),
+            };
+            let Some(after) = after else {
+                check.fail("cursor", "invalid_cursor");
+                return check.finish().map(|_| MemberPage {
+                    items: vec![],
+                    next_cursor: None,
+                });
+            };
+            check.finish()?;
+            let narrow = match filter.unit_id.or(actor.unit_id) {
+                Some(u) if store_search::is_small_subtree(&mut conn, u).await? => Some(u),
+                _ => None,
+            };
+            let mut rows = store::list_by_name(
+                &mut conn,
+                scope,
+                &filter,
+                (&after.0, after.1),
+                limit + 1,
+                narrow,
+            )
+            .await?;
+            let next = (rows.len() as i64 > limit).then(|| {
+                rows.truncate(limit as usize);
+                rows.last()
+                    .map(|(r, key)| format!("n{}.{}", store_search::hex(key), r.person_id))
+                    .unwrap_or_default()
+            });
+            return Ok(MemberPage {
+                items: rows.into_iter().map(|(r, _)| MemberItem::from(r)).collect(),
+                next_cursor: next,
+            });
+        }
         if terms.is_empty() {
             let after = if cursor.is_empty() {
                 Some(0)
@@ -936,5 +979,24 @@ impl App {
         .await?;
         tx.commit().await.map_err(commit_err)?;
         Ok(())
+    }
+}
+
+impl App {
+    /// Gives every person written before sort keys existed their key; returns how many.
+    pub async fn fill_sort_keys(&self) -> Result<usize, AppError> {
+        let mut filled = 0;
+        loop {
+            let mut tx = self.db().begin().await?;
+            let batch = store::missing_sort_keys(&mut tx, 5000).await?;
+            if batch.is_empty() {
+                return Ok(filled);
+            }
+            for (id, name) in &batch {
+                store::set_sort_key(&mut tx, *id, &muster_domain::names::sort_key(name)).await?;
+            }
+            tx.commit().await.map_err(commit_err)?;
+            filled += batch.len();
+        }
     }
 }

@@ -124,12 +124,13 @@ pub async fn insert_person(
     now: &str,
 ) -> Result<i64, StoreError> {
     let sql = format!(
-        "INSERT INTO people ({PERSON_COLUMNS}, tree_id, created_at, updated_at) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
+        "INSERT INTO people ({PERSON_COLUMNS}, tree_id, created_at, updated_at, sort_key) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id"
     );
     let q = bind_person(sqlx::query(AssertSqlSafe(sql)), f)
         .bind(tree_id)
-        .bind(now);
+        .bind(now)
+        .bind(muster_domain::names::sort_key(&f.full_name));
     let row = q.fetch_one(&mut *conn).await.store()?;
     row.try_get(0).store()
 }
@@ -146,10 +147,11 @@ pub async fn update_person(
         .map(|(i, c)| format!("{} = ${}", c.trim(), i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("UPDATE people SET {sets}, updated_at = $16 WHERE id = $17");
+    let sql = format!("UPDATE people SET {sets}, updated_at = $16, sort_key = $18 WHERE id = $17");
     bind_person(sqlx::query(AssertSqlSafe(sql)), f)
         .bind(now)
         .bind(id)
+        .bind(muster_domain::names::sort_key(&f.full_name))
         .execute(&mut *conn)
         .await
         .store()?;
@@ -453,4 +455,71 @@ pub async fn count(
         };
     }
     q.fetch_one(&mut *conn).await.store()
+}
+
+/// People whose sort key is missing (written before it existed): (id, full name).
+pub async fn missing_sort_keys(
+    conn: &mut Conn,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = sqlx::query("SELECT id, full_name FROM people WHERE sort_key IS NULL LIMIT $1")
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}
+
+pub async fn set_sort_key(conn: &mut Conn, id: i64, key: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE people SET sort_key = $2 WHERE id = $1")
+        .bind(id)
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// The members list in name order (see `muster_domain::names::sort_key`), after the
+/// (key, person) of the previous page. `narrow` is a unit whose subtree is small enough
+/// to gather and sort; otherwise the name index is walked and the scope tested.
+pub async fn list_by_name(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    after: (&str, i64),
+    limit: i64,
+    narrow: Option<i64>,
+) -> Result<Vec<(MemberListRow, String)>, StoreError> {
+    let (conditions, values) = filter_conditions(scope, filter, 4);
+    let from = match narrow {
+        Some(_) => format!(
+            "unit_closure c CROSS JOIN memberships m CROSS JOIN people p CROSS JOIN units u \
+             WHERE c.ancestor_id = ${} AND m.unit_id = c.descendant_id AND",
+            4 + values.len()
+        ),
+        // CROSS JOIN keeps SQLite walking the name index first.
+        None => "people p CROSS JOIN memberships m CROSS JOIN units u WHERE".to_string(),
+    };
+    let sql = format!(
+        "SELECT {LIST_COLUMNS}, p.sort_key FROM {from} m.person_id = p.id AND u.id = m.unit_id \
+         AND p.sort_key IS NOT NULL AND (p.sort_key > $1 OR (p.sort_key = $1 AND p.id > $2)) \
+         AND {conditions} ORDER BY p.sort_key, p.id LIMIT $3"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit);
+    let mut q = bind_values(q, &values);
+    if let Some(unit) = narrow {
+        q = q.bind(unit);
+    }
+    let rows = q.fetch_all(&mut *conn).await.store()?;
+    rows.iter()
+        .map(|r| Ok((decode_list_row(r)?, r.try_get("sort_key")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
 }

@@ -34,9 +34,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "subtree_counts",
         sql: include_str!("../migrations/0004_subtree_counts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "sort_key",
+        sql: include_str!("../migrations/0005_sort_key.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

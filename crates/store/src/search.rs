@@ -72,6 +72,27 @@ pub async fn refile_subtree(conn: &mut Conn, unit_id: i64) -> Result<(), StoreEr
     Ok(())
 }
 
+/// Text as hex, for cursors that must survive a URL.
+pub fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<String> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Whether the subtree under `unit_id` holds few enough members to gather them all.
+pub async fn is_small_subtree(conn: &mut Conn, unit_id: i64) -> Result<bool, StoreError> {
+    Ok(scope_size(conn, unit_id, SMALL_SCOPE).await? <= SMALL_SCOPE)
+}
+
 /// Above this many members in the scope, searching starts from the keys.
 const SMALL_SCOPE: i64 = 1000;
 /// Counting a term's keys stops here: past it, only "common" matters.
@@ -104,10 +125,7 @@ impl SearchCursor {
                 term,
                 key,
                 person_id,
-            } => {
-                let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
-                format!("k{term}.{hex}.{person_id}")
-            }
+            } => format!("k{term}.{}.{person_id}", hex(key)),
             SearchCursor::ByUnit { membership_id } => format!("u{membership_id}"),
             SearchCursor::BySet { person_id } => format!("p{person_id}"),
         }
@@ -134,14 +152,10 @@ impl SearchCursor {
         let term = parts.next()?.parse().ok()?;
         let hex = parts.next()?;
         let person_id = parts.next()?.parse().ok()?;
-        if hex.len() % 2 != 0 || parts.next().is_some() {
+        if !hex.len().is_multiple_of(2) || parts.next().is_some() {
             return None;
         }
-        let bytes = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let key = String::from_utf8(bytes).ok()?;
+        let key = unhex(hex)?;
         Some(SearchCursor::ByKey {
             term,
             key,

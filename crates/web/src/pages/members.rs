@@ -39,6 +39,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
             ("unit", &q.unit),
             ("status", &q.status),
             ("employment_type", &q.employment_type),
+            ("sort", &q.sort),
         ] {
             if let Some(val) = val.as_deref().filter(|x| !x.is_empty()) {
                 s.push_str(&format!("&{k}={}", enc(val)));
@@ -71,6 +72,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
             (field(l, "unit", "filter-unit-code", q.unit.as_deref().unwrap_or(""), errors.get("unit"), "text", Some(&v.t("filter-all-units"))))
             (select(l, "status", "member-status", &status_options, q.status.as_deref().unwrap_or(""), errors.get("status")))
             (select(l, "employment_type", "member-employment", &employment_options, q.employment_type.as_deref().unwrap_or(""), errors.get("employment_type")))
+            (select(l, "sort", "members-sort", &[(String::new(), v.t("sort-registered")), ("name".to_string(), v.t("sort-name"))], q.sort.as_deref().unwrap_or(""), None))
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
         }
         @if v.actor.role.edits_registry() {
