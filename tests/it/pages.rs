@@ -489,3 +489,62 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    roles_are_set_within_the_subtree_only,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        small_tree(&c).await;
+        c.login("officer.d1", Some("D1"), "officer").await;
+        c.login("organizer.g1", Some("G1"), "organizer").await;
+        c.login("organizer.g2", Some("G2"), "organizer").await;
+        let me = c.session_cookie("officer.d1").await;
+        let csrf = csrf_of(&c.page("GET", "/users", &me, None).await.body);
+        let changed = c
+            .page(
+                "POST",
+                "/users/organizer.g1/role",
+                &me,
+                Some(&format!("role=viewer&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+        let outside = c
+            .page(
+                "POST",
+                "/users/organizer.g2/role",
+                &me,
+                Some(&format!("role=viewer&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(outside.status, StatusCode::NOT_FOUND);
+        let above = c
+            .page(
+                "POST",
+                "/users/organizer.g1/role",
+                &me,
+                Some(&format!("role=admin&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(above.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let own = c
+            .page(
+                "POST",
+                "/users/officer.d1/role",
+                &me,
+                Some(&format!("role=viewer&csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The new viewer may read but not register anyone.
+        let viewer = c.session_cookie("organizer.g1").await;
+        assert_eq!(
+            c.page("GET", "/members/new", &viewer, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.page("GET", "/members", &viewer, None).await.status,
+            StatusCode::OK
+        );
+    }
+);

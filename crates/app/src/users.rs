@@ -351,3 +351,56 @@ impl App {
             .collect())
     }
 }
+
+impl App {
+    /// Gives a login of the actor's subtree another role, never above the actor's own
+    /// and never for the actor themself.
+    pub async fn set_role(
+        &self,
+        actor: &Actor,
+        username: &str,
+        role: &str,
+    ) -> Result<(), AppError> {
+        if !actor.role.manages_units() {
+            return Err(AppError::Forbidden);
+        }
+        let role = Role::parse(role).map_err(|e| AppError::field("role", e.code))?;
+        if role == Role::Admin && actor.role != Role::Admin {
+            return Err(AppError::field("role", "role_above_own"));
+        }
+        let mut tx = self.db().begin().await?;
+        let user = store::by_username(&mut tx, &username.trim().to_ascii_lowercase())
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        let visible = match (user.unit_id, actor.scope()) {
+            (_, Scope::All) => true,
+            (Some(unit), scope) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
+            (None, _) => false,
+        };
+        if !visible {
+            return Err(AppError::NotFound("user"));
+        }
+        if Some(user.id) == actor.user_id {
+            return Err(AppError::field("role", "own_role"));
+        }
+        if user.role == Role::Admin.as_str() && actor.role != Role::Admin {
+            return Err(AppError::field("role", "role_above_own"));
+        }
+        let now = now_utc();
+        store::set_role(&mut tx, user.id, role.as_str()).await?;
+        audit(
+            &mut tx,
+            actor,
+            "role",
+            "user",
+            user.id,
+            user.unit_id,
+            Some(serde_json::json!({ "role": user.role })),
+            Some(serde_json::json!({ "role": role.as_str() })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}

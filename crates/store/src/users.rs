@@ -165,3 +165,13 @@ pub async fn list(
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
+
+pub async fn set_role(conn: &mut Conn, user_id: i64, role: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(role)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}

@@ -11,6 +11,8 @@ nav-users = Users
 user-role = Role
 user-new = Create a login
 user-whole-instance = Whole instance
+user-change-role = Change role
+flash-role-changed = Role changed.
 role-admin = Administrator
 role-officer = Officer
 role-organizer = Organizer
@@ -161,6 +163,7 @@ field-same_unit = Already in this unit.
 field-too_short = Too short.
 field-transition_not_allowed = This status cannot follow the current one.
 field-unknown_level = Not a level of this organization.
+field-own_role = You cannot change your own role.
 
 flash-member-created = Member registered.
 flash-settings-saved = Settings saved.

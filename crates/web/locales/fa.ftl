@@ -11,6 +11,8 @@ nav-users = کاربران
 user-role = نقش
 user-new = ساخت حساب کاربری
 user-whole-instance = کل سامانه
+user-change-role = تغییر نقش
+flash-role-changed = نقش تغییر کرد.
 role-admin = مدیر سامانه
 role-officer = کارشناس
 role-organizer = سازمان‌دهنده
@@ -161,6 +163,7 @@ field-same_unit = هم‌اکنون در همین واحد است.
 field-too_short = خیلی کوتاه است.
 field-transition_not_allowed = این وضعیت نمی‌تواند پس از وضعیت کنونی بیاید.
 field-unknown_level = این سطح در این تشکیلات تعریف نشده است.
+field-own_role = نمی‌توانید نقش خودتان را تغییر دهید.
 
 flash-member-created = عضو ثبت شد.
 flash-settings-saved = تنظیمات ذخیره شد.

@@ -11,6 +11,8 @@ nav-users = उपयोगकर्ता
 user-role = भूमिका
 user-new = लॉगिन बनाएँ
 user-whole-instance = पूरा सिस्टम
+user-change-role = भूमिका बदलें
+flash-role-changed = भूमिका बदली गई।
 role-admin = प्रशासक
 role-officer = पदाधिकारी
 role-organizer = संगठक
@@ -161,6 +163,7 @@ field-same_unit = पहले से इसी इकाई में है।
 field-too_short = बहुत छोटा है।
 field-transition_not_allowed = मौजूदा स्थिति के बाद यह स्थिति नहीं आ सकती।
 field-unknown_level = यह इस संगठन का कोई स्तर नहीं है।
+field-own_role = आप अपनी भूमिका स्वयं नहीं बदल सकते।
 
 flash-member-created = सदस्य पंजीकृत हो गया।
 flash-settings-saved = सेटिंग्स सहेज ली गईं।

@@ -11,6 +11,8 @@ nav-users = Người dùng
 user-role = Vai trò
 user-new = Tạo tài khoản
 user-whole-instance = Toàn hệ thống
+user-change-role = Đổi vai trò
+flash-role-changed = Đã đổi vai trò.
 role-admin = Quản trị viên
 role-officer = Cán bộ
 role-organizer = Cán bộ phát triển đoàn viên
@@ -161,6 +163,7 @@ field-same_unit = Đã ở đơn vị này.
 field-too_short = Quá ngắn.
 field-transition_not_allowed = Không thể chuyển sang trạng thái này từ trạng thái hiện tại.
 field-unknown_level = Không phải là một cấp của tổ chức này.
+field-own_role = Không thể tự đổi vai trò của mình.
 
 flash-member-created = Đã đăng ký đoàn viên.
 flash-settings-saved = Đã lưu cài đặt.

@@ -12,7 +12,9 @@ use muster_domain::user::Role;
 use serde::Deserialize;
 
 pub fn router() -> Router<App> {
-    Router::new().route("/users", get(list).post(create))
+    Router::new()
+        .route("/users", get(list).post(create))
+        .route("/users/{username}/role", axum::routing::post(set_role))
 }
 
 #[derive(Deserialize, Default)]
@@ -51,12 +53,27 @@ async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Resp
             thead { tr {
                 th scope="col" { (v.t("login-username")) } th scope="col" { (v.t("user-role")) }
                 th scope="col" { (v.t("member-unit")) } th scope="col" { (v.t("settings-language")) }
+                th scope="col" { (v.t("user-change-role")) }
             } }
             tbody { @for u in &users { tr {
                 td { bdi dir="ltr" { (u.username) } }
                 td { (v.t(&format!("role-{}", u.role))) }
                 td { bdi dir="ltr" { (u.unit_code.clone().unwrap_or_else(|| v.t("user-whole-instance"))) } }
                 td { (u.locale) }
+                td {
+                    @if u.username != v.actor.username {
+                        form.inline method="post" action=(format!("/users/{}/role", u.username)) {
+                            (v.csrf_field())
+                            label.visually-hidden for=(format!("role-{}", u.username)) { (v.t("user-role")) }
+                            select id=(format!("role-{}", u.username)) name="role" {
+                                @for (value, label) in &roles {
+                                    option value=(value) selected[*value == u.role] { (label) }
+                                }
+                            }
+                            button type="submit" { (v.t("save")) }
+                        }
+                    }
+                }
             } } }
         } }
         h2 { (v.t("user-new")) }
@@ -101,6 +118,29 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UserForm>) -> R
             errors.insert(field, code);
             render(&app, &v, &f, &errors).await
         }
+        Err(e) => error_page(&v, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    role: String,
+}
+
+async fn set_role(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path(username): axum::extract::Path<String>,
+    Form(f): Form<RoleForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    match app.set_role(&v.actor, &username, &f.role).await {
+        Ok(()) => redirect_with_flash("/users", "flash-role-changed"),
+        Err(AppError::Invalid(errors)) => render(&app, &v, &UserForm::default(), &errors).await,
         Err(e) => error_page(&v, e),
     }
 }
