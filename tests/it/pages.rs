@@ -548,3 +548,29 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    expired_sessions_end_and_are_pruned,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        small_tree(&c).await;
+        c.login("lan.tran", Some("D1"), "viewer").await;
+        let me = c.session_cookie("lan.tran").await;
+        assert_eq!(c.page("GET", "/", &me, None).await.status, StatusCode::OK);
+        sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
+            .execute(c.app.db().pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            c.page("GET", "/", &me, None).await.status,
+            StatusCode::SEE_OTHER,
+            "an expired session logs out"
+        );
+        c.session_cookie("lan.tran").await;
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(c.app.db().pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 1, "the expired session is gone, the new one stays");
+    }
+);

@@ -239,6 +239,8 @@ impl App {
                 let csrf = random_token();
                 let mut tx = self.db().begin().await?;
                 sessions::clear_failures(&mut tx, &username).await?;
+                // Expired sessions go when someone logs in: no background job needed.
+                sessions::prune(&mut tx, &now_utc()).await?;
                 let user_id = actor.user_id.unwrap_or(0);
                 sessions::insert(
                     &mut tx,

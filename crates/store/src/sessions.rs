@@ -104,3 +104,13 @@ pub async fn clear_failures(conn: &mut Conn, username: &str) -> Result<(), Store
         .store()?;
     Ok(())
 }
+
+/// Removes sessions that have expired.
+pub async fn prune(conn: &mut Conn, now: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}

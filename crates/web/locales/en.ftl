@@ -36,6 +36,9 @@ error-csrf = This form has expired. Go back, reload the page and try again.
 error-not-found = Nothing here: it does not exist or is outside your part of the organization.
 error-forbidden = Your role does not allow this.
 error-internal = Something went wrong on our side. Try again; if it persists, tell your administrator.
+error-not-found-title = Not found
+error-forbidden-title = Not allowed
+error-internal-title = Something went wrong
 
 dash-figures = Key figures
 dash-active = Active members

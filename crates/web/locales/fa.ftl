@@ -36,6 +36,9 @@ error-csrf = این فرم منقضی شده است. برگردید، صفحه �
 error-not-found = چیزی اینجا نیست: یا وجود ندارد یا بیرون از بخش شما در تشکیلات است.
 error-forbidden = نقش شما اجازهٔ این کار را نمی‌دهد.
 error-internal = مشکلی در سامانه پیش آمد. دوباره تلاش کنید؛ اگر ادامه داشت، به مدیر سامانه اطلاع دهید.
+error-not-found-title = پیدا نشد
+error-forbidden-title = مجاز نیست
+error-internal-title = خطایی رخ داد
 
 dash-figures = آمار کلیدی
 dash-active = اعضای فعال

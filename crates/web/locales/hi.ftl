@@ -36,6 +36,9 @@ error-csrf = इस फ़ॉर्म की अवधि समाप्त �
 error-not-found = यहाँ कुछ नहीं है: यह मौजूद नहीं है या संगठन में आपके दायरे से बाहर है।
 error-forbidden = आपकी भूमिका में इसकी अनुमति नहीं है।
 error-internal = हमारी ओर से कुछ गड़बड़ हुई। फिर से कोशिश करें; समस्या बनी रहे तो अपने व्यवस्थापक को बताएँ।
+error-not-found-title = नहीं मिला
+error-forbidden-title = अनुमति नहीं है
+error-internal-title = कुछ गड़बड़ हो गई
 
 dash-figures = मुख्य आँकड़े
 dash-active = सक्रिय सदस्य

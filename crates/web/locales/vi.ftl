@@ -36,6 +36,9 @@ error-csrf = Biểu mẫu này đã hết hạn. Hãy quay lại, tải lại tr
 error-not-found = Không tìm thấy: mục này không tồn tại hoặc nằm ngoài phạm vi tổ chức của bạn.
 error-forbidden = Vai trò của bạn không được phép thực hiện thao tác này.
 error-internal = Hệ thống đã gặp lỗi. Hãy thử lại; nếu vẫn lỗi, hãy báo cho quản trị viên.
+error-not-found-title = Không tìm thấy
+error-forbidden-title = Không được phép
+error-internal-title = Đã xảy ra lỗi
 
 dash-figures = Số liệu chính
 dash-active = Đoàn viên đang sinh hoạt
