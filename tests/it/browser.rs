@@ -64,6 +64,7 @@ fn log_in(b: &Browser, url: &str, username: &str) {
     b.type_into("#username", username);
     b.type_into("#password", "a long password");
     b.click("form.card button[type=submit]");
+    b.wait_until("!location.pathname.startsWith('/login')");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -82,6 +83,7 @@ async fn a_persian_member_with_a_solar_hijri_date() {
         b.type_into("#f-phone", "۰۹۱۲ ۳۴۵ ۶۷۸۹");
         b.type_into("#f-joined_on", "1401/13/01");
         b.click("form.card button[type=submit]");
+        b.wait_until("document.querySelector('#f-joined_on-error') !== null");
         assert!(
             b.text("#f-joined_on-error").len() > 3,
             "the date field says what is wrong"
@@ -91,6 +93,7 @@ async fn a_persian_member_with_a_solar_hijri_date() {
 
         b.type_into("#f-joined_on", "۱۴۰۳/۰۲/۲۶");
         b.click("form.card button[type=submit]");
+        b.wait_until("/^\\/members\\/\\d+$/.test(location.pathname)");
         assert!(b.url().contains("/members/"), "{}", b.url());
         let member_url = b.url();
         assert!(b.text(".flash").len() > 3);
@@ -102,12 +105,14 @@ async fn a_persian_member_with_a_solar_hijri_date() {
 
         // In Vietnamese the same day is Gregorian.
         b.click("form.langs button[value=vi]");
+        b.wait_until("document.documentElement.lang === 'vi'");
         assert_eq!(b.script("return document.documentElement.lang"), "vi");
         assert_eq!(b.script("return document.documentElement.dir"), "ltr");
         assert_eq!(b.text("table.members tbody td.date"), "15/05/2024");
 
         // A user of the sibling county cannot open it.
         b.click(".who button");
+        b.wait_until("location.pathname.startsWith('/login')");
         log_in(&b, &url, "saveh");
         b.goto(&member_url);
         let body = b.text("main");

@@ -169,6 +169,30 @@ impl Browser {
         )
     }
 
+    /// Waits until a JavaScript condition holds: a click that submits a form returns
+    /// before the next page has loaded.
+    pub fn wait_until(&self, condition: &str) {
+        let started = Instant::now();
+        loop {
+            let done = http(
+                self.port,
+                "POST",
+                &format!("/session/{}/execute/sync", self.session),
+                Some(
+                    &json!({ "script": format!("return document.readyState === 'complete' && ({condition})"), "args": [] }),
+                ),
+            );
+            if done["value"] == json!(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {condition}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn url(&self) -> String {
         self.cmd("GET", "/url", None)
             .as_str()
