@@ -84,12 +84,16 @@ impl Db {
         let pool = match backend {
             Backend::Sqlite => {
                 options
-                    .max_connections(8)
+                    // Measured on 2 cores with a million members: 4 connections with the
+                    // file memory-mapped serve both a quick search tail and page
+                    // throughput; 8 mapped connections halved the throughput.
+                    .max_connections(4)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
+                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; \
+                                 PRAGMA mmap_size = 4294967296; PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
                             Ok(())
