@@ -192,6 +192,9 @@ impl MemberForm {
     }
 }
 
+/// Above this many units, the unit of a new member is typed as a code.
+const MAX_UNIT_CHOICES: usize = 300;
+
 /// Where a member form posts and what it is called: registering or editing.
 struct Target {
     action: String,
@@ -243,7 +246,12 @@ async fn form_page(
         form.card method="post" action=(target.action) novalidate {
             (v.csrf_field())
             @if !target.editing {
-                (select(l, "unit_code", "member-unit", &unit_options, values.get("unit_code"), errors.get("unit_code")))
+                // A list while it is short; past that, the code, as in the list filter.
+                @if unit_options.len() <= MAX_UNIT_CHOICES {
+                    (select(l, "unit_code", "member-unit", &unit_options, values.get("unit_code"), errors.get("unit_code")))
+                } @else {
+                    (field(l, "unit_code", "filter-unit-code", values.get("unit_code"), errors.get("unit_code"), "text", None))
+                }
             }
             (text("full_name", "member-name", "text", None))
             (text("latin_name", "member-latin-name", "text", None))
