@@ -435,6 +435,9 @@ on_both_backends!(
             )
             .await;
         assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+        let unit_page = c.page("GET", "/units/G1B", &me, None).await;
+        let move_forms = unit_page.body.matches("action=\"/units/G1B/move\"").count();
+        assert_eq!(move_forms, 1, "the unit page shows its move form once");
         let moved = c
             .page(
                 "POST",

@@ -6,7 +6,7 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use muster_domain::calendar::{Calendar, Digits};
-use muster_domain::date::now_utc;
+use muster_domain::date::{now_utc, utc_in};
 use muster_domain::unit::parse_locale;
 use muster_domain::user::{parse_username, Role};
 use muster_store::sessions;
@@ -198,23 +198,6 @@ pub struct Session {
     pub actor: Actor,
 }
 
-/// An instant `secs` from now as RFC 3339 UTC, comparable as text with `now_utc`.
-fn instant_in(secs: i64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + secs;
-    let date = muster_domain::Date::from_days(now.div_euclid(86_400));
-    let s = now.rem_euclid(86_400);
-    format!(
-        "{date}T{:02}:{:02}:{:02}.000Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
 /// A random token of 32 bytes, hex.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -226,7 +209,7 @@ impl App {
     /// Checks a password and opens a session; refuses after repeated failures.
     pub async fn login(&self, username: &str, password: &str) -> Result<Session, LoginError> {
         let username = username.trim().to_ascii_lowercase();
-        let since = instant_in(-THROTTLE_WINDOW_SECS);
+        let since = utc_in(-THROTTLE_WINDOW_SECS);
         {
             let mut conn = self.db().read().await?;
             if sessions::failures(&mut conn, &username, &since).await? >= MAX_FAILURES {
@@ -248,7 +231,7 @@ impl App {
                     user_id,
                     &csrf,
                     &now_utc(),
-                    &instant_in(SESSION_DAYS * 86_400),
+                    &utc_in(SESSION_DAYS * 86_400),
                 )
                 .await?;
                 tx.commit().await.map_err(StoreError::from)?;

@@ -111,12 +111,18 @@ impl fmt::Display for Date {
     }
 }
 
-/// The current instant as RFC 3339 UTC with seconds, for audit entries and timestamps.
+/// The current instant as RFC 3339 UTC with milliseconds, for audit entries and
+/// timestamps. Instants written this way compare correctly as text.
 pub fn now_utc() -> String {
+    utc_in(0)
+}
+
+/// The instant `secs` seconds from now (before it when negative), as `now_utc` writes it.
+pub fn utc_in(secs: i64) -> String {
     let d = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = d.as_secs() as i64;
+    let secs = d.as_secs() as i64 + secs;
     let date = Date::from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!(

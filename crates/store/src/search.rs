@@ -388,6 +388,18 @@ async fn search_by_set(
         .fetch_all(&mut *conn)
         .await
         .store()?;
+    page(&rows, limit, |r| SearchCursor::BySet {
+        person_id: r.person_id,
+    })
+}
+
+/// One page of rows fetched with one extra: the extra says a next page exists, whose
+/// cursor is made from the last row kept.
+fn page(
+    rows: &[sqlx::any::AnyRow],
+    limit: i64,
+    cursor: impl Fn(&MemberListRow) -> SearchCursor,
+) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
     let mut items = rows
         .iter()
         .map(decode_list_row)
@@ -395,11 +407,9 @@ async fn search_by_set(
         .store()?;
     let next = (items.len() as i64 > limit).then(|| {
         items.truncate(limit as usize);
-        SearchCursor::BySet {
-            person_id: items.last().map_or(0, |r| r.person_id),
-        }
+        items.last().map(&cursor)
     });
-    Ok((items, next))
+    Ok((items, next.flatten()))
 }
 
 /// Whether the unit is the top of its tree.
@@ -448,18 +458,9 @@ async fn search_by_unit(
         q = q.bind(unit);
     }
     let rows = q.fetch_all(&mut *conn).await.store()?;
-    let mut items = rows
-        .iter()
-        .map(decode_list_row)
-        .collect::<Result<Vec<_>, _>>()
-        .store()?;
-    let next = (items.len() as i64 > limit).then(|| {
-        items.truncate(limit as usize);
-        SearchCursor::ByUnit {
-            membership_id: items.last().map_or(0, |r| r.membership_id),
-        }
-    });
-    Ok((items, next))
+    page(&rows, limit, |r| SearchCursor::ByUnit {
+        membership_id: r.membership_id,
+    })
 }
 
 /// How the key plan walks: which term drives, inside which branch (if any).

@@ -413,19 +413,28 @@ struct ChangeForm {
     on: String,
 }
 
+/// What both change forms start with: the CSRF check, the member id, the date typed in
+/// the reader's calendar (none: today).
+fn change_of(v: &Viewer, id: &str, f: &ChangeForm) -> Result<(i64, Option<String>), Box<Response>> {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return Err(Box::new(r));
+    }
+    let Some(id) = member_id(id) else {
+        return Err(Box::new(error_page(v, AppError::NotFound("member"))));
+    };
+    Ok((id, Some(v.lang.iso_date(&f.on)).filter(|d| !d.is_empty())))
+}
+
 async fn change_status(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<String>,
     Form(f): Form<ChangeForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
-    let Some(id) = member_id(&id) else {
-        return error_page(&v, AppError::NotFound("member"));
+    let (id, on) = match change_of(&v, &id, &f) {
+        Ok(c) => c,
+        Err(r) => return *r,
     };
-    let on = Some(v.lang.iso_date(&f.on)).filter(|d| !d.is_empty());
     let result = app
         .change_status(
             &v.actor,
@@ -445,24 +454,16 @@ async fn transfer(
     Path(id): Path<String>,
     Form(f): Form<ChangeForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
-    let Some(id) = member_id(&id) else {
-        return error_page(&v, AppError::NotFound("member"));
+    let (id, on) = match change_of(&v, &id, &f) {
+        Ok(c) => c,
+        Err(r) => return *r,
     };
-    let on = Some(v.lang.iso_date(&f.on)).filter(|d| !d.is_empty());
-    let result = app
-        .transfer_member(
-            &v.actor,
-            id,
-            Transfer {
-                to_unit_code: f.to_unit_code,
-                on,
-                member_number: None,
-            },
-        )
-        .await;
+    let transfer = Transfer {
+        to_unit_code: f.to_unit_code,
+        on,
+        member_number: None,
+    };
+    let result = app.transfer_member(&v.actor, id, transfer).await;
     after_change(&v, id, result, "flash-member-changed")
 }
 

@@ -27,7 +27,7 @@ fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
                 format!(
                     "{} ({})",
                     v.t(&format!("calendar-{c}")),
-                    Lang2::sample(c, l.locale)
+                    today_in(c, l.locale)
                 ),
             )
         })
@@ -53,13 +53,9 @@ fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
 }
 
 /// Today's date in a calendar, for the calendar's label.
-struct Lang2;
-
-impl Lang2 {
-    fn sample(calendar: &str, locale: &str) -> String {
-        crate::i18n::Lang::new(locale, Some(calendar), Some("latin"))
-            .date(&muster_domain::Date::today().to_string())
-    }
+fn today_in(calendar: &str, locale: &str) -> String {
+    crate::i18n::Lang::new(locale, Some(calendar), Some("latin"))
+        .date(&muster_domain::Date::today().to_string())
 }
 
 async fn show(v: Viewer) -> Response {

@@ -92,20 +92,6 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
                 }
             }
         }
-        @if v.actor.role.manages_units() {
-            p.actions {
-                a.button href=(format!("/units/{}/edit", unit.code)) { (v.t("unit-edit")) }
-                a href=(format!("/units/new?parent={}", unit.code)) { (v.t("unit-new-below")) }
-            }
-            @if v.actor.unit_id != Some(unit.id) && unit.parent_code.is_some() {
-                form.card method="post" action=(format!("/units/{}/move", unit.code)) {
-                    h2 { (v.t("unit-move")) }
-                    (v.csrf_field())
-                    (field(l, "parent_code", "unit-move-to", "", None, "text", None))
-                    div.actions { button type="submit" { (v.t("save")) } }
-                }
-            }
-        }
         @if !children.is_empty() {
             h2 { (v.t("unit-children")) }
             ul { @for c in &children { li { a href=(format!("/units/{}", c.code)) { bdi { (c.name_in(l.locale)) } } } } }
