@@ -1,6 +1,7 @@
 //! What each membership change does to the monthly counters.
 
 use muster_domain::member::Status;
+use muster_domain::Date;
 use muster_store::counters::CountChange;
 
 /// The employment bucket a person is counted in.
@@ -18,10 +19,10 @@ impl Bucket {
         }
     }
 
-    pub fn change(&self, unit_id: i64, month: String) -> CountChange {
+    pub fn change(&self, unit_id: i64, day: Date) -> CountChange {
         CountChange {
             unit_id,
-            month,
+            day: day.to_string(),
             employment_type: self.employment_type.clone(),
             informal_category: self.informal_category.clone(),
             ..CountChange::default()
@@ -35,12 +36,12 @@ impl Bucket {
 pub(crate) fn status_change(
     bucket: &Bucket,
     unit_id: i64,
-    month: String,
+    day: Date,
     from: Option<Status>,
     to: Status,
 ) -> Option<CountChange> {
     let was_active = from.is_some_and(Status::is_active);
-    let mut c = bucket.change(unit_id, month);
+    let mut c = bucket.change(unit_id, day);
     match (was_active, to.is_active()) {
         (false, true) => {
             c.active_delta = 1;
@@ -62,7 +63,7 @@ mod tests {
     #[test]
     fn joins_leaves_and_lapses() {
         let b = Bucket::of(Some("informal"), Some("domestic"));
-        let m = || "2024-05".to_string();
+        let m = || Date::parse_iso("2024-05-15").unwrap();
         let join = status_change(&b, 1, m(), None, Status::Active).unwrap();
         assert_eq!((join.joins, join.active_delta), (1, 1));
         assert!(status_change(&b, 1, m(), None, Status::Applicant).is_none());

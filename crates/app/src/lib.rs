@@ -5,6 +5,7 @@
 
 mod actor;
 mod counting;
+pub mod drives;
 pub mod demo;
 mod error;
 pub mod members;

@@ -682,7 +682,7 @@ impl App {
             fields.employment_type.as_deref(),
             fields.informal_category.as_deref(),
         );
-        if let Some(c) = status_change(&bucket, unit.id, joined_on.month_key(), None, status) {
+        if let Some(c) = status_change(&bucket, unit.id, joined_on, None, status) {
             counters::apply(&mut tx, &c).await?;
         }
         counters::status_delta(&mut tx, unit.id, status.as_str(), 1).await?;
@@ -749,8 +749,8 @@ impl App {
         );
         if old != new && Status::parse(&membership.status).is_ok_and(Status::is_active) {
             // The member moves between employment buckets this month.
-            let month = Date::today().month_key();
-            let mut out = old.change(membership.unit_id, month.clone());
+            let month = Date::today();
+            let mut out = old.change(membership.unit_id, month);
             out.active_delta = -1;
             let mut into = new.change(membership.unit_id, month);
             into.active_delta = 1;
@@ -825,7 +825,7 @@ impl App {
             person.fields.employment_type.as_deref(),
             person.fields.informal_category.as_deref(),
         );
-        if let Some(c) = status_change(&bucket, m.unit_id, on.month_key(), Some(from), to) {
+        if let Some(c) = status_change(&bucket, m.unit_id, on, Some(from), to) {
             counters::apply(&mut tx, &c).await?;
         }
         audit(
@@ -919,10 +919,10 @@ impl App {
                 person.fields.employment_type.as_deref(),
                 person.fields.informal_category.as_deref(),
             );
-            let mut out = bucket.change(m.unit_id, on.month_key());
+            let mut out = bucket.change(m.unit_id, on);
             out.transfers_out = 1;
             out.active_delta = -1;
-            let mut into = bucket.change(to.id, on.month_key());
+            let mut into = bucket.change(to.id, on);
             into.transfers_in = 1;
             into.active_delta = 1;
             counters::apply(&mut tx, &out).await?;
@@ -961,7 +961,7 @@ impl App {
                 person.fields.employment_type.as_deref(),
                 person.fields.informal_category.as_deref(),
             );
-            let mut c = bucket.change(m.unit_id, Date::today().month_key());
+            let mut c = bucket.change(m.unit_id, Date::today());
             c.active_delta = -1;
             counters::apply(&mut tx, &c).await?;
         }

@@ -231,6 +231,7 @@ impl App {
         let row = store::by_id(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;
+        crate::drives::refresh_tree(&mut tx, row.tree_id, true).await?;
         let created = view(&mut tx, row).await?;
         let after = serde_json::to_value(&created).ok();
         audit(
@@ -303,6 +304,7 @@ impl App {
         let row = store::by_id(&mut tx, row.id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;
+        crate::drives::refresh_tree(&mut tx, row.tree_id, true).await?;
         let after = view(&mut tx, row).await?;
         audit(
             &mut tx,
@@ -353,6 +355,7 @@ impl App {
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, 1).await?;
         muster_store::search::refile_subtree(&mut tx, row.id).await?;
+        crate::drives::refresh_tree(&mut tx, row.tree_id, false).await?;
         let moved = store::by_id(&mut tx, row.id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;

@@ -284,6 +284,8 @@ impl App {
         }
         let now = now_utc();
         store::update(&mut tx, row.id, &f, &now).await?;
+        // A headcount decides whether a new union there counts as "at least N workers".
+        crate::drives::refresh_tree(&mut tx, tree_id, true).await?;
         let id = row.id;
         let before = serde_json::to_value(WorkplaceView::from(row)).ok();
         let updated = WorkplaceView::from(

@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, Row};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CountChange {
     pub unit_id: i64,
-    /// `YYYY-MM`
-    pub month: String,
+    /// The ISO date of the change; its month is the first seven characters.
+    pub day: String,
     pub employment_type: String,
     pub informal_category: String,
     pub joins: i64,
@@ -21,6 +21,7 @@ pub struct CountChange {
 }
 
 pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
+    let month = c.day.get(..7).unwrap_or(&c.day);
     // The unit's own row, then the same change for it and every unit above it.
     for (table, units) in [
         ("unit_month_counts", "SELECT $1 AS unit_id"),
@@ -42,7 +43,7 @@ pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(c.unit_id)
-            .bind(&c.month)
+            .bind(month)
             .bind(&c.employment_type)
             .bind(&c.informal_category)
             .bind(c.joins)
@@ -54,7 +55,23 @@ pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
             .await
             .store()?;
     }
-    Ok(())
+    sqlx::query(
+        "INSERT INTO unit_day_counts (unit_id, day, employment_type, informal_category, joins, \
+         active_delta) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (unit_id, day, employment_type, informal_category) DO UPDATE SET \
+         joins = unit_day_counts.joins + excluded.joins, \
+         active_delta = unit_day_counts.active_delta + excluded.active_delta",
+    )
+    .bind(c.unit_id)
+    .bind(&c.day)
+    .bind(&c.employment_type)
+    .bind(&c.informal_category)
+    .bind(c.joins)
+    .bind(c.active_delta)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    crate::drives::count(conn, c).await
 }
 
 /// One month of a subtree's roll-up.

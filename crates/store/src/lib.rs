@@ -9,6 +9,7 @@ mod migrate;
 
 pub mod audit;
 pub mod counters;
+pub mod drives;
 pub mod members;
 pub mod search;
 pub mod sessions;

@@ -39,9 +39,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "sort_key",
         sql: include_str!("../migrations/0005_sort_key.sql"),
     },
+    Migration {
+        version: 6,
+        name: "drives",
+        sql: include_str!("../migrations/0006_drives.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {
