@@ -5,6 +5,7 @@ mod support;
 mod api_scope;
 mod browser;
 mod cli;
+mod drives;
 mod members;
 mod pages;
 mod search;

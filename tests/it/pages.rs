@@ -210,6 +210,15 @@ async fn every_page_speaks_the_readers_language() {
         json!({"unit_code": "G1", "full_name": "Nguyễn Văn An", "joined_on": "2024-05-15"}),
     )
     .await;
+    let (status, drive) = c
+        .post(
+            "/api/v1/drives",
+            &admin,
+            json!({"code": "T", "name": "Drive", "scope_unit_code": "P", "start_month": "2024-01",
+                "end_month": "2024-12", "metrics": [{"kind": "new_members"}, {"kind": "custom", "name": "Referred"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{drive}");
     c.login("reader", Some("P"), "officer").await;
     let me = c.session_cookie("reader").await;
     let english = Lang::new("en", None, None);
@@ -239,6 +248,13 @@ async fn every_page_speaks_the_readers_language() {
             "/workplaces/new",
             "/users",
             &format!("/members/{id}"),
+            "/drives",
+            "/drives/new",
+            "/drives/T",
+            "/drives/T?unit=D1",
+            "/drives/T/targets",
+            "/drives/T/reports",
+            "/drives/T/reports/D1/2024-05",
         ] {
             let page = c.page("GET", path, &me, None).await;
             assert_eq!(page.status, StatusCode::OK, "{locale} {path}");

@@ -9,14 +9,14 @@ on_both_backends!(
     |backend: Backend| async move {
         let t = TestDb::new(backend).await;
         let db = Db::connect(&t.url).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 5);
+        assert_eq!(db.migrate().await.unwrap(), 6);
         assert_eq!(db.migrate().await.unwrap(), 0);
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
                 .fetch_all(db.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
         // A schema from a newer program is refused rather than used.
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')",
@@ -78,7 +78,24 @@ on_both_backends!(
         .execute(db.pool())
         .await
         .unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 4);
+        assert_eq!(db.migrate_up_to(5).await.unwrap(), 4);
+        // Monthly counters written before drives existed become day counters dated on
+        // the month's first day, so a drive created later counts them.
+        sqlx::query("INSERT INTO units (code, level, name, created_at, updated_at) VALUES ('P', 'Province', 'P', 'now', 'now')")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO unit_month_counts (unit_id, month, employment_type, informal_category, joins, active_delta) \
+            SELECT id, '2024-05', 'informal', 'domestic', 3, 2 FROM units")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let (day, joins): (String, i64) = sqlx::query_as("SELECT day, joins FROM unit_day_counts")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!((day.as_str(), joins), ("2024-05-01", 3));
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(db.pool())
             .await

@@ -10,7 +10,9 @@ use muster_domain::drive::{allocate, MetricKind, Period, Progress, ReportStatus,
 use muster_domain::member::InformalCategory;
 use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
 use muster_domain::Date;
-use muster_store::drives::{self as store, DriveFields, DriveRow, MetricFields, MetricRow, NamedUnit, Weight};
+use muster_store::drives::{
+    self as store, DriveFields, DriveRow, MetricFields, MetricRow, NamedUnit, Weight,
+};
 use muster_store::units as unit_store;
 use muster_store::{Conn, Scope};
 use serde::{Deserialize, Serialize};
@@ -39,7 +41,10 @@ impl MetricView {
 
     /// A custom metric's name for a reader of `locale`.
     pub fn name_in(&self, locale: &str) -> Option<&str> {
-        self.names.get(locale).or(self.name.as_ref()).map(String::as_str)
+        self.names
+            .get(locale)
+            .or(self.name.as_ref())
+            .map(String::as_str)
     }
 }
 
@@ -337,7 +342,10 @@ async fn unit_for(
     code: Option<&str>,
 ) -> Result<(i64, i64), AppError> {
     let actor_below = match actor.unit_id {
-        Some(u) => u != drive.scope_unit_id && unit_store::in_scope(conn, Scope::Subtree(drive.scope_unit_id), u).await?,
+        Some(u) => {
+            u != drive.scope_unit_id
+                && unit_store::in_scope(conn, Scope::Subtree(drive.scope_unit_id), u).await?
+        }
         None => false,
     };
     let top = top_for(actor, drive, actor_below);
@@ -361,7 +369,11 @@ async fn unit_for(
 
 /// Rebuilds the figures of a tree's drives after its units change: only the new-unit
 /// metrics after a unit is created or edited, everything after a move.
-pub(crate) async fn refresh_tree(conn: &mut Conn, tree_id: i64, only_units: bool) -> Result<(), AppError> {
+pub(crate) async fn refresh_tree(
+    conn: &mut Conn,
+    tree_id: i64,
+    only_units: bool,
+) -> Result<(), AppError> {
     for drive in store::of_tree(conn, tree_id).await? {
         store::rebuild(conn, &drive, only_units).await?;
     }
@@ -369,8 +381,10 @@ pub(crate) async fn refresh_tree(conn: &mut Conn, tree_id: i64, only_units: bool
 }
 
 fn month_index(period: &Period, month: &str) -> Result<i64, AppError> {
-    let p = Period::parse(period.calendar, month, month).map_err(|(_, e)| AppError::field("month", e.code))?;
-    let n = (p.start_year - period.start_year) * 12 + i32::from(p.start_month) - i32::from(period.start_month);
+    let p = Period::parse(period.calendar, month, month)
+        .map_err(|(_, e)| AppError::field("month", e.code))?;
+    let n = (p.start_year - period.start_year) * 12 + i32::from(p.start_month)
+        - i32::from(period.start_month);
     if (0..period.months as i32).contains(&n) {
         Ok(i64::from(n))
     } else {
@@ -397,7 +411,11 @@ impl App {
     }
 
     /// Creates a drive and counts what already happened in its period.
-    pub async fn create_drive(&self, actor: &Actor, input: NewDrive) -> Result<DriveView, AppError> {
+    pub async fn create_drive(
+        &self,
+        actor: &Actor,
+        input: NewDrive,
+    ) -> Result<DriveView, AppError> {
         if !actor.role.manages_units() {
             return Err(AppError::Forbidden);
         }
@@ -413,7 +431,12 @@ impl App {
                 names.push((l.to_string(), n));
             }
         }
-        let calendar = match input.calendar.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let calendar = match input
+            .calendar
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(Calendar::Gregorian),
             Some(c) => match Calendar::parse(c) {
                 Ok(Calendar::Indian) | Err(_) => {
@@ -423,13 +446,16 @@ impl App {
                 Ok(c) => Some(c),
             },
         };
-        let period = calendar.and_then(|c| match Period::parse(c, &input.start_month, &input.end_month) {
-            Ok(p) => Some(p),
-            Err((field, e)) => {
-                check.fail(field, e.code);
-                None
-            }
-        });
+        let period =
+            calendar.and_then(
+                |c| match Period::parse(c, &input.start_month, &input.end_month) {
+                    Ok(p) => Some(p),
+                    Err((field, e)) => {
+                        check.fail(field, e.code);
+                        None
+                    }
+                },
+            );
         let due = input.report_due_days.unwrap_or(5);
         if !(0..=60).contains(&due) {
             check.fail("report_due_days", "out_of_range");
@@ -445,7 +471,11 @@ impl App {
             };
             let informal_category = match kind {
                 MetricKind::NewInformal => check
-                    .opt(&field("informal_category"), m.informal_category.as_deref(), InformalCategory::parse)
+                    .opt(
+                        &field("informal_category"),
+                        m.informal_category.as_deref(),
+                        InformalCategory::parse,
+                    )
                     .map(|c| c.as_str().to_string()),
                 _ => None,
             };
@@ -459,8 +489,16 @@ impl App {
             };
             let (name, unit_of_measure) = if kind == MetricKind::Custom {
                 (
-                    check.take(&field("name"), required_text(m.name.as_deref().unwrap_or(""), 200)),
-                    check.take(&field("unit_of_measure"), optional_text(m.unit_of_measure.as_deref(), 40)).flatten(),
+                    check.take(
+                        &field("name"),
+                        required_text(m.name.as_deref().unwrap_or(""), 200),
+                    ),
+                    check
+                        .take(
+                            &field("unit_of_measure"),
+                            optional_text(m.unit_of_measure.as_deref(), 40),
+                        )
+                        .flatten(),
                 )
             } else {
                 (None, None)
@@ -468,7 +506,9 @@ impl App {
             let mut metric_names = Vec::new();
             for (locale, n) in &m.names {
                 let l = check.take(&field("names"), parse_locale(locale));
-                let n = check.take(&field("names"), optional_text(Some(n), 200)).flatten();
+                let n = check
+                    .take(&field("names"), optional_text(Some(n), 200))
+                    .flatten();
                 if let (Some(l), Some(n)) = (l, n) {
                     metric_names.push((l.to_string(), n));
                 }
@@ -494,7 +534,9 @@ impl App {
             Err(e) => return Err(e),
         };
         check.finish()?;
-        let (Some(code), Some(name), Some(period), Some(scope_unit)) = (code, name, period, scope_unit) else {
+        let (Some(code), Some(name), Some(period), Some(scope_unit)) =
+            (code, name, period, scope_unit)
+        else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
         let now = now_utc();
@@ -552,7 +594,11 @@ impl App {
         if unit != drive.scope_unit_id && actor.unit_id == Some(unit) {
             return Err(AppError::Forbidden);
         }
-        if !store::metrics(&mut tx, drive.id).await?.iter().any(|m| m.id == input.metric_id) {
+        if !store::metrics(&mut tx, drive.id)
+            .await?
+            .iter()
+            .any(|m| m.id == input.metric_id)
+        {
             return Err(AppError::field("metric_id", "unknown_metric"));
         }
         if input.target.is_some_and(|t| t.abs() > 1_000_000_000_000) {
@@ -591,7 +637,11 @@ impl App {
         let mut tx = self.db().begin().await?;
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
-        if !store::metrics(&mut tx, drive.id).await?.iter().any(|m| m.id == input.metric_id) {
+        if !store::metrics(&mut tx, drive.id)
+            .await?
+            .iter()
+            .any(|m| m.id == input.metric_id)
+        {
             return Err(AppError::field("metric_id", "unknown_metric"));
         }
         let children = store::children(&mut tx, unit, "en").await?;
@@ -600,7 +650,11 @@ impl App {
         }
         let parts: Vec<Option<i64>> = match input.method.as_str() {
             "members" | "workforce" => {
-                let weight = if input.method == "members" { Weight::Members } else { Weight::Workforce };
+                let weight = if input.method == "members" {
+                    Weight::Members
+                } else {
+                    Weight::Workforce
+                };
                 let target = store::targets(&mut tx, drive.id, unit)
                     .await?
                     .into_iter()
@@ -608,7 +662,10 @@ impl App {
                     .map(|(_, _, t)| t)
                     .ok_or_else(|| AppError::field("target", "no_target"))?;
                 let weights = store::split_weights(&mut tx, unit, weight).await?;
-                let w: Vec<i64> = children.iter().map(|c| weights.get(&c.id).copied().unwrap_or(0)).collect();
+                let w: Vec<i64> = children
+                    .iter()
+                    .map(|c| weights.get(&c.id).copied().unwrap_or(0))
+                    .collect();
                 allocate(target, &w).into_iter().map(Some).collect()
             }
             "manual" => {
@@ -679,39 +736,54 @@ impl App {
         let mut total: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
         let mut own: HashMap<i64, Vec<i64>> = HashMap::new();
         for v in &values {
-            let Ok(i) = usize::try_from(v.period) else { continue };
+            let Ok(i) = usize::try_from(v.period) else {
+                continue;
+            };
             if i >= n {
                 continue;
             }
-            total.entry((v.metric_id, v.unit_id)).or_insert_with(|| vec![0; n])[i] += v.total;
+            total
+                .entry((v.metric_id, v.unit_id))
+                .or_insert_with(|| vec![0; n])[i] += v.total;
             if v.unit_id == unit {
                 own.entry(v.metric_id).or_insert_with(|| vec![0; n])[i] += v.own;
             }
         }
-        let target_of: HashMap<(i64, i64), i64> = targets.iter().map(|(m, u, t)| ((*m, *u), *t)).collect();
+        let target_of: HashMap<(i64, i64), i64> =
+            targets.iter().map(|(m, u, t)| ((*m, *u), *t)).collect();
         let zero = vec![0; n];
         let mut metrics = Vec::new();
         for m in &dv.metrics {
-            let progress = |figures: &[i64], target: Option<i64>| Progress::compute(&period, figures, target, today);
+            let progress = |figures: &[i64], target: Option<i64>| {
+                Progress::compute(&period, figures, target, today)
+            };
             let unit_target = target_of.get(&(m.id, unit)).copied();
             let total_row = ProgressRow::new(
                 "total",
                 &this,
                 progress(total.get(&(m.id, unit)).unwrap_or(&zero), unit_target),
             );
-            let own_row = ProgressRow::new("own", &this, progress(own.get(&m.id).unwrap_or(&zero), None));
+            let own_row = ProgressRow::new(
+                "own",
+                &this,
+                progress(own.get(&m.id).unwrap_or(&zero), None),
+            );
             let child_rows: Vec<ProgressRow> = children
                 .iter()
                 .map(|c| {
                     ProgressRow::new(
                         "child",
                         c,
-                        progress(total.get(&(m.id, c.id)).unwrap_or(&zero), target_of.get(&(m.id, c.id)).copied()),
+                        progress(
+                            total.get(&(m.id, c.id)).unwrap_or(&zero),
+                            target_of.get(&(m.id, c.id)).copied(),
+                        ),
                     )
                 })
                 .collect();
             let child_targets: Vec<i64> = child_rows.iter().filter_map(|r| r.target).collect();
-            let children_target_sum = (!child_targets.is_empty()).then(|| child_targets.iter().sum());
+            let children_target_sum =
+                (!child_targets.is_empty()).then(|| child_targets.iter().sum());
             let targets_mismatch = match (unit_target, children_target_sum) {
                 (Some(t), Some(s)) => t != s || child_targets.len() != child_rows.len(),
                 _ => false,
@@ -728,18 +800,33 @@ impl App {
         Ok(ProgressView {
             months: (0..period.months).map(|i| period.month_key(i)).collect(),
             month_starts: (0..period.months)
-                .map(|i| period.month_start(i).map(|d| d.to_string()).unwrap_or_default())
+                .map(|i| {
+                    period
+                        .month_start(i)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                })
                 .collect(),
             months_begun: i64::from(period.months_begun(today)),
             as_of: today.to_string(),
-            path: path.into_iter().map(|u| UnitRef { code: u.code, name: u.name }).collect(),
+            path: path
+                .into_iter()
+                .map(|u| UnitRef {
+                    code: u.code,
+                    name: u.name,
+                })
+                .collect(),
             drive: dv,
             metrics,
         })
     }
 
     /// The reports of a drive filed by units in the actor's subtree.
-    pub async fn drive_reports(&self, actor: &Actor, drive_code: &str) -> Result<Vec<ReportView>, AppError> {
+    pub async fn drive_reports(
+        &self,
+        actor: &Actor,
+        drive_code: &str,
+    ) -> Result<Vec<ReportView>, AppError> {
         let mut conn = self.db().read().await?;
         let drive = find(&mut conn, actor, drive_code).await?;
         let rows = store::reports(&mut conn, drive.id, actor.scope()).await?;
@@ -764,7 +851,9 @@ impl App {
         let period = drive.period();
         let index = month_index(&period, month)?;
         match store::report(&mut conn, drive.id, unit, index).await? {
-            Some(r) => Ok(Some(report_view(&mut conn, &period, r, &actor.locale).await?)),
+            Some(r) => Ok(Some(
+                report_view(&mut conn, &period, r, &actor.locale).await?,
+            )),
             None => Ok(None),
         }
     }
@@ -807,7 +896,11 @@ impl App {
                 continue;
             }
             let field = format!("figures.{}", m.id);
-            match input.figures.get(&m.id).map(|s| muster_domain::names::digits_to_ascii(s.trim())) {
+            match input
+                .figures
+                .get(&m.id)
+                .map(|s| muster_domain::names::digits_to_ascii(s.trim()))
+            {
                 None => check.fail(&field, "required"),
                 Some(s) if s.is_empty() => check.fail(&field, "required"),
                 Some(s) => match s.parse::<i64>() {
@@ -818,7 +911,14 @@ impl App {
         }
         check.finish()?;
         let now = now_utc();
-        let id = store::file_report(&mut tx, &drive, unit, index, &narrative, &figures, actor.user_id, &now).await?;
+        let filing = store::Filing {
+            unit_id: unit,
+            period: index,
+            narrative: &narrative,
+            figures: &figures,
+            user_id: actor.user_id,
+        };
+        let id = store::file_report(&mut tx, &drive, &filing, &now).await?;
         audit(
             &mut tx,
             actor,
@@ -876,7 +976,16 @@ impl App {
             return Err(AppError::field("comment", "required"));
         }
         let now = now_utc();
-        store::review_report(&mut tx, &drive, &report, to, comment.as_deref(), actor.user_id, &now).await?;
+        store::review_report(
+            &mut tx,
+            &drive,
+            &report,
+            to,
+            comment.as_deref(),
+            actor.user_id,
+            &now,
+        )
+        .await?;
         audit(
             &mut tx,
             actor,
@@ -922,7 +1031,9 @@ impl App {
             .collect();
         let mut due = Vec::new();
         for i in 0..period.months {
-            let Ok(next) = period.month_start(i + 1) else { continue };
+            let Ok(next) = period.month_start(i + 1) else {
+                continue;
+            };
             let due_on = next.add_days(drive.report_due_days - 1);
             if due_on < today {
                 due.push((i64::from(i), next, due_on));
@@ -932,7 +1043,10 @@ impl App {
         for u in &units {
             for (i, next, due_on) in &due {
                 // A unit founded after the month ended owes nothing for it.
-                if u.founded_on.as_deref().is_some_and(|f| f >= next.to_string().as_str()) {
+                if u.founded_on
+                    .as_deref()
+                    .is_some_and(|f| f >= next.to_string().as_str())
+                {
                     continue;
                 }
                 let state = match filed.get(&(u.id, *i)).map(String::as_str) {
@@ -960,7 +1074,10 @@ async fn report_view(
     r: store::ReportRow,
     locale: &str,
 ) -> Result<ReportView, AppError> {
-    let figures = store::report_values(conn, r.id).await?.into_iter().collect();
+    let figures = store::report_values(conn, r.id)
+        .await?
+        .into_iter()
+        .collect();
     let unit = unit_store::by_id(conn, r.unit_id)
         .await?
         .ok_or(AppError::NotFound("unit"))?;

@@ -5,8 +5,8 @@
 
 mod actor;
 mod counting;
-pub mod drives;
 pub mod demo;
+pub mod drives;
 mod error;
 pub mod members;
 pub mod stats;

@@ -246,6 +246,7 @@ impl App {
         let id = store::insert(&mut tx, tree_id, &f, &now)
             .await
             .map_err(on_conflict)?;
+        crate::drives::refresh_tree(&mut tx, tree_id, true).await?;
         let row = store::by_id(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound("workplace"))?;

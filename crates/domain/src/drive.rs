@@ -69,7 +69,11 @@ pub struct Period {
 impl Period {
     /// A period from its first and last month, each written `YYYY-MM` in `calendar`
     /// (native digits and `/` accepted). Errors name which end is wrong.
-    pub fn parse(calendar: Calendar, start: &str, end: &str) -> Result<Self, (&'static str, FieldError)> {
+    pub fn parse(
+        calendar: Calendar,
+        start: &str,
+        end: &str,
+    ) -> Result<Self, (&'static str, FieldError)> {
         let (sy, sm) = parse_month(start).map_err(|e| ("start_month", e))?;
         let (ey, em) = parse_month(end).map_err(|e| ("end_month", e))?;
         let months = (ey - sy) * 12 + i32::from(em) - i32::from(sm) + 1;
@@ -87,7 +91,9 @@ impl Period {
         };
         // Both ends must exist as real dates in this calendar.
         period.month_start(0).map_err(|e| ("start_month", e))?;
-        period.month_start(period.months).map_err(|e| ("end_month", e))?;
+        period
+            .month_start(period.months)
+            .map_err(|e| ("end_month", e))?;
         Ok(period)
     }
 
@@ -179,7 +185,11 @@ pub fn allocate(total: i64, weights: &[i64]) -> Vec<i64> {
     let mut parts: Vec<i128> = w.iter().map(|&x| total * x / sum).collect();
     let mut order: Vec<usize> = (0..w.len()).collect();
     // Remainders compared as fractions of `sum`: total * x mod sum.
-    order.sort_by(|&a, &b| ((total * w[b]) % sum).cmp(&((total * w[a]) % sum)).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        ((total * w[b]) % sum)
+            .cmp(&((total * w[a]) % sum))
+            .then(a.cmp(&b))
+    });
     let left = total - parts.iter().sum::<i128>();
     for &i in order.iter().take(left as usize) {
         parts[i] += 1;
@@ -217,7 +227,13 @@ impl Progress {
     pub fn compute(period: &Period, monthly: &[i64], target: Option<i64>, today: Date) -> Self {
         let begun = period.months_begun(today) as usize;
         let monthly: Vec<i64> = (0..period.months as usize)
-            .map(|i| if i < begun { monthly.get(i).copied().unwrap_or(0) } else { 0 })
+            .map(|i| {
+                if i < begun {
+                    monthly.get(i).copied().unwrap_or(0)
+                } else {
+                    0
+                }
+            })
             .collect();
         let cumulative: Vec<i64> = monthly
             .iter()
@@ -315,11 +331,16 @@ mod tests {
         assert_eq!(across.months, 6);
         assert_eq!(across.month(3), (1403, 1));
         assert_eq!(
-            Period::parse(Calendar::Gregorian, "2024-05", "2024-04").unwrap_err().1.code,
+            Period::parse(Calendar::Gregorian, "2024-05", "2024-04")
+                .unwrap_err()
+                .1
+                .code,
             "end_before_start"
         );
         assert_eq!(
-            Period::parse(Calendar::Gregorian, "2024-13", "2024-12").unwrap_err().0,
+            Period::parse(Calendar::Gregorian, "2024-13", "2024-12")
+                .unwrap_err()
+                .0,
             "start_month"
         );
     }
@@ -351,6 +372,9 @@ mod tests {
         let pr = Progress::compute(&p, &[3], Some(10), d("2023-06-01"));
         assert_eq!((pr.actual, pr.standing), (0, Standing::OnTrack));
         let pr = Progress::compute(&p, &[3; 12], Some(40), d("2026-01-01"));
-        assert_eq!((pr.actual, pr.standing, pr.pace_needed), (36, Standing::Behind, Some(4)));
+        assert_eq!(
+            (pr.actual, pr.standing, pr.pace_needed),
+            (36, Standing::Behind, Some(4))
+        );
     }
 }

@@ -127,10 +127,18 @@ pub async fn list(conn: &mut Conn, scope: Scope) -> Result<Vec<DriveRow>, StoreE
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_drive).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_drive)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
-pub async fn insert(conn: &mut Conn, tree_id: i64, f: &DriveFields, now: &str) -> Result<i64, StoreError> {
+pub async fn insert(
+    conn: &mut Conn,
+    tree_id: i64,
+    f: &DriveFields,
+    now: &str,
+) -> Result<i64, StoreError> {
     let (starts, ends) = f.period.bounds();
     sqlx::query_scalar(
         "INSERT INTO drives (tree_id, scope_unit_id, code, name, calendar, start_month, months, \
@@ -153,7 +161,11 @@ pub async fn insert(conn: &mut Conn, tree_id: i64, f: &DriveFields, now: &str) -
     .store()
 }
 
-pub async fn set_names(conn: &mut Conn, drive_id: i64, names: &[(String, String)]) -> Result<(), StoreError> {
+pub async fn set_names(
+    conn: &mut Conn,
+    drive_id: i64,
+    names: &[(String, String)],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM drive_names WHERE drive_id = $1")
         .bind(drive_id)
         .execute(&mut *conn)
@@ -172,7 +184,10 @@ pub async fn set_names(conn: &mut Conn, drive_id: i64, names: &[(String, String)
 }
 
 /// Names by locale of the given drives: (drive id, locale, name).
-pub async fn names(conn: &mut Conn, drive_ids: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
+pub async fn names(
+    conn: &mut Conn,
+    drive_ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, StoreError> {
     if drive_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -180,9 +195,18 @@ pub async fn names(conn: &mut Conn, drive_ids: &[i64]) -> Result<Vec<(i64, Strin
         "SELECT drive_id, locale, name FROM drive_names WHERE drive_id IN ({}) ORDER BY drive_id, locale",
         ids(drive_ids)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *conn).await.store()?;
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
     rows.iter()
-        .map(|r| Ok((r.try_get("drive_id")?, r.try_get("locale")?, r.try_get("name")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("drive_id")?,
+                r.try_get("locale")?,
+                r.try_get("name")?,
+            ))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
@@ -240,11 +264,17 @@ pub async fn metrics(conn: &mut Conn, drive_id: i64) -> Result<Vec<MetricRow>, S
     .fetch_all(&mut *conn)
     .await
     .store()?;
-    rows.iter().map(decode_metric).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_metric)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 /// Names by locale of a drive's metrics: (metric id, locale, name).
-pub async fn metric_names(conn: &mut Conn, drive_id: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+pub async fn metric_names(
+    conn: &mut Conn,
+    drive_id: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
     let rows = sqlx::query(
         "SELECT n.metric_id, n.locale, n.name FROM drive_metric_names n \
          JOIN drive_metrics m ON m.id = n.metric_id WHERE m.drive_id = $1",
@@ -254,7 +284,13 @@ pub async fn metric_names(conn: &mut Conn, drive_id: i64) -> Result<Vec<(i64, St
     .await
     .store()?;
     rows.iter()
-        .map(|r| Ok((r.try_get("metric_id")?, r.try_get("locale")?, r.try_get("name")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("metric_id")?,
+                r.try_get("locale")?,
+                r.try_get("name")?,
+            ))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
@@ -287,7 +323,11 @@ pub async fn set_target(
 }
 
 /// The targets of a drive for a unit and its children: (metric id, unit id, target).
-pub async fn targets(conn: &mut Conn, drive_id: i64, unit_id: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+pub async fn targets(
+    conn: &mut Conn,
+    drive_id: i64,
+    unit_id: i64,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     let rows = sqlx::query(
         "SELECT t.metric_id, t.unit_id, t.target FROM drive_targets t \
          JOIN drive_metrics m ON m.id = t.metric_id AND m.drive_id = $1 \
@@ -299,7 +339,13 @@ pub async fn targets(conn: &mut Conn, drive_id: i64, unit_id: i64) -> Result<Vec
     .await
     .store()?;
     rows.iter()
-        .map(|r| Ok((r.try_get("metric_id")?, r.try_get("unit_id")?, r.try_get("target")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("metric_id")?,
+                r.try_get("unit_id")?,
+                r.try_get("target")?,
+            ))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
@@ -317,7 +363,11 @@ pub struct Value {
 }
 
 /// The figures of a drive for a unit and its children, every month.
-pub async fn values(conn: &mut Conn, drive_id: i64, unit_id: i64) -> Result<Vec<Value>, StoreError> {
+pub async fn values(
+    conn: &mut Conn,
+    drive_id: i64,
+    unit_id: i64,
+) -> Result<Vec<Value>, StoreError> {
     let rows = sqlx::query(
         "SELECT v.metric_id, v.unit_id, v.period, v.own, v.total FROM drive_values v \
          WHERE v.metric_id IN (SELECT id FROM drive_metrics WHERE drive_id = $1) \
@@ -421,14 +471,25 @@ pub(crate) async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreE
             continue;
         };
         if figure != 0 {
-            add_value(conn, drive.scope_unit_id, metric_id, c.unit_id, i64::from(period), figure).await?;
+            add_value(
+                conn,
+                drive.scope_unit_id,
+                metric_id,
+                c.unit_id,
+                i64::from(period),
+                figure,
+            )
+            .await?;
         }
     }
     Ok(())
 }
 
 /// The units of a drive's subtree and their parents (the scope unit's parent is `None`).
-async fn subtree_parents(conn: &mut Conn, scope_unit_id: i64) -> Result<HashMap<i64, Option<i64>>, StoreError> {
+async fn subtree_parents(
+    conn: &mut Conn,
+    scope_unit_id: i64,
+) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let rows = sqlx::query(
         "SELECT u.id, CASE WHEN c.depth = 0 THEN NULL ELSE u.parent_id END AS parent_id \
          FROM unit_closure c JOIN units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1",
@@ -450,7 +511,11 @@ type OwnFigures = HashMap<(i64, i64, i64), i64>;
 /// new units from the units' founding dates, custom metrics from the reports that count.
 /// With `only_units`, only the new-unit metrics are redone (after a unit is created or
 /// edited, which is cheap); otherwise everything (after a unit moves).
-pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Result<(), StoreError> {
+pub async fn rebuild(
+    conn: &mut Conn,
+    drive: &DriveRow,
+    only_units: bool,
+) -> Result<(), StoreError> {
     let metrics = metrics(conn, drive.id).await?;
     let redo: Vec<&MetricRow> = metrics
         .iter()
@@ -460,8 +525,14 @@ pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Res
         return Ok(());
     }
     let metric_ids: Vec<i64> = redo.iter().map(|m| m.id).collect();
-    let sql = format!("DELETE FROM drive_values WHERE metric_id IN ({})", ids(&metric_ids));
-    sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await.store()?;
+    let sql = format!(
+        "DELETE FROM drive_values WHERE metric_id IN ({})",
+        ids(&metric_ids)
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .execute(&mut *conn)
+        .await
+        .store()?;
 
     let period = drive.period();
     let mut own = OwnFigures::new();
@@ -498,13 +569,16 @@ pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Res
                 ..CountChange::default()
             };
             let month = *months.entry(change.day.clone()).or_insert_with(|| {
-                Date::parse_iso(&change.day).ok().and_then(|d| period.index_of(d))
+                Date::parse_iso(&change.day)
+                    .ok()
+                    .and_then(|d| period.index_of(d))
             });
             let Some(month) = month else { continue };
             for (metric_id, kind, category, _) in &kinds {
                 let figure = membership_figure(*kind, category.as_deref(), &change);
                 if figure != 0 {
-                    *own.entry((*metric_id, change.unit_id, i64::from(month))).or_default() += figure;
+                    *own.entry((*metric_id, change.unit_id, i64::from(month)))
+                        .or_default() += figure;
                 }
             }
         }
@@ -537,12 +611,16 @@ pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Res
             let parent: i64 = r.try_get("parent_id").store()?;
             let founded: String = r.try_get("founded_on").store()?;
             let headcount: Option<i64> = r.try_get("headcount").store()?;
-            let Some(month) = Date::parse_iso(&founded).ok().and_then(|d| period.index_of(d)) else {
+            let Some(month) = Date::parse_iso(&founded)
+                .ok()
+                .and_then(|d| period.index_of(d))
+            else {
                 continue;
             };
             for (metric_id, min) in &unit_metrics {
                 if min.is_none_or(|n| headcount.unwrap_or(0) >= n) {
-                    *own.entry((*metric_id, parent, i64::from(month))).or_default() += 1;
+                    *own.entry((*metric_id, parent, i64::from(month)))
+                        .or_default() += 1;
                 }
             }
         }
@@ -561,7 +639,11 @@ pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Res
         for r in &rows {
             let metric_id: i64 = r.try_get("metric_id").store()?;
             if metric_ids.contains(&metric_id) {
-                let key = (metric_id, r.try_get("unit_id").store()?, r.try_get("period").store()?);
+                let key = (
+                    metric_id,
+                    r.try_get("unit_id").store()?,
+                    r.try_get("period").store()?,
+                );
                 *own.entry(key).or_default() += r.try_get::<i64, _>("value").store()?;
             }
         }
@@ -571,7 +653,11 @@ pub async fn rebuild(conn: &mut Conn, drive: &DriveRow, only_units: bool) -> Res
 
 /// Writes own figures and the subtree totals they make, walking each unit's parents up
 /// to the scope unit.
-async fn write_figures(conn: &mut Conn, scope_unit_id: i64, own: OwnFigures) -> Result<(), StoreError> {
+async fn write_figures(
+    conn: &mut Conn,
+    scope_unit_id: i64,
+    own: OwnFigures,
+) -> Result<(), StoreError> {
     let parents = subtree_parents(conn, scope_unit_id).await?;
     let mut rows: HashMap<(i64, i64, i64), (i64, i64)> = HashMap::new();
     for ((metric, unit, month), figure) in own {
@@ -585,16 +671,24 @@ async fn write_figures(conn: &mut Conn, scope_unit_id: i64, own: OwnFigures) -> 
             at = parents.get(&u).copied().flatten();
         }
     }
-    let rows: Vec<_> = rows.into_iter().filter(|(_, (o, t))| *o != 0 || *t != 0).collect();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, (o, t))| *o != 0 || *t != 0)
+        .collect();
     for chunk in rows.chunks(400) {
-        let mut sql = String::from("INSERT INTO drive_values (metric_id, unit_id, period, own, total) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO drive_values (metric_id, unit_id, period, own, total) VALUES ",
+        );
         for (i, ((metric, unit, month), (o, t))) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
             sql.push_str(&format!("({metric},{unit},{month},{o},{t})"));
         }
-        sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await.store()?;
+        sqlx::query(AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await
+            .store()?;
     }
     Ok(())
 }
@@ -607,7 +701,10 @@ pub async fn of_tree(conn: &mut Conn, tree_id: i64) -> Result<Vec<DriveRow>, Sto
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_drive).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_drive)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 // --- Reports ----------------------------------------------------------------------
@@ -653,7 +750,9 @@ pub async fn report(
     unit_id: i64,
     period: i64,
 ) -> Result<Option<ReportRow>, StoreError> {
-    let sql = format!("SELECT {REPORT_COLUMNS} WHERE r.drive_id = $1 AND r.unit_id = $2 AND r.period = $3");
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} WHERE r.drive_id = $1 AND r.unit_id = $2 AND r.period = $3"
+    );
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(drive_id)
         .bind(unit_id)
@@ -665,7 +764,11 @@ pub async fn report(
 }
 
 /// The reports of a drive filed by units in `scope`, by unit and month.
-pub async fn reports(conn: &mut Conn, drive_id: i64, scope: Scope) -> Result<Vec<ReportRow>, StoreError> {
+pub async fn reports(
+    conn: &mut Conn,
+    drive_id: i64,
+    scope: Scope,
+) -> Result<Vec<ReportRow>, StoreError> {
     let sql = format!(
         "SELECT {REPORT_COLUMNS} WHERE r.drive_id = $2 AND {} ORDER BY r.period, r.unit_id",
         scope.condition("r.unit_id", 1)
@@ -676,7 +779,10 @@ pub async fn reports(conn: &mut Conn, drive_id: i64, scope: Scope) -> Result<Vec
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_report).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_report)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 pub async fn report_values(conn: &mut Conn, report_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
@@ -691,18 +797,32 @@ pub async fn report_values(conn: &mut Conn, report_id: i64) -> Result<Vec<(i64, 
         .store()
 }
 
+/// One unit's report for one month, as filed.
+#[derive(Debug, Clone, Copy)]
+pub struct Filing<'a> {
+    pub unit_id: i64,
+    pub period: i64,
+    pub narrative: &'a str,
+    /// (metric id, figure) for each custom metric.
+    pub figures: &'a [(i64, i64)],
+    pub user_id: Option<i64>,
+}
+
 /// Files (or files again) a unit's report for one month: it becomes `submitted` with
 /// these figures, and the figures of the report it replaces stop counting.
 pub async fn file_report(
     conn: &mut Conn,
     drive: &DriveRow,
-    unit_id: i64,
-    period: i64,
-    narrative: &str,
-    figures: &[(i64, i64)],
-    user_id: Option<i64>,
+    filing: &Filing<'_>,
     now: &str,
 ) -> Result<i64, StoreError> {
+    let Filing {
+        unit_id,
+        period,
+        narrative,
+        figures,
+        user_id,
+    } = *filing;
     let previous = report(conn, drive.id, unit_id, period).await?;
     let id = match &previous {
         Some(old) => {
@@ -744,14 +864,24 @@ pub async fn file_report(
         .store()?,
     };
     for (metric_id, value) in figures {
-        sqlx::query("INSERT INTO drive_report_values (report_id, metric_id, value) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(metric_id)
-            .bind(value)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-        add_value(conn, drive.scope_unit_id, *metric_id, unit_id, period, *value).await?;
+        sqlx::query(
+            "INSERT INTO drive_report_values (report_id, metric_id, value) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(metric_id)
+        .bind(value)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+        add_value(
+            conn,
+            drive.scope_unit_id,
+            *metric_id,
+            unit_id,
+            period,
+            *value,
+        )
+        .await?;
     }
     Ok(id)
 }
@@ -781,7 +911,15 @@ pub async fn review_report(
     let was = ReportStatus::parse(&report.status).is_ok_and(ReportStatus::counts);
     if was && !to.counts() {
         for (metric_id, value) in report_values(conn, report.id).await? {
-            add_value(conn, drive.scope_unit_id, metric_id, report.unit_id, report.period, -value).await?;
+            add_value(
+                conn,
+                drive.scope_unit_id,
+                metric_id,
+                report.unit_id,
+                report.period,
+                -value,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -835,7 +973,11 @@ pub struct NamedUnit {
 }
 
 /// The children of a unit (archived ones too: their figures still count), by code.
-pub async fn children(conn: &mut Conn, unit_id: i64, locale: &str) -> Result<Vec<NamedUnit>, StoreError> {
+pub async fn children(
+    conn: &mut Conn,
+    unit_id: i64,
+    locale: &str,
+) -> Result<Vec<NamedUnit>, StoreError> {
     let rows = sqlx::query(
         "SELECT u.id, u.code, COALESCE(n.name, u.name) AS name FROM units u \
          LEFT JOIN unit_names n ON n.unit_id = u.id AND n.locale = $2 \
@@ -847,13 +989,24 @@ pub async fn children(conn: &mut Conn, unit_id: i64, locale: &str) -> Result<Vec
     .await
     .store()?;
     rows.iter()
-        .map(|r| Ok(NamedUnit { id: r.try_get("id")?, code: r.try_get("code")?, name: r.try_get("name")? }))
+        .map(|r| {
+            Ok(NamedUnit {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
 /// The units from `top` down to `unit` (both included), top first.
-pub async fn path(conn: &mut Conn, top: i64, unit_id: i64, locale: &str) -> Result<Vec<NamedUnit>, StoreError> {
+pub async fn path(
+    conn: &mut Conn,
+    top: i64,
+    unit_id: i64,
+    locale: &str,
+) -> Result<Vec<NamedUnit>, StoreError> {
     let rows = sqlx::query(
         "SELECT u.id, u.code, COALESCE(n.name, u.name) AS name FROM unit_closure c \
          JOIN units u ON u.id = c.ancestor_id \
@@ -868,7 +1021,13 @@ pub async fn path(conn: &mut Conn, top: i64, unit_id: i64, locale: &str) -> Resu
     .await
     .store()?;
     rows.iter()
-        .map(|r| Ok(NamedUnit { id: r.try_get("id")?, code: r.try_get("code")?, name: r.try_get("name")? }))
+        .map(|r| {
+            Ok(NamedUnit {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
@@ -883,7 +1042,11 @@ pub enum Weight {
 }
 
 /// The weight of each child of `unit_id` (children without any weigh 0).
-pub async fn split_weights(conn: &mut Conn, unit_id: i64, weight: Weight) -> Result<HashMap<i64, i64>, StoreError> {
+pub async fn split_weights(
+    conn: &mut Conn,
+    unit_id: i64,
+    weight: Weight,
+) -> Result<HashMap<i64, i64>, StoreError> {
     let sql = match weight {
         Weight::Members => {
             "SELECT s.unit_id AS id, CAST(SUM(s.members) AS BIGINT) AS w FROM subtree_status_counts s \
@@ -896,9 +1059,18 @@ pub async fn split_weights(conn: &mut Conn, unit_id: i64, weight: Weight) -> Res
              WHERE u.parent_id = $1 AND w.archived = 0 AND w.headcount IS NOT NULL GROUP BY c.ancestor_id"
         }
     };
-    let rows = sqlx::query(sql).bind(unit_id).fetch_all(&mut *conn).await.store()?;
+    let rows = sqlx::query(sql)
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
     rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get::<Option<i64>, _>("w")?.unwrap_or(0))))
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get::<Option<i64>, _>("w")?.unwrap_or(0),
+            ))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }

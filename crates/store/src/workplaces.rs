@@ -123,7 +123,7 @@ pub async fn insert(
     f: &WorkplaceFields,
     now: &str,
 ) -> Result<i64, StoreError> {
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO workplaces (tree_id, unit_id, code, name, registration_id, sector_code, ownership, \
          headcount, operating_since, region, covering_unit_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
@@ -142,7 +142,27 @@ pub async fn insert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await
-    .store()
+    .store()?;
+    link_covering_unit(conn, id, f.covering_unit_id).await?;
+    Ok(id)
+}
+
+/// A grassroots unit that covers a workplace and names no workplace of its own is the
+/// union of that workplace.
+async fn link_covering_unit(
+    conn: &mut Conn,
+    workplace_id: i64,
+    unit_id: Option<i64>,
+) -> Result<(), StoreError> {
+    if let Some(unit_id) = unit_id {
+        sqlx::query("UPDATE units SET workplace_id = $1 WHERE id = $2 AND workplace_id IS NULL")
+            .bind(workplace_id)
+            .bind(unit_id)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+    }
+    Ok(())
 }
 
 pub async fn update(
@@ -170,5 +190,5 @@ pub async fn update(
     .execute(&mut *conn)
     .await
     .store()?;
-    Ok(())
+    link_covering_unit(conn, id, f.covering_unit_id).await
 }

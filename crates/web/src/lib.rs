@@ -6,6 +6,7 @@ mod api;
 mod error;
 pub mod i18n;
 mod pages;
+mod xlsx;
 
 pub use error::ApiError;
 

@@ -3,6 +3,7 @@
 //! house, a Hindi state unit of an unorganized workers' congress. Everything goes
 //! through the same use cases as real input, so counters and audit trails are real.
 
+mod drives;
 pub mod pools;
 
 use crate::members::{NewMember, PersonInput, StatusChange, Transfer};
@@ -126,7 +127,7 @@ pub async fn load(app: &App, today: Date) -> Result<(), AppError> {
         )
         .await?;
     }
-    Ok(())
+    drives::load(app, &system, today).await
 }
 
 async fn load_tree(

@@ -1,5 +1,6 @@
 //! API v1: bearer-token routes, each resource in its own module, described by OpenAPI.
 
+mod drives;
 mod extract;
 mod members;
 mod units;
@@ -26,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "units", description = "The organization tree"),
         (name = "members", description = "People and their memberships"),
         (name = "workplaces", description = "Enterprises and worksites"),
+        (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
     )
 )]
 struct ApiDoc;
@@ -48,6 +50,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(units::router())
         .merge(members::router())
         .merge(workplaces::router())
+        .merge(drives::router())
 }
 
 /// Percent-encodes a query value.

@@ -192,6 +192,7 @@ pub fn frame(
                             (nav_link(lang, "/members", "nav-members", active))
                             (nav_link(lang, "/units", "nav-units", active))
                             (nav_link(lang, "/workplaces", "nav-workplaces", active))
+                            (nav_link(lang, "/drives", "nav-drives", active))
                             @if v.actor.role.manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }

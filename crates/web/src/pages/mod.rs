@@ -4,6 +4,7 @@
 
 mod auth;
 mod dashboard;
+mod drives;
 mod layout;
 mod members;
 mod settings;
@@ -36,6 +37,7 @@ pub fn router() -> Router<App> {
         )
         .merge(auth::router())
         .merge(dashboard::router())
+        .merge(drives::router())
         .merge(members::router())
         .merge(settings::router())
         .merge(units::router())
