@@ -292,6 +292,7 @@ report-missing = Not filed
 report-file = File a report
 report-file-again = File again
 report-file-for = { $unit }, { $month }
+report-waiting = Waiting for your review: { $count }
 report-overdue = Overdue reports: { $count }
 report-none-overdue = No report is overdue.
 report-filed = Filed reports

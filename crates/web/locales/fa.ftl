@@ -292,6 +292,7 @@ report-missing = ارسال‌نشده
 report-file = ارسال گزارش
 report-file-again = ارسال دوباره
 report-file-for = { $unit }، { $month }
+report-waiting = در انتظار بررسی شما: { $count }
 report-overdue = گزارش‌های معوق: { $count }
 report-none-overdue = هیچ گزارشی معوق نیست.
 report-filed = گزارش‌های ارسال‌شده

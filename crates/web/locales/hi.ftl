@@ -292,6 +292,7 @@ report-missing = जमा नहीं हुई
 report-file = रिपोर्ट जमा करें
 report-file-again = फिर से जमा करें
 report-file-for = { $unit }, { $month }
+report-waiting = आपकी समीक्षा की प्रतीक्षा में: { $count }
 report-overdue = समय-सीमा पार रिपोर्टें: { $count }
 report-none-overdue = किसी रिपोर्ट की समय-सीमा पार नहीं हुई है।
 report-filed = जमा की गई रिपोर्टें

@@ -292,6 +292,7 @@ report-missing = Chưa nộp
 report-file = Nộp báo cáo
 report-file-again = Nộp lại
 report-file-for = { $unit }, { $month }
+report-waiting = Chờ bạn duyệt: { $count }
 report-overdue = Báo cáo quá hạn: { $count }
 report-none-overdue = Không có báo cáo nào quá hạn.
 report-filed = Báo cáo đã nộp

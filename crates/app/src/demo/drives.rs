@@ -9,7 +9,7 @@ use crate::drives::{FileReport, NewDrive, NewMetric, ReviewReport, SplitInput, T
 use crate::units::NewUnit;
 use crate::workplaces::{WorkplaceInput, WorkplaceQuery};
 use crate::{Actor, App, AppError};
-use muster_domain::calendar::Calendar;
+use muster_domain::calendar::{Calendar, Digits};
 use muster_domain::Date;
 use std::collections::BTreeMap;
 
@@ -337,13 +337,14 @@ async fn uttar_pradesh(app: &App, system: &Actor, today: Date) -> Result<(), App
 async fn markazi(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Result<(), AppError> {
     let year = Calendar::Persian.from_iso(today).map_or(1405, |d| d.year);
     let code = format!("MK-{year}");
+    let fa_year = Digits::Persian.apply(&year.to_string());
     app.create_drive(
         system,
         NewDrive {
             code: code.clone(),
-            name: format!("طرح جذب عضو سال {year}"),
+            name: format!("طرح جذب عضو سال {fa_year}"),
             names: names(&[
-                ("fa", &format!("طرح جذب عضو سال {year}")),
+                ("fa", &format!("طرح جذب عضو سال {fa_year}")),
                 ("en", &format!("Membership plan {year} (Solar Hijri)")),
             ]),
             scope_unit_code: "MK".into(),

@@ -96,7 +96,7 @@ fn chart(l: &Lang, months: &[MonthFigures], joins_label: &str, leaves_label: &st
     let ticks = [0.0, 0.5, 1.0].map(|f| (max * f).round() as i64);
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet" {
+            svg viewBox=(format!("0 0 {w} {h}")) direction="ltr" role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet" {
                 @for t in ticks {
                     line x1=(left) x2=(w - 4.0) y1=(y(t)) y2=(y(t)) class="grid" {}
                     text x=(left - 6.0) y=(y(t) + 4.0) text-anchor="end" class="tick" { (l.number(t)) }

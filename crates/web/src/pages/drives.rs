@@ -236,7 +236,7 @@ async fn dashboard(
                         td { a href=(format!("/drives/{code}?{unit_q}&metric={}", m.metric.id)) { (metric_label(&v, &m.metric)) } }
                         td.num { (l.number(m.total.actual)) }
                         td.num { (opt_number(l, m.total.target)) }
-                        td { (bar(&m.total)) " " (percent(l, m.total.percent)) }
+                        td.pct { (bar(&m.total)) " " (percent(l, m.total.percent)) }
                         td.num { (l.number(m.total.projection)) }
                         td.num { (opt_number(l, m.total.pace_needed)) }
                         td { (standing(&v, &m.total.standing)) }
@@ -254,7 +254,7 @@ async fn dashboard(
                     ]))
                 }
             }
-            (cumulative_chart(&v, &selected.total, &label))
+            (cumulative_chart(&v, &selected.total, p.months_begun, &label))
             (children_table(&v, &code, selected, &p))
             @if !selected.children.is_empty() {
                 h3 id="bars-title" { (v.t("drive-by-unit")) }
@@ -271,7 +271,7 @@ fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView) 
         html! {
             td.num { (l.number(r.actual)) }
             td.num { (opt_number(l, r.target)) }
-            td { (bar(r)) " " (percent(l, r.percent)) }
+            td.pct { (bar(r)) " " (percent(l, r.percent)) }
             td.num { (l.number(r.projection)) }
             td.num { (opt_number(l, r.pace_needed)) }
             td { @if link || r.target.is_some() { (standing(v, &r.standing)) } }
@@ -309,7 +309,12 @@ fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView) 
 
 /// Cumulative actual against the target's even pace, month by month; mirrored for
 /// right-to-left readers.
-fn cumulative_chart(v: &Viewer, r: &ProgressRow, label: &dyn Fn(usize) -> String) -> Markup {
+fn cumulative_chart(
+    v: &Viewer,
+    r: &ProgressRow,
+    begun: i64,
+    label: &dyn Fn(usize) -> String,
+) -> Markup {
     let l = &v.lang;
     let n = r.cumulative.len().max(1);
     let (w, h, left, bottom, top) = (720.0, 260.0, 56.0, 40.0, 16.0);
@@ -329,14 +334,7 @@ fn cumulative_chart(v: &Viewer, r: &ProgressRow, label: &dyn Fn(usize) -> String
         left + slot * i as f64 + slot / 2.0
     };
     let y = |v: f64| top + (h - top - bottom) * (1.0 - (v - min) / (max - min).max(1.0));
-    let begun = r.monthly.len().min(n);
-    let months_done = r
-        .cumulative
-        .iter()
-        .enumerate()
-        .take(begun)
-        .filter(|(i, _)| *i < n)
-        .count();
+    let months_done = (begun.max(0) as usize).min(n);
     let actual: Vec<String> = r
         .cumulative
         .iter()
@@ -354,7 +352,7 @@ fn cumulative_chart(v: &Viewer, r: &ProgressRow, label: &dyn Fn(usize) -> String
     let every = n.div_ceil(12);
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby="chart-metric" preserveAspectRatio="xMidYMid meet" {
+            svg viewBox=(format!("0 0 {w} {h}")) direction="ltr" role="img" aria-labelledby="chart-metric" preserveAspectRatio="xMidYMid meet" {
                 @for t in ticks {
                     line x1=(left) x2=(w - 4.0) y1=(y(t as f64)) y2=(y(t as f64)) class="grid" {}
                     text x=(left - 6.0) y=(y(t as f64) + 4.0) text-anchor="end" class="tick" { (l.number(t)) }
@@ -404,12 +402,12 @@ fn unit_bars(v: &Viewer, m: &MetricProgress) -> Markup {
     };
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby="bars-title" preserveAspectRatio="xMidYMid meet" {
+            svg viewBox=(format!("0 0 {w} {h}")) direction="ltr" role="img" aria-labelledby="bars-title" preserveAspectRatio="xMidYMid meet" {
                 @for (i, r) in rows.iter().enumerate() {
                     @let y = 4.0 + row_h * i as f64;
                     @let len = span * r.actual.max(0) as f64 / max;
-                    text x=(if rtl { w - label_w + 8.0 } else { label_w - 8.0 }) y=(y + 16.0)
-                        text-anchor=(if rtl { "start" } else { "end" }) class="tick" direction=(l.dir()) { (r.unit_name) }
+                    text x=(if rtl { w - 8.0 } else { label_w - 8.0 }) y=(y + 16.0)
+                        text-anchor="end" class="tick" { (r.unit_name) }
                     rect class=(format!("fill {}", r.standing)) x=(bx(0.0, len)) y=(y + 4.0) width=(len) height=(row_h - 10.0) {
                         title { (r.unit_name) ": " (l.number(r.actual)) " / " (opt_number(l, r.target)) }
                     }
@@ -1016,6 +1014,18 @@ async fn reports(
                     } }
                 }
             }
+        }
+        @let waiting: Vec<&ReportView> = filed
+            .iter()
+            .filter(|r| r.status == "submitted" && v.actor.role.manages_units() && Some(&r.unit_code) != p.path.first().map(|u| &u.code))
+            .collect();
+        @if !waiting.is_empty() {
+            h2 { (v.lang.t_args("report-waiting", &[("count", l.number(waiting.len() as i64))])) }
+            ul.months { @for r in &waiting {
+                li { a href=(format!("/drives/{code}/reports/{}/{}", enc(&r.unit_code), r.month)) {
+                    (v.lang.t_args("report-file-for", &[("unit", r.unit_name.clone()), ("month", label(&r.month, r.period))]))
+                } }
+            } }
         }
         h2 { (v.lang.t_args("report-overdue", &[("count", l.number(overdue.len() as i64))])) }
         @if overdue.is_empty() { p.empty { (v.t("report-none-overdue")) } } @else {
