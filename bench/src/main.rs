@@ -3,9 +3,12 @@
 //! ```text
 //! muster-bench gen-members --database bench/data/members-1m.db --members 1000000
 //! muster-bench search --database bench/data/members-1m.db --requests 3000
+//! muster-bench gen-province --database bench/data/province-10m.db --members 10000000 --units 30000
+//! muster-bench drive-progress --database bench/data/province-10m.db --requests 2000
 //! ```
 #![forbid(unsafe_code)]
 
+mod drive;
 mod generate;
 mod http;
 mod search;
@@ -35,6 +38,23 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         units_per_district: usize,
     },
+    /// Generate one province of members in tens of thousands of units, with an
+    /// organizing drive whose targets are split two levels down.
+    GenProvince {
+        #[arg(long, default_value = "bench/data/province-10m.db")]
+        database: String,
+        #[arg(long, default_value_t = 10_000_000)]
+        members: i64,
+        #[arg(long, default_value_t = 30_000)]
+        units: usize,
+    },
+    /// Time the drive dashboard's progress query at units of every level.
+    DriveProgress {
+        #[arg(long, default_value = "bench/data/province-10m.db")]
+        database: String,
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+    },
     /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
     Search {
         #[arg(long, default_value = "bench/data/members-1m.db")]
@@ -54,6 +74,12 @@ async fn main() {
             units_per_district,
         } => generate::run(&database, members, units_per_district).await,
         Command::Search { database, requests } => search::run(&database, requests).await,
+        Command::GenProvince {
+            database,
+            members,
+            units,
+        } => drive::generate(&database, members, units).await,
+        Command::DriveProgress { database, requests } => drive::progress(&database, requests).await,
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
