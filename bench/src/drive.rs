@@ -26,19 +26,26 @@ const FIRST_DAY: &str = "2017-01-01";
 fn shape(units: usize) -> (usize, usize, usize) {
     let districts = 50;
     let areas = 20;
-    let grassroots = (units.saturating_sub(1 + districts + districts * areas) / (districts * areas)).max(1);
+    let grassroots =
+        (units.saturating_sub(1 + districts + districts * areas) / (districts * areas)).max(1);
     (districts, areas, grassroots)
 }
 
 async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
-    Ok(sqlx::query(AssertSqlSafe(sql)).execute(db.pool()).await?.rows_affected())
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .execute(db.pool())
+        .await?
+        .rows_affected())
 }
 
 pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), Error> {
     if !database.starts_with("postgres") && std::path::Path::new(database).exists() {
         return Err(format!("{database} exists; remove it to generate anew").into());
     }
-    if let Some(dir) = std::path::Path::new(database).parent().filter(|_| !database.starts_with("postgres")) {
+    if let Some(dir) = std::path::Path::new(database)
+        .parent()
+        .filter(|_| !database.starts_with("postgres"))
+    {
         std::fs::create_dir_all(dir)?;
     }
     let started = Instant::now();
@@ -49,23 +56,47 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
 
     // Units with explicit ids: the province 1, districts, areas, then grassroots units in
     // one contiguous range so members can be spread over them by arithmetic.
-    let mut rows: Vec<(i64, Option<i64>, String, &str, String)> = vec![(1, None, "BP".into(), "Tỉnh", "Liên đoàn Lao động tỉnh (benchmark)".into())];
+    let mut rows: Vec<(i64, Option<i64>, String, &str, String)> = vec![(
+        1,
+        None,
+        "BP".into(),
+        "Tỉnh",
+        "Liên đoàn Lao động tỉnh (benchmark)".into(),
+    )];
     let mut next = 2i64;
     let mut area_ids = Vec::new();
     for d in 1..=districts {
         let did = next;
         next += 1;
-        rows.push((did, Some(1), format!("BP-D{d:02}"), "Huyện", format!("Liên đoàn Lao động huyện {d}")));
+        rows.push((
+            did,
+            Some(1),
+            format!("BP-D{d:02}"),
+            "Huyện",
+            format!("Liên đoàn Lao động huyện {d}"),
+        ));
         for a in 1..=areas {
             area_ids.push((next, format!("BP-D{d:02}-A{a:02}")));
-            rows.push((next, Some(did), format!("BP-D{d:02}-A{a:02}"), "Cụm", format!("Cụm công đoàn {d}.{a}")));
+            rows.push((
+                next,
+                Some(did),
+                format!("BP-D{d:02}-A{a:02}"),
+                "Cụm",
+                format!("Cụm công đoàn {d}.{a}"),
+            ));
             next += 1;
         }
     }
     let first_grassroots = next;
     for (aid, acode) in &area_ids {
         for g in 1..=per_area {
-            rows.push((next, Some(*aid), format!("{acode}-G{g:03}"), "Cơ sở", format!("Công đoàn cơ sở {acode}-{g}")));
+            rows.push((
+                next,
+                Some(*aid),
+                format!("{acode}-G{g:03}"),
+                "Cơ sở",
+                format!("Công đoàn cơ sở {acode}-{g}"),
+            ));
             next += 1;
         }
     }
@@ -91,7 +122,11 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     exec(&db, "UPDATE units SET tree_id = NULL WHERE id = 1".into()).await?;
     exec(&db, "UPDATE units SET tree_id = 1".into()).await?;
     for (i, level) in ["Tỉnh", "Huyện", "Cụm", "Cơ sở"].iter().enumerate() {
-        exec(&db, format!("INSERT INTO tree_levels (tree_id, position, name) VALUES (1, {i}, '{level}')")).await?;
+        exec(
+            &db,
+            format!("INSERT INTO tree_levels (tree_id, position, name) VALUES (1, {i}, '{level}')"),
+        )
+        .await?;
     }
     let mut closure = Vec::new();
     for (id, _, _, _, _) in &rows {
@@ -103,12 +138,27 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
         }
     }
     for chunk in closure.chunks(1000) {
-        exec(&db, format!("INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES {}", chunk.join(","))).await?;
+        exec(
+            &db,
+            format!(
+                "INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES {}",
+                chunk.join(",")
+            ),
+        )
+        .await?;
     }
     if pg {
-        exec(&db, format!("SELECT setval(pg_get_serial_sequence('units', 'id'), {next})")).await?;
+        exec(
+            &db,
+            format!("SELECT setval(pg_get_serial_sequence('units', 'id'), {next})"),
+        )
+        .await?;
     }
-    eprintln!("{} units ({grassroots} grassroots) in {:.1?}", rows.len(), started.elapsed());
+    eprintln!(
+        "{} units ({grassroots} grassroots) in {:.1?}",
+        rows.len(),
+        started.elapsed()
+    );
 
     // People and memberships, generated inside the database.
     let days = Date::today().to_days() - Date::parse_iso(FIRST_DAY)?.to_days();
@@ -151,8 +201,16 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     exec(&db, sql).await?;
     eprintln!("{members} memberships in {:.1?}", t.elapsed());
     if pg {
-        exec(&db, format!("SELECT setval(pg_get_serial_sequence('people', 'id'), {members} + 1)")).await?;
-        exec(&db, format!("SELECT setval(pg_get_serial_sequence('memberships', 'id'), {members} + 1)")).await?;
+        exec(
+            &db,
+            format!("SELECT setval(pg_get_serial_sequence('people', 'id'), {members} + 1)"),
+        )
+        .await?;
+        exec(
+            &db,
+            format!("SELECT setval(pg_get_serial_sequence('memberships', 'id'), {members} + 1)"),
+        )
+        .await?;
     }
 
     // The counters those memberships make.
@@ -217,10 +275,26 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
         .await?;
     eprintln!("drive created and counted in {:.1?}", t.elapsed());
     let t = Instant::now();
-    let targets = [members / 8, members / 80, members / 14, 220, 50, members / 100];
+    let targets = [
+        members / 8,
+        members / 80,
+        members / 14,
+        220,
+        50,
+        members / 100,
+    ];
     let district_codes: Vec<String> = (1..=districts).map(|d| format!("BP-D{d:02}")).collect();
     for (m, target) in drive.metrics.iter().zip(targets) {
-        app.set_target(&system, DRIVE, "BP", TargetInput { metric_id: m.id, target: Some(target) }).await?;
+        app.set_target(
+            &system,
+            DRIVE,
+            "BP",
+            TargetInput {
+                metric_id: m.id,
+                target: Some(target),
+            },
+        )
+        .await?;
         for unit in std::iter::once("BP").chain(district_codes.iter().map(String::as_str)) {
             let split = SplitInput {
                 metric_id: m.id,
@@ -230,7 +304,10 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
             app.split_target(&system, DRIVE, unit, split).await?;
         }
     }
-    eprintln!("targets set and split two levels down in {:.1?}", t.elapsed());
+    eprintln!(
+        "targets set and split two levels down in {:.1?}",
+        t.elapsed()
+    );
     if !pg {
         exec(&db, "ANALYZE".into()).await?;
     }
@@ -275,7 +352,13 @@ pub async fn progress(database: &str, requests: usize) -> Result<(), Error> {
     let levels = ["Tỉnh", "Huyện", "Cụm", "Cơ sở"];
     let by_level: Vec<Vec<&String>> = levels
         .iter()
-        .map(|l| codes.iter().filter(|(_, lv)| lv == l).map(|(c, _)| c).collect())
+        .map(|l| {
+            codes
+                .iter()
+                .filter(|(_, lv)| lv == l)
+                .map(|(c, _)| c)
+                .collect()
+        })
         .collect();
     // Warm up, as a running server would be.
     for _ in 0..20 {
@@ -287,7 +370,9 @@ pub async fn progress(database: &str, requests: usize) -> Result<(), Error> {
         let level = i % levels.len();
         let code = rng.pick(&by_level[level]).to_string();
         let t = Instant::now();
-        let p = app.drive_progress(&province, DRIVE, Some(&code), today).await?;
+        let p = app
+            .drive_progress(&province, DRIVE, Some(&code), today)
+            .await?;
         let took = t.elapsed();
         assert!(!p.metrics.is_empty());
         all.push(took);
@@ -304,7 +389,10 @@ pub async fn progress(database: &str, requests: usize) -> Result<(), Error> {
             d[d.len() - 1]
         );
     };
-    println!("drive progress at one unit and its children ({:?})", db.backend());
+    println!(
+        "drive progress at one unit and its children ({:?})",
+        db.backend()
+    );
     for (i, d) in per_level.into_iter().enumerate() {
         let children = match i {
             0 => "province, 50 districts below",

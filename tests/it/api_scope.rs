@@ -191,6 +191,21 @@ on_both_backends!(
             ("/api/v1/members/{id}/archive", vec!["post"]),
             ("/api/v1/workplaces", vec!["get", "post"]),
             ("/api/v1/workplaces/{code}", vec!["get", "patch"]),
+            ("/api/v1/drives", vec!["get", "post"]),
+            ("/api/v1/drives/{code}", vec!["get"]),
+            ("/api/v1/drives/{code}/progress", vec!["get"]),
+            ("/api/v1/drives/{code}/targets/{unit}", vec!["put"]),
+            ("/api/v1/drives/{code}/targets/{unit}/split", vec!["post"]),
+            ("/api/v1/drives/{code}/reports", vec!["get"]),
+            ("/api/v1/drives/{code}/reports/overdue", vec!["get"]),
+            (
+                "/api/v1/drives/{code}/reports/{unit}/{month}",
+                vec!["get", "put"],
+            ),
+            (
+                "/api/v1/drives/{code}/reports/{unit}/{month}/review",
+                vec!["post"],
+            ),
         ] {
             for m in methods {
                 assert!(

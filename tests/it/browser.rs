@@ -1,9 +1,11 @@
 //! What a person does, in real Chromium: log in, register a member in Persian with a
 //! Solar Hijri date, find them with Persian digits, read the date in Vietnamese, and
-//! be refused from a sibling district.
+//! be refused from a sibling district; start a drive in Solar Hijri months, set and
+//! split its target, read who is behind, drill down, and file a monthly report.
 
 use crate::support::{Backend, TestDb};
 use crate::webdriver::Browser;
+use muster_app::members::{NewMember, PersonInput};
 use muster_app::units::NewUnit;
 use muster_app::users::NewLogin;
 use muster_app::Actor;
@@ -35,7 +37,7 @@ async fn start_server(backend: Backend) -> (String, TestDb, muster_app::App) {
         .await
         .unwrap();
     }
-    for (username, unit) in [("arak", "MK-ARK"), ("saveh", "MK-SVH")] {
+    for (username, unit) in [("markazi", "MK"), ("arak", "MK-ARK"), ("saveh", "MK-SVH")] {
         app.add_user(
             &system,
             NewLogin {
@@ -121,6 +123,95 @@ async fn a_persian_member_with_a_solar_hijri_date() {
             b.script("return document.querySelectorAll('main p.empty').length"),
             1
         );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drive_in_solar_hijri_months_from_target_to_report() {
+    let (url, _db, app) = start_server(Backend::Sqlite).await;
+    // Arak recruits three members in Farvardin 1403, Saveh one.
+    for (unit, name, day) in [
+        ("MK-ARK", "زهرا رضایی", "2024-03-25"),
+        ("MK-ARK", "علی حسینی", "2024-04-01"),
+        ("MK-ARK", "مریم احمدی", "2024-04-10"),
+        ("MK-SVH", "رضا کریمی", "2024-04-02"),
+    ] {
+        app.create_member(
+            &Actor::system(),
+            NewMember {
+                unit_code: unit.into(),
+                person: PersonInput {
+                    full_name: Some(name.into()),
+                    ..PersonInput::default()
+                },
+                joined_on: Some(day.into()),
+                status: Some("active".into()),
+                ..NewMember::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tokio::task::spawn_blocking(move || {
+        let b = Browser::start();
+        log_in(&b, &url, "markazi");
+        b.goto(&format!("{url}/drives/new"));
+        b.type_into("#f-code", "MK-1403");
+        b.type_into("#f-name", "طرح جذب عضو ۱۴۰۳");
+        b.type_into("#f-scope_unit_code", "MK");
+        b.script("document.querySelector('#f-calendar').value = 'persian'");
+        b.type_into("#f-start_month", "۱۴۰۳/۰۱");
+        b.type_into("#f-end_month", "۱۴۰۳/۰۶");
+        b.type_into("#f-custom_0_name", "جلسات آموزشی");
+        b.click("form.card button[type=submit]");
+        b.wait_until("location.pathname === '/drives/MK-1403'");
+        assert!(b.text(".flash").len() > 3);
+
+        // The province's target, split in proportion to members: 3 to 1 of 8 is 6 and 2.
+        b.click("p.actions a[href*='/targets']");
+        b.wait_until("location.pathname.endsWith('/targets')");
+        b.type_into("#input-target", "۸");
+        b.click("form.inline button[type=submit]");
+        b.wait_until("document.querySelector('.flash') !== null");
+        b.click("button[value=members]");
+        b.wait_until("document.querySelector('.flash') !== null && document.querySelector('input[name=t_MK-ARK]').value !== ''");
+        assert_eq!(b.value("input[name=t_MK-ARK]"), "6");
+        assert_eq!(b.value("input[name=t_MK-SVH]"), "2");
+
+        // The dashboard: months in Persian, Arak at 3 of 6, Saveh at 1 of 2.
+        b.goto(&format!("{url}/drives/MK-1403"));
+        let table = b.text("section:nth-of-type(2) table.progress");
+        assert!(table.contains("خانه کارگر شهرستان اراک"), "{table}");
+        assert!(b.text("figure.chart svg").contains("۱۴۰۳/۰۱"));
+        assert_eq!(
+            b.script("return document.querySelectorAll('figure.chart svg circle.actual-dot').length"),
+            6,
+            "every month of a past period is plotted"
+        );
+        b.click("section:nth-of-type(2) table.progress tbody a");
+        b.wait_until("location.search.includes('unit=MK-ARK')");
+        assert!(b.text(".crumbs").contains("خانه کارگر استان مرکزی"));
+
+        // Arak files its report for Ordibehesht; the province sees it waiting.
+        b.click(".who button");
+        b.wait_until("location.pathname.startsWith('/login')");
+        log_in(&b, &url, "arak");
+        b.goto(&format!("{url}/drives/MK-1403/reports/MK-ARK/1403-02"));
+        b.type_into("input[name^=figure_]", "۲");
+        b.type_into("#input-narrative", "دو جلسه آموزشی برگزار شد.");
+        b.click("form.card button[type=submit]");
+        b.wait_until("document.querySelector('.flash') !== null");
+        assert!(b.text("main").contains("دو جلسه آموزشی برگزار شد."));
+        b.click(".who button");
+        b.wait_until("location.pathname.startsWith('/login')");
+        log_in(&b, &url, "markazi");
+        b.goto(&format!("{url}/drives/MK-1403/reports"));
+        b.click("main ul.months a[href*='MK-ARK/1403-02']");
+        b.wait_until("location.pathname.endsWith('/1403-02')");
+        b.click("button[value=accepted]");
+        b.wait_until("document.querySelector('.report.accepted') !== null");
     })
     .await
     .unwrap();

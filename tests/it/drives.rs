@@ -824,3 +824,90 @@ on_both_backends!(
         assert!(report.body.contains("Met two factories") && report.body.contains("Accept"));
     }
 );
+
+on_both_backends!(
+    moving_a_unit_keeps_every_drive_exact,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        for (code, scope) in [("PROVINCE", "P"), ("DISTRICT", "D1")] {
+            let mut d = drive_2024(code);
+            d["scope_unit_code"] = json!(scope);
+            let (s, b) = c.post("/api/v1/drives", &admin, d).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        for (unit, day) in [
+            ("G1", "2024-02-10"),
+            ("G1", "2024-03-11"),
+            ("G2", "2024-04-12"),
+            ("D1", "2024-05-13"),
+        ] {
+            add_member(
+                &c,
+                &admin,
+                json!({"unit_code": unit, "full_name": format!("Nguyễn {day}"), "joined_on": day}),
+            )
+            .await;
+        }
+        let (s, b) = c
+            .post(
+                "/api/v1/units",
+                &admin,
+                json!({"parent_code": "G1", "code": "G1A", "level": "Grassroots",
+                "name": "Tổ công đoàn mới", "founded_on": "2024-06-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        // G1 (with the new unit under it) moves to the other district: inside the
+        // province's drive, out of the district's.
+        let (s, b) = c
+            .post(
+                "/api/v1/units/G1/move",
+                &admin,
+                json!({"parent_code": "D2"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = c
+            .post("/api/v1/drives", &admin, drive_2024("RECOUNTED"))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+
+        let (_, kept) = progress(&c, &admin, "PROVINCE", None, "2024-12-31").await;
+        let (_, fresh) = progress(&c, &admin, "RECOUNTED", None, "2024-12-31").await;
+        assert_rolls_up(&kept);
+        for (a, b) in kept["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(fresh["metrics"].as_array().unwrap())
+        {
+            for part in ["total", "own", "children"] {
+                assert_eq!(a[part], b[part], "{} {part}", a["metric"]["kind"]);
+            }
+        }
+        let new = metric(&kept, "new_members", None);
+        assert_eq!(
+            (
+                child(new, "D1")["actual"].as_i64(),
+                child(new, "D2")["actual"].as_i64()
+            ),
+            (Some(1), Some(3))
+        );
+        assert_eq!(
+            child(metric(&kept, "new_units", None), "D2")["actual"],
+            1,
+            "G1A counts for G1, now inside D2"
+        );
+        let (_, g1) = progress(&c, &admin, "PROVINCE", Some("G1"), "2024-12-31").await;
+        assert_eq!(metric(&g1, "new_units", None)["own"]["actual"], 1);
+        let (_, district) = progress(&c, &admin, "DISTRICT", None, "2024-12-31").await;
+        assert_rolls_up(&district);
+        assert_eq!(
+            metric(&district, "new_members", None)["total"]["actual"],
+            1,
+            "only D1's own member is left"
+        );
+        assert_eq!(metric(&district, "new_units", None)["total"]["actual"], 0);
+    }
+);

@@ -380,6 +380,42 @@ pub(crate) async fn refresh_tree(
     Ok(())
 }
 
+/// How a unit's move touches a drive.
+pub(crate) enum MoveEffect {
+    /// The drive's whole scope moves with the unit: nothing changes.
+    None,
+    /// The unit stays inside the scope: its totals move between ancestors.
+    Shift(DriveRow),
+    /// The unit enters or leaves the scope: the drive is counted again.
+    Recount(DriveRow),
+}
+
+/// What moving `unit_id` under `new_parent` does to each drive of its tree; asked
+/// before the move.
+pub(crate) async fn move_effects(
+    conn: &mut Conn,
+    tree_id: i64,
+    unit_id: i64,
+    new_parent: i64,
+) -> Result<Vec<MoveEffect>, AppError> {
+    let mut out = Vec::new();
+    for drive in store::of_tree(conn, tree_id).await? {
+        let scope = Scope::Subtree(drive.scope_unit_id);
+        let effect =
+            if unit_store::in_scope(conn, Scope::Subtree(unit_id), drive.scope_unit_id).await? {
+                MoveEffect::None
+            } else if unit_store::in_scope(conn, scope, unit_id).await?
+                && unit_store::in_scope(conn, scope, new_parent).await?
+            {
+                MoveEffect::Shift(drive)
+            } else {
+                MoveEffect::Recount(drive)
+            };
+        out.push(effect);
+    }
+    Ok(out)
+}
+
 fn month_index(period: &Period, month: &str) -> Result<i64, AppError> {
     let p = Period::parse(period.calendar, month, month)
         .map_err(|(_, e)| AppError::field("month", e.code))?;

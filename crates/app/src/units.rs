@@ -351,11 +351,29 @@ impl App {
             return Err(AppError::field("parent_code", "inside_own_subtree"));
         }
         let now = now_utc();
+        let drives = crate::drives::move_effects(&mut tx, row.tree_id, row.id, parent.id).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, -1).await?;
+        for d in &drives {
+            if let crate::drives::MoveEffect::Shift(drive) = d {
+                muster_store::drives::shift_subtree(&mut tx, drive, row.id, -1).await?;
+            }
+        }
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, 1).await?;
+        for d in &drives {
+            match d {
+                crate::drives::MoveEffect::Shift(drive) => {
+                    muster_store::drives::shift_subtree(&mut tx, drive, row.id, 1).await?;
+                    // A new unit counts for its parent: recount where new units stand.
+                    muster_store::drives::rebuild(&mut tx, drive, true).await?;
+                }
+                crate::drives::MoveEffect::Recount(drive) => {
+                    muster_store::drives::rebuild(&mut tx, drive, false).await?;
+                }
+                crate::drives::MoveEffect::None => {}
+            }
+        }
         muster_store::search::refile_subtree(&mut tx, row.id).await?;
-        crate::drives::refresh_tree(&mut tx, row.tree_id, false).await?;
         let moved = store::by_id(&mut tx, row.id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;

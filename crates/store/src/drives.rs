@@ -693,6 +693,34 @@ async fn write_figures(
     Ok(())
 }
 
+/// Moves the subtree figures of `unit_id` off the units above it within the drive's
+/// scope (`sign` -1, before a move) or onto them (`sign` 1, after it). For a unit that
+/// stays inside the scope this is all a move changes, besides where a new unit counts.
+pub async fn shift_subtree(
+    conn: &mut Conn,
+    drive: &DriveRow,
+    unit_id: i64,
+    sign: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO drive_values (metric_id, unit_id, period, own, total) \
+         SELECT v.metric_id, c.ancestor_id, v.period, 0, $3 * v.total \
+         FROM drive_values v \
+         JOIN unit_closure c ON c.descendant_id = v.unit_id AND c.depth > 0 \
+         JOIN unit_closure s ON s.descendant_id = c.ancestor_id AND s.ancestor_id = $4 \
+         WHERE v.unit_id = $2 AND v.metric_id IN (SELECT id FROM drive_metrics WHERE drive_id = $1) \
+         ON CONFLICT (metric_id, unit_id, period) DO UPDATE SET total = drive_values.total + excluded.total",
+    )
+    .bind(drive.id)
+    .bind(unit_id)
+    .bind(sign)
+    .bind(drive.scope_unit_id)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
 /// The drives of a tree, for rebuilding after the tree changes.
 pub async fn of_tree(conn: &mut Conn, tree_id: i64) -> Result<Vec<DriveRow>, StoreError> {
     let sql = format!("SELECT {DRIVE_COLUMNS} FROM drives d WHERE d.tree_id = $1 ORDER BY d.id");
