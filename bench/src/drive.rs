@@ -22,12 +22,12 @@ pub const DRIVE: &str = "BENCH-DRIVE";
 /// The first day members may have joined.
 const FIRST_DAY: &str = "2017-01-01";
 
-/// The shape of the province: districts, areas per district, grassroots units per area.
+/// The shape of the province: districts, areas per district, and the grassroots units
+/// under all areas (spread as evenly as they go), so that the units number `units`.
 fn shape(units: usize) -> (usize, usize, usize) {
     let districts = 50;
     let areas = 20;
-    let grassroots =
-        (units.saturating_sub(1 + districts + districts * areas) / (districts * areas)).max(1);
+    let grassroots = units.saturating_sub(1 + districts + districts * areas).max(districts * areas);
     (districts, areas, grassroots)
 }
 
@@ -52,7 +52,7 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     let db = Db::open(database).await?;
     let pg = db.backend() == Backend::Postgres;
     let now = muster_domain::date::now_utc();
-    let (districts, areas, per_area) = shape(units);
+    let (districts, areas, grassroots_total) = shape(units);
 
     // Units with explicit ids: the province 1, districts, areas, then grassroots units in
     // one contiguous range so members can be spread over them by arithmetic.
@@ -88,8 +88,9 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
         }
     }
     let first_grassroots = next;
-    for (aid, acode) in &area_ids {
-        for g in 1..=per_area {
+    let (per_area, extra) = (grassroots_total / area_ids.len(), grassroots_total % area_ids.len());
+    for (i, (aid, acode)) in area_ids.iter().enumerate() {
+        for g in 1..=per_area + usize::from(i < extra) {
             rows.push((
                 next,
                 Some(*aid),

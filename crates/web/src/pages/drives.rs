@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup, PreEscaped};
 use muster_app::drives::{
+    standing_rank,
     FileReport, MetricProgress, MetricView, NewDrive, NewMetric, ProgressRow, ProgressView,
     ReportView, ReviewReport, SplitInput, TargetInput,
 };
@@ -158,6 +159,8 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
 struct DashboardQuery {
     unit: Option<String>,
     metric: Option<i64>,
+    /// `standing`: units most in trouble first.
+    sort: Option<String>,
 }
 
 async fn load(
@@ -255,7 +258,10 @@ async fn dashboard(
                 }
             }
             (cumulative_chart(&v, &selected.total, p.months_begun, &label))
-            (children_table(&v, &code, selected, &p))
+            @if !selected.children.is_empty() {
+                (standing_counts(&v, selected, &code, &unit_q, q.sort.as_deref() == Some("standing")))
+            }
+            (children_table(&v, &code, selected, &p, q.sort.as_deref() == Some("standing")))
             @if !selected.children.is_empty() {
                 h3 id="bars-title" { (v.t("drive-by-unit")) }
                 (unit_bars(&v, selected))
@@ -265,8 +271,37 @@ async fn dashboard(
     v.page(d.name_in(l.locale), "nav-drives", body)
 }
 
-fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView) -> Markup {
+/// How many units below stand where, with the choice of order.
+fn standing_counts(v: &Viewer, m: &MetricProgress, code: &str, unit_q: &str, by_standing: bool) -> Markup {
     let l = &v.lang;
+    let count = |s: &str| m.children.iter().filter(|c| c.standing == s).count() as i64;
+    let base = format!("/drives/{code}?{unit_q}&metric={}", m.metric.id);
+    html! {
+        p.standings {
+            @for s in ["at_risk", "behind", "on_track", "achieved"] {
+                @let n = count(s);
+                @if n > 0 { (standing(v, s)) " " (l.number(n)) "  " }
+            }
+            " · "
+            @if by_standing {
+                a href=(base) { (v.t("drive-sort-unit")) }
+            } @else {
+                a href=(format!("{base}&sort=standing")) { (v.t("drive-sort-standing")) }
+            }
+        }
+    }
+}
+
+fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView, by_standing: bool) -> Markup {
+    let l = &v.lang;
+    let mut children: Vec<&ProgressRow> = m.children.iter().collect();
+    if by_standing {
+        children.sort_by(|a, b| {
+            standing_rank(&a.standing)
+                .cmp(&standing_rank(&b.standing))
+                .then(a.percent.unwrap_or(f64::MAX).total_cmp(&b.percent.unwrap_or(f64::MAX)))
+        });
+    }
     let row = |r: &ProgressRow, link: bool| {
         html! {
             td.num { (l.number(r.actual)) }
@@ -286,7 +321,7 @@ fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView) 
                 th scope="col" { (v.t("drive-standing")) }
             } }
             tbody {
-                @for c in &m.children {
+                @for c in &children {
                     tr {
                         td { a href=(format!("/drives/{code}?unit={}&metric={}", enc(&c.unit_code), m.metric.id)) { bdi { (c.unit_name) } } }
                         (row(c, true))
