@@ -27,7 +27,9 @@ const FIRST_DAY: &str = "2017-01-01";
 fn shape(units: usize) -> (usize, usize, usize) {
     let districts = 50;
     let areas = 20;
-    let grassroots = units.saturating_sub(1 + districts + districts * areas).max(districts * areas);
+    let grassroots = units
+        .saturating_sub(1 + districts + districts * areas)
+        .max(districts * areas);
     (districts, areas, grassroots)
 }
 
@@ -88,7 +90,10 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
         }
     }
     let first_grassroots = next;
-    let (per_area, extra) = (grassroots_total / area_ids.len(), grassroots_total % area_ids.len());
+    let (per_area, extra) = (
+        grassroots_total / area_ids.len(),
+        grassroots_total % area_ids.len(),
+    );
     for (i, (aid, acode)) in area_ids.iter().enumerate() {
         for g in 1..=per_area + usize::from(i < extra) {
             rows.push((

@@ -639,8 +639,13 @@ on_both_backends!(
         );
         assert!(page.body.contains("<svg"), "charts");
         let pos = |body: &str, name: &str| body.find(&format!(">{name}<")).unwrap();
-        assert!(pos(&page.body, "Huyện Châu Thành") < pos(&page.body, "Huyện Ba Tri"), "unit order");
-        let sorted = c.page("GET", "/drives/BT-2024?sort=standing", &me, None).await;
+        assert!(
+            pos(&page.body, "Huyện Châu Thành") < pos(&page.body, "Huyện Ba Tri"),
+            "unit order"
+        );
+        let sorted = c
+            .page("GET", "/drives/BT-2024?sort=standing", &me, None)
+            .await;
         assert!(
             pos(&sorted.body, "Huyện Ba Tri") < pos(&sorted.body, "Huyện Châu Thành"),
             "at 11% of its target Ba Tri comes before Châu Thành at 25%"

@@ -369,9 +369,12 @@ pub async fn values(
     unit_id: i64,
 ) -> Result<Vec<Value>, StoreError> {
     let rows = sqlx::query(
-        "SELECT v.metric_id, v.unit_id, v.period, v.own, v.total FROM drive_values v \
-         WHERE v.metric_id IN (SELECT id FROM drive_metrics WHERE drive_id = $1) \
-         AND (v.unit_id = $2 OR v.unit_id IN (SELECT id FROM units WHERE parent_id = $2))",
+        // Metric by unit, each pair one range of the primary key (an `OR` of the unit
+        // and its children would scan the table on PostgreSQL).
+        "SELECT v.metric_id, v.unit_id, v.period, v.own, v.total FROM drive_metrics m \
+         CROSS JOIN (SELECT CAST($2 AS BIGINT) AS id UNION ALL SELECT id FROM units WHERE parent_id = $2) u \
+         JOIN drive_values v ON v.metric_id = m.id AND v.unit_id = u.id \
+         WHERE m.drive_id = $1",
     )
     .bind(drive_id)
     .bind(unit_id)

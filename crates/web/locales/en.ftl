@@ -298,6 +298,7 @@ report-waiting = Waiting for your review: { $count }
 report-overdue = Overdue reports: { $count }
 report-none-overdue = No report is overdue.
 report-filed = Filed reports
+report-showing = The latest { $shown } of { $count } reports.
 report-none-filed = No reports filed yet.
 report-month = Month
 report-due = Due

@@ -298,6 +298,7 @@ report-waiting = در انتظار بررسی شما: { $count }
 report-overdue = گزارش‌های معوق: { $count }
 report-none-overdue = هیچ گزارشی معوق نیست.
 report-filed = گزارش‌های ارسال‌شده
+report-showing = { $shown } گزارش آخر از { $count } گزارش.
 report-none-filed = هنوز گزارشی ارسال نشده است.
 report-month = ماه
 report-due = مهلت

@@ -298,6 +298,7 @@ report-waiting = आपकी समीक्षा की प्रतीक्
 report-overdue = समय-सीमा पार रिपोर्टें: { $count }
 report-none-overdue = किसी रिपोर्ट की समय-सीमा पार नहीं हुई है।
 report-filed = जमा की गई रिपोर्टें
+report-showing = { $count } में से नवीनतम { $shown } रिपोर्टें।
 report-none-filed = अभी तक कोई रिपोर्ट जमा नहीं हुई है।
 report-month = महीना
 report-due = नियत तिथि

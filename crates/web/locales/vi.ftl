@@ -298,6 +298,7 @@ report-waiting = Chờ bạn duyệt: { $count }
 report-overdue = Báo cáo quá hạn: { $count }
 report-none-overdue = Không có báo cáo nào quá hạn.
 report-filed = Báo cáo đã nộp
+report-showing = { $shown } báo cáo gần nhất trong tổng số { $count }.
 report-none-filed = Chưa có báo cáo nào được nộp.
 report-month = Tháng
 report-due = Hạn nộp

@@ -12,9 +12,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup, PreEscaped};
 use muster_app::drives::{
-    standing_rank,
-    FileReport, MetricProgress, MetricView, NewDrive, NewMetric, ProgressRow, ProgressView,
-    ReportView, ReviewReport, SplitInput, TargetInput,
+    standing_rank, FileReport, MetricProgress, MetricView, NewDrive, NewMetric, ProgressRow,
+    ProgressView, ReportView, ReviewReport, SplitInput, TargetInput,
 };
 use muster_app::{App, AppError, Fields};
 use muster_domain::calendar::Calendar;
@@ -272,7 +271,13 @@ async fn dashboard(
 }
 
 /// How many units below stand where, with the choice of order.
-fn standing_counts(v: &Viewer, m: &MetricProgress, code: &str, unit_q: &str, by_standing: bool) -> Markup {
+fn standing_counts(
+    v: &Viewer,
+    m: &MetricProgress,
+    code: &str,
+    unit_q: &str,
+    by_standing: bool,
+) -> Markup {
     let l = &v.lang;
     let count = |s: &str| m.children.iter().filter(|c| c.standing == s).count() as i64;
     let base = format!("/drives/{code}?{unit_q}&metric={}", m.metric.id);
@@ -292,14 +297,24 @@ fn standing_counts(v: &Viewer, m: &MetricProgress, code: &str, unit_q: &str, by_
     }
 }
 
-fn children_table(v: &Viewer, code: &str, m: &MetricProgress, p: &ProgressView, by_standing: bool) -> Markup {
+fn children_table(
+    v: &Viewer,
+    code: &str,
+    m: &MetricProgress,
+    p: &ProgressView,
+    by_standing: bool,
+) -> Markup {
     let l = &v.lang;
     let mut children: Vec<&ProgressRow> = m.children.iter().collect();
     if by_standing {
         children.sort_by(|a, b| {
             standing_rank(&a.standing)
                 .cmp(&standing_rank(&b.standing))
-                .then(a.percent.unwrap_or(f64::MAX).total_cmp(&b.percent.unwrap_or(f64::MAX)))
+                .then(
+                    a.percent
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.percent.unwrap_or(f64::MAX)),
+                )
         });
     }
     let row = |r: &ProgressRow, link: bool| {
@@ -1001,6 +1016,9 @@ async fn save_targets(
 
 // --- Reports ---------------------------------------------------------------------------
 
+/// Filed reports listed on the reports page, latest months first (all are in the API).
+const FILED_SHOWN: usize = 300;
+
 fn status_badge(v: &Viewer, s: &str) -> Markup {
     html! { span class=(format!("report {s}")) { (v.t(&format!("report-{s}"))) } }
 }
@@ -1077,6 +1095,9 @@ async fn reports(
             } }
         }
         h2 { (v.t("report-filed")) }
+        @if filed.len() > FILED_SHOWN {
+            p.period { (v.lang.t_args("report-showing", &[("shown", l.number(FILED_SHOWN as i64)), ("count", l.number(filed.len() as i64))])) }
+        }
         @if filed.is_empty() { p.empty { (v.t("report-none-filed")) } } @else {
             div.scroll { table {
                 thead { tr {
@@ -1084,7 +1105,7 @@ async fn reports(
                     th scope="col" { (v.t("member-status")) } th scope="col" { (v.t("report-filed-by")) }
                     @for m in d.metrics.iter().filter(|m| m.is_custom()) { th.num scope="col" { (metric_label(&v, m)) } }
                 } }
-                tbody { @for r in &filed {
+                tbody { @for r in filed.iter().rev().take(FILED_SHOWN) {
                     tr {
                         td { bdi { (r.unit_name) } }
                         td { a href=(format!("/drives/{code}/reports/{}/{}", enc(&r.unit_code), r.month)) { (label(&r.month, r.period)) } }
