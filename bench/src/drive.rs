@@ -8,7 +8,7 @@
 //! counters exactly as it would for real data; its targets are set and split through
 //! the use cases too.
 
-use crate::generate::Error;
+pub use crate::generate::Error;
 use muster_app::drives::{NewDrive, NewMetric, SplitInput, TargetInput};
 use muster_app::{Actor, App, Backend, Db};
 use muster_domain::user::Role;

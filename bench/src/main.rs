@@ -5,12 +5,15 @@
 //! muster-bench search --database bench/data/members-1m.db --requests 3000
 //! muster-bench gen-province --database bench/data/province-10m.db --members 10000000 --units 30000
 //! muster-bench drive-progress --database bench/data/province-10m.db --requests 2000
+//! muster-bench gen-workplaces --database bench/data/province-10m.db --workplaces 100000
+//! muster-bench priority --database bench/data/province-10m.db --requests 1200
 //! ```
 #![forbid(unsafe_code)]
 
 mod drive;
 mod generate;
 mod http;
+mod mapping;
 mod search;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +58,21 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         requests: usize,
     },
+    /// Add workplaces to a province made by `gen-province`, place six members in ten
+    /// at one, and count each workplace's members.
+    GenWorkplaces {
+        #[arg(long, default_value = "bench/data/province-10m.db")]
+        database: String,
+        #[arg(long, default_value_t = 100_000)]
+        workplaces: i64,
+    },
+    /// Time the priority list of workplaces to organize.
+    Priority {
+        #[arg(long, default_value = "bench/data/province-10m.db")]
+        database: String,
+        #[arg(long, default_value_t = 1200)]
+        requests: usize,
+    },
     /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
     Search {
         #[arg(long, default_value = "bench/data/members-1m.db")]
@@ -80,6 +98,11 @@ async fn main() {
             units,
         } => drive::generate(&database, members, units).await,
         Command::DriveProgress { database, requests } => drive::progress(&database, requests).await,
+        Command::GenWorkplaces {
+            database,
+            workplaces,
+        } => mapping::generate(&database, workplaces).await,
+        Command::Priority { database, requests } => mapping::priority(&database, requests).await,
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -219,6 +219,22 @@ async fn every_page_speaks_the_readers_language() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{drive}");
+    let (status, w) = c
+        .post(
+            "/api/v1/workplaces",
+            &admin,
+            json!({"code": "W1", "name": "Công ty May Phú Thành", "unit_code": "D1", "headcount": 120}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{w}");
+    let (status, _) = c
+        .post(
+            "/api/v1/workplaces/W1/workers",
+            &admin,
+            json!({"full_name": "Lê Thị Hoa", "department": "Ca 1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
     c.login("reader", Some("P"), "officer").await;
     let me = c.session_cookie("reader").await;
     let english = Lang::new("en", None, None);
@@ -255,6 +271,12 @@ async fn every_page_speaks_the_readers_language() {
             "/drives/T/targets",
             "/drives/T/reports",
             "/drives/T/reports/D1/2024-05",
+            "/workplaces/coverage",
+            "/workplaces/priority",
+            "/workplaces/W1",
+            "/workplaces/W1/organizing",
+            "/workplaces/W1/wall",
+            "/workplaces/W1/found",
         ] {
             let page = c.page("GET", path, &me, None).await;
             assert_eq!(page.status, StatusCode::OK, "{locale} {path}");

@@ -9,13 +9,20 @@ use muster_store::counters::CountChange;
 pub(crate) struct Bucket {
     pub employment_type: String,
     pub informal_category: String,
+    /// The workplace whose member count the person is in.
+    pub workplace_id: Option<i64>,
 }
 
 impl Bucket {
-    pub fn of(employment_type: Option<&str>, informal_category: Option<&str>) -> Self {
+    pub fn of(
+        employment_type: Option<&str>,
+        informal_category: Option<&str>,
+        workplace_id: Option<i64>,
+    ) -> Self {
         Self {
             employment_type: employment_type.unwrap_or("").into(),
             informal_category: informal_category.unwrap_or("").into(),
+            workplace_id,
         }
     }
 
@@ -25,6 +32,7 @@ impl Bucket {
             day: day.to_string(),
             employment_type: self.employment_type.clone(),
             informal_category: self.informal_category.clone(),
+            workplace_id: self.workplace_id,
             ..CountChange::default()
         }
     }
@@ -62,7 +70,7 @@ mod tests {
 
     #[test]
     fn joins_leaves_and_lapses() {
-        let b = Bucket::of(Some("informal"), Some("domestic"));
+        let b = Bucket::of(Some("informal"), Some("domestic"), None);
         let m = || Date::parse_iso("2024-05-15").unwrap();
         let join = status_change(&b, 1, m(), None, Status::Active).unwrap();
         assert_eq!((join.joins, join.active_delta), (1, 1));

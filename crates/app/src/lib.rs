@@ -8,6 +8,7 @@ mod counting;
 pub mod demo;
 pub mod drives;
 mod error;
+pub mod mapping;
 pub mod members;
 pub mod stats;
 pub mod units;

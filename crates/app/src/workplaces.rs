@@ -28,6 +28,17 @@ pub struct WorkplaceView {
     pub region: Option<String>,
     /// The grassroots unit that covers it; absent when it has no union.
     pub covering_unit_code: Option<String>,
+    /// Active members who work there.
+    pub members: i64,
+    /// The name in other languages, by locale.
+    pub names: std::collections::BTreeMap<String, String>,
+}
+
+impl WorkplaceView {
+    /// The name for a reader of `locale`.
+    pub fn name_in(&self, locale: &str) -> &str {
+        self.names.get(locale).unwrap_or(&self.name)
+    }
 }
 
 impl From<WorkplaceRow> for WorkplaceView {
@@ -43,6 +54,8 @@ impl From<WorkplaceRow> for WorkplaceView {
             operating_since: r.fields.operating_since,
             region: r.fields.region,
             covering_unit_code: r.covering_unit_code,
+            members: r.members,
+            names: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -59,11 +72,15 @@ pub struct WorkplaceInput {
     pub operating_since: Option<String>,
     pub region: Option<String>,
     pub covering_unit_code: Option<String>,
+    /// Names in other languages by locale; absent leaves them as they are.
+    pub names: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorkplaceQuery {
+    /// Part of the name (in any of its languages), the code or the registration number.
+    pub q: Option<String>,
     /// A unit code: workplaces in that unit's whole subtree.
     pub unit: Option<String>,
     /// `true`: only workplaces with a union; `false`: only those without.
@@ -78,7 +95,11 @@ pub struct WorkplacePage {
     pub next_cursor: Option<String>,
 }
 
-async fn find(conn: &mut Conn, actor: &Actor, code: &str) -> Result<WorkplaceRow, AppError> {
+pub(crate) async fn find(
+    conn: &mut Conn,
+    actor: &Actor,
+    code: &str,
+) -> Result<WorkplaceRow, AppError> {
     match store::by_code(conn, &code.trim().to_ascii_uppercase()).await? {
         Some(w) if units::in_scope(conn, actor.scope(), w.fields.unit_id).await? => Ok(w),
         _ => Err(AppError::NotFound("workplace")),
@@ -196,6 +217,11 @@ impl App {
         let mut conn = self.db().read().await?;
         let mut filter = WorkplaceFilter {
             covered: q.covered,
+            q: q.q
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             ..WorkplaceFilter::default()
         };
         if let Some(code) = q.unit.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -229,7 +255,15 @@ impl App {
         code: &str,
     ) -> Result<WorkplaceView, AppError> {
         let mut conn = self.db().read().await?;
-        Ok(find(&mut conn, actor, code).await?.into())
+        let row = find(&mut conn, actor, code).await?;
+        let names = store::names_of(&mut conn, row.id)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(WorkplaceView {
+            names,
+            ..row.into()
+        })
     }
 
     pub async fn create_workplace(
@@ -246,6 +280,9 @@ impl App {
         let id = store::insert(&mut tx, tree_id, &f, &now)
             .await
             .map_err(on_conflict)?;
+        if let Some(names) = &input.names {
+            store::set_names(&mut tx, id, &check_names(names)?).await?;
+        }
         crate::drives::refresh_tree(&mut tx, tree_id, true).await?;
         let row = store::by_id(&mut tx, id)
             .await?
@@ -285,6 +322,9 @@ impl App {
         }
         let now = now_utc();
         store::update(&mut tx, row.id, &f, &now).await?;
+        if let Some(names) = &input.names {
+            store::set_names(&mut tx, row.id, &check_names(names)?).await?;
+        }
         // A headcount decides whether a new union there counts as "at least N workers".
         crate::drives::refresh_tree(&mut tx, tree_id, true).await?;
         let id = row.id;
@@ -309,5 +349,50 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(updated)
+    }
+}
+
+/// Checks names by locale.
+fn check_names(
+    names: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut check = Check::default();
+    let mut out = Vec::new();
+    for (locale, name) in names {
+        let field = format!("names.{locale}");
+        let l = check.take(&field, muster_domain::unit::parse_locale(locale));
+        let n = check.take(&field, optional_text(Some(name), 200)).flatten();
+        if let (Some(l), Some(n)) = (l, n) {
+            out.push((l.to_string(), n));
+        }
+    }
+    check.finish()?;
+    Ok(out)
+}
+
+impl App {
+    /// Archives a workplace: off every list, kept on record.
+    pub async fn archive_workplace(&self, actor: &Actor, code: &str) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let row = find(&mut tx, actor, code).await?;
+        let now = now_utc();
+        store::archive(&mut tx, row.id, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "archive",
+            "workplace",
+            row.id,
+            Some(row.fields.unit_id),
+            None,
+            None,
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 }

@@ -18,6 +18,8 @@ pub struct CountChange {
     pub transfers_in: i64,
     pub transfers_out: i64,
     pub active_delta: i64,
+    /// The person's workplace, whose member count moves with `active_delta`.
+    pub workplace_id: Option<i64>,
 }
 
 pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
@@ -71,6 +73,9 @@ pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
     .execute(&mut *conn)
     .await
     .store()?;
+    if let (Some(w), true) = (c.workplace_id, c.active_delta != 0) {
+        crate::mapping::count_member(conn, w, c.active_delta).await?;
+    }
     crate::drives::count(conn, c).await
 }
 

@@ -10,6 +10,7 @@ mod migrate;
 pub mod audit;
 pub mod counters;
 pub mod drives;
+pub mod mapping;
 pub mod members;
 pub mod search;
 pub mod sessions;

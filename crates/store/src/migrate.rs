@@ -44,9 +44,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "drives",
         sql: include_str!("../migrations/0006_drives.sql"),
     },
+    Migration {
+        version: 7,
+        name: "mapping",
+        sql: include_str!("../migrations/0007_mapping.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 7;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

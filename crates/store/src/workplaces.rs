@@ -26,11 +26,13 @@ pub struct WorkplaceRow {
     pub unit_code: String,
     pub covering_unit_code: Option<String>,
     pub fields: WorkplaceFields,
+    /// Active members who work there.
+    pub members: i64,
 }
 
 const SELECT: &str = "SELECT w.id, w.tree_id, w.unit_id, u.code AS unit_code, w.code, w.name, \
      w.registration_id, w.sector_code, w.ownership, w.headcount, w.operating_since, w.region, \
-     w.covering_unit_id, cu.code AS covering_unit_code \
+     w.covering_unit_id, cu.code AS covering_unit_code, w.members \
      FROM workplaces w JOIN units u ON u.id = w.unit_id LEFT JOIN units cu ON cu.id = w.covering_unit_id";
 
 fn decode(r: &AnyRow) -> Result<WorkplaceRow, sqlx::Error> {
@@ -39,6 +41,7 @@ fn decode(r: &AnyRow) -> Result<WorkplaceRow, sqlx::Error> {
         tree_id: r.try_get("tree_id")?,
         unit_code: r.try_get("unit_code")?,
         covering_unit_code: r.try_get("covering_unit_code")?,
+        members: r.try_get("members")?,
         fields: WorkplaceFields {
             code: r.try_get("code")?,
             name: r.try_get("name")?,
@@ -77,6 +80,8 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<WorkplaceRow>, Sto
 #[derive(Debug, Clone, Default)]
 pub struct WorkplaceFilter {
     pub unit_id: Option<i64>,
+    /// Part of the name (any case), the code or the registration number.
+    pub q: Option<String>,
     /// Only workplaces with (true) or without (false) a covering union.
     pub covered: Option<bool>,
 }
@@ -105,12 +110,26 @@ pub async fn list(
         Some(false) => sql.push_str(" AND w.covering_unit_id IS NULL"),
         None => {}
     }
+    if filter.q.is_some() {
+        sql.push_str(
+            " AND (lower(w.name) LIKE $5 OR lower(w.code) LIKE $5 OR lower(w.registration_id) LIKE $5 \
+             OR w.id IN (SELECT n.workplace_id FROM workplace_names n WHERE lower(n.name) LIKE $5))",
+        );
+    } else {
+        sql.push_str(" AND $5 = ''");
+    }
     sql.push_str(" ORDER BY w.id LIMIT $3");
+    let q = filter
+        .q
+        .as_ref()
+        .map(|q| format!("%{}%", q.to_lowercase()))
+        .unwrap_or_default();
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(after)
         .bind(limit)
         .bind(filter.unit_id.unwrap_or(0))
+        .bind(q)
         .fetch_all(&mut *conn)
         .await
         .store()?;
@@ -144,6 +163,12 @@ pub async fn insert(
     .await
     .store()?;
     link_covering_unit(conn, id, f.covering_unit_id).await?;
+    crate::mapping::rescore(
+        conn,
+        crate::mapping::Rescore::One(id),
+        muster_domain::Date::today().year(),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -190,5 +215,60 @@ pub async fn update(
     .execute(&mut *conn)
     .await
     .store()?;
-    link_covering_unit(conn, id, f.covering_unit_id).await
+    link_covering_unit(conn, id, f.covering_unit_id).await?;
+    crate::mapping::rescore(
+        conn,
+        crate::mapping::Rescore::One(id),
+        muster_domain::Date::today().year(),
+    )
+    .await
+}
+
+/// Archives a workplace: it leaves lists, coverage and the priority list, and stays on
+/// record with its workers and assessments.
+pub async fn archive(conn: &mut Conn, id: i64, now: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workplaces SET archived = 1, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// A workplace's names in other languages: (locale, name).
+pub async fn names_of(conn: &mut Conn, id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT locale, name FROM workplace_names WHERE workplace_id = $1 ORDER BY locale",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("locale")?, r.try_get("name")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}
+
+pub async fn set_names(
+    conn: &mut Conn,
+    id: i64,
+    names: &[(String, String)],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM workplace_names WHERE workplace_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    for (locale, name) in names {
+        sqlx::query("INSERT INTO workplace_names (workplace_id, locale, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(locale)
+            .bind(name)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+    }
+    Ok(())
 }

@@ -6,8 +6,8 @@
 
 use super::pools::Rng;
 use crate::drives::{FileReport, NewDrive, NewMetric, ReviewReport, SplitInput, TargetInput};
-use crate::units::NewUnit;
-use crate::workplaces::{WorkplaceInput, WorkplaceQuery};
+use crate::mapping::{FoundUnion, NewWorker};
+use crate::workplaces::WorkplaceQuery;
 use crate::{Actor, App, AppError};
 use muster_domain::calendar::{Calendar, Digits};
 use muster_domain::Date;
@@ -65,27 +65,26 @@ async fn found_unions(
         };
         let code = format!("{}-N{:02}", w.unit_code, n + 1);
         let founded = year_start.add_days(rng.below(days as u64) as i64);
-        app.create_unit(
-            system,
-            NewUnit {
-                parent_code: Some(w.unit_code.clone()),
-                code: code.clone(),
-                level: "Cơ sở".into(),
-                name: format!("Công đoàn cơ sở {}", w.name),
-                founded_on: Some(founded.to_string()),
-                ..NewUnit::default()
-            },
-        )
-        .await?;
-        app.update_workplace(
-            system,
-            &w.code,
-            WorkplaceInput {
-                covering_unit_code: Some(code),
-                ..WorkplaceInput::default()
-            },
-        )
-        .await?;
+        // The first is founded with the workers its committee brought in.
+        let mut person_ids = Vec::new();
+        if n == 0 {
+            for _ in 0..5 {
+                let name = super::pools::person_name(rng, super::pools::Lang::Vi).full_name;
+                let worker = NewWorker {
+                    person_id: None,
+                    full_name: Some(name),
+                    department: None,
+                };
+                person_ids.push(app.add_worker(system, &w.code, worker).await?);
+            }
+        }
+        let union = FoundUnion {
+            code,
+            name: format!("Công đoàn cơ sở {}", w.name),
+            founded_on: Some(founded.to_string()),
+            person_ids,
+        };
+        app.found_union(system, &w.code, union).await?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! through the same use cases as real input, so counters and audit trails are real.
 
 mod drives;
+mod mapping;
 pub mod pools;
 
 use crate::members::{NewMember, PersonInput, StatusChange, Transfer};
@@ -127,7 +128,8 @@ pub async fn load(app: &App, today: Date) -> Result<(), AppError> {
         )
         .await?;
     }
-    drives::load(app, &system, today).await
+    drives::load(app, &system, today).await?;
+    mapping::load(app, &system, today, &mut Rng::new(91)).await
 }
 
 async fn load_tree(
@@ -245,6 +247,7 @@ async fn load_tree(
                     ),
                     region: Some(d.name.into()),
                     covering_unit_code: covering,
+                    names: None,
                 },
             )
             .await?;

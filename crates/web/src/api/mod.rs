@@ -2,6 +2,7 @@
 
 mod drives;
 mod extract;
+mod mapping;
 mod members;
 mod units;
 mod workplaces;
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(members::router())
         .merge(workplaces::router())
         .merge(drives::router())
+        .merge(mapping::router())
 }
 
 /// Percent-encodes a query value.

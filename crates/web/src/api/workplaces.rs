@@ -13,6 +13,7 @@ pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_workplaces, create_workplace))
         .routes(routes!(get_workplace, update_workplace))
+        .routes(routes!(archive_workplace))
 }
 
 /// Workplaces in the caller's subtree.
@@ -60,4 +61,17 @@ async fn update_workplace(
     ApiJson(input): ApiJson<WorkplaceInput>,
 ) -> Result<Json<WorkplaceView>, ApiError> {
     Ok(Json(app.update_workplace(&actor, &code, input).await?))
+}
+
+/// Archives a workplace: it leaves lists, coverage and the priority list, and stays on record.
+#[utoipa::path(post, path = "/api/v1/workplaces/{code}/archive", tag = "workplaces",
+    params(("code" = String, Path, description = "Workplace code")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn archive_workplace(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(code): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    app.archive_workplace(&actor, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ mod auth;
 mod dashboard;
 mod drives;
 mod layout;
+mod mapping;
 mod members;
 mod settings;
 mod units;
@@ -38,6 +39,7 @@ pub fn router() -> Router<App> {
         .merge(auth::router())
         .merge(dashboard::router())
         .merge(drives::router())
+        .merge(mapping::router())
         .merge(members::router())
         .merge(settings::router())
         .merge(units::router())

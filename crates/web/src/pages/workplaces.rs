@@ -18,6 +18,7 @@ pub fn router() -> Router<App> {
         .route("/workplaces/new", get(new_form).post(create))
         .route("/workplaces/{code}", get(show))
         .route("/workplaces/{code}/edit", get(edit_form).post(update))
+        .route("/workplaces/{code}/archive", axum::routing::post(archive))
 }
 
 async fn list(State(app): State<App>, v: Viewer, Query(q): Query<WorkplaceQuery>) -> Response {
@@ -27,8 +28,14 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<WorkplaceQuery>
     };
     let l = &v.lang;
     let body = html! {
-        @if v.actor.role.edits_registry() {
-            p { a.button href="/workplaces/new" { (v.t("workplace-new")) } }
+        p.actions {
+            @if v.actor.role.edits_registry() { a.button href="/workplaces/new" { (v.t("workplace-new")) } }
+            a href="/workplaces/coverage" { (v.t("coverage-title")) }
+            a href="/workplaces/priority" { (v.t("priority-title")) }
+        }
+        form.filters method="get" action="/workplaces" {
+            (field(l, "q", "workplace-search", q.q.as_deref().unwrap_or(""), None, "search", None))
+            div.actions { button type="submit" { (v.t("priority-filter")) } }
         }
         @if page.items.is_empty() { p.empty { (v.t("workplaces-empty")) } } @else {
             div.scroll { table {
@@ -76,11 +83,22 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
             (row("unit-region", w.region.clone().unwrap_or_default()))
             (row("workplace-union", w.covering_unit_code.clone().unwrap_or_else(|| v.t("workplace-no-union"))))
         }
+        p.actions {
+            @if v.actor.role.edits_registry() { a.button href=(format!("/workplaces/{}/edit", w.code)) { (v.t("workplace-edit")) } }
+            a href=(format!("/workplaces/{}/organizing", w.code)) { (v.t("wall-organizing")) }
+            a href=(format!("/workplaces/{}/wall", w.code)) { (v.t("wall-title")) }
+            @if w.covering_unit_code.is_none() && v.actor.role.manages_units() {
+                a href=(format!("/workplaces/{}/found", w.code)) { (v.t("found-title")) }
+            }
+        }
         @if v.actor.role.edits_registry() {
-            p { a.button href=(format!("/workplaces/{}/edit", w.code)) { (v.t("workplace-edit")) } }
+            form.inline method="post" action=(format!("/workplaces/{}/archive", w.code)) {
+                (v.csrf_field())
+                button.secondary type="submit" { (v.t("workplace-archive")) }
+            }
         }
     };
-    v.page(&w.name, "nav-workplaces", body)
+    v.page(w.name_in(l.locale), "nav-workplaces", body)
 }
 
 #[derive(Deserialize, Default)]
@@ -125,6 +143,12 @@ impl WorkplaceForm {
             operating_since: self.opt("operating_since").map(|d| v.lang.iso_date(&d)),
             region: Some(self.get("region").trim().to_string()),
             covering_unit_code: self.opt("covering_unit_code"),
+            names: Some(
+                crate::i18n::LOCALES
+                    .iter()
+                    .filter_map(|l| self.opt(&format!("name_{l}")).map(|n| (l.to_string(), n)))
+                    .collect(),
+            ),
         })
     }
 }
@@ -151,6 +175,9 @@ fn form_page(v: &Viewer, f: &WorkplaceForm, errors: &Fields, editing: Option<&st
             (v.csrf_field())
             @if editing.is_none() { (text("code", "unit-code", None)) }
             (text("name", "workplace-name", None))
+            @for loc in crate::i18n::LOCALES {
+                (field(l, &format!("name_{loc}"), &format!("unit-name-{loc}"), f.get(&format!("name_{loc}")), errors.get(&format!("names.{loc}")), "text", None))
+            }
             (text("unit_code", "member-unit", None))
             (text("registration_id", "workplace-registration", None))
             (text("sector_code", "workplace-sector", Some("C14")))
@@ -229,6 +256,9 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(code): Path<String>) 
     ] {
         f.values.insert(k.into(), val.unwrap_or_default());
     }
+    for (locale, name) in &w.names {
+        f.values.insert(format!("name_{locale}"), name.clone());
+    }
     form_page(&v, &f, &Fields::new(), Some(&w.code))
 }
 
@@ -248,6 +278,21 @@ async fn update(
     match app.update_workplace(&v.actor, &code, input).await {
         Ok(w) => saved(&w),
         Err(AppError::Invalid(errors)) => form_page(&v, &f, &errors, Some(&code)),
+        Err(e) => error_page(&v, e),
+    }
+}
+
+async fn archive(
+    State(app): State<App>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<WorkplaceForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    match app.archive_workplace(&v.actor, &code).await {
+        Ok(()) => redirect_with_flash("/workplaces", "flash-workplace-archived"),
         Err(e) => error_page(&v, e),
     }
 }

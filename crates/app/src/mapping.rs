@@ -1,0 +1,928 @@
+//! Workplace mapping: union coverage of a subtree, the priority list of workplaces to
+//! organize, and organizing at one workplace (known workers, support assessments, the
+//! organizing committee, the wall chart) up to founding its union.
+
+use crate::error::{on_conflict, Check};
+use crate::units::find_in_scope;
+use crate::workplaces::find;
+use crate::{audit, Actor, App, AppError};
+use muster_domain::date::now_utc;
+use muster_domain::unit::{optional_text, required_text, UnitCode};
+use muster_domain::workplace::{Ownership, PriorityWeights, SizeBand, Support};
+use muster_domain::Date;
+use muster_store::mapping::{self as store, AssessmentRow, PriorityFilter};
+use muster_store::units as unit_store;
+use muster_store::Conn;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// Workplaces, workers and members of one group of a coverage table.
+#[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq)]
+pub struct CoverageGroup {
+    /// A size band (`1-24`, `25-99`, `100-499`, `500+`, or empty when the headcount is
+    /// not known), an ownership, or `all`.
+    pub key: String,
+    pub workplaces: i64,
+    /// Of which a union covers.
+    pub covered: i64,
+    pub workers: i64,
+    /// Workers of the covered workplaces.
+    pub workers_covered: i64,
+    pub members: i64,
+    /// Members over workers, per cent, one decimal.
+    pub membership_rate: Option<f64>,
+    /// Workers in covered workplaces over all workers, per cent, one decimal.
+    pub covered_share: Option<f64>,
+}
+
+impl CoverageGroup {
+    fn add(&mut self, r: &store::CoverageRow) {
+        self.workplaces += r.workplaces;
+        self.workers += r.workers;
+        self.members += r.members;
+        if r.covered {
+            self.covered += r.workplaces;
+            self.workers_covered += r.workers;
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        let pct = |a: i64, b: i64| (b > 0).then(|| (a as f64 * 1000.0 / b as f64).round() / 10.0);
+        self.membership_rate = pct(self.members, self.workers);
+        self.covered_share = pct(self.workers_covered, self.workers);
+        self
+    }
+}
+
+/// Union coverage of a subtree: in all, by size band and by ownership.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Coverage {
+    pub unit_code: Option<String>,
+    pub all: CoverageGroup,
+    pub by_size: Vec<CoverageGroup>,
+    pub by_ownership: Vec<CoverageGroup>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PriorityQuery {
+    /// A unit code: workplaces in its subtree.
+    pub unit: Option<String>,
+    /// `1-24`, `25-99`, `100-499` or `500+`.
+    pub size: Option<String>,
+    /// An ISIC Rev.4 section letter or code prefix (`C`, `C14`).
+    pub sector: Option<String>,
+    pub ownership: Option<String>,
+    /// `true`: only workplaces the caller follows.
+    pub mine: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// A workplace to organize.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct PriorityItem {
+    pub rank: i64,
+    pub code: String,
+    pub name: String,
+    pub unit_code: String,
+    pub sector_code: Option<String>,
+    pub ownership: Option<String>,
+    pub headcount: Option<i64>,
+    pub operating_since: Option<String>,
+    /// Calendar years operating.
+    pub years: Option<i64>,
+    pub members: i64,
+    /// Members over headcount, per cent.
+    pub membership_rate: Option<f64>,
+    pub covering_unit_code: Option<String>,
+    pub organizer: Option<String>,
+    pub follow_up_on: Option<String>,
+    /// 0 to 100; see `PriorityWeights::score`.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct PriorityPage {
+    pub items: Vec<PriorityItem>,
+    /// All workplaces on the list under these filters.
+    pub total: i64,
+    pub weights: Weights,
+}
+
+/// A tree's weights for the priority list.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Weights {
+    pub headcount: i64,
+    pub years: i64,
+    pub rate: i64,
+    /// Per cent: a workplace with a union stays on the list while its membership rate
+    /// is under this.
+    pub rate_threshold: i64,
+}
+
+impl From<PriorityWeights> for Weights {
+    fn from(w: PriorityWeights) -> Self {
+        Self {
+            headcount: w.headcount,
+            years: w.years,
+            rate: w.rate,
+            rate_threshold: w.rate_threshold,
+        }
+    }
+}
+
+/// Who follows a workplace, and when next.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct Assignment {
+    /// A username in the caller's subtree; absent or empty clears it.
+    pub organizer: Option<String>,
+    pub follow_up_on: Option<String>,
+}
+
+/// A worker known at a workplace.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Worker {
+    /// The person's id (the member id for members).
+    pub id: i64,
+    pub full_name: String,
+    pub department: Option<String>,
+    /// The current membership's status, absent for someone not (yet) a member.
+    pub status: Option<String>,
+    pub unit_code: Option<String>,
+    /// Latest support assessment, 1 (leader) to 5 (opposed).
+    pub level: Option<i64>,
+    pub assessed_on: Option<String>,
+    pub committee_role: Option<String>,
+}
+
+/// Organizing at one workplace: its workers, the committee, and the wall chart figures.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Organizing {
+    pub workplace: crate::workplaces::WorkplaceView,
+    pub members: i64,
+    pub departments: Vec<String>,
+    pub headcounts: Vec<Headcount>,
+    pub workers: Vec<Worker>,
+    /// Workers at each level 1 to 5 (index 0 is level 1), by their latest assessment.
+    pub levels: [i64; 5],
+    pub not_assessed: i64,
+    /// Workers at levels 1 and 2 over the known workers, per cent.
+    pub supporters_share: Option<f64>,
+    /// Workers at levels 1 and 2 over the headcount, per cent.
+    pub supporters_of_headcount: Option<f64>,
+    /// More than half the headcount (or, unknown, of the known workers) at levels 1-2.
+    pub majority: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Headcount {
+    pub as_of: String,
+    pub headcount: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewWorker {
+    /// A person already registered (a member); or give a name for someone who is not.
+    pub person_id: Option<i64>,
+    pub full_name: Option<String>,
+    /// A department or shift; created when new.
+    pub department: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewAssessment {
+    pub person_id: i64,
+    /// 1 (leads others) to 5 (opposed).
+    pub level: String,
+    pub note: Option<String>,
+    /// ISO date; today when absent.
+    pub assessed_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Assessment {
+    pub level: i64,
+    pub note: Option<String>,
+    pub assessed_on: String,
+    pub assessor: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct CommitteeSeat {
+    pub person_id: i64,
+    /// Chair, secretary, member…; absent or empty takes the seat away.
+    pub role: Option<String>,
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewHeadcount {
+    pub as_of: String,
+    pub headcount: i64,
+}
+
+/// Founding a workplace's union: a grassroots unit under the unit whose area the
+/// workplace lies in, covering it, with the chosen workers as its members.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct FoundUnion {
+    pub code: String,
+    pub name: String,
+    /// ISO date; today when absent.
+    pub founded_on: Option<String>,
+    /// Workers of the workplace who become members of the new unit: members elsewhere
+    /// in the tree are transferred, the others join.
+    #[serde(default)]
+    pub person_ids: Vec<i64>,
+}
+
+/// A subtree of more units than this reads the priority list in score order.
+const WIDE_UNITS: i64 = 2000;
+
+fn years_since(since: Option<&str>, year: i32) -> Option<i64> {
+    since
+        .and_then(|s| s.get(..4))
+        .and_then(|y| y.parse::<i64>().ok())
+        .map(|y| (i64::from(year) - y).max(0))
+}
+
+async fn tree_weights(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: Option<i64>,
+) -> Result<PriorityWeights, AppError> {
+    let tree = match unit.or(actor.unit_id) {
+        Some(u) => unit_store::by_id(conn, u).await?.map(|u| u.tree_id),
+        None => None,
+    };
+    match tree {
+        Some(t) => Ok(store::weights(conn, t).await?),
+        None => Ok(PriorityWeights::default()),
+    }
+}
+
+impl App {
+    /// Union coverage of the caller's subtree, or of one unit's in it.
+    pub async fn coverage(&self, actor: &Actor, unit: Option<&str>) -> Result<Coverage, AppError> {
+        let mut conn = self.db().read().await?;
+        let scope = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(code) => muster_store::Scope::Subtree(
+                find_in_scope(&mut conn, actor.scope(), code).await?.id,
+            ),
+            None => actor.scope(),
+        };
+        let rows = store::coverage(&mut conn, scope).await?;
+        let mut all = CoverageGroup {
+            key: "all".into(),
+            ..CoverageGroup::default()
+        };
+        let mut by_size: BTreeMap<String, CoverageGroup> = BTreeMap::new();
+        let mut by_owner: BTreeMap<String, CoverageGroup> = BTreeMap::new();
+        for r in &rows {
+            all.add(r);
+            by_size.entry(r.band.clone()).or_default().add(r);
+            by_owner.entry(r.ownership.clone()).or_default().add(r);
+        }
+        let order = |k: &str| {
+            SizeBand::ALL
+                .iter()
+                .position(|b| b.as_str() == k)
+                .unwrap_or(99)
+        };
+        let mut by_size: Vec<CoverageGroup> = by_size
+            .into_iter()
+            .map(|(k, g)| CoverageGroup { key: k, ..g }.finish())
+            .collect();
+        by_size.sort_by_key(|g| order(&g.key));
+        let owner_order = |k: &str| {
+            Ownership::ALL
+                .iter()
+                .position(|o| o.as_str() == k)
+                .unwrap_or(99)
+        };
+        let mut by_ownership: Vec<CoverageGroup> = by_owner
+            .into_iter()
+            .map(|(k, g)| CoverageGroup { key: k, ..g }.finish())
+            .collect();
+        by_ownership.sort_by_key(|g| owner_order(&g.key));
+        Ok(Coverage {
+            unit_code: unit.map(str::to_string),
+            all: all.finish(),
+            by_size,
+            by_ownership,
+        })
+    }
+
+    /// Workplaces to organize in the caller's subtree, best score first.
+    pub async fn priority_list(
+        &self,
+        actor: &Actor,
+        q: &PriorityQuery,
+        today: Date,
+    ) -> Result<PriorityPage, AppError> {
+        let mut conn = self.db().read().await?;
+        let mut check = Check::default();
+        let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(code) => match find_in_scope(&mut conn, actor.scope(), code).await {
+                Ok(u) => Some(u),
+                Err(AppError::NotFound(_)) => {
+                    check.fail("unit", "unknown_unit");
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        let size = check.opt("size", q.size.as_deref(), SizeBand::parse);
+        let ownership = check.opt("ownership", q.ownership.as_deref(), Ownership::parse);
+        let sector = q
+            .sector
+            .as_deref()
+            .map(|s| s.trim().to_ascii_uppercase())
+            .filter(|s| !s.is_empty());
+        if sector
+            .as_ref()
+            .is_some_and(|s| s.len() > 5 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            check.fail("sector", "invalid_code");
+        }
+        check.finish()?;
+        let scope = match &unit {
+            Some(u) => muster_store::Scope::Subtree(u.id),
+            None => actor.scope(),
+        };
+        let weights = tree_weights(&mut conn, actor, unit.as_ref().map(|u| u.id)).await?;
+        let filter = PriorityFilter {
+            headcount: size.map(SizeBand::range),
+            sector,
+            ownership: ownership.map(|o| o.as_str().to_string()),
+            organizer_id: if q.mine == Some(true) {
+                Some(actor.user_id.unwrap_or(-1))
+            } else {
+                None
+            },
+        };
+        let limit = crate::page_size(q.limit);
+        let offset = q.offset.unwrap_or(0).max(0);
+        if store::any_stale(&mut conn, today.year()).await? {
+            // Scores count years operating to the year they were counted in: a new
+            // year counts them all again, once.
+            drop(conn);
+            let mut tx = self.db().begin().await?;
+            store::rescore(&mut tx, store::Rescore::Stale, today.year()).await?;
+            tx.commit().await.map_err(muster_store::StoreError::from)?;
+            conn = self.db().read().await?;
+        }
+        let wide = match scope {
+            muster_store::Scope::All => true,
+            muster_store::Scope::Subtree(id) => {
+                unit_store::subtree_size(&mut conn, id).await? > WIDE_UNITS
+            }
+        };
+        let (rows, total) =
+            store::priority_list(&mut conn, scope, wide, &filter, limit, offset).await?;
+        let mut tree_weights_of = std::collections::HashMap::new();
+        for r in &rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = tree_weights_of.entry(r.tree_id) {
+                e.insert(store::weights(&mut conn, r.tree_id).await?);
+            }
+        }
+        let items = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let years = years_since(r.operating_since.as_deref(), today.year());
+                PriorityItem {
+                    rank: offset + i as i64 + 1,
+                    membership_rate: r
+                        .headcount
+                        .filter(|h| *h > 0)
+                        .map(|h| (r.members as f64 * 1000.0 / h as f64).round() / 10.0),
+                    score: (tree_weights_of
+                        .get(&r.tree_id)
+                        .copied()
+                        .unwrap_or_default()
+                        .score(r.headcount, years, r.members)
+                        * 10.0)
+                        .round()
+                        / 10.0,
+                    code: r.code,
+                    name: r.name,
+                    unit_code: r.unit_code,
+                    sector_code: r.sector_code,
+                    ownership: r.ownership,
+                    headcount: r.headcount,
+                    operating_since: r.operating_since,
+                    years,
+                    members: r.members,
+                    covering_unit_code: r.covering_unit_code,
+                    organizer: r.organizer,
+                    follow_up_on: r.follow_up_on,
+                }
+            })
+            .collect();
+        Ok(PriorityPage {
+            items,
+            total,
+            weights: weights.into(),
+        })
+    }
+
+    /// The priority weights of the caller's tree (or of the tree of `unit`).
+    pub async fn priority_weights(&self, actor: &Actor) -> Result<Weights, AppError> {
+        let mut conn = self.db().read().await?;
+        Ok(tree_weights(&mut conn, actor, None).await?.into())
+    }
+
+    /// Sets the weights of a tree: by someone whose scope is the whole tree.
+    pub async fn set_priority_weights(
+        &self,
+        actor: &Actor,
+        tree_code: &str,
+        w: Weights,
+    ) -> Result<Weights, AppError> {
+        if !actor.role.manages_units() {
+            return Err(AppError::Forbidden);
+        }
+        let weights = PriorityWeights {
+            headcount: w.headcount,
+            years: w.years,
+            rate: w.rate,
+            rate_threshold: w.rate_threshold,
+        };
+        weights
+            .check()
+            .map_err(|(f, e)| AppError::field(f, e.code))?;
+        let mut tx = self.db().begin().await?;
+        let unit = find_in_scope(&mut tx, actor.scope(), tree_code).await?;
+        if unit.id != unit.tree_id || actor.unit_id.is_some_and(|u| u != unit.id) {
+            return Err(AppError::Forbidden);
+        }
+        store::set_weights(&mut tx, unit.tree_id, &weights).await?;
+        let now = now_utc();
+        audit(
+            &mut tx,
+            actor,
+            "set_weights",
+            "tree",
+            unit.id,
+            Some(unit.id),
+            None,
+            serde_json::to_value(w).ok(),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(w)
+    }
+
+    /// Assigns the organizer who follows a workplace and the next follow-up date.
+    pub async fn assign_workplace(
+        &self,
+        actor: &Actor,
+        code: &str,
+        a: Assignment,
+    ) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let follow_up = check.opt("follow_up_on", a.follow_up_on.as_deref(), Date::parse_iso);
+        let organizer = match a
+            .organizer
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(name) => match muster_store::users::by_username(&mut tx, name).await? {
+                Some(u)
+                    if u.unit_id.is_none_or(|_| true)
+                        && match u.unit_id {
+                            Some(unit) => {
+                                unit_store::in_scope(&mut tx, actor.scope(), unit).await?
+                            }
+                            None => actor.unit_id.is_none(),
+                        } =>
+                {
+                    Some(u.id)
+                }
+                _ => {
+                    check.fail("organizer", "unknown_user");
+                    None
+                }
+            },
+        };
+        check.finish()?;
+        let follow_up = follow_up.map(|d| d.to_string());
+        store::assign(&mut tx, w.id, organizer, follow_up.as_deref()).await?;
+        let now = now_utc();
+        audit(
+            &mut tx,
+            actor,
+            "assign",
+            "workplace",
+            w.id,
+            Some(w.fields.unit_id),
+            None,
+            Some(serde_json::json!({ "organizer": a.organizer, "follow_up_on": follow_up })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Everything a committee needs at one workplace.
+    pub async fn organizing(&self, actor: &Actor, code: &str) -> Result<Organizing, AppError> {
+        let mut conn = self.db().read().await?;
+        let w = find(&mut conn, actor, code).await?;
+        let id = w.id;
+        let members = sqlx_members(&mut conn, id).await?;
+        let departments = store::departments(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        let headcounts = store::headcounts(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|(as_of, headcount)| Headcount { as_of, headcount })
+            .collect();
+        let workers: Vec<Worker> = store::workers(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|r| Worker {
+                id: r.person_id,
+                full_name: r.full_name,
+                department: r.department,
+                status: r.status,
+                unit_code: r.unit_code,
+                level: r.level,
+                assessed_on: r.assessed_on,
+                committee_role: r.committee_role,
+            })
+            .collect();
+        let mut levels = [0i64; 5];
+        let mut not_assessed = 0;
+        for wk in &workers {
+            match wk.level {
+                Some(l @ 1..=5) => levels[(l - 1) as usize] += 1,
+                _ => not_assessed += 1,
+            }
+        }
+        let supporters = levels[0] + levels[1];
+        let pct = |a: i64, b: i64| (b > 0).then(|| (a as f64 * 1000.0 / b as f64).round() / 10.0);
+        let headcount = w.fields.headcount;
+        let base = headcount.filter(|h| *h > 0).unwrap_or(workers.len() as i64);
+        Ok(Organizing {
+            supporters_share: pct(supporters, workers.len() as i64),
+            supporters_of_headcount: headcount.and_then(|h| pct(supporters, h)),
+            majority: base > 0 && supporters * 2 > base,
+            levels,
+            not_assessed,
+            members,
+            departments,
+            headcounts,
+            workers,
+            workplace: w.into(),
+        })
+    }
+
+    /// Records a worker at a workplace: a registered person, or someone new who is not
+    /// a member.
+    pub async fn add_worker(
+        &self,
+        actor: &Actor,
+        code: &str,
+        input: NewWorker,
+    ) -> Result<i64, AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let department = check
+            .take("department", optional_text(input.department.as_deref(), 80))
+            .flatten();
+        let now = now_utc();
+        let name = match input.person_id {
+            Some(id) => {
+                if !person_in_scope(&mut tx, actor, id, w.tree_id).await? {
+                    check.fail("person_id", "unknown_person");
+                }
+                None
+            }
+            None => check.take(
+                "full_name",
+                required_text(input.full_name.as_deref().unwrap_or(""), 200),
+            ),
+        };
+        check.finish()?;
+        let person_id = match (input.person_id, name) {
+            (Some(id), _) => id,
+            (None, name) => {
+                crate::members::insert_worker(
+                    &mut tx,
+                    w.tree_id,
+                    name.as_deref().unwrap_or(""),
+                    &now,
+                )
+                .await?
+            }
+        };
+        let department_id = match &department {
+            Some(d) => Some(store::department(&mut tx, w.id, d).await?),
+            None => None,
+        };
+        crate::members::set_workplace(&mut tx, person_id, Some(w.id), department_id).await?;
+        audit(
+            &mut tx,
+            actor,
+            "add_worker",
+            "workplace",
+            w.id,
+            Some(w.fields.unit_id),
+            None,
+            Some(serde_json::json!({ "person_id": person_id, "department": department })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(person_id)
+    }
+
+    /// Records an assessment of a worker's support.
+    pub async fn assess(
+        &self,
+        actor: &Actor,
+        code: &str,
+        input: NewAssessment,
+    ) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let level = check.take("level", Support::parse(&input.level));
+        let note = check
+            .take("note", optional_text(input.note.as_deref(), 1000))
+            .flatten();
+        let on = check
+            .opt("assessed_on", input.assessed_on.as_deref(), Date::parse_iso)
+            .unwrap_or_else(Date::today);
+        if on > Date::today() {
+            check.fail("assessed_on", "in_future");
+        }
+        if !works_at(&mut tx, input.person_id, w.id).await? {
+            check.fail("person_id", "not_a_worker_here");
+        }
+        check.finish()?;
+        let Some(level) = level else {
+            return Err(AppError::field("level", "invalid_support"));
+        };
+        let now = now_utc();
+        let row = AssessmentRow {
+            id: 0,
+            person_id: input.person_id,
+            level: i64::from(level.level()),
+            note,
+            assessed_on: on.to_string(),
+            assessor: actor.username.clone(),
+        };
+        let id = store::add_assessment(&mut tx, w.id, &row, actor.user_id, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "assess",
+            "person",
+            input.person_id,
+            Some(w.fields.unit_id),
+            None,
+            Some(serde_json::json!({ "assessment": id, "workplace": w.fields.code, "level": row.level })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// A worker's assessments at a workplace, latest first.
+    pub async fn assessments(
+        &self,
+        actor: &Actor,
+        code: &str,
+        person_id: i64,
+    ) -> Result<Vec<Assessment>, AppError> {
+        let mut conn = self.db().read().await?;
+        let w = find(&mut conn, actor, code).await?;
+        if !works_at(&mut conn, person_id, w.id).await? {
+            return Err(AppError::NotFound("worker"));
+        }
+        Ok(store::assessments(&mut conn, w.id, person_id)
+            .await?
+            .into_iter()
+            .map(|a| Assessment {
+                level: a.level,
+                note: a.note,
+                assessed_on: a.assessed_on,
+                assessor: a.assessor,
+            })
+            .collect())
+    }
+
+    /// Gives a worker a seat on the workplace's organizing committee, or takes it away.
+    pub async fn set_committee_seat(
+        &self,
+        actor: &Actor,
+        code: &str,
+        seat: CommitteeSeat,
+    ) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let role = check
+            .take("role", optional_text(seat.role.as_deref(), 80))
+            .flatten();
+        let since = check
+            .opt("since", seat.since.as_deref(), Date::parse_iso)
+            .map(|d| d.to_string());
+        if !works_at(&mut tx, seat.person_id, w.id).await? {
+            check.fail("person_id", "not_a_worker_here");
+        }
+        check.finish()?;
+        store::set_committee_member(
+            &mut tx,
+            w.id,
+            seat.person_id,
+            role.as_deref(),
+            since.as_deref(),
+        )
+        .await?;
+        let now = now_utc();
+        audit(
+            &mut tx,
+            actor,
+            "committee",
+            "workplace",
+            w.id,
+            Some(w.fields.unit_id),
+            None,
+            Some(serde_json::json!({ "person_id": seat.person_id, "role": role })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Records a workplace's headcount on a date; the latest becomes its headcount.
+    pub async fn add_headcount(
+        &self,
+        actor: &Actor,
+        code: &str,
+        h: NewHeadcount,
+    ) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let on = check.take("as_of", Date::parse_iso(&h.as_of));
+        if !(0..=10_000_000).contains(&h.headcount) {
+            check.fail("headcount", "out_of_range");
+        }
+        check.finish()?;
+        let on = on.map(|d| d.to_string()).unwrap_or_default();
+        store::add_headcount(&mut tx, w.id, &on, h.headcount).await?;
+        crate::drives::refresh_tree(&mut tx, w.tree_id, true).await?;
+        let now = now_utc();
+        audit(
+            &mut tx,
+            actor,
+            "headcount",
+            "workplace",
+            w.id,
+            Some(w.fields.unit_id),
+            None,
+            Some(serde_json::json!({ "as_of": on, "headcount": h.headcount })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Founds a workplace's union in one transaction: the grassroots unit under the
+    /// unit whose area the workplace lies in, linked to it, with the chosen workers as
+    /// members (transferred when members elsewhere in the tree, joining otherwise).
+    /// Counts in every drive's "new grassroots units" metrics of its period.
+    pub async fn found_union(
+        &self,
+        actor: &Actor,
+        code: &str,
+        input: FoundUnion,
+    ) -> Result<String, AppError> {
+        if !actor.role.manages_units() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let w = find(&mut tx, actor, code).await?;
+        let mut check = Check::default();
+        let unit_code = check.take("code", UnitCode::parse(&input.code));
+        let name = check.take("name", required_text(&input.name, 200));
+        let founded = check
+            .opt("founded_on", input.founded_on.as_deref(), Date::parse_iso)
+            .unwrap_or_else(Date::today);
+        if founded > Date::today() {
+            check.fail("founded_on", "in_future");
+        }
+        if w.covering_unit_code.is_some() {
+            check.fail("code", "already_covered");
+        }
+        for p in &input.person_ids {
+            if !works_at(&mut tx, *p, w.id).await? {
+                check.fail("person_ids", "not_a_worker_here");
+            }
+        }
+        check.finish()?;
+        let (Some(unit_code), Some(name)) = (unit_code, name) else {
+            return Err(AppError::Internal("checked fields missing".into()));
+        };
+        let parent = unit_store::by_id(&mut tx, w.fields.unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
+        let levels = unit_store::levels(&mut tx, w.tree_id).await?;
+        let level = levels
+            .last()
+            .cloned()
+            .unwrap_or_else(|| parent.level.clone());
+        let now = now_utc();
+        let fields = unit_store::UnitFields {
+            code: unit_code.as_str().into(),
+            level,
+            name,
+            region: w.fields.region.clone(),
+            founded_on: Some(founded.to_string()),
+            dissolved_on: None,
+        };
+        let unit_id = unit_store::insert(&mut tx, Some(&parent), &fields, &now)
+            .await
+            .map_err(on_conflict)?;
+        let covered = muster_store::workplaces::WorkplaceFields {
+            covering_unit_id: Some(unit_id),
+            ..w.fields.clone()
+        };
+        muster_store::workplaces::update(&mut tx, w.id, &covered, &now).await?;
+        let unit = unit_store::by_id(&mut tx, unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
+        for p in &input.person_ids {
+            crate::members::join_or_move(&mut tx, *p, &unit, founded, &now).await?;
+        }
+        crate::drives::refresh_tree(&mut tx, w.tree_id, true).await?;
+        audit(
+            &mut tx,
+            actor,
+            "found_union",
+            "workplace",
+            w.id,
+            Some(unit_id),
+            None,
+            Some(serde_json::json!({ "unit": unit_code.as_str(), "founded_on": founded.to_string(), "members": input.person_ids })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(unit_code.as_str().to_string())
+    }
+}
+
+/// Active members counted at a workplace.
+async fn sqlx_members(conn: &mut Conn, workplace_id: i64) -> Result<i64, AppError> {
+    Ok(muster_store::workplaces::by_id(conn, workplace_id)
+        .await?
+        .map_or(0, |w| w.members))
+}
+
+async fn works_at(conn: &mut Conn, person_id: i64, workplace_id: i64) -> Result<bool, AppError> {
+    Ok(crate::members::workplace_of(conn, person_id).await? == Some(workplace_id))
+}
+
+async fn person_in_scope(
+    conn: &mut Conn,
+    actor: &Actor,
+    person_id: i64,
+    tree_id: i64,
+) -> Result<bool, AppError> {
+    crate::members::person_in_scope(conn, actor, person_id, tree_id).await
+}
