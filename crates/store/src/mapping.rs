@@ -118,7 +118,7 @@ fn score_sql() -> String {
 pub enum Rescore {
     One(i64),
     Tree(i64),
-    /// Those last scored in another year.
+    /// Those last scored in an earlier year.
     Stale,
 }
 
@@ -127,7 +127,7 @@ pub async fn rescore(conn: &mut Conn, which: Rescore, year: i32) -> Result<(), S
     let (condition, id) = match which {
         Rescore::One(id) => ("id = $2", id),
         Rescore::Tree(id) => ("tree_id = $2", id),
-        Rescore::Stale => ("priority_year <> $1 AND $2 = 0", 0),
+        Rescore::Stale => ("priority_year < $1 AND $2 = 0", 0),
     };
     let sql = format!(
         "UPDATE workplaces SET priority = CAST({} AS DOUBLE PRECISION), priority_year = $1 WHERE {condition}",
@@ -142,10 +142,10 @@ pub async fn rescore(conn: &mut Conn, which: Rescore, year: i32) -> Result<(), S
     Ok(())
 }
 
-/// Whether some workplace was last scored in another year than `year`.
+/// Whether some workplace was last scored in a year before `year`.
 pub async fn any_stale(conn: &mut Conn, year: i32) -> Result<bool, StoreError> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM workplaces WHERE priority_year <> $1 LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM workplaces WHERE priority_year < $1 LIMIT 1")
             .bind(i64::from(year))
             .fetch_optional(&mut *conn)
             .await

@@ -59,8 +59,9 @@ fn band_label(v: &Viewer, key: &str) -> String {
     if key.is_empty() {
         v.t("coverage-size-unknown")
     } else {
-        v.lang
-            .t_args("coverage-size", &[("band", v.lang.digits.apply(key))])
+        // Isolated so that a range reads left to right inside right-to-left text.
+        let band = format!("\u{2066}{}\u{2069}", v.lang.digits.apply(key));
+        v.lang.t_args("coverage-size", &[("band", band)])
     }
 }
 
