@@ -49,6 +49,38 @@ const LARGE_WITHOUT_UNION: [(&str, &str, &str, &str, &str, i64, i64); 4] = [
     ),
 ];
 
+/// Small workplaces, which the size band 1-24 of the coverage page counts: (code,
+/// district, name, sector, ownership, headcount, years operating).
+const SMALL: [(&str, &str, &str, &str, &str, i64, i64); 3] = [
+    (
+        "BT-THP-W91",
+        "BT-THP",
+        "Cơ sở đan lát dừa Thạnh Phong",
+        "C16",
+        "household",
+        14,
+        6,
+    ),
+    (
+        "BT-BTR-W91",
+        "BT-BTR",
+        "Hợp tác xã nghêu Ba Tri",
+        "A03",
+        "cooperative",
+        22,
+        9,
+    ),
+    (
+        "BT-CL-W91",
+        "BT-CL",
+        "Cơ sở cây giống Cái Mơn",
+        "A01",
+        "household",
+        9,
+        15,
+    ),
+];
+
 /// A workplace whose workers an organizing committee has mapped.
 struct Mapped {
     code: &'static str,
@@ -86,7 +118,9 @@ const MAPPED: [Mapped; 2] = [
 ];
 
 pub async fn load(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Result<(), AppError> {
-    for (code, district, name, sector, ownership, headcount, years) in LARGE_WITHOUT_UNION {
+    for (code, district, name, sector, ownership, headcount, years) in
+        LARGE_WITHOUT_UNION.into_iter().chain(SMALL)
+    {
         let since =
             Date::new(today.year() - years as i32, 1 + rng.below(12) as u8, 1).unwrap_or(today);
         app.create_workplace(
