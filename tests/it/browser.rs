@@ -1,7 +1,8 @@
 //! What a person does, in real Chromium: log in, register a member in Persian with a
 //! Solar Hijri date, find them with Persian digits, read the date in Vietnamese, and
 //! be refused from a sibling district; start a drive in Solar Hijri months, set and
-//! split its target, read who is behind, drill down, and file a monthly report.
+//! split its target, read who is behind, drill down, and file a monthly report; map a
+//! workplace's workers, see the majority on its wall chart, and found its union.
 
 use crate::support::{Backend, TestDb};
 use crate::webdriver::Browser;
@@ -212,6 +213,65 @@ async fn a_drive_in_solar_hijri_months_from_target_to_report() {
         b.wait_until("location.pathname.endsWith('/1403-02')");
         b.click("button[value=accepted]");
         b.wait_until("document.querySelector('.report.accepted') !== null");
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_committee_maps_a_workplace_and_founds_its_union() {
+    let (url, _db, app) = start_server(Backend::Sqlite).await;
+    let system = Actor::system();
+    app.create_workplace(
+        &system,
+        muster_app::workplaces::WorkplaceInput {
+            code: Some("ARK-W1".into()),
+            name: Some("کارخانه قطعات اراک".into()),
+            unit_code: Some("MK-ARK".into()),
+            headcount: Some(3),
+            operating_since: Some("2001-04-01".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for (name, shift) in [("زهرا رضایی", "شیفت صبح"), ("علی حسینی", "شیفت عصر")]
+    {
+        let worker = muster_app::mapping::NewWorker {
+            person_id: None,
+            full_name: Some(name.into()),
+            department: Some(shift.into()),
+        };
+        app.add_worker(&system, "ARK-W1", worker).await.unwrap();
+    }
+    tokio::task::spawn_blocking(move || {
+        let b = Browser::start();
+        log_in(&b, &url, "arak");
+        b.goto(&format!("{url}/workplaces/priority"));
+        b.click("table.priority tbody a");
+        b.wait_until("location.pathname === '/workplaces/ARK-W1/organizing'");
+        // Both workers assessed as supporters through the form.
+        for (i, level) in [(0, "1"), (1, "2")] {
+            b.script(&format!(
+                "document.querySelector('#f-person_id').selectedIndex = {i}; document.querySelector('#input-level').value = '{level}'"
+            ));
+            b.click("form.card:nth-of-type(1) button[type=submit]");
+            b.wait_until("document.querySelector('.flash') !== null");
+        }
+        b.click("p.actions a[href$='/wall']");
+        b.wait_until("location.pathname.endsWith('/wall')");
+        assert_eq!(b.script("return document.querySelectorAll('.wall .column').length"), 2);
+        assert_eq!(b.script("return document.querySelectorAll('.wall li.level-1, .wall li.level-2').length"), 2);
+        assert_eq!(b.script("return document.querySelector('p.majority').classList.contains('yes')"), true, "2 of 3 is a majority");
+
+        // Founding the union with both as its first members.
+        b.goto(&format!("{url}/workplaces/ARK-W1/found"));
+        b.type_into("#f-code", "MK-ARK-U1");
+        b.type_into("#f-name", "تشکل کارگری کارخانه قطعات");
+        b.click("form.card button[type=submit]");
+        b.wait_until("location.pathname === '/units/MK-ARK-U1'");
+        b.goto(&format!("{url}/members?unit=MK-ARK-U1"));
+        assert_eq!(b.script("return document.querySelectorAll('table.members tbody tr').length"), 2);
     })
     .await
     .unwrap();
