@@ -256,7 +256,11 @@ async fn a_committee_maps_a_workplace_and_founds_its_union() {
                 "document.querySelector('#f-person_id').selectedIndex = {i}; document.querySelector('#input-level').value = '{level}'"
             ));
             b.click("form.card:nth-of-type(1) button[type=submit]");
-            b.wait_until("document.querySelector('.flash') !== null");
+            // The new page, not the one before it: one more worker assessed.
+            b.wait_until(&format!(
+                "document.querySelectorAll('td span.level-1, td span.level-2').length === {}",
+                i + 1
+            ));
         }
         b.click("p.actions a[href$='/wall']");
         b.wait_until("location.pathname.endsWith('/wall')");
