@@ -329,7 +329,8 @@ fn move_insert(sql: &str) -> String {
     format!("WITH RECURSIVE {with}) {insert} SELECT {select}")
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+/// The `p` quantile (0 to 1) of sorted durations.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 

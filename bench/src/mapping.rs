@@ -6,7 +6,7 @@
 //! covered by a grassroots union. Six members in ten are placed at a workplace, and
 //! each workplace's member count is then counted from them, as the application keeps it.
 
-use crate::drive::Error;
+use crate::drive::{percentile, Error};
 use muster_app::mapping::PriorityQuery;
 use muster_app::{Actor, App, Backend, Db};
 use muster_domain::user::Role;
@@ -104,10 +104,6 @@ pub async fn generate(database: &str, workplaces: i64) -> Result<(), Error> {
         started.elapsed()
     );
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// Times the priority list (first page of 50) as the province's officer would ask for

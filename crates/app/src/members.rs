@@ -900,39 +900,15 @@ impl App {
             return Err(AppError::field("to_unit_code", "unknown_unit"));
         };
         let now = now_utc();
-        store::close_for_transfer(&mut tx, m.id, &on.to_string(), &now).await?;
-        let next = NewMembership {
-            tree_id: m.tree_id,
-            person_id: id,
-            unit_id: to.id,
-            status: m.status.clone(),
-            member_number: number
-                .map(|n| n.as_str().to_string())
-                .or(m.member_number.clone()),
-            joined_on: Some(on.to_string()),
-            recruited_by: m.recruited_by,
-            previous_id: Some(m.id),
-        };
-        store::insert_membership(&mut tx, &next, &now)
-            .await
-            .map_err(on_conflict)?;
-        counters::status_delta(&mut tx, m.unit_id, status.as_str(), -1).await?;
-        counters::status_delta(&mut tx, to.id, status.as_str(), 1).await?;
-        if status.is_active() {
-            let bucket = Bucket::of(
-                person.fields.employment_type.as_deref(),
-                person.fields.informal_category.as_deref(),
-                person.fields.workplace_id,
-            );
-            let mut out = bucket.change(m.unit_id, on);
-            out.transfers_out = 1;
-            out.active_delta = -1;
-            let mut into = bucket.change(to.id, on);
-            into.transfers_in = 1;
-            into.active_delta = 1;
-            counters::apply(&mut tx, &out).await?;
-            counters::apply(&mut tx, &into).await?;
-        }
+        let bucket = Bucket::of(
+            person.fields.employment_type.as_deref(),
+            person.fields.informal_category.as_deref(),
+            person.fields.workplace_id,
+        );
+        let number = number
+            .map(|n| n.as_str().to_string())
+            .or(m.member_number.clone());
+        move_membership(&mut tx, &bucket, &m, to.id, on, number, &now).await?;
         refresh_keys(&mut tx, id).await?;
         audit(
             &mut tx,
@@ -1107,40 +1083,13 @@ pub(crate) async fn join_or_move(
     match current {
         Some(m) if m.unit_id == unit.id => {}
         Some(m) if !Status::parse(&m.status).is_ok_and(Status::is_closed) => {
-            let status =
-                Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
             let on = on.max(
                 m.joined_on
                     .as_deref()
                     .and_then(|j| Date::parse_iso(j).ok())
                     .unwrap_or(on),
             );
-            store::close_for_transfer(conn, m.id, &on.to_string(), now).await?;
-            let next = NewMembership {
-                tree_id: m.tree_id,
-                person_id,
-                unit_id: unit.id,
-                status: m.status.clone(),
-                member_number: m.member_number.clone(),
-                joined_on: Some(on.to_string()),
-                recruited_by: m.recruited_by,
-                previous_id: Some(m.id),
-            };
-            store::insert_membership(conn, &next, now)
-                .await
-                .map_err(on_conflict)?;
-            counters::status_delta(conn, m.unit_id, status.as_str(), -1).await?;
-            counters::status_delta(conn, unit.id, status.as_str(), 1).await?;
-            if status.is_active() {
-                let mut out = bucket.change(m.unit_id, on);
-                out.transfers_out = 1;
-                out.active_delta = -1;
-                let mut into = bucket.change(unit.id, on);
-                into.transfers_in = 1;
-                into.active_delta = 1;
-                counters::apply(conn, &out).await?;
-                counters::apply(conn, &into).await?;
-            }
+            move_membership(conn, &bucket, &m, unit.id, on, m.member_number.clone(), now).await?;
         }
         _ => {
             let membership = NewMembership {
@@ -1163,4 +1112,46 @@ pub(crate) async fn join_or_move(
         }
     }
     refresh_keys(conn, person_id).await
+}
+
+/// Closes membership `m` as transferred on `on` and opens the next one in unit `to`
+/// with the same status, moving the status and flow counters with it.
+async fn move_membership(
+    conn: &mut Conn,
+    bucket: &Bucket,
+    m: &MembershipRow,
+    to: i64,
+    on: Date,
+    member_number: Option<String>,
+    now: &str,
+) -> Result<(), AppError> {
+    let status =
+        Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
+    store::close_for_transfer(conn, m.id, &on.to_string(), now).await?;
+    let next = NewMembership {
+        tree_id: m.tree_id,
+        person_id: m.person_id,
+        unit_id: to,
+        status: m.status.clone(),
+        member_number,
+        joined_on: Some(on.to_string()),
+        recruited_by: m.recruited_by,
+        previous_id: Some(m.id),
+    };
+    store::insert_membership(conn, &next, now)
+        .await
+        .map_err(on_conflict)?;
+    counters::status_delta(conn, m.unit_id, status.as_str(), -1).await?;
+    counters::status_delta(conn, to, status.as_str(), 1).await?;
+    if status.is_active() {
+        let mut out = bucket.change(m.unit_id, on);
+        out.transfers_out = 1;
+        out.active_delta = -1;
+        let mut into = bucket.change(to, on);
+        into.transfers_in = 1;
+        into.active_delta = 1;
+        counters::apply(conn, &out).await?;
+        counters::apply(conn, &into).await?;
+    }
+    Ok(())
 }

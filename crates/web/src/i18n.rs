@@ -194,6 +194,26 @@ impl Lang {
         self.digits.apply(&out)
     }
 
+    /// A percentage with one decimal as this reader writes it (`90.3%`, `90,3%`,
+    /// `۹۰٫۳%`); a dash when there is none.
+    pub fn percent(&self, p: Option<f64>) -> String {
+        let Some(p) = p else {
+            return "—".into();
+        };
+        let tenths = (p.abs() * 10.0).round() as i64;
+        let sep = match self.locale {
+            "fa" => "٫",
+            "vi" => ",",
+            _ => ".",
+        };
+        let sign = if p < 0.0 && tenths > 0 { "-" } else { "" };
+        format!(
+            "{sign}{}{sep}{}%",
+            self.number(tenths / 10),
+            self.digits.apply(&(tenths % 10).to_string())
+        )
+    }
+
     /// A `YYYY-MM` period as this reader names the month: `05/2024`, `۱۴۰۳/۰۲`.
     pub fn month(&self, period: &str) -> String {
         let Ok(d) = Date::parse_iso(&format!("{period}-15")) else {

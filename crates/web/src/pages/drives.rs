@@ -1,7 +1,9 @@
 //! Organizing drives: the list, a new drive, the progress dashboard with its charts and
 //! exports, targets and their split down the tree, and monthly reports.
 
-use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
+use super::layout::{
+    attachment, csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
+};
 use crate::api::enc;
 use crate::i18n::Lang;
 use crate::xlsx::{self, Cell};
@@ -20,7 +22,7 @@ use muster_domain::calendar::Calendar;
 use muster_domain::member::InformalCategory;
 use muster_domain::Date;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -76,29 +78,6 @@ fn month_label(l: &Lang, drive_calendar: &str, key: &str, start: &str) -> String
         l.digits.apply(&text)
     } else {
         l.date(start)
-    }
-}
-
-fn percent(l: &Lang, p: Option<f64>) -> String {
-    match p {
-        Some(p) => {
-            let whole = p.trunc() as i64;
-            let tenth = ((p.abs() * 10.0).round() as i64) % 10;
-            let sep = if l.locale == "fa" {
-                "٫"
-            } else if l.locale == "vi" {
-                ","
-            } else {
-                "."
-            };
-            format!(
-                "{}{}{}%",
-                l.number(whole),
-                sep,
-                l.digits.apply(&tenth.to_string())
-            )
-        }
-        None => "—".into(),
     }
 }
 
@@ -238,7 +217,7 @@ async fn dashboard(
                         td { a href=(format!("/drives/{code}?{unit_q}&metric={}", m.metric.id)) { (metric_label(&v, &m.metric)) } }
                         td.num { (l.number(m.total.actual)) }
                         td.num { (opt_number(l, m.total.target)) }
-                        td.pct { (bar(&m.total)) " " (percent(l, m.total.percent)) }
+                        td.pct { (bar(&m.total)) " " (l.percent(m.total.percent)) }
                         td.num { (l.number(m.total.projection)) }
                         td.num { (opt_number(l, m.total.pace_needed)) }
                         td { (standing(&v, &m.total.standing)) }
@@ -321,7 +300,7 @@ fn children_table(
         html! {
             td.num { (l.number(r.actual)) }
             td.num { (opt_number(l, r.target)) }
-            td.pct { (bar(r)) " " (percent(l, r.percent)) }
+            td.pct { (bar(r)) " " (l.percent(r.percent)) }
             td.num { (l.number(r.projection)) }
             td.num { (opt_number(l, r.pace_needed)) }
             td { @if link || r.target.is_some() { (standing(v, &r.standing)) } }
@@ -466,7 +445,7 @@ fn unit_bars(v: &Viewer, m: &MetricProgress) -> Markup {
                         line class="target-tick" x1=(tx) x2=(tx) y1=(y + 1.0) y2=(y + row_h - 3.0) {}
                     }
                     text x=(if rtl { bx(len, 0.0) - 6.0 } else { bx(len, 0.0) + 6.0 }) y=(y + 16.0)
-                        text-anchor=(if rtl { "end" } else { "start" }) class="tick" { (percent(l, r.percent)) }
+                        text-anchor=(if rtl { "end" } else { "start" }) class="tick" { (l.percent(r.percent)) }
                 }
             }
         }
@@ -544,14 +523,6 @@ fn export_rows(v: &Viewer, p: &ProgressView) -> Vec<Vec<Cell>> {
     rows
 }
 
-fn attachment(name: &str, ext: &str) -> String {
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    format!("attachment; filename=\"{safe}.{ext}\"")
-}
-
 async fn export_csv(
     State(app): State<App>,
     v: Viewer,
@@ -562,35 +533,20 @@ async fn export_csv(
         Ok(p) => p,
         Err(e) => return error_page(&v, e),
     };
-    // A byte order mark, so spreadsheet programs read the file as UTF-8.
-    let mut out = String::from("\u{FEFF}");
-    for row in export_rows(&v, &p) {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Cell::Text(t) if t.contains([',', '"', '\n', '\r']) => {
-                    format!("\"{}\"", t.replace('"', "\"\""))
-                }
-                Cell::Text(t) => t.clone(),
-                Cell::Number(n) => n.to_string(),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
+    let rows = export_rows(&v, &p)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|c| match c {
+                    Cell::Text(t) => t,
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Empty => String::new(),
+                })
+                .collect()
+        })
+        .collect();
     let unit = p.path.last().map(|u| u.code.as_str()).unwrap_or("");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                attachment(&format!("{code}-{unit}"), "csv"),
-            ),
-        ],
-        out,
-    )
-        .into_response()
+    csv_response(&format!("{code}-{unit}"), rows)
 }
 
 async fn export_xlsx(
@@ -622,26 +578,6 @@ async fn export_xlsx(
 }
 
 // --- A new drive -----------------------------------------------------------------------
-
-#[derive(Deserialize, Default)]
-struct PlainForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    values: HashMap<String, String>,
-}
-
-impl PlainForm {
-    fn get(&self, k: &str) -> &str {
-        self.values.get(k).map(String::as_str).unwrap_or("")
-    }
-    fn opt(&self, k: &str) -> Option<String> {
-        Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty())
-    }
-    fn on(&self, k: &str) -> bool {
-        !self.get(k).is_empty()
-    }
-}
 
 /// The number of custom metrics the form offers.
 const CUSTOM_ROWS: usize = 3;

@@ -274,3 +274,72 @@ pub fn select(
         }
     }
 }
+
+/// A submitted form read field by field: every value as typed, and its CSRF token.
+#[derive(serde::Deserialize, Default)]
+pub struct PlainForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(flatten)]
+    pub values: std::collections::HashMap<String, String>,
+}
+
+impl PlainForm {
+    pub fn get(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    /// The trimmed value, `None` when blank.
+    pub fn opt(&self, k: &str) -> Option<String> {
+        Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A ticked checkbox.
+    pub fn on(&self, k: &str) -> bool {
+        !self.get(k).is_empty()
+    }
+
+    /// A whole number in Latin or native digits; its field's error otherwise.
+    pub fn int(&self, k: &str) -> Result<i64, AppError> {
+        muster_domain::names::digits_to_ascii(self.get(k).trim())
+            .parse()
+            .map_err(|_| AppError::field(k, "invalid_number"))
+    }
+}
+
+/// A CSV download: UTF-8 with a byte order mark (so spreadsheet programs read it as
+/// such), quoted where a cell needs it, lines ended by CRLF.
+pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut out = String::from("\u{FEFF}");
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|t| {
+                if t.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", t.replace('"', "\"\""))
+                } else {
+                    t
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, attachment(name, "csv")),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// `Content-Disposition` of a download named `name.ext` (ASCII letters, digits, `-`, `_`).
+pub fn attachment(name: &str, ext: &str) -> String {
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("attachment; filename=\"{safe}.{ext}\"")
+}

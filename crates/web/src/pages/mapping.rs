@@ -1,12 +1,11 @@
 //! Workplace mapping pages: union coverage, the priority list, organizing at one
 //! workplace (workers, assessments, committee), its wall chart, and founding its union.
 
-use super::layout::{error_page, field, redirect_with_flash, Viewer};
+use super::layout::{csv_response, error_page, field, redirect_with_flash, PlainForm, Viewer};
 use crate::api::enc;
-use crate::i18n::Lang;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup};
@@ -18,7 +17,6 @@ use muster_app::{App, AppError, Fields};
 use muster_domain::workplace::{Ownership, SizeBand};
 use muster_domain::Date;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -33,26 +31,6 @@ pub fn router() -> Router<App> {
         )
         .route("/workplaces/{code}/wall", get(wall))
         .route("/workplaces/{code}/found", get(found_form).post(found))
-}
-
-fn pct(l: &Lang, p: Option<f64>) -> String {
-    match p {
-        Some(p) => {
-            let whole = p.trunc() as i64;
-            let tenth = ((p.abs() * 10.0).round() as i64) % 10;
-            let sep = match l.locale {
-                "fa" => "٫",
-                "vi" => ",",
-                _ => ".",
-            };
-            format!(
-                "{}{sep}{}%",
-                l.number(whole),
-                l.digits.apply(&tenth.to_string())
-            )
-        }
-        None => "—".into(),
-    }
 }
 
 fn band_label(v: &Viewer, key: &str) -> String {
@@ -105,9 +83,9 @@ fn coverage_table(
                     td.num { (l.number(g.covered)) }
                     td.num { (l.number(g.workplaces - g.covered)) }
                     td.num { (l.number(g.workers)) }
-                    td.num { (pct(l, g.covered_share)) }
+                    td.num { (l.percent(g.covered_share)) }
                     td.num { (l.number(g.members)) }
-                    td.num { (pct(l, g.membership_rate)) }
+                    td.num { (l.percent(g.membership_rate)) }
                 }
             } }
         } }
@@ -137,43 +115,14 @@ async fn coverage(State(app): State<App>, v: Viewer, Query(q): Query<UnitQuery>)
         }
         section.figures {
             div.figure { span.value { (l.number(c.all.workplaces)) } span.label { (v.t("coverage-workplaces")) } }
-            div.figure { span.value { (pct(l, c.all.covered_share)) } span.label { (v.t("coverage-covered-share")) } }
-            div.figure { span.value { (pct(l, c.all.membership_rate)) } span.label { (v.t("coverage-rate")) } }
+            div.figure { span.value { (l.percent(c.all.covered_share)) } span.label { (v.t("coverage-covered-share")) } }
+            div.figure { span.value { (l.percent(c.all.membership_rate)) } span.label { (v.t("coverage-rate")) } }
             div.figure { span.value { (l.number(c.all.workplaces - c.all.covered)) } span.label { (v.t("coverage-without-union")) } }
         }
         (coverage_table(&v, "coverage-by-size", &c.by_size, &|k| band_label(&v, k)))
         (coverage_table(&v, "coverage-by-ownership", &c.by_ownership, &|k| ownership_label(&v, k)))
     };
     v.page(&v.t("coverage-title"), "nav-workplaces", body)
-}
-
-fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut out = String::from("\u{FEFF}");
-    for row in rows {
-        let cells: Vec<String> = row
-            .into_iter()
-            .map(|t| {
-                if t.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", t.replace('"', "\"\""))
-                } else {
-                    t
-                }
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
 }
 
 fn plain_pct(p: Option<f64>) -> String {
@@ -217,7 +166,7 @@ async fn coverage_csv(State(app): State<App>, v: Viewer, Query(q): Query<UnitQue
     for g in &c.by_ownership {
         rows.push(line(ownership_label(&v, &g.key), g));
     }
-    csv("coverage", rows)
+    csv_response("coverage", rows)
 }
 
 #[derive(Deserialize, Default)]
@@ -349,13 +298,13 @@ async fn priority(State(app): State<App>, v: Viewer, Query(f): Query<PriorityFor
                             td.num { (w.headcount.map(|h| l.number(h)).unwrap_or_default()) }
                             td.num { (w.years.map(|y| l.number(y)).unwrap_or_default()) }
                             td.num { (l.number(w.members)) }
-                            td.num { (pct(l, w.membership_rate)) }
+                            td.num { (l.percent(w.membership_rate)) }
                             td { @match &w.covering_unit_code {
                                 Some(c) => bdi dir="ltr" { (c) },
                                 None => span.none { (v.t("workplace-no-union")) },
                             } }
                             td { (w.organizer.as_deref().unwrap_or("")) @if let Some(d) = &w.follow_up_on { br; small { (l.date(d)) } } }
-                            td.num { strong { (pct(l, Some(w.score)).trim_end_matches('%')) } }
+                            td.num { strong { (l.percent(Some(w.score)).trim_end_matches('%')) } }
                         }
                     } }
                 } }
@@ -445,29 +394,7 @@ async fn priority_csv(
             w.score.to_string(),
         ]);
     }
-    csv("priority", rows)
-}
-
-#[derive(Deserialize, Default)]
-struct PlainForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    values: HashMap<String, String>,
-}
-
-impl PlainForm {
-    fn get(&self, k: &str) -> &str {
-        self.values.get(k).map(String::as_str).unwrap_or("")
-    }
-    fn opt(&self, k: &str) -> Option<String> {
-        Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty())
-    }
-    fn int(&self, k: &str) -> Result<i64, AppError> {
-        muster_domain::names::digits_to_ascii(self.get(k).trim())
-            .parse()
-            .map_err(|_| AppError::field(k, "invalid_number"))
-    }
+    csv_response("priority", rows)
 }
 
 async fn save_weights(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
@@ -524,8 +451,8 @@ fn level_counts(v: &Viewer, o: &Organizing) -> Markup {
         }
         p.majority.yes[o.majority] {
             (v.lang.t_args("wall-supporters", &[
-                ("share", pct(l, o.supporters_share)),
-                ("of_headcount", pct(l, o.supporters_of_headcount)),
+                ("share", l.percent(o.supporters_share)),
+                ("of_headcount", l.percent(o.supporters_of_headcount)),
             ]))
             " "
             strong { (if o.majority { v.t("wall-majority") } else { v.t("wall-no-majority") }) }
@@ -577,7 +504,7 @@ async fn organizing_page(app: &App, v: &Viewer, code: &str, errors: &Fields) -> 
         section.figures {
             div.figure { span.value { (w.headcount.map(|h| l.number(h)).unwrap_or_else(|| "—".into())) } span.label { (v.t("workplace-headcount")) } }
             div.figure { span.value { (l.number(o.members)) } span.label { (v.t("coverage-members")) } }
-            div.figure { span.value { (pct(l, rate)) } span.label { (v.t("coverage-rate")) } }
+            div.figure { span.value { (l.percent(rate)) } span.label { (v.t("coverage-rate")) } }
             div.figure { span.value { (l.number(o.workers.len() as i64)) } span.label { (v.t("wall-known")) } }
         }
         (level_counts(v, &o))
