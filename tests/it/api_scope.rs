@@ -192,7 +192,7 @@ on_both_backends!(
             ("/api/v1/workplaces", vec!["get", "post"]),
             ("/api/v1/workplaces/{code}", vec!["get", "patch"]),
             ("/api/v1/drives", vec!["get", "post"]),
-            ("/api/v1/drives/{code}", vec!["get"]),
+            ("/api/v1/drives/{code}", vec!["get", "patch"]),
             ("/api/v1/drives/{code}/progress", vec!["get"]),
             ("/api/v1/drives/{code}/targets/{unit}", vec!["put"]),
             ("/api/v1/drives/{code}/targets/{unit}/split", vec!["post"]),

@@ -400,6 +400,37 @@ on_both_backends!(
             1,
             "nothing half-written"
         );
+
+        // Renamed and given more days to report, by someone over the drive's unit only.
+        let (s, d) = c
+            .patch(
+                "/api/v1/drives/MK-1403",
+                &admin,
+                json!({"names": {"en": "Membership plan 1403"}, "report_due_days": 10}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(
+            (d["names"]["en"].as_str(), d["report_due_days"].as_i64()),
+            (Some("Membership plan 1403"), Some(10))
+        );
+        assert_eq!(d["name"], "طرح جذب عضو ۱۴۰۳", "absent fields stay");
+        let district = c.login("d1-officer", Some("D1"), "officer").await;
+        let (s, _) = c
+            .patch("/api/v1/drives/MK-1403", &district, json!({"name": "mine"}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, e) = c
+            .patch(
+                "/api/v1/drives/MK-1403",
+                &admin,
+                json!({"report_due_days": 99}),
+            )
+            .await;
+        assert_eq!(
+            (s, e["fields"]["report_due_days"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_range"))
+        );
     }
 );
 

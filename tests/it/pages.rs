@@ -269,6 +269,7 @@ async fn every_page_speaks_the_readers_language() {
             "/drives/T",
             "/drives/T?unit=D1",
             "/drives/T/targets",
+            "/drives/T/edit",
             "/drives/T/reports",
             "/drives/T/reports/D1/2024-05",
             "/workplaces/coverage",

@@ -120,6 +120,15 @@ pub struct NewDrive {
     pub metrics: Vec<NewMetric>,
 }
 
+/// Changes to a drive; absent fields stay. The period and metrics stay as created:
+/// changing them would change what every report counted.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct DrivePatch {
+    pub name: Option<String>,
+    pub names: Option<BTreeMap<String, String>>,
+    pub report_due_days: Option<i64>,
+}
+
 /// Sets one unit's target for one metric; `null` clears it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TargetInput {
@@ -610,6 +619,74 @@ impl App {
         .await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(created)
+    }
+
+    /// Renames a drive or changes when its reports fall due: by someone whose subtree
+    /// holds the drive's unit.
+    pub async fn update_drive(
+        &self,
+        actor: &Actor,
+        code: &str,
+        patch: DrivePatch,
+    ) -> Result<DriveView, AppError> {
+        if !actor.role.manages_units() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let row = find(&mut tx, actor, code).await?;
+        if !unit_store::in_scope(&mut tx, actor.scope(), row.scope_unit_id).await? {
+            return Err(AppError::Forbidden);
+        }
+        let before = view(&mut tx, &row).await?;
+        let mut check = Check::default();
+        let name = match &patch.name {
+            Some(n) => check.take("name", required_text(n, 200)),
+            None => Some(row.name.clone()),
+        };
+        let due = patch.report_due_days.unwrap_or(row.report_due_days);
+        if !(0..=60).contains(&due) {
+            check.fail("report_due_days", "out_of_range");
+        }
+        let mut names = Vec::new();
+        for (locale, n) in patch.names.iter().flatten() {
+            let field = format!("names.{locale}");
+            let l = check.take(&field, parse_locale(locale));
+            let n = check.take(&field, optional_text(Some(n), 200)).flatten();
+            if let (Some(l), Some(n)) = (l, n) {
+                names.push((l.to_string(), n));
+            }
+        }
+        check.finish()?;
+        let now = now_utc();
+        store::update(
+            &mut tx,
+            row.id,
+            name.as_deref().unwrap_or(&row.name),
+            due,
+            &now,
+        )
+        .await?;
+        if patch.names.is_some() {
+            store::set_names(&mut tx, row.id, &names).await?;
+        }
+        let row = store::by_code(&mut tx, &row.code)
+            .await?
+            .ok_or(AppError::NotFound("drive"))?;
+        let after = view(&mut tx, &row).await?;
+        audit(
+            &mut tx,
+            actor,
+            "update",
+            "drive",
+            row.id,
+            Some(row.scope_unit_id),
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(after)
     }
 
     /// Sets a unit's own target for one metric. The drive's top unit takes its target

@@ -161,6 +161,25 @@ pub async fn insert(
     .store()
 }
 
+/// Renames a drive and changes when its reports fall due.
+pub async fn update(
+    conn: &mut Conn,
+    id: i64,
+    name: &str,
+    report_due_days: i64,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE drives SET name = $2, report_due_days = $3, updated_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(report_due_days)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
 pub async fn set_names(
     conn: &mut Conn,
     drive_id: i64,

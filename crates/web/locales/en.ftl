@@ -228,6 +228,7 @@ digits-devanagari = ०१२३४५६७८९
 nav-drives = Drives
 drives-empty = No organizing drives yet.
 drive-new = Start a drive
+drive-edit = Edit the drive
 drive-name = Drive
 drive-name-en = Name in English
 drive-name-vi = Name in Vietnamese

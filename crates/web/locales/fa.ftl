@@ -228,6 +228,7 @@ digits-devanagari = ०१२३४५६७८९
 nav-drives = کارزارها
 drives-empty = هنوز هیچ کارزار عضوگیری تعریف نشده است.
 drive-new = راه‌اندازی کارزار
+drive-edit = ویرایش کارزار
 drive-name = کارزار
 drive-name-en = نام به انگلیسی
 drive-name-vi = نام به ویتنامی

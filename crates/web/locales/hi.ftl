@@ -228,6 +228,7 @@ digits-devanagari = ०१२३४५६७८९
 nav-drives = अभियान
 drives-empty = अभी कोई संगठन अभियान नहीं है।
 drive-new = अभियान शुरू करें
+drive-edit = अभियान संपादित करें
 drive-name = अभियान
 drive-name-en = अंग्रेज़ी में नाम
 drive-name-vi = वियतनामी में नाम

@@ -228,6 +228,7 @@ digits-devanagari = ०१२३४५६७८९
 nav-drives = Chiến dịch
 drives-empty = Chưa có chiến dịch phát triển đoàn viên nào.
 drive-new = Mở chiến dịch mới
+drive-edit = Sửa chiến dịch
 drive-name = Chiến dịch
 drive-name-en = Tên tiếng Anh
 drive-name-vi = Tên tiếng Việt

@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use muster_app::drives::{
-    DriveView, FileReport, NewDrive, OverdueReport, ProgressView, ReportView, ReviewReport,
-    SplitInput, TargetInput,
+    DrivePatch, DriveView, FileReport, NewDrive, OverdueReport, ProgressView, ReportView,
+    ReviewReport, SplitInput, TargetInput,
 };
 use muster_app::{App, AppError};
 use muster_domain::Date;
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_drives, create_drive))
-        .routes(routes!(get_drive))
+        .routes(routes!(get_drive, update_drive))
         .routes(routes!(progress))
         .routes(routes!(set_target))
         .routes(routes!(split_target))
@@ -244,4 +244,18 @@ async fn review_report(
         app.review_report(&actor, &code, &unit, &month, input)
             .await?,
     ))
+}
+
+/// Renames a drive or changes when its reports fall due.
+#[utoipa::path(patch, path = "/api/v1/drives/{code}", tag = "drives", request_body = DrivePatch,
+    params(("code" = String, Path, description = "Drive code")),
+    responses((status = 200, body = DriveView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn update_drive(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(code): Path<String>,
+    ApiJson(patch): ApiJson<DrivePatch>,
+) -> Result<Json<DriveView>, ApiError> {
+    Ok(Json(app.update_drive(&actor, &code, patch).await?))
 }

@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup, PreEscaped};
 use muster_app::drives::{
-    standing_rank, FileReport, MetricProgress, MetricView, NewDrive, NewMetric, ProgressRow,
-    ProgressView, ReportView, ReviewReport, SplitInput, TargetInput,
+    standing_rank, DrivePatch, FileReport, MetricProgress, MetricView, NewDrive, NewMetric,
+    ProgressRow, ProgressView, ReportView, ReviewReport, SplitInput, TargetInput,
 };
 use muster_app::{App, AppError, Fields};
 use muster_domain::calendar::Calendar;
@@ -29,6 +29,7 @@ pub fn router() -> Router<App> {
         .route("/drives", get(list))
         .route("/drives/new", get(new_form).post(create))
         .route("/drives/{code}", get(dashboard))
+        .route("/drives/{code}/edit", get(edit_form).post(edit))
         .route("/drives/{code}/export.csv", get(export_csv))
         .route("/drives/{code}/export.xlsx", get(export_xlsx))
         .route("/drives/{code}/targets", get(targets).post(save_targets))
@@ -199,6 +200,7 @@ async fn dashboard(
         }
         p.actions {
             a href=(format!("/drives/{code}/targets?{unit_q}")) { (v.t("drive-targets")) }
+            @if v.actor.role.manages_units() { a href=(format!("/drives/{code}/edit")) { (v.t("drive-edit")) } }
             a href=(format!("/drives/{code}/reports?{unit_q}")) { (v.t("drive-reports")) }
             a href=(format!("/drives/{code}/export.csv?{unit_q}")) download { (v.t("drive-export-csv")) }
             a href=(format!("/drives/{code}/export.xlsx?{unit_q}")) download { (v.t("drive-export-xlsx")) }
@@ -1245,6 +1247,84 @@ async fn review_report(
         Err(AppError::Invalid(errors)) => {
             report_page(&app, &v, &code, &unit, &month, &f, &errors).await
         }
+        Err(e) => error_page(&v, e),
+    }
+}
+
+// --- Editing a drive ---------------------------------------------------------------------
+
+fn edit_page(v: &Viewer, code: &str, f: &PlainForm, errors: &Fields) -> Response {
+    let l = &v.lang;
+    let body = html! {
+        @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        form.card method="post" action=(format!("/drives/{code}/edit")) novalidate {
+            (v.csrf_field())
+            (field(l, "name", "drive-name", f.get("name"), errors.get("name"), "text", None))
+            @for loc in crate::i18n::LOCALES {
+                (field(l, &format!("name_{loc}"), &format!("drive-name-{loc}"), f.get(&format!("name_{loc}")), errors.get(&format!("names.{loc}")), "text", None))
+            }
+            (field(l, "report_due_days", "drive-due-days", f.get("report_due_days"), errors.get("report_due_days"), "text", None))
+            div.actions { button type="submit" { (v.t("save")) } a href=(format!("/drives/{code}")) { (v.t("cancel")) } }
+        }
+    };
+    let mut r = v.page(&v.t("drive-edit"), "nav-drives", body);
+    if !errors.is_empty() {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn edit_form(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Response {
+    let d = match app.get_drive(&v.actor, &code).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&v, e),
+    };
+    if !v.actor.role.manages_units() {
+        return error_page(&v, AppError::Forbidden);
+    }
+    let mut f = PlainForm::default();
+    f.values.insert("name".into(), d.name.clone());
+    f.values
+        .insert("report_due_days".into(), d.report_due_days.to_string());
+    for (locale, name) in &d.names {
+        f.values.insert(format!("name_{locale}"), name.clone());
+    }
+    edit_page(&v, &d.code, &f, &Fields::new())
+}
+
+async fn edit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<PlainForm>,
+) -> Response {
+    if let Some(r) = v.csrf_refusal(&f.csrf) {
+        return r;
+    }
+    let due = match f.int("report_due_days") {
+        Ok(n) => n,
+        Err(_) => {
+            return edit_page(
+                &v,
+                &code,
+                &f,
+                &Fields::from([("report_due_days".to_string(), "invalid_number".to_string())]),
+            )
+        }
+    };
+    let patch = DrivePatch {
+        name: Some(f.get("name").into()),
+        names: Some(
+            crate::i18n::LOCALES
+                .iter()
+                .filter_map(|l| f.opt(&format!("name_{l}")).map(|n| (l.to_string(), n)))
+                .collect(),
+        ),
+        report_due_days: Some(due),
+    };
+    match app.update_drive(&v.actor, &code, patch).await {
+        Ok(d) => redirect_with_flash(&format!("/drives/{}", d.code), "flash-drive-saved"),
+        Err(AppError::Invalid(errors)) => edit_page(&v, &code, &f, &errors),
         Err(e) => error_page(&v, e),
     }
 }
