@@ -10,6 +10,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod dedupe;
 mod drive;
 mod generate;
 mod http;
@@ -73,6 +74,14 @@ enum Command {
         #[arg(long, default_value_t = 1200)]
         requests: usize,
     },
+    /// Measure duplicate detection on a labelled CSV (`cluster` is the ground truth).
+    Dedupe {
+        #[arg(long, default_value = "../shared/data/dedupe/historical_50k.csv")]
+        file: String,
+        /// Scores at or above which two records are linked.
+        #[arg(long, value_delimiter = ',', default_value = "5,6,7,8,9,10")]
+        thresholds: Vec<f64>,
+    },
     /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
     Search {
         #[arg(long, default_value = "bench/data/members-1m.db")]
@@ -103,6 +112,7 @@ async fn main() {
             workplaces,
         } => mapping::generate(&database, workplaces).await,
         Command::Priority { database, requests } => mapping::priority(&database, requests).await,
+        Command::Dedupe { file, thresholds } => dedupe::run(&file, &thresholds),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod date;
+pub mod dedupe;
 pub mod drive;
 pub mod error;
 pub mod member;
