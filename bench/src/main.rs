@@ -79,7 +79,7 @@ enum Command {
         #[arg(long, default_value = "../shared/data/dedupe/historical_50k.csv")]
         file: String,
         /// Scores at or above which two records are linked.
-        #[arg(long, value_delimiter = ',', default_value = "5,6,7,8,9,10")]
+        #[arg(long, value_delimiter = ',', default_value = "6.5,7,7.5")]
         thresholds: Vec<f64>,
     },
     /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
