@@ -942,13 +942,16 @@ impl App {
     ) -> Result<Vec<ReportView>, AppError> {
         let mut conn = self.db().read().await?;
         let drive = find(&mut conn, actor, drive_code).await?;
-        let rows = store::reports(&mut conn, drive.id, actor.scope()).await?;
+        let rows = store::reports(&mut conn, drive.id, actor.scope(), &actor.locale).await?;
+        let mut figures = store::drive_report_values(&mut conn, drive.id).await?;
         let period = drive.period();
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(report_view(&mut conn, &period, r, &actor.locale).await?);
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let f = figures.remove(&r.id).unwrap_or_default();
+                report_view(&period, r, f)
+            })
+            .collect())
     }
 
     pub async fn get_report(
@@ -963,10 +966,8 @@ impl App {
         let (_, unit) = unit_for(&mut conn, actor, &drive, Some(unit_code)).await?;
         let period = drive.period();
         let index = month_index(&period, month)?;
-        match store::report(&mut conn, drive.id, unit, index).await? {
-            Some(r) => Ok(Some(
-                report_view(&mut conn, &period, r, &actor.locale).await?,
-            )),
+        match store::report(&mut conn, drive.id, unit, index, &actor.locale).await? {
+            Some(r) => Ok(Some(with_figures(&mut conn, &period, r).await?)),
             None => Ok(None),
         }
     }
@@ -993,7 +994,7 @@ impl App {
         if index >= i64::from(period.months_begun(today)) {
             return Err(AppError::field("month", "not_begun"));
         }
-        if let Some(old) = store::report(&mut tx, drive.id, unit, index).await? {
+        if let Some(old) = store::report(&mut tx, drive.id, unit, index, &actor.locale).await? {
             if old.status == ReportStatus::Accepted.as_str() {
                 return Err(AppError::field("status", "already_accepted"));
             }
@@ -1044,10 +1045,10 @@ impl App {
             &now,
         )
         .await?;
-        let row = store::report(&mut tx, drive.id, unit, index)
+        let row = store::report(&mut tx, drive.id, unit, index, &actor.locale)
             .await?
             .ok_or(AppError::NotFound("report"))?;
-        let out = report_view(&mut tx, &period, row, &actor.locale).await?;
+        let out = with_figures(&mut tx, &period, row).await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(out)
     }
@@ -1073,7 +1074,7 @@ impl App {
         }
         let period = drive.period();
         let index = month_index(&period, month)?;
-        let report = store::report(&mut tx, drive.id, unit, index)
+        let report = store::report(&mut tx, drive.id, unit, index, &actor.locale)
             .await?
             .ok_or(AppError::NotFound("report"))?;
         let to = match ReportStatus::parse(&input.status) {
@@ -1111,10 +1112,10 @@ impl App {
             &now,
         )
         .await?;
-        let row = store::report(&mut tx, drive.id, unit, index)
+        let row = store::report(&mut tx, drive.id, unit, index, &actor.locale)
             .await?
             .ok_or(AppError::NotFound("report"))?;
-        let out = report_view(&mut tx, &period, row, &actor.locale).await?;
+        let out = with_figures(&mut tx, &period, row).await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(out)
     }
@@ -1130,18 +1131,13 @@ impl App {
         let mut conn = self.db().read().await?;
         let drive = find(&mut conn, actor, drive_code).await?;
         let period = drive.period();
-        let units = store::reporting_units(&mut conn, &drive, actor.scope()).await?;
-        let filed: HashMap<(i64, i64), String> = store::reports(&mut conn, drive.id, actor.scope())
-            .await?
-            .into_iter()
-            .map(|r| ((r.unit_id, r.period), r.status))
-            .collect();
-        let names: HashMap<i64, String> = unit_store::names_in(&mut conn, actor.scope())
-            .await?
-            .into_iter()
-            .filter(|(_, l, _)| l == &actor.locale)
-            .map(|(id, _, n)| (id, n))
-            .collect();
+        let units = store::reporting_units(&mut conn, &drive, actor.scope(), &actor.locale).await?;
+        let filed: HashMap<(i64, i64), String> =
+            store::reports(&mut conn, drive.id, actor.scope(), &actor.locale)
+                .await?
+                .into_iter()
+                .map(|r| ((r.unit_id, r.period), r.status))
+                .collect();
         let mut due = Vec::new();
         for i in 0..period.months {
             let Ok(next) = period.month_start(i + 1) else {
@@ -1169,7 +1165,7 @@ impl App {
                 };
                 out.push(OverdueReport {
                     unit_code: u.code.clone(),
-                    unit_name: names.get(&u.id).cloned().unwrap_or_else(|| u.name.clone()),
+                    unit_name: u.name.clone(),
                     month: period.month_key(*i as u32),
                     period: *i,
                     due_on: due_on.to_string(),
@@ -1181,29 +1177,24 @@ impl App {
     }
 }
 
-async fn report_view(
+/// A report with its figures read from the store.
+async fn with_figures(
     conn: &mut Conn,
     period: &Period,
     r: store::ReportRow,
-    locale: &str,
 ) -> Result<ReportView, AppError> {
     let figures = store::report_values(conn, r.id)
         .await?
         .into_iter()
         .collect();
-    let unit = unit_store::by_id(conn, r.unit_id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    let name = unit_store::names_of(conn, unit.id)
-        .await?
-        .into_iter()
-        .find(|(l, _)| l == locale)
-        .map(|(_, n)| n)
-        .unwrap_or(unit.name);
-    Ok(ReportView {
-        unit_code: unit.code,
-        unit_name: name,
+    Ok(report_view(period, r, figures))
+}
+
+fn report_view(period: &Period, r: store::ReportRow, figures: BTreeMap<i64, i64>) -> ReportView {
+    ReportView {
         month: period.month_key(r.period as u32),
+        unit_code: r.unit_code,
+        unit_name: r.unit_name,
         period: r.period,
         status: r.status,
         narrative: r.narrative,
@@ -1213,7 +1204,7 @@ async fn report_view(
         reviewed_by: r.reviewed_by,
         reviewed_at: r.reviewed_at,
         figures,
-    })
+    }
 }
 
 /// Standings in the order a reader scans for trouble.

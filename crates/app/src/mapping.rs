@@ -499,14 +499,13 @@ impl App {
         {
             None => None,
             Some(name) => match muster_store::users::by_username(&mut tx, name).await? {
+                // An organizer of the caller's subtree; instance-wide logins only for
+                // instance-wide callers.
                 Some(u)
-                    if u.unit_id.is_none_or(|_| true)
-                        && match u.unit_id {
-                            Some(unit) => {
-                                unit_store::in_scope(&mut tx, actor.scope(), unit).await?
-                            }
-                            None => actor.unit_id.is_none(),
-                        } =>
+                    if match u.unit_id {
+                        Some(unit) => unit_store::in_scope(&mut tx, actor.scope(), unit).await?,
+                        None => actor.unit_id.is_none(),
+                    } =>
                 {
                     Some(u.id)
                 }
@@ -541,7 +540,7 @@ impl App {
         let mut conn = self.db().read().await?;
         let w = find(&mut conn, actor, code).await?;
         let id = w.id;
-        let members = sqlx_members(&mut conn, id).await?;
+        let members = w.members;
         let departments = store::departments(&mut conn, id)
             .await?
             .into_iter()
@@ -612,7 +611,7 @@ impl App {
         let now = now_utc();
         let name = match input.person_id {
             Some(id) => {
-                if !person_in_scope(&mut tx, actor, id, w.tree_id).await? {
+                if !crate::members::person_in_scope(&mut tx, actor, id, w.tree_id).await? {
                     check.fail("person_id", "unknown_person");
                 }
                 None
@@ -907,22 +906,6 @@ impl App {
     }
 }
 
-/// Active members counted at a workplace.
-async fn sqlx_members(conn: &mut Conn, workplace_id: i64) -> Result<i64, AppError> {
-    Ok(muster_store::workplaces::by_id(conn, workplace_id)
-        .await?
-        .map_or(0, |w| w.members))
-}
-
 async fn works_at(conn: &mut Conn, person_id: i64, workplace_id: i64) -> Result<bool, AppError> {
     Ok(crate::members::workplace_of(conn, person_id).await? == Some(workplace_id))
-}
-
-async fn person_in_scope(
-    conn: &mut Conn,
-    actor: &Actor,
-    person_id: i64,
-    tree_id: i64,
-) -> Result<bool, AppError> {
-    crate::members::person_in_scope(conn, actor, person_id, tree_id).await
 }

@@ -185,21 +185,7 @@ pub async fn set_names(
     drive_id: i64,
     names: &[(String, String)],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM drive_names WHERE drive_id = $1")
-        .bind(drive_id)
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    for (locale, name) in names {
-        sqlx::query("INSERT INTO drive_names (drive_id, locale, name) VALUES ($1, $2, $3)")
-            .bind(drive_id)
-            .bind(locale)
-            .bind(name)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-    }
-    Ok(())
+    crate::names::replace(conn, crate::names::DRIVES, drive_id, names).await
 }
 
 /// Names by locale of the given drives: (drive id, locale, name).
@@ -262,16 +248,7 @@ pub async fn set_metric_names(
     metric_id: i64,
     names: &[(String, String)],
 ) -> Result<(), StoreError> {
-    for (locale, name) in names {
-        sqlx::query("INSERT INTO drive_metric_names (metric_id, locale, name) VALUES ($1, $2, $3)")
-            .bind(metric_id)
-            .bind(locale)
-            .bind(name)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-    }
-    Ok(())
+    crate::names::replace(conn, crate::names::METRICS, metric_id, names).await
 }
 
 pub async fn metrics(conn: &mut Conn, drive_id: i64) -> Result<Vec<MetricRow>, StoreError> {
@@ -772,11 +749,22 @@ pub struct ReportRow {
     pub filed_at: String,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<String>,
+    pub unit_code: String,
+    /// In the locale asked for, else the unit's own name.
+    pub unit_name: String,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.drive_id, r.unit_id, r.period, r.status, r.narrative, \
-    r.review_comment, f.username AS filed_by, r.filed_at, v.username AS reviewed_by, r.reviewed_at \
-    FROM drive_reports r LEFT JOIN users f ON f.id = r.filed_by LEFT JOIN users v ON v.id = r.reviewed_by";
+/// The columns of a report with its unit's name in the locale of placeholder `$locale`.
+fn report_select(locale: usize) -> String {
+    format!(
+        "SELECT r.id, r.drive_id, r.unit_id, r.period, r.status, r.narrative, r.review_comment, \
+         f.username AS filed_by, r.filed_at, v.username AS reviewed_by, r.reviewed_at, \
+         u.code AS unit_code, COALESCE(n.name, u.name) AS unit_name \
+         FROM drive_reports r JOIN units u ON u.id = r.unit_id \
+         LEFT JOIN unit_names n ON n.unit_id = u.id AND n.locale = ${locale} \
+         LEFT JOIN users f ON f.id = r.filed_by LEFT JOIN users v ON v.id = r.reviewed_by"
+    )
+}
 
 fn decode_report(r: &AnyRow) -> Result<ReportRow, sqlx::Error> {
     Ok(ReportRow {
@@ -791,41 +779,51 @@ fn decode_report(r: &AnyRow) -> Result<ReportRow, sqlx::Error> {
         filed_at: r.try_get("filed_at")?,
         reviewed_by: r.try_get("reviewed_by")?,
         reviewed_at: r.try_get("reviewed_at")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
     })
 }
 
+/// One unit's report for one month, its unit named in `locale`.
 pub async fn report(
     conn: &mut Conn,
     drive_id: i64,
     unit_id: i64,
     period: i64,
+    locale: &str,
 ) -> Result<Option<ReportRow>, StoreError> {
     let sql = format!(
-        "SELECT {REPORT_COLUMNS} WHERE r.drive_id = $1 AND r.unit_id = $2 AND r.period = $3"
+        "{} WHERE r.drive_id = $1 AND r.unit_id = $2 AND r.period = $3",
+        report_select(4)
     );
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(drive_id)
         .bind(unit_id)
         .bind(period)
+        .bind(locale)
         .fetch_optional(&mut *conn)
         .await
         .store()?;
     row.as_ref().map(decode_report).transpose().store()
 }
 
-/// The reports of a drive filed by units in `scope`, by unit and month.
+/// The reports of a drive filed by units in `scope`, by month and unit, the units
+/// named in `locale`.
 pub async fn reports(
     conn: &mut Conn,
     drive_id: i64,
     scope: Scope,
+    locale: &str,
 ) -> Result<Vec<ReportRow>, StoreError> {
     let sql = format!(
-        "SELECT {REPORT_COLUMNS} WHERE r.drive_id = $2 AND {} ORDER BY r.period, r.unit_id",
+        "{} WHERE r.drive_id = $2 AND {} ORDER BY r.period, r.unit_id",
+        report_select(3),
         scope.condition("r.unit_id", 1)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(drive_id)
+        .bind(locale)
         .fetch_all(&mut *conn)
         .await
         .store()?;
@@ -833,6 +831,28 @@ pub async fn reports(
         .map(decode_report)
         .collect::<Result<_, _>>()
         .store()
+}
+
+/// The figures of every report of a drive: report id → (metric id → figure).
+pub async fn drive_report_values(
+    conn: &mut Conn,
+    drive_id: i64,
+) -> Result<HashMap<i64, std::collections::BTreeMap<i64, i64>>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT v.report_id, v.metric_id, v.value FROM drive_report_values v \
+         JOIN drive_reports r ON r.id = v.report_id WHERE r.drive_id = $1",
+    )
+    .bind(drive_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()?;
+    let mut out: HashMap<i64, std::collections::BTreeMap<i64, i64>> = HashMap::new();
+    for r in &rows {
+        out.entry(r.try_get("report_id").store()?)
+            .or_default()
+            .insert(r.try_get("metric_id").store()?, r.try_get("value").store()?);
+    }
+    Ok(out)
 }
 
 pub async fn report_values(conn: &mut Conn, report_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
@@ -873,7 +893,7 @@ pub async fn file_report(
         figures,
         user_id,
     } = *filing;
-    let previous = report(conn, drive.id, unit_id, period).await?;
+    let previous = report(conn, drive.id, unit_id, period, "").await?;
     let id = match &previous {
         Some(old) => {
             if ReportStatus::parse(&old.status).is_ok_and(ReportStatus::counts) {
@@ -975,7 +995,7 @@ pub async fn review_report(
     Ok(())
 }
 
-/// A unit that must report: its id, code, name and founding date.
+/// A unit that must report: its id, code, name (in the locale asked for) and founding date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportingUnit {
     pub id: i64,
@@ -989,15 +1009,19 @@ pub async fn reporting_units(
     conn: &mut Conn,
     drive: &DriveRow,
     scope: Scope,
+    locale: &str,
 ) -> Result<Vec<ReportingUnit>, StoreError> {
     let sql = format!(
-        "SELECT u.id, u.code, u.name, u.founded_on FROM unit_closure s JOIN units u ON u.id = s.descendant_id \
+        "SELECT u.id, u.code, COALESCE(n.name, u.name) AS name, u.founded_on FROM unit_closure s \
+         JOIN units u ON u.id = s.descendant_id \
+         LEFT JOIN unit_names n ON n.unit_id = u.id AND n.locale = $3 \
          WHERE s.ancestor_id = $2 AND s.depth > 0 AND u.archived = 0 AND {} ORDER BY u.code",
         scope.condition("u.id", 1)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(drive.scope_unit_id)
+        .bind(locale)
         .fetch_all(&mut *conn)
         .await
         .store()?;

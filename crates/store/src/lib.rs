@@ -6,6 +6,7 @@
 mod db;
 mod error;
 mod migrate;
+mod names;
 
 pub mod audit;
 pub mod counters;

@@ -126,16 +126,7 @@ pub async fn names_in(
 }
 
 pub async fn names_of(conn: &mut Conn, unit_id: i64) -> Result<Vec<(String, String)>, StoreError> {
-    let rows =
-        sqlx::query("SELECT locale, name FROM unit_names WHERE unit_id = $1 ORDER BY locale")
-            .bind(unit_id)
-            .fetch_all(&mut *conn)
-            .await
-            .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    crate::names::of(conn, crate::names::UNITS, unit_id).await
 }
 
 pub async fn set_names(
@@ -143,21 +134,7 @@ pub async fn set_names(
     unit_id: i64,
     names: &[(String, String)],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
-        .bind(unit_id)
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    for (locale, name) in names {
-        sqlx::query("INSERT INTO unit_names (unit_id, locale, name) VALUES ($1, $2, $3)")
-            .bind(unit_id)
-            .bind(locale)
-            .bind(name)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-    }
-    Ok(())
+    crate::names::replace(conn, crate::names::UNITS, unit_id, names).await
 }
 
 /// Inserts a unit under `parent` (or as the root of a new tree) with its closure rows.

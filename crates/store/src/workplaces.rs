@@ -238,17 +238,7 @@ pub async fn archive(conn: &mut Conn, id: i64, now: &str) -> Result<(), StoreErr
 
 /// A workplace's names in other languages: (locale, name).
 pub async fn names_of(conn: &mut Conn, id: i64) -> Result<Vec<(String, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT locale, name FROM workplace_names WHERE workplace_id = $1 ORDER BY locale",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await
-    .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("locale")?, r.try_get("name")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    crate::names::of(conn, crate::names::WORKPLACES, id).await
 }
 
 pub async fn set_names(
@@ -256,19 +246,5 @@ pub async fn set_names(
     id: i64,
     names: &[(String, String)],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM workplace_names WHERE workplace_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    for (locale, name) in names {
-        sqlx::query("INSERT INTO workplace_names (workplace_id, locale, name) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(locale)
-            .bind(name)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-    }
-    Ok(())
+    crate::names::replace(conn, crate::names::WORKPLACES, id, names).await
 }

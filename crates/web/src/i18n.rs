@@ -194,24 +194,25 @@ impl Lang {
         self.digits.apply(&out)
     }
 
-    /// A percentage with one decimal as this reader writes it (`90.3%`, `90,3%`,
-    /// `۹۰٫۳%`); a dash when there is none.
-    pub fn percent(&self, p: Option<f64>) -> String {
-        let Some(p) = p else {
-            return "—".into();
-        };
-        let tenths = (p.abs() * 10.0).round() as i64;
+    /// A number with one decimal as this reader writes it (`90.3`, `90,3`, `۹۰٫۳`).
+    pub fn decimal(&self, x: f64) -> String {
+        let tenths = (x.abs() * 10.0).round() as i64;
         let sep = match self.locale {
             "fa" => "٫",
             "vi" => ",",
             _ => ".",
         };
-        let sign = if p < 0.0 && tenths > 0 { "-" } else { "" };
+        let sign = if x < 0.0 && tenths > 0 { "-" } else { "" };
         format!(
-            "{sign}{}{sep}{}%",
+            "{sign}{}{sep}{}",
             self.number(tenths / 10),
             self.digits.apply(&(tenths % 10).to_string())
         )
+    }
+
+    /// A percentage with one decimal (`90.3%`); a dash when there is none.
+    pub fn percent(&self, p: Option<f64>) -> String {
+        p.map_or_else(|| "—".into(), |p| format!("{}%", self.decimal(p)))
     }
 
     /// A `YYYY-MM` period as this reader names the month: `05/2024`, `۱۴۰۳/۰۲`.

@@ -304,7 +304,7 @@ async fn priority(State(app): State<App>, v: Viewer, Query(f): Query<PriorityFor
                                 None => span.none { (v.t("workplace-no-union")) },
                             } }
                             td { (w.organizer.as_deref().unwrap_or("")) @if let Some(d) = &w.follow_up_on { br; small { (l.date(d)) } } }
-                            td.num { strong { (l.percent(Some(w.score)).trim_end_matches('%')) } }
+                            td.num { strong { (l.decimal(w.score)) } }
                         }
                     } }
                 } }
