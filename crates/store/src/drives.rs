@@ -1046,6 +1046,14 @@ pub struct NamedUnit {
     pub name: String,
 }
 
+fn decode_named(r: &AnyRow) -> Result<NamedUnit, sqlx::Error> {
+    Ok(NamedUnit {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+    })
+}
+
 /// The children of a unit (archived ones too: their figures still count), by code.
 pub async fn children(
     conn: &mut Conn,
@@ -1063,13 +1071,7 @@ pub async fn children(
     .await
     .store()?;
     rows.iter()
-        .map(|r| {
-            Ok(NamedUnit {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-            })
-        })
+        .map(decode_named)
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
@@ -1095,13 +1097,7 @@ pub async fn path(
     .await
     .store()?;
     rows.iter()
-        .map(|r| {
-            Ok(NamedUnit {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-            })
-        })
+        .map(decode_named)
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }

@@ -271,6 +271,7 @@ drive-by-unit = By unit
 drive-sort-standing = Most in trouble first
 drive-sort-unit = In unit order
 drive-back = Back to the dashboard
+drive-path = Where you are in the organization
 drive-target-of = Target of { $unit }
 drive-split = Split among the units below
 drive-children-sum = Sum of the units below

@@ -271,6 +271,7 @@ drive-by-unit = به تفکیک واحد
 drive-sort-standing = نخست واحدهای عقب‌مانده
 drive-sort-unit = به ترتیب واحد
 drive-back = بازگشت به پیشخوان
+drive-path = جایگاه در سازمان
 drive-target-of = هدف { $unit }
 drive-split = تقسیم میان واحدهای زیرمجموعه
 drive-children-sum = جمع واحدهای زیرمجموعه

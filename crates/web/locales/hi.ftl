@@ -271,6 +271,7 @@ drive-by-unit = इकाईवार
 drive-sort-standing = सबसे पीछे वाले पहले
 drive-sort-unit = इकाई क्रम में
 drive-back = डैशबोर्ड पर वापस
+drive-path = संगठन में स्थान
 drive-target-of = { $unit } का लक्ष्य
 drive-split = अधीन इकाइयों में बाँटें
 drive-children-sum = अधीन इकाइयों का जोड़

@@ -271,6 +271,7 @@ drive-by-unit = Theo đơn vị
 drive-sort-standing = Đơn vị chậm nhất lên đầu
 drive-sort-unit = Theo thứ tự đơn vị
 drive-back = Quay lại trang tổng quan
+drive-path = Vị trí trong tổ chức
 drive-target-of = Chỉ tiêu của { $unit }
 drive-split = Phân bổ cho các đơn vị trực thuộc
 drive-children-sum = Tổng của các đơn vị trực thuộc

@@ -152,10 +152,10 @@ async fn load(
         .await
 }
 
-fn breadcrumb(code: &str, p: &ProgressView, metric: Option<i64>) -> Markup {
+fn breadcrumb(v: &Viewer, code: &str, p: &ProgressView, metric: Option<i64>) -> Markup {
     let m = metric.map(|m| format!("&metric={m}")).unwrap_or_default();
     html! {
-        nav.crumbs aria-label="breadcrumb" {
+        nav.crumbs aria-label=(v.t("drive-path")) {
             @for (i, u) in p.path.iter().enumerate() {
                 @if i + 1 == p.path.len() {
                     span aria-current="page" { bdi { (u.name) } }
@@ -192,7 +192,7 @@ async fn dashboard(
     let last_start = p.month_starts.last().cloned().unwrap_or_default();
     let label = |i: usize| month_label(l, &d.calendar, &p.months[i], &p.month_starts[i]);
     let body = html! {
-        (breadcrumb(&code, &p, Some(selected.metric.id)))
+        (breadcrumb(&v, &code, &p, Some(selected.metric.id)))
         p.period {
             (v.t("drive-period")) ": " (month_label(l, &d.calendar, &d.start_month, &d.starts_on)) " – "
             (month_label(l, &d.calendar, &d.end_month, &last_start)) " · "
@@ -797,7 +797,7 @@ fn targets_page(
     };
     let can = v.actor.role.manages_units();
     let body = html! {
-        (breadcrumb(&format!("{code}/targets"), p, Some(selected.metric.id)))
+        (breadcrumb(v, &format!("{code}/targets"), p, Some(selected.metric.id)))
         p { a href=(format!("/drives/{code}?unit={}", enc(&here))) { (v.t("drive-back")) } }
         @if !errors.is_empty() {
             p.error role="alert" {
@@ -994,7 +994,7 @@ async fn reports(
     // The caller files for their own unit, or for the unit they are looking at.
     let mine = here.as_ref().map(|u| u.code.clone()).unwrap_or_default();
     let body = html! {
-        (breadcrumb(&format!("{code}/reports"), &p, None))
+        (breadcrumb(&v, &format!("{code}/reports"), &p, None))
         p { a href=(format!("/drives/{code}?unit={}", enc(&mine))) { (v.t("drive-back")) } }
         @if v.actor.role.edits_registry() && begun > 0 {
             h2 { (v.t("report-file")) }
