@@ -545,6 +545,14 @@ on_both_backends!(
             (s, r["status"].as_str(), r["reviewed_by"].as_str()),
             (StatusCode::OK, Some("accepted"), Some("d1-officer"))
         );
+        // The list carries each report's unit and figures.
+        let (_, list) = c.get("/api/v1/drives/R/reports", &d1).await;
+        let item = &list["items"][0];
+        assert_eq!(
+            (item["unit_code"].as_str(), item["unit_name"].as_str()),
+            (Some("G1"), Some("CĐCS May Phú Thành"))
+        );
+        assert_eq!(item["figures"][custom.to_string()], 4);
         let (s, e) = c
             .call(
                 "PUT",
