@@ -43,6 +43,54 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Import records from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Find likely duplicate members and record them for review.
+    #[command(subcommand)]
+    Dedupe(DedupeCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Members from a CSV or XLSX file (columns by header name; see the README).
+    Members(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The file: CSV (UTF-8 or UTF-16) or XLSX.
+    file: std::path::PathBuf,
+    /// The calendar of the file's dates: gregorian, persian or indian.
+    #[arg(long, default_value = "gregorian")]
+    calendar: String,
+    /// The order of day, month and year in dates whose year is not first: dmy or mdy.
+    #[arg(long, default_value = "ymd")]
+    date_order: String,
+    /// Check every row and report, without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Only units in this unit's subtree may be named.
+    #[arg(long)]
+    unit: Option<String>,
+    /// Write every rejected or flagged row to this CSV file.
+    #[arg(long)]
+    errors: Option<std::path::PathBuf>,
+    /// Rows per transaction.
+    #[arg(long, default_value_t = 10_000)]
+    batch_rows: usize,
+    /// Skip looking for likely duplicates of the new rows.
+    #[arg(long)]
+    skip_duplicate_check: bool,
+}
+
+#[derive(Subcommand)]
+enum DedupeCommand {
+    /// Scan a subtree (the whole instance by default).
+    Scan {
+        #[arg(long)]
+        unit: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -107,6 +155,24 @@ fn describe(code: &str) -> &str {
         "too_short" => "at least 8 characters",
         "invalid_locale" => "use en, vi, fa or hi",
         "required" => "required",
+        "invalid_date" => "not a date in the file's calendar and order",
+        "in_future" => "a date in the future",
+        "invalid_gender" => "use female, male or other",
+        "invalid_phone" => "not a phone number",
+        "invalid_email" => "not an e-mail address",
+        "invalid_status" => "not a membership status",
+        "invalid_employment_type" => "use formal or informal",
+        "invalid_informal_category" => "not an informal-work category",
+        "unknown_workplace" => "no workplace has this code",
+        "repeated_in_file" => "the same person is on an earlier row of this file",
+        "member_number_taken" => "this member number belongs to someone else",
+        "likely_duplicate" => "may be a person already registered",
+        "unreadable_row" => "the row cannot be read",
+        "transition_not_allowed" => "this status change is not allowed",
+        "person_not_current" => "the person named has no current membership",
+        "person_outside_scope" => "the person named is outside your units",
+        "other_tree" => "the unit is in another organization",
+        "too_long" => "too long",
         other => other,
     }
 }
@@ -120,6 +186,23 @@ fn explain(e: &AppError) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         AppError::Conflict { field, .. } => format!("{field}: already taken"),
+        AppError::BadFile { code, row, names } => {
+            let what = match *code {
+                "not_utf8" => "the file is not UTF-8 text: save it as \"CSV UTF-8\"",
+                "missing_columns" => "required columns are missing",
+                "repeated_columns" => "two columns hold the same field",
+                "empty_file" => "the file is empty",
+                "unreadable_spreadsheet" => "the spreadsheet cannot be read",
+                other => other,
+            };
+            let at = row.map(|r| format!(" (row {r})")).unwrap_or_default();
+            let names = if names.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", names.join(", "))
+            };
+            format!("{what}{at}{names}")
+        }
         other => other.to_string(),
     }
 }
@@ -205,6 +288,19 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await?;
             eprintln!("user {username} created");
         }
+        Command::Import(ImportCommand::Members(args)) => import_members(&app, args).await?,
+        Command::Dedupe(DedupeCommand::Scan { unit }) => {
+            let actor = actor_for(&app, unit.as_deref()).await?;
+            let started = std::time::Instant::now();
+            let r = app.scan_duplicates(&actor).await?;
+            eprintln!(
+                "{} members compared ({} candidate pairs): {} likely duplicate pairs to review, in {:.1} s",
+                r.people,
+                r.candidate_pairs,
+                r.likely_pairs,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Token(TokenCommand::Create { username }) => {
             let token = app.create_token(&username).await.map_err(|e| match e {
                 AppError::NotFound(_) => CliError::Usage(format!("no user named {username}")),
@@ -212,6 +308,117 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             })?;
             println!("{token}");
         }
+    }
+    Ok(())
+}
+
+/// The system acting within one unit's subtree, or over the whole instance.
+async fn actor_for(app: &App, unit: Option<&str>) -> Result<Actor, CliError> {
+    match unit {
+        None => Ok(Actor::system()),
+        Some(code) => app
+            .system_in(code)
+            .await
+            .map_err(|_| CliError::Usage(format!("no unit has the code {code}"))),
+    }
+}
+
+async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
+    use muster_app::import::ImportOptions;
+    use muster_domain::calendar::{Calendar, DateOrder};
+    let calendar = Calendar::parse(&args.calendar)
+        .map_err(|_| CliError::Usage("--calendar: use gregorian, persian or indian".into()))?;
+    let date_order = DateOrder::parse(&args.date_order)
+        .map_err(|_| CliError::Usage("--date-order: use ymd, dmy or mdy".into()))?;
+    let actor = actor_for(app, args.unit.as_deref()).await?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", args.file.display())))?;
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let options = ImportOptions {
+        calendar,
+        date_order,
+        dry_run: args.dry_run,
+        mapping: None,
+        batch_rows: args.batch_rows.max(1),
+        check_duplicates: !args.skip_duplicate_check,
+    };
+    let started = std::time::Instant::now();
+    let run = app.start_import(&actor, &name, bytes, options).await?;
+    if !run.ignored_columns.is_empty() {
+        eprintln!("ignored columns: {}", run.ignored_columns.join(", "));
+    }
+    if run.resume_after > 0 {
+        eprintln!(
+            "resuming import #{} after row {} (an earlier run of this file stopped there)",
+            run.import_id, run.resume_after
+        );
+    }
+    let mut bar = |p: muster_app::import::Progress| {
+        let share = if p.total > 0 {
+            p.done as f64 / p.total as f64
+        } else {
+            1.0
+        };
+        let filled = (share * 30.0).round() as usize;
+        eprint!(
+            "\r[{}{}] {:>3}% {}/{} rows  {:.1} s ",
+            "#".repeat(filled.min(30)),
+            " ".repeat(30 - filled.min(30)),
+            (share * 100.0).round() as i64,
+            p.done,
+            p.total,
+            started.elapsed().as_secs_f64()
+        );
+    };
+    let report = app.run_import(run, &mut bar).await?;
+    eprintln!();
+    let c = report.import.counts;
+    let verb = if args.dry_run { "would be " } else { "" };
+    eprintln!(
+        "import #{}: {} rows in {:.1} s: {} {verb}created, {} {verb}updated, {} unchanged, {} rejected, {} likely duplicates",
+        report.import.id,
+        report.import.done_rows - 1,
+        started.elapsed().as_secs_f64(),
+        c.created,
+        c.updated,
+        c.unchanged,
+        c.rejected,
+        c.duplicates
+    );
+    for p in report.problems.iter().take(20) {
+        eprintln!(
+            "  row {}, {}: {}{}",
+            p.row,
+            if p.column.is_empty() { "-" } else { &p.column },
+            describe(&p.reason),
+            p.detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        );
+    }
+    if report.problems.len() > 20 {
+        eprintln!("  ... and more: see --errors");
+    }
+    if let Some(path) = args.errors {
+        let mut out = String::from("row,column,reason,message,value\n");
+        for p in &report.problems {
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                p.row,
+                q(&p.column),
+                q(&p.reason),
+                q(describe(&p.reason)),
+                q(p.detail.as_deref().unwrap_or(""))
+            ));
+        }
+        std::fs::write(&path, out)?;
+        eprintln!("rejected and flagged rows written to {}", path.display());
     }
     Ok(())
 }

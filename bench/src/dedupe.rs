@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// Splits one CSV line, with double-quoted fields.
-fn fields(line: &str) -> Vec<String> {
+pub(crate) fn fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -74,6 +74,7 @@ pub fn run(file: &str, thresholds: &[f64]) -> Result<(), Error> {
             postcode: get(post),
             gender: get(gender),
             occupation: get(occ),
+            ..Person::default()
         });
     }
     let t = Instant::now();

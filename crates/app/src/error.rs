@@ -24,6 +24,17 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Someone like the person to be registered is already registered.
+    #[error("likely duplicate of a registered member")]
+    LikelyDuplicate(Vec<crate::dedupe::LikelyDuplicate>),
+    /// A file that cannot be read as a table at all: `code` says why, `row` where (1 is
+    /// the header), `names` what (missing columns, for one).
+    #[error("unreadable file: {code}")]
+    BadFile {
+        code: &'static str,
+        row: Option<i64>,
+        names: Vec<String>,
+    },
 }
 
 impl AppError {
@@ -41,6 +52,8 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Invalid(_) => "validation_failed",
             AppError::Conflict { .. } => "conflict",
+            AppError::BadFile { .. } => "bad_file",
+            AppError::LikelyDuplicate(_) => "likely_duplicate",
             AppError::Store(_) | AppError::Internal(_) => "internal_error",
         }
     }
@@ -81,6 +94,11 @@ impl Check {
         self.fields
             .entry(field.into())
             .or_insert_with(|| code.into());
+    }
+
+    /// The errors found, field by field.
+    pub fn into_fields(self) -> Fields {
+        self.fields
     }
 
     pub fn finish(self) -> Result<(), AppError> {

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod drives;
 mod error;
 pub mod mapping;
+pub mod dedupe;
+pub mod import;
 pub mod members;
 pub mod stats;
 pub mod units;

@@ -169,6 +169,10 @@ pub struct NewMember {
     pub member_number: Option<String>,
     /// `applicant` or `active` (the default).
     pub status: Option<String>,
+    /// Register even when a likely duplicate is already registered; otherwise the
+    /// answer lists the likely duplicates and nothing is saved.
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 /// Changes to a member: a field that is present replaces the stored value (an empty
@@ -292,6 +296,34 @@ async fn person_fields(
     input: &PersonInput,
     check: &mut Check,
 ) -> Result<PersonFields, AppError> {
+    let workplace_id = match input
+        .workplace_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(code) => match workplaces::by_code(conn, &code.to_ascii_uppercase()).await? {
+            Some(w)
+                if w.tree_id == tree_id
+                    && units::in_scope(conn, actor.scope(), w.fields.unit_id).await? =>
+            {
+                Some(w.id)
+            }
+            _ => {
+                check.fail("workplace_code", "unknown_workplace");
+                None
+            }
+        },
+    };
+    Ok(PersonFields {
+        workplace_id,
+        ..validate_person(input, check)
+    })
+}
+
+/// Validates person input but its workplace, which the caller resolves.
+pub(crate) fn validate_person(input: &PersonInput, check: &mut Check) -> PersonFields {
     let text = |check: &mut Check, field: &str, v: &Option<String>, max: usize| {
         check
             .take(field, optional_text(v.as_deref(), max))
@@ -319,27 +351,7 @@ async fn person_fields(
     if birth_date.is_some_and(|d| d > Date::today()) {
         check.fail("birth_date", "in_future");
     }
-    let workplace_id = match input
-        .workplace_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(code) => match workplaces::by_code(conn, &code.to_ascii_uppercase()).await? {
-            Some(w)
-                if w.tree_id == tree_id
-                    && units::in_scope(conn, actor.scope(), w.fields.unit_id).await? =>
-            {
-                Some(w.id)
-            }
-            _ => {
-                check.fail("workplace_code", "unknown_workplace");
-                None
-            }
-        },
-    };
-    Ok(PersonFields {
+    PersonFields {
         full_name: full_name.unwrap_or_default(),
         latin_name: text(check, "latin_name", &input.latin_name, 200),
         gender: check
@@ -359,7 +371,7 @@ async fn person_fields(
         sector_code: check.opt("sector_code", input.sector_code.as_deref(), parse_code),
         employment_type: employment.map(|e| e.as_str().into()),
         informal_category: category.map(|c| c.as_str().into()),
-        workplace_id,
+        workplace_id: None,
         preferred_language: check
             .opt(
                 "preferred_language",
@@ -367,7 +379,7 @@ async fn person_fields(
                 parse_locale,
             )
             .map(str::to_string),
-    })
+    }
 }
 
 fn date_or_today(check: &mut Check, field: &str, input: Option<&str>) -> Date {
@@ -377,7 +389,7 @@ fn date_or_today(check: &mut Check, field: &str, input: Option<&str>) -> Date {
 }
 
 /// Rewrites a person's search keys from their stored name, phone and member number.
-async fn refresh_keys(conn: &mut Conn, person_id: i64) -> Result<(), AppError> {
+pub(crate) async fn refresh_keys(conn: &mut Conn, person_id: i64) -> Result<(), AppError> {
     let Some(p) = store::person(conn, person_id).await? else {
         return Ok(());
     };
@@ -480,7 +492,7 @@ async fn detail(conn: &mut Conn, actor: &Actor, id: i64) -> Result<MemberDetail,
 }
 
 /// What the audit log keeps of a member: the stored fields, never the national id.
-fn snapshot(p: &PersonFields, m: &MembershipRow) -> serde_json::Value {
+pub(crate) fn snapshot(p: &PersonFields, m: &MembershipRow) -> serde_json::Value {
     serde_json::json!({
         "full_name": p.full_name, "latin_name": p.latin_name, "gender": p.gender,
         "birth_date": p.birth_date, "phone": p.phone, "email": p.email,
@@ -494,7 +506,7 @@ fn snapshot(p: &PersonFields, m: &MembershipRow) -> serde_json::Value {
     })
 }
 
-fn commit_err(e: muster_store::SqlxError) -> AppError {
+pub(crate) fn commit_err(e: muster_store::SqlxError) -> AppError {
     AppError::Store(StoreError::from(e))
 }
 
@@ -663,6 +675,14 @@ impl App {
         let Some(unit) = unit else {
             return Err(AppError::field("unit_code", "unknown_unit"));
         };
+        if !input.allow_duplicate {
+            let found =
+                crate::dedupe::likely_duplicates_of(&mut tx, actor, unit.tree_id, &fields, None)
+                    .await?;
+            if !found.is_empty() {
+                return Err(AppError::LikelyDuplicate(found));
+            }
+        }
         let now = now_utc();
         let person_id = store::insert_person(&mut tx, unit.tree_id, &fields, &now).await?;
         let membership = NewMembership {
@@ -1116,7 +1136,7 @@ pub(crate) async fn join_or_move(
 
 /// Closes membership `m` as transferred on `on` and opens the next one in unit `to`
 /// with the same status, moving the status and flow counters with it.
-async fn move_membership(
+pub(crate) async fn move_membership(
     conn: &mut Conn,
     bucket: &Bucket,
     m: &MembershipRow,

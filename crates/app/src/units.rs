@@ -159,6 +159,16 @@ impl App {
             .collect())
     }
 
+    /// The system acting within one unit's subtree (for the command line).
+    pub async fn system_in(&self, code: &str) -> Result<Actor, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = find_in_scope(&mut conn, Actor::system().scope(), code).await?;
+        Ok(Actor {
+            unit_id: Some(unit.id),
+            ..Actor::system()
+        })
+    }
+
     pub async fn get_unit(&self, actor: &Actor, code: &str) -> Result<UnitView, AppError> {
         let mut conn = self.db().read().await?;
         let row = find_in_scope(&mut conn, actor.scope(), code).await?;

@@ -321,12 +321,73 @@ pub fn parse(input: &str, calendar: Calendar) -> Result<Date, FieldError> {
     })
 }
 
+string_enum!(
+    /// The order of a numeric date's parts in a file: year first, day first or month
+    /// first. A first part of four digits is always a year.
+    DateOrder, "invalid_date_order" {
+        Ymd => "ymd",
+        Dmy => "dmy",
+        Mdy => "mdy",
+    }
+);
+
+/// Reads a date of a file written in `calendar` with its parts in `order`: `/`, `-` or
+/// `.` between them, native or Latin digits, four-digit years.
+pub fn parse_ordered(input: &str, calendar: Calendar, order: DateOrder) -> Result<Date, FieldError> {
+    let bad = || FieldError::new("invalid_date");
+    let s = digits_to_ascii(input.trim()).replace(['\u{066B}', '\u{2215}'], "/");
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let n = |p: &str| p.parse::<i32>().map_err(|_| bad());
+    let (y, m, d) = if parts[0].len() == 4 {
+        (parts[0], parts[1], parts[2])
+    } else {
+        match order {
+            DateOrder::Ymd => return Err(bad()),
+            DateOrder::Dmy => (parts[2], parts[1], parts[0]),
+            DateOrder::Mdy => (parts[2], parts[0], parts[1]),
+        }
+    };
+    if y.len() != 4 {
+        return Err(bad());
+    }
+    let (y, m, d) = (n(y)?, n(m)?, n(d)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    calendar.to_iso(CalendarDate {
+        year: y,
+        month: m as u8,
+        day: d as u8,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn iso(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn dates_of_files_in_their_order_and_calendar() {
+        let p = |s, c, o| parse_ordered(s, c, o).map(|d| d.to_string());
+        assert_eq!(p("2024-05-15", Calendar::Gregorian, DateOrder::Dmy).unwrap(), "2024-05-15");
+        assert_eq!(p("15/05/2024", Calendar::Gregorian, DateOrder::Dmy).unwrap(), "2024-05-15");
+        assert_eq!(p("05/15/2024", Calendar::Gregorian, DateOrder::Mdy).unwrap(), "2024-05-15");
+        assert_eq!(p("۱۴۰۲/۰۱/۳۰", Calendar::Persian, DateOrder::Ymd).unwrap(), "2023-04-19");
+        assert_eq!(p("30.01.1402", Calendar::Persian, DateOrder::Dmy).unwrap(), "2023-04-19");
+        assert!(p("15/05/2024", Calendar::Gregorian, DateOrder::Mdy).is_err());
+        assert!(p("15/05/24", Calendar::Gregorian, DateOrder::Dmy).is_err());
+        assert!(p("2024-02-30", Calendar::Gregorian, DateOrder::Ymd).is_err());
+        assert!(p("next week", Calendar::Gregorian, DateOrder::Ymd).is_err());
     }
 
     #[test]

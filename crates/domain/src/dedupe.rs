@@ -1,14 +1,23 @@
 //! Finding the same person twice: candidate pairs from blocking keys, a score from
 //! name similarity and the other fields, and clusters of the pairs scored above a
-//! threshold. Pure functions over already folded fields (see `names::fold`).
+//! threshold. Pure functions over already folded fields (see `names::fold`); [`member`]
+//! builds such a record from a registry member written in any of its scripts.
 
+use crate::member::phone_digits;
+use crate::names::{self, Script};
 use std::collections::HashMap;
 
 /// One person as the matcher sees them: every text already folded (lower case, no
 /// diacritics, one script), absent fields `None`.
+///
+/// `phone`, `national_id` and `sounds` are filled by [`member`] only: when `None` they
+/// add nothing to a score and no blocking key, so records of other sources (such as
+/// the `historical_50k` benchmark) are scored exactly as without them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
+    /// The given name.
     pub first: String,
+    /// The family name.
     pub last: String,
     /// Every word of the full name, for names written in another order.
     pub words: Vec<String>,
@@ -18,6 +27,151 @@ pub struct Person {
     pub postcode: Option<String>,
     pub gender: Option<String>,
     pub occupation: Option<String>,
+    /// The last 9 digits of the phone number (see [`phone_key`]).
+    pub phone: Option<String>,
+    /// ASCII letters and digits, upper case (see [`national_id_key`]).
+    pub national_id: Option<String>,
+    /// What bridges one name written in two scripts.
+    pub sounds: Option<Sounds>,
+}
+
+/// The consonant skeletons (`names::skeleton`) of [`Person::first`] and
+/// [`Person::last`], and the script the name was written in. Two names written in
+/// different scripts with the same skeleton count as close: a transliteration can
+/// only be that close. Within one script the skeleton is not used for scoring,
+/// because there a different vowel is a different name ("Hassan", "Hossein").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sounds {
+    pub first: String,
+    pub last: String,
+    pub script: Script,
+}
+
+/// The matcher's record of a registry member, built so that one person written in
+/// different scripts or spellings gets close records.
+///
+/// * Names: folded with `names::tokens` (a hyphen joins the parts of one name as a
+///   ZWNJ does: "Mohammadi-Nejad" is one word, like "محمدی‌نژاد"), every word
+///   transliterated to ASCII Latin (`names::transliterate`; Latin words only lose
+///   their accents and case). `words` holds them all, plus those of `latin_name`.
+/// * `first` is the given name and `last` the family name, whatever order they are
+///   written in, so that both orders compare straight:
+///   - Persian (Arabic script) is "given family", and a family name written with a
+///     space instead of a ZWNJ ("محمدی نژاد") is still one: `last` is every word after
+///     the first, joined, which is exactly the ZWNJ spelling.
+///   - Vietnamese is "family middle given" and is also written "middle given family":
+///     a first or last word that is a common Vietnamese family name (the commoner
+///     one when both are) is the family name, and the given name is the last word
+///     of the others.
+///   - Anything else (Hindi, Latin transliterations, English) is "given ... family":
+///     the first and the last word. One word is a given name only.
+/// * `sounds`: the consonant skeletons of both names and the script of `full_name`.
+/// * `birth` as given (trimmed, native digits to ASCII), `gender` in lower case,
+///   `occupation` trimmed, `phone` and `national_id` by [`phone_key`] and
+///   [`national_id_key`]. `place` and `postcode` are not known.
+pub fn member(
+    full_name: &str,
+    latin_name: Option<&str>,
+    birth_date: Option<&str>,
+    phone: Option<&str>,
+    national_id: Option<&str>,
+    gender: Option<&str>,
+    occupation: Option<&str>,
+) -> Person {
+    fn text(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let script = names::script_of(full_name);
+    let (folded, mut words): (Vec<String>, Vec<String>) = name_tokens(full_name)
+        .into_iter()
+        .map(|token| {
+            let latin = names::transliterate(&token);
+            (token, latin)
+        })
+        .filter(|(_, latin)| !latin.is_empty())
+        .unzip();
+    let (first, last) = given_and_family(&folded, &words, script);
+    for token in latin_name.map(name_tokens).unwrap_or_default() {
+        let latin = names::transliterate(&token);
+        if !latin.is_empty() && !words.contains(&latin) {
+            words.push(latin);
+        }
+    }
+    Person {
+        sounds: Some(Sounds {
+            first: names::skeleton(&first),
+            last: names::skeleton(&last),
+            script,
+        }),
+        first,
+        last,
+        words,
+        birth: text(birth_date).map(names::digits_to_ascii),
+        place: None,
+        postcode: None,
+        gender: text(gender).map(str::to_lowercase),
+        occupation: text(occupation).map(str::to_string),
+        phone: phone.and_then(phone_key),
+        national_id: national_id.and_then(national_id_key),
+    }
+}
+
+/// The last 9 digits of a phone number, which leaves out the country code and the
+/// trunk 0 ("+84 912 345 678" and "0912345678" agree); `None` below 7 digits.
+pub fn phone_key(phone: &str) -> Option<String> {
+    let digits = phone_digits(phone);
+    (digits.len() >= 7).then(|| digits[digits.len().saturating_sub(9)..].to_string())
+}
+
+/// The ASCII letters and digits of a national id, upper case (native digits become
+/// ASCII); `None` when there are none.
+pub fn national_id_key(id: &str) -> Option<String> {
+    let key: String = names::digits_to_ascii(id)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+/// `names::tokens`, with hyphens joining rather than splitting.
+fn name_tokens(name: &str) -> Vec<String> {
+    names::tokens(&name.replace(|c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}'), ""))
+}
+
+/// Common Vietnamese family names, folded, commonest first.
+const VIETNAMESE_FAMILY_NAMES: &[&str] = &[
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "truong", "dinh", "doan", "lam", "mai", "trinh", "dao", "cao",
+    "luong", "luu", "ha", "thai", "chau", "to", "ta", "kieu", "tang", "la", "quach", "vuong",
+    "tong", "lai", "khuc", "tieu",
+];
+
+/// The given and the family name of a name's words (`folded` and their
+/// transliterations `latin`, one for one): see [`member`].
+fn given_and_family(folded: &[String], latin: &[String], script: Script) -> (String, String) {
+    let n = latin.len();
+    if n < 2 {
+        return (latin.first().cloned().unwrap_or_default(), String::new());
+    }
+    if script == Script::Arabic {
+        // Transliterated as one word, as the ZWNJ spelling is.
+        return (
+            latin[0].clone(),
+            names::transliterate(&folded[1..].concat()),
+        );
+    }
+    if script == Script::Latin {
+        let rank = |w: &str| VIETNAMESE_FAMILY_NAMES.iter().position(|f| *f == w);
+        match (rank(&latin[0]), rank(&latin[n - 1])) {
+            (Some(head), tail) if tail.is_none_or(|tail| head <= tail) => {
+                return (latin[n - 1].clone(), latin[0].clone());
+            }
+            (_, Some(_)) => return (latin[n - 2].clone(), latin[n - 1].clone()),
+            _ => {}
+        }
+    }
+    (latin[0].clone(), latin[n - 1].clone())
 }
 
 /// Jaro-Winkler similarity of two strings, 0 to 1.
@@ -77,7 +231,17 @@ fn compare<T: PartialEq>(a: &Option<T>, b: &Option<T>, agree: f64, disagree: f64
     }
 }
 
-fn name_evidence(a: &str, b: &str, exact: f64, close: f64, initial: f64, differ: f64) -> f64 {
+/// `alike`: the two names sound alike across scripts (see [`Sounds`]), which counts as
+/// close.
+fn name_evidence(
+    a: &str,
+    b: &str,
+    alike: bool,
+    exact: f64,
+    close: f64,
+    initial: f64,
+    differ: f64,
+) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -85,7 +249,7 @@ fn name_evidence(a: &str, b: &str, exact: f64, close: f64, initial: f64, differ:
         return exact;
     }
     let jw = jaro_winkler(a, b);
-    if jw >= 0.92 {
+    if jw >= 0.92 || alike {
         close
     } else if jw >= 0.85 {
         close / 2.0
@@ -142,12 +306,27 @@ pub fn score(a: &Person, b: &Person) -> f64 {
 /// `score`, with exact name agreement weighed by how rare the name is.
 pub fn score_with(a: &Person, b: &Person, tf: &Frequencies) -> f64 {
     let mut s = 0.0;
-    let first =
-        |x: &str, y: &str, differ: f64| name_evidence(x, y, tf.exact(x, 3.0), 2.0, 0.5, differ);
-    let last = |x: &str, y: &str| name_evidence(x, y, tf.exact(x, 4.0), 2.5, 0.0, -3.5);
-    let straight = first(&a.first, &b.first, -2.5) + last(&a.last, &b.last);
+    let first = |x: &str, y: &str, alike: bool, differ: f64| {
+        name_evidence(x, y, alike, tf.exact(x, 3.0), 2.0, 0.5, differ)
+    };
+    let last = |x: &str, y: &str, alike: bool| {
+        name_evidence(x, y, alike, tf.exact(x, 4.0), 2.5, 0.0, -3.5)
+    };
+    // Whether a's first (or last) name sounds like b's first (or last) across scripts.
+    let alike = |a_last: bool, b_last: bool| match (&a.sounds, &b.sounds) {
+        (Some(x), Some(y)) if x.script != y.script => {
+            let x = if a_last { &x.last } else { &x.first };
+            let y = if b_last { &y.last } else { &y.first };
+            !x.is_empty() && x == y
+        }
+        _ => false,
+    };
+    let straight = first(&a.first, &b.first, alike(false, false), -2.5)
+        + last(&a.last, &b.last, alike(true, true));
     // Names written in the other order: first against last.
-    let swapped = first(&a.first, &b.last, -2.5) + last(&a.last, &b.first) - 1.0;
+    let swapped = first(&a.first, &b.last, alike(false, true), -2.5)
+        + last(&a.last, &b.first, alike(true, false))
+        - 1.0;
     s += straight.max(swapped);
     // Other words shared (titles, middle names).
     let shared = a
@@ -171,6 +350,9 @@ pub fn score_with(a: &Person, b: &Person, tf: &Frequencies) -> f64 {
     };
     s += compare(&a.gender, &b.gender, 0.2, -3.0);
     s += compare(&a.occupation, &b.occupation, 1.0, -0.5);
+    // A national id is one person's; a phone mostly is, but people change numbers.
+    s += compare(&a.national_id, &b.national_id, 8.0, -6.0);
+    s += compare(&a.phone, &b.phone, 4.0, -0.5);
     s
 }
 
@@ -211,6 +393,25 @@ pub fn blocking_keys(p: &Person) -> Vec<String> {
     if let Some(f) = p.first.chars().next() {
         if !p.last.is_empty() {
             keys.push(format!("i:{f}:{}", p.last));
+        }
+    }
+    if let Some(id) = &p.national_id {
+        keys.push(format!("id:{id}"));
+    }
+    if let Some(phone) = &p.phone {
+        keys.push(format!("ph:{phone}"));
+    }
+    // One name in two scripts: the skeleton of either name on the same birth date, one
+    // prefix for both so that names written in the other order meet too. Not without
+    // a birth date: skeletons are coarse ("nguyen" and "an" are both "n"), so such
+    // blocks would be large, and the pairs they add could not reach the threshold
+    // without the date (nor with a phone or national id, which have their own keys).
+    if let (Some(sounds), Some(b)) = (&p.sounds, &p.birth) {
+        if !sounds.first.is_empty() {
+            keys.push(format!("s:{b}:{}", sounds.first));
+        }
+        if !sounds.last.is_empty() && sounds.last != sounds.first {
+            keys.push(format!("s:{b}:{}", sounds.last));
         }
     }
     keys
@@ -348,5 +549,156 @@ mod tests {
         assert_eq!((p, r, f), (1.0, 1.0, 1.0));
         let (p, r, _) = pairwise_quality(&[0, 0, 1, 1], &[0, 0, 0, 1]);
         assert_eq!((p, r), (0.5, 1.0 / 3.0));
+    }
+
+    /// A registry member with a name and a birth date only.
+    fn named(full_name: &str, birth: &str) -> Person {
+        member(full_name, None, Some(birth), None, None, None, None)
+    }
+
+    fn share_a_key(a: &Person, b: &Person) -> bool {
+        let keys = blocking_keys(b);
+        blocking_keys(a).iter().any(|k| keys.contains(k))
+    }
+
+    #[test]
+    fn records_without_the_new_fields_get_no_new_keys() {
+        let keys = blocking_keys(&person("thomas", "chudleigh", "1630-08-01"));
+        assert!(!keys
+            .iter()
+            .any(|k| k.starts_with("id:") || k.starts_with("ph:") || k.starts_with("s:")));
+    }
+
+    #[test]
+    fn vietnamese_with_and_without_marks_and_in_either_order() {
+        let a = named("Nguyễn Văn An", "1980-03-04");
+        let b = named("Nguyen Van An", "1980-03-04");
+        assert_eq!((a.first.as_str(), a.last.as_str()), ("an", "nguyen"));
+        assert!(score(&a, &b) >= THRESHOLD);
+        assert!(share_a_key(&a, &b));
+        // Family name last, as in Western forms: the same given and family name.
+        let c = named("Văn An Nguyễn", "1980-03-04");
+        assert_eq!((c.first.as_str(), c.last.as_str()), ("an", "nguyen"));
+        assert!(score(&a, &c) >= THRESHOLD);
+        assert!(share_a_key(&a, &c));
+    }
+
+    #[test]
+    fn persian_in_persian_and_latin_letters() {
+        let a = named("حسین حسینی", "1975-11-20");
+        let b = named("Hossein Hosseini", "1975-11-20");
+        assert_eq!((a.first.as_str(), a.last.as_str()), ("hsyn", "hsyny"));
+        assert!(score(&a, &b) >= THRESHOLD);
+        assert!(share_a_key(&a, &b));
+        // Arabic letter forms fold away.
+        assert_eq!(named("حسين حسيني", "1975-11-20").last, a.last);
+        // The same skeleton within one script is not taken as close: these are two
+        // different given names.
+        let hassan = named("Hassan Hosseini", "1975-11-20");
+        assert!(score(&b, &hassan) < score(&a, &b));
+    }
+
+    #[test]
+    fn a_latin_name_adds_words() {
+        let a = member(
+            "حسین حسینی",
+            Some("Hossein Hosseini"),
+            Some("1975-11-20"),
+            None,
+            None,
+            None,
+            None,
+        );
+        assert_eq!(a.words, ["hsyn", "hsyny", "hossein", "hosseini"]);
+        let b = named("Hossein Hosseini", "1975-11-20");
+        assert!(score(&a, &b) > score(&named("حسین حسینی", "1975-11-20"), &b));
+    }
+
+    #[test]
+    fn persian_family_names_with_zwnj_space_or_hyphen() {
+        let zwnj = named("علی محمدی\u{200c}نژاد", "1990-01-02");
+        let joined = named("علی محمدینژاد", "1990-01-02");
+        let spaced = named("علی محمدی نژاد", "1990-01-02");
+        let latin = named("Ali Mohammadi-Nejad", "1990-01-02");
+        assert_eq!(zwnj, joined);
+        assert_eq!(
+            (spaced.first.as_str(), spaced.last.as_str()),
+            ("ly", "mahmdynzhad")
+        );
+        assert_eq!(zwnj.last, spaced.last);
+        assert_eq!(latin.last, "mohammadinejad");
+        for other in [&joined, &spaced, &latin] {
+            assert!(score(&zwnj, other) >= THRESHOLD, "{other:?}");
+            assert!(share_a_key(&zwnj, other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn hindi_in_devanagari_and_latin_letters() {
+        let a = named("राम कुमार", "1988-07-15");
+        let b = named("Ram Kumar", "1988-07-15");
+        assert_eq!((a.first.as_str(), a.last.as_str()), ("ram", "kumar"));
+        assert_eq!((b.first.as_str(), b.last.as_str()), ("ram", "kumar"));
+        assert!(score(&a, &b) >= THRESHOLD);
+        assert!(share_a_key(&a, &b));
+    }
+
+    #[test]
+    fn namesakes_with_other_birth_dates_and_national_ids_are_apart() {
+        let a = member(
+            "Nguyễn Văn An",
+            None,
+            Some("1980-03-04"),
+            Some("0912345678"),
+            Some("079080001234"),
+            Some("Male"),
+            None,
+        );
+        let b = member(
+            "Nguyễn Văn An",
+            None,
+            Some("1985-06-15"),
+            Some("0987654321"),
+            Some("079085009876"),
+            Some("male"),
+            None,
+        );
+        assert!(score(&a, &b) < THRESHOLD);
+        // The same name and birth date, but two national ids: still two people.
+        let c = Person {
+            birth: a.birth.clone(),
+            ..b
+        };
+        assert!(score(&a, &c) < THRESHOLD);
+    }
+
+    #[test]
+    fn phone_and_national_id_link_records_without_a_birth_date() {
+        let a = member(
+            "Trần Thị Mai",
+            None,
+            None,
+            Some("+84 912 345 678"),
+            Some("079-080-001234"),
+            Some("female"),
+            None,
+        );
+        let b = member(
+            "Tran Thi Mai",
+            None,
+            Some("1980-03-04"),
+            Some("0912345678"),
+            Some("079080001234"),
+            None,
+            None,
+        );
+        assert_eq!(a.phone.as_deref(), Some("912345678"));
+        assert_eq!(a.national_id.as_deref(), Some("079080001234"));
+        assert_eq!(a.phone, b.phone);
+        assert!(score(&a, &b) >= THRESHOLD);
+        assert!(blocking_keys(&a).iter().any(|k| k == "id:079080001234"));
+        assert!(blocking_keys(&b).iter().any(|k| k == "ph:912345678"));
+        assert_eq!(phone_key("12-34"), None);
+        assert_eq!(national_id_key(" - "), None);
     }
 }

@@ -437,7 +437,7 @@ fn membership_figure(kind: MetricKind, category: Option<&str>, c: &CountChange) 
 
 /// Counts one membership change in every drive whose scope holds the unit and whose
 /// period holds the day. Called by `counters::apply`, inside the change's transaction.
-pub(crate) async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
+pub async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
     if c.joins == 0 && c.active_delta == 0 {
         return Ok(());
     }

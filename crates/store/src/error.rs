@@ -13,6 +13,8 @@ pub enum StoreError {
     BadUrl(String),
     #[error("the database schema is version {found}, newer than this program knows ({known})")]
     SchemaTooNew { found: i64, known: i64 },
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl StoreError {

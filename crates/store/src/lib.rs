@@ -10,8 +10,10 @@ mod names;
 
 pub mod audit;
 pub mod counters;
+pub mod dedupe;
 pub mod drives;
 pub mod mapping;
+pub mod import;
 pub mod members;
 pub mod search;
 pub mod sessions;

@@ -170,6 +170,54 @@ pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>, Store
     row.as_ref().map(decode_person).transpose().store()
 }
 
+/// People with their current membership, by id, for comparing an import with them.
+pub async fn people_with_membership(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<Vec<(PersonRow, MembershipRow)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT p.id, p.tree_id, p.archived, p.created_at, p.updated_at, \
+             {people}, m.id AS m_id, m.unit_id, u.code AS unit_code, m.status, m.member_number, \
+             m.joined_on, m.left_on, m.recruited_by, m.is_current, m.previous_id, \
+             m.created_at AS m_created_at FROM people p \
+             JOIN memberships m ON m.person_id = p.id AND m.is_current = 1 \
+             JOIN units u ON u.id = m.unit_id WHERE p.id IN ({list})",
+            people = PERSON_COLUMNS
+                .split(", ")
+                .map(|c| format!("p.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
+        for r in &rows {
+            let p = decode_person(r).store()?;
+            let m = MembershipRow {
+                id: r.try_get("m_id").store()?,
+                tree_id: p.tree_id,
+                person_id: p.id,
+                unit_id: r.try_get("unit_id").store()?,
+                unit_code: r.try_get("unit_code").store()?,
+                status: r.try_get("status").store()?,
+                member_number: r.try_get("member_number").store()?,
+                joined_on: r.try_get("joined_on").store()?,
+                left_on: r.try_get("left_on").store()?,
+                recruited_by: r.try_get("recruited_by").store()?,
+                is_current: r.try_get::<i64, _>("is_current").store()? != 0,
+                previous_id: r.try_get("previous_id").store()?,
+                created_at: r.try_get("m_created_at").store()?,
+            };
+            out.push((p, m));
+        }
+    }
+    Ok(out)
+}
+
 pub async fn archive_person(conn: &mut Conn, id: i64, now: &str) -> Result<(), StoreError> {
     sqlx::query("UPDATE people SET archived = 1, updated_at = $2 WHERE id = $1")
         .bind(id)

@@ -49,9 +49,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "mapping",
         sql: include_str!("../migrations/0007_mapping.sql"),
     },
+    Migration {
+        version: 8,
+        name: "import_dedupe",
+        sql: include_str!("../migrations/0008_import_dedupe.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 7;
+pub const LATEST: i64 = 8;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

@@ -16,6 +16,10 @@ pub struct ErrorBody {
     /// Per field: a stable code such as `required`, `invalid_date`, `taken`, `unknown_unit`.
     #[serde(skip_serializing_if = "Fields::is_empty")]
     pub fields: Fields,
+    /// With `likely_duplicate`: the registered members the new one may be. Send
+    /// again with `allow_duplicate: true` to register anyway.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<muster_app::dedupe::LikelyDuplicate>,
 }
 
 #[derive(Debug)]
@@ -32,6 +36,7 @@ impl ApiError {
                 error: code.into(),
                 message,
                 fields,
+                duplicates: Vec::new(),
             },
         }
     }
@@ -43,6 +48,7 @@ impl ApiError {
                 error: "validation_failed".into(),
                 message,
                 fields,
+                duplicates: Vec::new(),
             },
         }
     }
@@ -52,7 +58,32 @@ static NEXT_REQUEST_ID: AtomicU64 = AtomicU64::new(1);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
+        let mut duplicates = Vec::new();
         let (status, message, fields) = match &e {
+            AppError::LikelyDuplicate(found) => {
+                duplicates = found.clone();
+                (
+                    StatusCode::CONFLICT,
+                    "a likely duplicate is already registered; send allow_duplicate: true to register anyway"
+                        .into(),
+                    Fields::new(),
+                )
+            }
+            AppError::BadFile { code, row, names } => {
+                let mut f = Fields::new();
+                f.insert("file".into(), (*code).into());
+                if let Some(r) = row {
+                    f.insert("row".into(), r.to_string());
+                }
+                if !names.is_empty() {
+                    f.insert("columns".into(), names.join(","));
+                }
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("the file cannot be imported: {code}"),
+                    f,
+                )
+            }
             AppError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 format!("{what} not found"),
@@ -102,6 +133,7 @@ impl From<AppError> for ApiError {
                 error: e.code().into(),
                 message,
                 fields,
+                duplicates,
             },
         }
     }

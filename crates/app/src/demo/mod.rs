@@ -287,6 +287,7 @@ async fn load_tree(
                     joined_on: Some(joined.to_string()),
                     member_number: Some(format!("{}-{:06}", t.root_code, n + 1)),
                     status: Some(if applicant { "applicant" } else { "active" }.into()),
+                    allow_duplicate: true,
                 },
             )
             .await?;

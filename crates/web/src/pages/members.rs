@@ -10,6 +10,7 @@ use muster_app::members::{
     MemberDetail, MemberPatch, MemberQuery, NewMember, PatchFields, PersonInput, StatusChange,
     Transfer,
 };
+use muster_app::dedupe::LikelyDuplicate;
 use muster_app::{App, AppError, Fields};
 use muster_domain::member::{EmploymentType, Gender, InformalCategory, Status};
 use serde::Deserialize;
@@ -216,6 +217,7 @@ async fn form_page(
     values: &MemberForm,
     errors: &Fields,
     target: &Target,
+    duplicates: &[LikelyDuplicate],
 ) -> Response {
     let l = &v.lang;
     let units = app.list_units(&v.actor).await.unwrap_or_default();
@@ -243,8 +245,25 @@ async fn form_page(
     };
     let body = html! {
         @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        @if !duplicates.is_empty() {
+            div.card.warning role="alert" #likely-duplicates {
+                p { strong { (v.t("dup-before-save")) } }
+                ul {
+                    @for d in duplicates {
+                        li {
+                            a href={"/members/" (d.id)} { bdi { (d.full_name) } }
+                            " · " (d.unit_code)
+                            @if let Some(b) = &d.birth_date { " · " (l.date(b)) }
+                            @if let Some(n) = &d.member_number { " · " (n) }
+                        }
+                    }
+                }
+                p { (v.t("dup-before-save-hint")) }
+            }
+        }
         form.card method="post" action=(target.action) novalidate {
             (v.csrf_field())
+            @if !duplicates.is_empty() { input type="hidden" name="allow_duplicate" value="1"; }
             @if !target.editing {
                 // A list while it is short; past that, the code, as in the list filter.
                 @if unit_options.len() <= MAX_UNIT_CHOICES {
@@ -265,11 +284,16 @@ async fn form_page(
                 (text("joined_on", "member-joined", "text", Some(&hint)))
             }
             (text("member_number", "member-number", "text", None))
-            div.actions { button type="submit" { (v.t("save")) } a href="/members" { (v.t("cancel")) } }
+            div.actions {
+                button type="submit" {
+                    @if duplicates.is_empty() { (v.t("save")) } @else { (v.t("dup-save-anyway")) }
+                }
+                a href="/members" { (v.t("cancel")) }
+            }
         }
     };
     let mut r = v.page(&v.t(target.title_key), "nav-members", body);
-    if !errors.is_empty() {
+    if !errors.is_empty() || !duplicates.is_empty() {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     r
@@ -285,6 +309,7 @@ async fn new_form(State(app): State<App>, v: Viewer) -> Response {
         &MemberForm::default(),
         &Fields::new(),
         &new_target(),
+        &[],
     )
     .await
 }
@@ -310,14 +335,18 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) ->
         joined_on: f.opt("joined_on").map(|d| l.iso_date(&d)),
         member_number: f.opt("member_number"),
         status: None,
+        allow_duplicate: f.get("allow_duplicate") == "1",
     };
     match app.create_member(&v.actor, input).await {
         Ok(m) => redirect_with_flash(&format!("/members/{}", m.id), "flash-member-created"),
-        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &new_target()).await,
+        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &new_target(), &[]).await,
+        Err(AppError::LikelyDuplicate(found)) => {
+            form_page(&app, &v, &f, &Fields::new(), &new_target(), &found).await
+        }
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();
             errors.insert(field, code);
-            form_page(&app, &v, &f, &errors, &new_target()).await
+            form_page(&app, &v, &f, &errors, &new_target(), &[]).await
         }
         Err(e) => error_page(&v, e),
     }
@@ -504,7 +533,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) ->
         csrf: String::new(),
         values,
     };
-    form_page(&app, &v, &form, &Fields::new(), &edit_target(id)).await
+    form_page(&app, &v, &form, &Fields::new(), &edit_target(id), &[]).await
 }
 
 async fn update(
@@ -537,11 +566,11 @@ async fn update(
     };
     match app.update_member(&v.actor, id, patch).await {
         Ok(_) => redirect_with_flash(&format!("/members/{id}"), "flash-member-changed"),
-        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &edit_target(id)).await,
+        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &edit_target(id), &[]).await,
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();
             errors.insert(field, code);
-            form_page(&app, &v, &f, &errors, &edit_target(id)).await
+            form_page(&app, &v, &f, &errors, &edit_target(id), &[]).await
         }
         Err(e) => error_page(&v, e),
     }

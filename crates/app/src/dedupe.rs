@@ -1,0 +1,542 @@
+//! Likely duplicates in a tree: found by a scan of the tree, by an import, or when
+//! someone is about to be registered; reviewed side by side; merged (everything
+//! recorded of one person moves to the other) or dismissed as two people.
+
+use crate::counting::Bucket;
+use crate::members::{commit_err, refresh_keys, snapshot};
+use crate::{audit, Actor, App, AppError};
+use muster_domain::date::now_utc;
+use muster_domain::dedupe::{self, candidate_pairs, score_with, Frequencies, THRESHOLD};
+use muster_domain::member::Status;
+use muster_domain::{search, Date};
+use muster_store::counters;
+use muster_store::dedupe::{self as store, MatchRow};
+use muster_store::members::{self as members_store, PersonFields};
+use muster_store::{import as import_store, units, Conn};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// A registered member who may be the same person as the one described.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LikelyDuplicate {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: Option<String>,
+    pub unit_code: String,
+    pub member_number: Option<String>,
+    /// The matcher's score: the threshold is 7; higher is surer.
+    pub score: f64,
+}
+
+/// One side of a pair under review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PairSide {
+    pub id: i64,
+    pub full_name: String,
+    pub latin_name: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub national_id: Option<String>,
+    pub occupation_code: Option<String>,
+    pub unit_code: String,
+    pub status: String,
+    pub member_number: Option<String>,
+    pub joined_on: Option<String>,
+}
+
+/// A pair of likely duplicates, with the fields on which they differ.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicatePair {
+    pub a: PairSide,
+    pub b: PairSide,
+    pub score: f64,
+    /// Field names whose values differ (both given and not equal).
+    pub differences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicatePage {
+    pub pairs: Vec<DuplicatePair>,
+    pub total: i64,
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct ScanReport {
+    pub people: i64,
+    pub candidate_pairs: i64,
+    pub likely_pairs: i64,
+}
+
+fn record(r: &MatchRow) -> dedupe::Person {
+    dedupe::member(
+        &r.full_name,
+        r.latin_name.as_deref(),
+        r.birth_date.as_deref(),
+        r.phone.as_deref(),
+        r.national_id.as_deref(),
+        r.gender.as_deref(),
+        r.occupation_code.as_deref(),
+    )
+}
+
+/// The likely pairs among `people`: (i, j, score), i < j.
+fn likely_pairs(people: &[dedupe::Person]) -> (usize, Vec<(u32, u32, f64)>) {
+    let tf = Frequencies::of(people);
+    let candidates = candidate_pairs(people);
+    let n = candidates.len();
+    let pairs = candidates
+        .into_iter()
+        .filter_map(|(i, j)| {
+            let s = score_with(&people[i as usize], &people[j as usize], &tf);
+            (s >= THRESHOLD).then_some((i, j, s))
+        })
+        .collect();
+    (n, pairs)
+}
+
+/// The tree the actor works in: their unit's, or each tree for an instance admin.
+async fn trees_of(conn: &mut Conn, actor: &Actor) -> Result<Vec<i64>, AppError> {
+    Ok(match actor.unit_id {
+        Some(u) => units::by_id(conn, u)
+            .await?
+            .map(|u| vec![u.tree_id])
+            .unwrap_or_default(),
+        None => units::list(conn, actor.scope())
+            .await?
+            .into_iter()
+            .filter(|u| u.parent_id.is_none())
+            .map(|u| u.id)
+            .collect(),
+    })
+}
+
+async fn side(conn: &mut Conn, actor: &Actor, id: i64) -> Result<PairSide, AppError> {
+    let p = members_store::person(conn, id)
+        .await?
+        .filter(|p| !p.archived)
+        .ok_or(AppError::NotFound("member"))?;
+    let m = members_store::current_membership(conn, id)
+        .await?
+        .ok_or(AppError::NotFound("member"))?;
+    if !units::in_scope(conn, actor.scope(), m.unit_id).await? {
+        return Err(AppError::NotFound("member"));
+    }
+    let f = p.fields;
+    Ok(PairSide {
+        id,
+        full_name: f.full_name,
+        latin_name: f.latin_name,
+        gender: f.gender,
+        birth_date: f.birth_date,
+        phone: f.phone,
+        email: f.email,
+        national_id: f.national_id.filter(|_| actor.role.edits_registry()),
+        occupation_code: f.occupation_code,
+        unit_code: m.unit_code,
+        status: m.status,
+        member_number: m.member_number,
+        joined_on: m.joined_on,
+    })
+}
+
+fn differences(a: &PairSide, b: &PairSide) -> Vec<String> {
+    let fields: [(&str, Option<&str>, Option<&str>); 12] = [
+        ("full_name", Some(&a.full_name), Some(&b.full_name)),
+        ("latin_name", a.latin_name.as_deref(), b.latin_name.as_deref()),
+        ("gender", a.gender.as_deref(), b.gender.as_deref()),
+        ("birth_date", a.birth_date.as_deref(), b.birth_date.as_deref()),
+        ("phone", a.phone.as_deref(), b.phone.as_deref()),
+        ("email", a.email.as_deref(), b.email.as_deref()),
+        ("national_id", a.national_id.as_deref(), b.national_id.as_deref()),
+        (
+            "occupation_code",
+            a.occupation_code.as_deref(),
+            b.occupation_code.as_deref(),
+        ),
+        ("unit_code", Some(&a.unit_code), Some(&b.unit_code)),
+        ("status", Some(&a.status), Some(&b.status)),
+        (
+            "member_number",
+            a.member_number.as_deref(),
+            b.member_number.as_deref(),
+        ),
+        ("joined_on", a.joined_on.as_deref(), b.joined_on.as_deref()),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(f, _, _)| f.to_string())
+        .collect()
+}
+
+/// Likely duplicates of a person about to be registered in `tree_id`, among the
+/// members the actor can see, best first.
+pub(crate) async fn likely_duplicates_of(
+    conn: &mut Conn,
+    actor: &Actor,
+    tree_id: i64,
+    f: &PersonFields,
+    except: Option<i64>,
+) -> Result<Vec<LikelyDuplicate>, AppError> {
+    let me = crate::import::matcher_record(f);
+    let keys = search::person_keys(&f.full_name, f.latin_name.as_deref(), f.phone.as_deref(), None);
+    let rows = store::candidates(
+        conn,
+        tree_id,
+        f.birth_date.as_deref(),
+        f.national_id.as_deref(),
+        &keys,
+    )
+    .await?;
+    let tf = Frequencies::default();
+    let mut found: Vec<(f64, MatchRow)> = rows
+        .into_iter()
+        .filter(|r| Some(r.id) != except)
+        .filter_map(|r| {
+            let s = score_with(&me, &record(&r), &tf);
+            (s >= THRESHOLD).then_some((s, r))
+        })
+        .collect();
+    found.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut out = Vec::new();
+    for (score, r) in found.into_iter().take(5) {
+        let Some(m) = members_store::current_membership(conn, r.id).await? else {
+            continue;
+        };
+        if !units::in_scope(conn, actor.scope(), m.unit_id).await? {
+            continue;
+        }
+        out.push(LikelyDuplicate {
+            id: r.id,
+            full_name: r.full_name,
+            birth_date: r.birth_date,
+            unit_code: m.unit_code,
+            member_number: m.member_number,
+            score: (score * 10.0).round() / 10.0,
+        });
+    }
+    Ok(out)
+}
+
+impl App {
+    /// Scans the actor's subtree for likely duplicates and records them for review.
+    pub async fn scan_duplicates(&self, actor: &Actor) -> Result<ScanReport, AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut conn = self.db().read().await?;
+        let mut report = ScanReport {
+            people: 0,
+            candidate_pairs: 0,
+            likely_pairs: 0,
+        };
+        for tree in trees_of(&mut conn, actor).await? {
+            let rows = store::members_of(&mut conn, actor.scope(), tree).await?;
+            let people: Vec<dedupe::Person> = rows.iter().map(record).collect();
+            let (candidates, pairs) = likely_pairs(&people);
+            let pairs: Vec<(i64, i64, f64)> = pairs
+                .into_iter()
+                .map(|(i, j, s)| {
+                    let (a, b) = (rows[i as usize].id, rows[j as usize].id);
+                    (a.min(b), a.max(b), s)
+                })
+                .collect();
+            let mut tx = self.db().begin().await?;
+            store::add_pairs(&mut tx, tree, &pairs, &now_utc()).await?;
+            tx.commit().await.map_err(commit_err)?;
+            report.people += rows.len() as i64;
+            report.candidate_pairs += candidates as i64;
+            report.likely_pairs += pairs.len() as i64;
+        }
+        Ok(report)
+    }
+
+    /// Open pairs in the actor's subtree, surest first.
+    pub async fn list_duplicates(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> Result<DuplicatePage, AppError> {
+        let mut conn = self.db().read().await?;
+        let (rows, total) =
+            store::open_pairs(&mut conn, actor.scope(), limit.clamp(1, 200), offset.max(0))
+                .await?;
+        let mut pairs = Vec::with_capacity(rows.len());
+        for r in rows {
+            let a = side(&mut conn, actor, r.person_a).await?;
+            let b = side(&mut conn, actor, r.person_b).await?;
+            pairs.push(DuplicatePair {
+                differences: differences(&a, &b),
+                a,
+                b,
+                score: (r.score * 10.0).round() / 10.0,
+            });
+        }
+        Ok(DuplicatePage { pairs, total })
+    }
+
+    /// One pair, for review: both people must be in scope.
+    pub async fn duplicate_pair(
+        &self,
+        actor: &Actor,
+        a: i64,
+        b: i64,
+    ) -> Result<DuplicatePair, AppError> {
+        let mut conn = self.db().read().await?;
+        let (a, b) = (a.min(b), a.max(b));
+        let sa = side(&mut conn, actor, a).await?;
+        let sb = side(&mut conn, actor, b).await?;
+        let score = store::pair(&mut conn, a, b).await?.map_or(0.0, |p| p.score);
+        Ok(DuplicatePair {
+            differences: differences(&sa, &sb),
+            a: sa,
+            b: sb,
+            score: (score * 10.0).round() / 10.0,
+        })
+    }
+
+    /// Records that two people are not one: the pair is not offered again.
+    pub async fn dismiss_duplicate(&self, actor: &Actor, a: i64, b: i64) -> Result<(), AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db().begin().await?;
+        let (a, b) = (a.min(b), a.max(b));
+        let sa = side(&mut tx, actor, a).await?;
+        side(&mut tx, actor, b).await?;
+        let tree = members_store::person(&mut tx, a)
+            .await?
+            .map_or(0, |p| p.tree_id);
+        let now = now_utc();
+        store::decide(&mut tx, tree, a, b, "dismissed", actor.user_id, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "not_duplicate",
+            "person",
+            a,
+            None,
+            None,
+            Some(serde_json::json!({ "other": b, "name": sa.full_name })),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(commit_err)?;
+        Ok(())
+    }
+
+    /// Merges person `drop` into person `keep`: `keep`'s fields stay and take `drop`'s
+    /// where they are empty; `drop`'s memberships (as past ones), assessments, committee
+    /// seats and history move to `keep`; `drop` is archived as merged.
+    pub async fn merge_members(
+        &self,
+        actor: &Actor,
+        keep: i64,
+        drop: i64,
+    ) -> Result<crate::members::MemberDetail, AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        if keep == drop {
+            return Err(AppError::field("drop", "same_person"));
+        }
+        let mut tx = self.db().begin().await?;
+        side(&mut tx, actor, keep).await?;
+        side(&mut tx, actor, drop).await?;
+        let kp = members_store::person(&mut tx, keep)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let dp = members_store::person(&mut tx, drop)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        if kp.tree_id != dp.tree_id {
+            return Err(AppError::field("drop", "other_tree"));
+        }
+        let km = members_store::current_membership(&mut tx, keep)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let dm = members_store::current_membership(&mut tx, drop)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let now = now_utc();
+        let mut fields = kp.fields.clone();
+        let d = &dp.fields;
+        macro_rules! fill {
+            ($($f:ident),*) => {
+                $(if fields.$f.is_none() { fields.$f = d.$f.clone(); })*
+            };
+        }
+        fill!(
+            latin_name,
+            gender,
+            birth_date,
+            phone,
+            email,
+            national_id,
+            region,
+            address,
+            occupation_code,
+            sector_code,
+            employment_type,
+            informal_category,
+            workplace_id,
+            preferred_language
+        );
+        if fields.employment_type != kp.fields.employment_type {
+            fields.informal_category = kp
+                .fields
+                .informal_category
+                .clone()
+                .or(d.informal_category.clone());
+        }
+        // The dropped person's membership ends: their counts leave with it (not as a
+        // member leaving: they were never a second person).
+        let status = Status::parse(&dm.status).unwrap_or(Status::Active);
+        counters::status_delta(&mut tx, dm.unit_id, status.as_str(), -1).await?;
+        if status.is_active() {
+            let bucket = Bucket::of(
+                d.employment_type.as_deref(),
+                d.informal_category.as_deref(),
+                d.workplace_id,
+            );
+            let mut c = bucket.change(dm.unit_id, Date::today());
+            c.active_delta = -1;
+            counters::apply(&mut tx, &c).await?;
+        }
+        store::fold_into(&mut tx, drop, keep, &now).await?;
+        // Filling an empty workplace or employment moves the kept member's counts.
+        let old = Bucket::of(
+            kp.fields.employment_type.as_deref(),
+            kp.fields.informal_category.as_deref(),
+            kp.fields.workplace_id,
+        );
+        let new = Bucket::of(
+            fields.employment_type.as_deref(),
+            fields.informal_category.as_deref(),
+            fields.workplace_id,
+        );
+        if old != new && Status::parse(&km.status).is_ok_and(Status::is_active) {
+            let mut out = old.change(km.unit_id, Date::today());
+            out.active_delta = -1;
+            let mut into = new.change(km.unit_id, Date::today());
+            into.active_delta = 1;
+            counters::apply(&mut tx, &out).await?;
+            counters::apply(&mut tx, &into).await?;
+        }
+        members_store::update_person(&mut tx, keep, &fields, &now).await?;
+        refresh_keys(&mut tx, keep).await?;
+        let (a, b) = (keep.min(drop), keep.max(drop));
+        store::decide(&mut tx, kp.tree_id, a, b, "merged", actor.user_id, &now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "merge",
+            "person",
+            keep,
+            Some(km.unit_id),
+            Some(serde_json::json!({
+                "kept": snapshot(&kp.fields, &km),
+                "merged": { "id": drop, "record": snapshot(&dp.fields, &dm) },
+            })),
+            Some(snapshot(&fields, &km)),
+            &now,
+        )
+        .await?;
+        tx.commit().await.map_err(commit_err)?;
+        self.get_member(actor, keep).await
+    }
+
+    /// Likely duplicates of a person about to be registered in unit `unit_code`.
+    pub async fn check_duplicates(
+        &self,
+        actor: &Actor,
+        unit_code: &str,
+        input: &crate::members::PersonInput,
+    ) -> Result<Vec<LikelyDuplicate>, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = crate::units::find_in_scope(&mut conn, actor.scope(), unit_code).await?;
+        let mut check = crate::error::Check::default();
+        let fields = crate::members::validate_person(input, &mut check);
+        likely_duplicates_of(&mut conn, actor, unit.tree_id, &fields, None).await
+    }
+
+    /// Records the likely duplicates of an import's new rows: among the tree's members
+    /// and among the rows themselves. Each flagged row goes to the import's report.
+    pub(crate) async fn flag_duplicates(
+        &self,
+        import_id: i64,
+        write_pairs: bool,
+        trees: &[i64],
+        incoming: Vec<(i64, i64, i64, dedupe::Person)>,
+    ) -> Result<i64, AppError> {
+        let mut conn = self.db().read().await?;
+        let mut flagged = 0;
+        for &tree in trees {
+            let rows: Vec<&(i64, i64, i64, dedupe::Person)> =
+                incoming.iter().filter(|r| r.1 == tree).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let known = store::members_of(&mut conn, muster_store::Scope::All, tree).await?;
+            let new_ids: HashMap<i64, usize> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.2 != 0)
+                .map(|(i, r)| (r.2, i))
+                .collect();
+            // Everyone already registered, then the file's rows not among them.
+            let mut people: Vec<dedupe::Person> = Vec::new();
+            let mut who: Vec<(Option<usize>, i64)> = Vec::new();
+            for k in &known {
+                if !new_ids.contains_key(&k.id) {
+                    people.push(record(k));
+                    who.push((None, k.id));
+                }
+            }
+            for (i, r) in rows.iter().enumerate() {
+                people.push(r.3.clone());
+                who.push((Some(i), r.2));
+            }
+            let (_, pairs) = likely_pairs(&people);
+            let mut problems = Vec::new();
+            let mut to_write = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for (i, j, s) in pairs {
+                let (x, y) = (who[i as usize], who[j as usize]);
+                for (me, other) in [(x, y), (y, x)] {
+                    let Some(row_index) = me.0 else { continue };
+                    let row = rows[row_index].0;
+                    let detail = match other.0 {
+                        Some(o) => format!("row {}", rows[o].0),
+                        None => format!("#{}", other.1),
+                    };
+                    // A row is reported with the first person it may be.
+                    if seen.insert(row) {
+                        flagged += 1;
+                        problems.push(import_store::RowProblem {
+                            row,
+                            column: "full_name".into(),
+                            reason: "likely_duplicate".into(),
+                            detail: Some(detail),
+                        });
+                    }
+                }
+                if write_pairs && x.1 != 0 && y.1 != 0 {
+                    to_write.push((x.1.min(y.1), x.1.max(y.1), s));
+                }
+            }
+            let mut tx = self.db().begin().await?;
+            import_store::add_problems(&mut tx, import_id, &problems).await?;
+            if write_pairs {
+                store::add_pairs(&mut tx, tree, &to_write, &now_utc()).await?;
+            }
+            tx.commit().await.map_err(commit_err)?;
+        }
+        Ok(flagged)
+    }
+}

@@ -1,0 +1,1170 @@
+//! Bulk import of members from CSV and XLSX files.
+//!
+//! Every row is checked; a rejected row is reported with its row number (the header is
+//! row 1), its column and a reason, and the good rows load. A row updates the person it
+//! names by `external_id`, then by member number, so importing a file again changes
+//! nothing. Rows load in batches, each in one transaction that also records how far the
+//! run has got: a run cut short (even by `kill -9`) leaves whole batches only, and
+//! running the same file again resumes after the last one.
+
+use crate::counting::{status_change, Bucket};
+use crate::error::Check;
+use crate::members::{commit_err, move_membership, refresh_keys, snapshot, validate_person};
+use crate::members::PersonInput;
+use crate::units::find_in_scope;
+use crate::{audit, Actor, App, AppError};
+use muster_domain::calendar::{parse_ordered, Calendar, DateOrder};
+use muster_domain::date::now_utc;
+use muster_domain::member::{MemberNumber, Status};
+use muster_domain::{dedupe, names, search, string_enum, Date};
+use muster_store::counters::{self, CountChange};
+use muster_store::import::{
+    self as store, BulkMembership, BulkPerson, DayRow, ImportCounts, ImportRow, MonthRow,
+    RowProblem,
+};
+use muster_store::members::{self as members_store, MembershipRow, PersonFields, PersonRow};
+use muster_store::{search as store_search, workplaces, Conn};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+string_enum!(
+    /// A column of a member file, named by its header.
+    Field, "unknown_field" {
+        ExternalId => "external_id",
+        UnitCode => "unit_code",
+        FullName => "full_name",
+        LatinName => "latin_name",
+        Gender => "gender",
+        BirthDate => "birth_date",
+        Phone => "phone",
+        Email => "email",
+        NationalId => "national_id",
+        Region => "region",
+        Address => "address",
+        OccupationCode => "occupation_code",
+        SectorCode => "sector_code",
+        EmploymentType => "employment_type",
+        InformalCategory => "informal_category",
+        WorkplaceCode => "workplace_code",
+        PreferredLanguage => "preferred_language",
+        JoinedOn => "joined_on",
+        MemberNumber => "member_number",
+        Status => "status",
+    }
+);
+
+impl Field {
+    /// The field a header names: case, spaces and hyphens do not matter.
+    pub fn of_header(header: &str) -> Option<Field> {
+        let h = header
+            .trim()
+            .trim_start_matches('\u{FEFF}')
+            .to_lowercase()
+            .replace([' ', '-'], "_");
+        Field::parse(&h).ok()
+    }
+}
+
+/// How to read a file.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub calendar: Calendar,
+    pub date_order: DateOrder,
+    /// Check and report only; nothing is written but the report.
+    pub dry_run: bool,
+    /// For each column of the file, the field it holds (`None`: ignored). Taken from
+    /// the headers when absent.
+    pub mapping: Option<Vec<Option<Field>>>,
+    /// Rows per transaction.
+    pub batch_rows: usize,
+    /// Look for likely duplicates of the rows among the tree's members (and each other).
+    pub check_duplicates: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            calendar: Calendar::Gregorian,
+            date_order: DateOrder::Ymd,
+            dry_run: false,
+            mapping: None,
+            batch_rows: 10_000,
+            check_duplicates: true,
+        }
+    }
+}
+
+/// A file read into rows of text: the header and the data rows.
+pub struct Table {
+    pub headers: Vec<String>,
+    rows: Rows,
+    /// Data rows, counted before reading (CSV: by lines, so an estimate when a
+    /// field holds a line break).
+    pub estimated_rows: i64,
+}
+
+enum Rows {
+    Csv(Box<csv::Reader<std::io::Cursor<Vec<u8>>>>),
+    Sheet(std::vec::IntoIter<Vec<String>>),
+}
+
+impl Table {
+    /// Reads a CSV (UTF-8 with or without a byte order mark, or UTF-16 with one;
+    /// comma, semicolon or tab between fields) or a spreadsheet (XLSX, XLS, ODS: its
+    /// first sheet).
+    pub fn read(bytes: Vec<u8>) -> Result<Table, AppError> {
+        let bad = |code, row| AppError::BadFile {
+            code,
+            row,
+            names: Vec::new(),
+        };
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return read_sheet(bytes);
+        }
+        let text = decode(bytes)?;
+        let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        let delimiter = [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
+            .unwrap_or(b',');
+        let lines = text.iter().filter(|b| **b == b'\n').count() as i64;
+        let last_open = !text.ends_with(b"\n") && !text.is_empty();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(std::io::Cursor::new(text));
+        let mut header = csv::StringRecord::new();
+        match reader.read_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => return Err(bad("empty_file", None)),
+            Err(_) => return Err(bad("unreadable_row", Some(1))),
+        }
+        Ok(Table {
+            headers: header.iter().map(|h| h.trim().to_string()).collect(),
+            rows: Rows::Csv(Box::new(reader)),
+            estimated_rows: (lines + i64::from(last_open) - 1).max(0),
+        })
+    }
+
+    /// The next data row, or the row number of one that cannot be read.
+    fn next_row(&mut self, record: &mut csv::StringRecord) -> Option<Result<Vec<String>, ()>> {
+        match &mut self.rows {
+            Rows::Csv(r) => match r.read_record(record) {
+                Ok(true) => Some(Ok(record.iter().map(str::to_string).collect())),
+                Ok(false) => None,
+                Err(_) => Some(Err(())),
+            },
+            Rows::Sheet(rows) => rows.next().map(Ok),
+        }
+    }
+}
+
+/// The text of a CSV file as UTF-8, or where it is not.
+fn decode(bytes: Vec<u8>) -> Result<Vec<u8>, AppError> {
+    let utf16 = |le: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map(String::into_bytes).map_err(|_| AppError::BadFile {
+            code: "not_utf8",
+            row: None,
+            names: Vec::new(),
+        })
+    };
+    let text = if bytes.starts_with(&[0xFF, 0xFE]) {
+        utf16(true)?
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        utf16(false)?
+    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
+    if let Err(e) = std::str::from_utf8(&text) {
+        let at = e.valid_up_to();
+        let row = text[..at].iter().filter(|b| **b == b'\n').count() as i64 + 1;
+        return Err(AppError::BadFile {
+            code: "not_utf8",
+            row: Some(row),
+            names: Vec::new(),
+        });
+    }
+    Ok(text)
+}
+
+fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
+    use calamine::{Data, Reader};
+    let bad = || AppError::BadFile {
+        code: "unreadable_spreadsheet",
+        row: None,
+        names: Vec::new(),
+    };
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        _ => return Err(bad()),
+    };
+    let cell = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(t) => excel_date(t.as_f64()),
+            Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+            Data::DurationIso(s) => s.clone(),
+            Data::Error(_) => "#ERROR".into(),
+        }
+    };
+    let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<_>>());
+    let headers: Vec<String> = match rows.next() {
+        Some(h) => h.into_iter().map(|h| h.trim().to_string()).collect(),
+        None => {
+            return Err(AppError::BadFile {
+                code: "empty_file",
+                row: None,
+                names: Vec::new(),
+            })
+        }
+    };
+    let rows: Vec<Vec<String>> = rows.collect();
+    Ok(Table {
+        headers,
+        estimated_rows: rows.len() as i64,
+        rows: Rows::Sheet(rows.into_iter()),
+    })
+}
+
+/// An Excel serial day (1 is 1900-01-01, with Excel's phantom 1900-02-29) as ISO.
+fn excel_date(serial: f64) -> String {
+    // Day 25569 is 1970-01-01.
+    Date::from_days(serial.floor() as i64 - 25569).to_string()
+}
+
+/// The fields of each column: as mapped, or from the headers.
+pub fn mapping_of(headers: &[String], mapping: Option<&[Option<Field>]>) -> Vec<Option<Field>> {
+    match mapping {
+        Some(m) => headers
+            .iter()
+            .enumerate()
+            .map(|(i, _)| m.get(i).copied().flatten())
+            .collect(),
+        None => headers.iter().map(|h| Field::of_header(h)).collect(),
+    }
+}
+
+/// A run ready to go: its record, the table and what to do with it.
+pub struct Prepared {
+    pub import_id: i64,
+    /// Rows already committed by an earlier run of the same file, skipped now.
+    pub resume_after: i64,
+    /// A finished run of the same file: rows naming nobody (no external id or member
+    /// number) are taken as loaded by it.
+    pub loaded_before: Option<i64>,
+    pub ignored_columns: Vec<String>,
+    table: Table,
+    columns: Vec<Option<Field>>,
+    options: ImportOptions,
+    actor: Actor,
+    counts: ImportCounts,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub import: ImportRow,
+    pub problems: Vec<RowProblem>,
+    pub ignored_columns: Vec<String>,
+}
+
+/// Progress of a run, after each batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: i64,
+    pub total: i64,
+    pub counts: ImportCounts,
+}
+
+/// A unit rows may name, resolved once.
+#[derive(Debug, Clone)]
+struct UnitInfo {
+    id: i64,
+    tree_id: i64,
+    branch: i64,
+    ancestors: Vec<i64>,
+}
+
+/// A row that passed its checks.
+struct Good {
+    row: i64,
+    unit: usize,
+    fields: PersonFields,
+    external_id: Option<String>,
+    member_number: Option<String>,
+    status: Status,
+    joined_on: Date,
+}
+
+/// What the checks of one run remember across batches.
+#[derive(Default)]
+struct Lookups {
+    units: Vec<UnitInfo>,
+    unit_codes: HashMap<String, Option<usize>>,
+    workplaces: HashMap<String, Option<(i64, i64)>>,
+    /// (tree, external id) and (tree, member number) seen in the file so far.
+    seen_ids: HashSet<(i64, String)>,
+    seen_numbers: HashSet<(i64, String)>,
+}
+
+const MAX_PROBLEMS_REPORTED: i64 = 1000;
+
+impl App {
+    /// Reads a file's header and opens (or resumes) the record of its import.
+    pub async fn start_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+    ) -> Result<Prepared, AppError> {
+        if !actor.role.edits_registry() {
+            return Err(AppError::Forbidden);
+        }
+        let hash = hex(&Sha256::digest(&bytes));
+        let table = Table::read(bytes)?;
+        let columns = mapping_of(&table.headers, options.mapping.as_deref());
+        let mut missing = Vec::new();
+        for required in [Field::UnitCode, Field::FullName] {
+            if !columns.contains(&Some(required)) {
+                missing.push(required.as_str().to_string());
+            }
+        }
+        let mut twice: Vec<String> = Vec::new();
+        for (i, f) in columns.iter().enumerate() {
+            if let Some(f) = f {
+                if columns[..i].contains(&Some(*f)) && !twice.contains(&f.as_str().to_string()) {
+                    twice.push(f.as_str().to_string());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(AppError::BadFile {
+                code: "missing_columns",
+                row: Some(1),
+                names: missing,
+            });
+        }
+        if !twice.is_empty() {
+            return Err(AppError::BadFile {
+                code: "repeated_columns",
+                row: Some(1),
+                names: twice,
+            });
+        }
+        let ignored_columns = table
+            .headers
+            .iter()
+            .zip(&columns)
+            .filter(|(_, f)| f.is_none())
+            .map(|(h, _)| h.clone())
+            .collect();
+        let key = format!(
+            "{}|{}|{}",
+            options.calendar.as_str(),
+            options.date_order.as_str(),
+            columns
+                .iter()
+                .map(|f| f.map_or("-", Field::as_str))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut tx = self.db().begin().await?;
+        let now = now_utc();
+        let mut resume_after = 0;
+        let mut counts = ImportCounts::default();
+        let mut import_id = None;
+        let mut loaded_before = None;
+        if !options.dry_run {
+            if let Some(run) = store::same_file(&mut tx, &hash, &key, "running").await? {
+                if run.user_id == actor.user_id && run.unit_id == actor.unit_id {
+                    resume_after = run.done_rows;
+                    counts = run.counts;
+                    import_id = Some(run.id);
+                }
+            }
+            loaded_before = store::same_file(&mut tx, &hash, &key, "done")
+                .await?
+                .map(|r| r.id);
+        }
+        let import_id = match import_id {
+            Some(id) => id,
+            None => {
+                store::start(
+                    &mut tx,
+                    actor.user_id,
+                    actor.unit_id,
+                    file_name,
+                    &hash,
+                    &key,
+                    options.dry_run,
+                    table.estimated_rows,
+                    &now,
+                )
+                .await?
+            }
+        };
+        tx.commit().await.map_err(commit_err)?;
+        Ok(Prepared {
+            import_id,
+            resume_after,
+            loaded_before,
+            ignored_columns,
+            table,
+            columns,
+            options,
+            actor: actor.clone(),
+            counts,
+        })
+    }
+
+    /// Checks and loads every row of a prepared run, calling `progress` after each batch.
+    pub async fn run_import(
+        &self,
+        mut run: Prepared,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<ImportReport, AppError> {
+        let result = self.load_rows(&mut run, progress).await;
+        let now = now_utc();
+        let mut conn = self.db().begin().await?;
+        match &result {
+            Ok(()) => store::finish(&mut conn, run.import_id, "done", None, &now).await?,
+            Err(e) => {
+                // The batch in flight rolled back; the run can be resumed.
+                tracing::warn!(import = run.import_id, error = %e, "import stopped");
+                store::finish(&mut conn, run.import_id, "running", Some(e.code()), &now).await?;
+            }
+        }
+        conn.commit().await.map_err(commit_err)?;
+        result?;
+        self.import_report(run.import_id, run.ignored_columns).await
+    }
+
+    pub async fn import_report(
+        &self,
+        import_id: i64,
+        ignored_columns: Vec<String>,
+    ) -> Result<ImportReport, AppError> {
+        let mut conn = self.db().read().await?;
+        let import = store::get(&mut conn, import_id)
+            .await?
+            .ok_or(AppError::NotFound("import"))?;
+        let problems = store::problems(&mut conn, import_id, MAX_PROBLEMS_REPORTED).await?;
+        Ok(ImportReport {
+            import,
+            problems,
+            ignored_columns,
+        })
+    }
+
+    async fn load_rows(
+        &self,
+        run: &mut Prepared,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<(), AppError> {
+        let mut look = Lookups::default();
+        let mut record = csv::StringRecord::new();
+        let mut row_number: i64 = 1;
+        let mut batch: Vec<Good> = Vec::new();
+        let mut problems: Vec<RowProblem> = Vec::new();
+        let mut incoming: Vec<(i64, i64, i64, dedupe::Person)> = Vec::new();
+        let total = run.table.estimated_rows;
+        let mut conn = self.db().read().await?;
+        let drives = store::any_drive(&mut conn).await?;
+        loop {
+            let next = run.table.next_row(&mut record);
+            let at_end = next.is_none();
+            if let Some(next) = next {
+                row_number += 1;
+                let cells = match next {
+                    Ok(cells) => cells,
+                    Err(()) => {
+                        if row_number > run.resume_after {
+                            problems.push(problem(row_number, "", "unreadable_row", None));
+                        }
+                        continue;
+                    }
+                };
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let checked = check_row(
+                    &mut conn,
+                    &run.actor,
+                    &run.options,
+                    &run.columns,
+                    &cells,
+                    row_number,
+                    &mut look,
+                )
+                .await?;
+                if row_number <= run.resume_after {
+                    continue;
+                }
+                match checked {
+                    Ok(good) => batch.push(good),
+                    Err(mut p) => problems.append(&mut p),
+                }
+            }
+            if batch.len() + problems.len() < run.options.batch_rows && !at_end {
+                continue;
+            }
+            let mut tx = self.db().begin().await?;
+            let now = now_utc();
+            let rows = std::mem::take(&mut batch);
+            let mut rejected = std::mem::take(&mut problems);
+            let written = write_batch(
+                &mut tx,
+                run,
+                &look,
+                rows,
+                &mut rejected,
+                drives,
+                &now,
+            )
+            .await?;
+            run.counts.created += written.created;
+            run.counts.updated += written.updated;
+            run.counts.unchanged += written.unchanged;
+            run.counts.rejected += rejected
+                .iter()
+                .map(|p| p.row)
+                .collect::<HashSet<_>>()
+                .len() as i64;
+            incoming.extend(written.people);
+            store::add_problems(&mut tx, run.import_id, &rejected).await?;
+            store::checkpoint(&mut tx, run.import_id, row_number, &run.counts, &now).await?;
+            // In a dry run the batch wrote nothing but its report.
+            tx.commit().await.map_err(commit_err)?;
+            progress(Progress {
+                done: row_number - 1,
+                total: total.max(row_number - 1),
+                counts: run.counts,
+            });
+            if at_end {
+                break;
+            }
+        }
+        if run.options.check_duplicates && !incoming.is_empty() {
+            let mut trees: Vec<i64> = look.units.iter().map(|u| u.tree_id).collect();
+            trees.sort_unstable();
+            trees.dedup();
+            let flagged = self
+                .flag_duplicates(run.import_id, !run.options.dry_run, &trees, incoming)
+                .await?;
+            run.counts.duplicates = flagged;
+            let mut tx = self.db().begin().await?;
+            store::checkpoint(&mut tx, run.import_id, row_number, &run.counts, &now_utc()).await?;
+            tx.commit().await.map_err(commit_err)?;
+        }
+        Ok(())
+    }
+}
+
+fn problem(row: i64, column: &str, reason: &str, detail: Option<String>) -> RowProblem {
+    RowProblem {
+        row,
+        column: column.into(),
+        reason: reason.into(),
+        detail,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks one row into a good row or its problems.
+async fn check_row(
+    conn: &mut Conn,
+    actor: &Actor,
+    options: &ImportOptions,
+    columns: &[Option<Field>],
+    cells: &[String],
+    row: i64,
+    look: &mut Lookups,
+) -> Result<Result<Good, Vec<RowProblem>>, AppError> {
+    let mut values: Vec<Option<String>> = vec![None; Field::ALL.len()];
+    for (i, f) in columns.iter().enumerate() {
+        if let (Some(f), Some(v)) = (f, cells.get(i)) {
+            let v = v.trim();
+            if !v.is_empty() {
+                values[*f as usize] = Some(v.to_string());
+            }
+        }
+    }
+    let get = |f: Field| values[f as usize].clone();
+    let mut check = Check::default();
+    let date = |check: &mut Check, f: Field| {
+        get(f).and_then(|v| {
+            check.take(
+                f.as_str(),
+                parse_ordered(&v, options.calendar, options.date_order),
+            )
+        })
+    };
+    let birth = date(&mut check, Field::BirthDate);
+    let joined = date(&mut check, Field::JoinedOn);
+    let person = PersonInput {
+        full_name: get(Field::FullName),
+        latin_name: get(Field::LatinName),
+        gender: get(Field::Gender).map(|g| g.to_lowercase()),
+        birth_date: birth.map(|d| d.to_string()),
+        phone: get(Field::Phone),
+        email: get(Field::Email),
+        national_id: get(Field::NationalId),
+        region: get(Field::Region),
+        address: get(Field::Address),
+        occupation_code: get(Field::OccupationCode),
+        sector_code: get(Field::SectorCode),
+        employment_type: get(Field::EmploymentType).map(|g| g.to_lowercase()),
+        informal_category: get(Field::InformalCategory).map(|g| g.to_lowercase()),
+        workplace_code: get(Field::WorkplaceCode),
+        preferred_language: get(Field::PreferredLanguage),
+    };
+    let mut fields = validate_person(&person, &mut check);
+    if joined.is_some_and(|d| d > Date::today()) {
+        check.fail("joined_on", "in_future");
+    }
+    let status = check
+        .opt(
+            "status",
+            get(Field::Status).map(|s| s.to_lowercase()).as_deref(),
+            Status::parse,
+        )
+        .unwrap_or(Status::Active);
+    let number = check
+        .opt(
+            "member_number",
+            get(Field::MemberNumber).as_deref(),
+            MemberNumber::parse,
+        )
+        .map(|n| n.as_str().to_string());
+    let external_id = check
+        .opt("external_id", get(Field::ExternalId).as_deref(), |s| {
+            muster_domain::unit::required_text(s, 100)
+        });
+    let unit = match get(Field::UnitCode) {
+        None => {
+            check.fail("unit_code", "required");
+            None
+        }
+        Some(code) => {
+            let code = code.to_uppercase();
+            if !look.unit_codes.contains_key(&code) {
+                let found = match find_in_scope(conn, actor.scope(), &code).await {
+                    Ok(u) => {
+                        let branch = store_search::branch_of(conn, u.id).await?;
+                        let ancestors = store::ancestors(conn, u.id).await?;
+                        look.units.push(UnitInfo {
+                            id: u.id,
+                            tree_id: u.tree_id,
+                            branch,
+                            ancestors,
+                        });
+                        Some(look.units.len() - 1)
+                    }
+                    Err(AppError::NotFound(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                look.unit_codes.insert(code.clone(), found);
+            }
+            let found = look.unit_codes[&code];
+            if found.is_none() {
+                check.fail("unit_code", "unknown_unit");
+            }
+            found
+        }
+    };
+    let tree_id = unit.map(|u| look.units[u].tree_id);
+    if let (Some(code), Some(tree)) = (get(Field::WorkplaceCode), tree_id) {
+        let code = code.to_uppercase();
+        if !look.workplaces.contains_key(&code) {
+            let found = match workplaces::by_code(conn, &code).await? {
+                Some(w) if muster_store::units::in_scope(conn, actor.scope(), w.fields.unit_id)
+                    .await? =>
+                {
+                    Some((w.id, w.tree_id))
+                }
+                _ => None,
+            };
+            look.workplaces.insert(code.clone(), found);
+        }
+        match look.workplaces[&code] {
+            Some((id, t)) if t == tree => fields.workplace_id = Some(id),
+            _ => check.fail("workplace_code", "unknown_workplace"),
+        }
+    }
+    // The same person twice in one file: the second is refused.
+    if let (Some(tree), Some(ext)) = (tree_id, &external_id) {
+        if !look.seen_ids.insert((tree, ext.clone())) {
+            check.fail("external_id", "repeated_in_file");
+        }
+    }
+    if let (Some(tree), Some(n)) = (tree_id, &number) {
+        if !look.seen_numbers.insert((tree, n.clone())) {
+            check.fail("member_number", "repeated_in_file");
+        }
+    }
+    let errors = check.into_fields();
+    if !errors.is_empty() {
+        return Ok(Err(errors
+            .into_iter()
+            .map(|(column, reason)| {
+                let detail = columns
+                    .iter()
+                    .position(|f| f.map(Field::as_str) == Some(column.as_str()))
+                    .and_then(|i| cells.get(i))
+                    .map(|v| v.chars().take(80).collect());
+                problem(row, &column, &reason, detail)
+            })
+            .collect()));
+    }
+    let Some(unit) = unit else {
+        return Ok(Err(vec![problem(row, "unit_code", "unknown_unit", None)]));
+    };
+    Ok(Ok(Good {
+        row,
+        unit,
+        fields,
+        external_id,
+        member_number: number,
+        status,
+        joined_on: joined.unwrap_or_else(Date::today),
+    }))
+}
+
+/// What one batch did.
+#[derive(Default)]
+struct Written {
+    created: i64,
+    updated: i64,
+    unchanged: i64,
+    /// (row, tree, person id or 0 in a dry run, matcher record) of the rows created.
+    people: Vec<(i64, i64, i64, dedupe::Person)>,
+}
+
+/// Counter changes of a batch, summed before they are written.
+#[derive(Default)]
+struct Tally {
+    months: HashMap<(i64, String, String, String), [i64; 5]>,
+    subtree_months: HashMap<(i64, String, String, String), [i64; 5]>,
+    days: HashMap<(i64, String, String, String), [i64; 2]>,
+    statuses: HashMap<(i64, String), i64>,
+    subtree_statuses: HashMap<(i64, String), i64>,
+    workplaces: HashMap<i64, i64>,
+    drives: HashMap<(i64, String, String, String), [i64; 2]>,
+}
+
+impl Tally {
+    fn add(&mut self, c: &CountChange, ancestors: &[i64]) {
+        let month = c.day.get(..7).unwrap_or(&c.day).to_string();
+        let v = [
+            c.joins,
+            c.leaves,
+            c.transfers_in,
+            c.transfers_out,
+            c.active_delta,
+        ];
+        let key = |u: i64, d: &str| {
+            (
+                u,
+                d.to_string(),
+                c.employment_type.clone(),
+                c.informal_category.clone(),
+            )
+        };
+        add(self.months.entry(key(c.unit_id, &month)).or_default(), &v);
+        for a in ancestors {
+            add(self.subtree_months.entry(key(*a, &month)).or_default(), &v);
+        }
+        add(
+            self.days.entry(key(c.unit_id, &c.day)).or_default(),
+            &[c.joins, c.active_delta],
+        );
+        add(
+            self.drives.entry(key(c.unit_id, &c.day)).or_default(),
+            &[c.joins, c.active_delta],
+        );
+        if let (Some(w), true) = (c.workplace_id, c.active_delta != 0) {
+            *self.workplaces.entry(w).or_default() += c.active_delta;
+        }
+    }
+
+    fn status(&mut self, unit: i64, status: &str, ancestors: &[i64]) {
+        *self.statuses.entry((unit, status.into())).or_default() += 1;
+        for a in ancestors {
+            *self
+                .subtree_statuses
+                .entry((*a, status.into()))
+                .or_default() += 1;
+        }
+    }
+
+    async fn write(self, conn: &mut Conn, drives: bool) -> Result<(), AppError> {
+        let months = |m: HashMap<(i64, String, String, String), [i64; 5]>| -> Vec<MonthRow> {
+            m.into_iter()
+                .map(|((u, mo, e, c), v)| (u, mo, e, c, v[0], v[1], v[2], v[3], v[4]))
+                .collect()
+        };
+        store::add_month_counts(conn, false, &months(self.months)).await?;
+        store::add_month_counts(conn, true, &months(self.subtree_months)).await?;
+        let days: Vec<DayRow> = self
+            .days
+            .into_iter()
+            .map(|((u, d, e, c), v)| (u, d, e, c, v[0], v[1]))
+            .collect();
+        store::add_day_counts(conn, &days).await?;
+        let statuses = |m: HashMap<(i64, String), i64>| -> Vec<(i64, String, i64)> {
+            m.into_iter().map(|((u, s), n)| (u, s, n)).collect()
+        };
+        store::add_status_counts(conn, false, &statuses(self.statuses)).await?;
+        store::add_status_counts(conn, true, &statuses(self.subtree_statuses)).await?;
+        for (w, delta) in self.workplaces {
+            muster_store::mapping::count_member(conn, w, delta).await?;
+        }
+        if drives {
+            for ((unit_id, day, employment_type, informal_category), v) in self.drives {
+                let c = CountChange {
+                    unit_id,
+                    day,
+                    employment_type,
+                    informal_category,
+                    joins: v[0],
+                    active_delta: v[1],
+                    ..CountChange::default()
+                };
+                muster_store::drives::count(conn, &c).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn add<const N: usize>(into: &mut [i64; N], v: &[i64; N]) {
+    for (a, b) in into.iter_mut().zip(v) {
+        *a += b;
+    }
+}
+
+/// The matcher's record of a person.
+pub(crate) fn matcher_record(f: &PersonFields) -> dedupe::Person {
+    dedupe::member(
+        &f.full_name,
+        f.latin_name.as_deref(),
+        f.birth_date.as_deref(),
+        f.phone.as_deref(),
+        f.national_id.as_deref(),
+        f.gender.as_deref(),
+        f.occupation_code.as_deref(),
+    )
+}
+
+/// Writes one batch of checked rows: updates of the people they name, the others new.
+/// Rows that turn out to clash with the registry go to `rejected`.
+async fn write_batch(
+    conn: &mut Conn,
+    run: &Prepared,
+    look: &Lookups,
+    rows: Vec<Good>,
+    rejected: &mut Vec<RowProblem>,
+    drives: bool,
+    now: &str,
+) -> Result<Written, AppError> {
+    let mut written = Written::default();
+    let ext_keys: Vec<(i64, &str)> = rows
+        .iter()
+        .filter_map(|r| Some((look.units[r.unit].tree_id, r.external_id.as_deref()?)))
+        .collect();
+    let by_ext: HashMap<(i64, String), i64> = store::by_external_id(conn, &ext_keys)
+        .await?
+        .into_iter()
+        .map(|(t, k, id)| ((t, k), id))
+        .collect();
+    let number_keys: Vec<(i64, &str)> = rows
+        .iter()
+        .filter_map(|r| Some((look.units[r.unit].tree_id, r.member_number.as_deref()?)))
+        .collect();
+    let by_number: HashMap<(i64, String), i64> = store::by_member_number(conn, &number_keys)
+        .await?
+        .into_iter()
+        .map(|(t, k, id)| ((t, k), id))
+        .collect();
+    let mut fresh: Vec<Good> = Vec::new();
+    let mut matched: Vec<(Good, i64)> = Vec::new();
+    for r in rows {
+        let tree = look.units[r.unit].tree_id;
+        let by_id = r
+            .external_id
+            .as_ref()
+            .and_then(|e| by_ext.get(&(tree, e.clone())).copied());
+        let number_holder = r
+            .member_number
+            .as_ref()
+            .and_then(|n| by_number.get(&(tree, n.clone())).copied());
+        match (by_id, number_holder) {
+            (Some(p), Some(q)) if p != q => {
+                rejected.push(problem(r.row, "member_number", "member_number_taken", None));
+            }
+            (Some(p), _) => matched.push((r, p)),
+            // A member number names the person when the row has no external id, or one
+            // the registry does not know yet.
+            (None, Some(q)) => matched.push((r, q)),
+            (None, None) => {
+                if run.loaded_before.is_some() && r.external_id.is_none() && r.member_number.is_none()
+                {
+                    written.unchanged += 1;
+                } else {
+                    fresh.push(r);
+                }
+            }
+        }
+    }
+    // Updates, one at a time: few, and each needs its own counters and audit.
+    let ids: Vec<i64> = matched.iter().map(|(_, p)| *p).collect();
+    let stored: HashMap<i64, (PersonRow, MembershipRow)> =
+        members_store::people_with_membership(conn, &ids)
+            .await?
+            .into_iter()
+            .map(|(p, m)| (p.id, (p, m)))
+            .collect();
+    for (r, person_id) in matched {
+        let Some((p, m)) = stored.get(&person_id) else {
+            // Archived or without a membership: the row cannot name them.
+            rejected.push(problem(r.row, "external_id", "person_not_current", None));
+            continue;
+        };
+        if !muster_store::units::in_scope(conn, run.actor.scope(), m.unit_id).await? {
+            rejected.push(problem(r.row, "external_id", "person_outside_scope", None));
+            continue;
+        }
+        match update_one(conn, run, look, &r, p, m, now).await? {
+            Ok(true) => written.updated += 1,
+            Ok(false) => written.unchanged += 1,
+            Err(reason) => rejected.push(problem(r.row, reason.0, reason.1, None)),
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(written);
+    }
+    let ids = if run.options.dry_run {
+        vec![0; fresh.len()]
+    } else {
+        store::next_person_ids(conn, fresh.len()).await?
+    };
+    let mut people = Vec::with_capacity(fresh.len());
+    let mut memberships = Vec::with_capacity(fresh.len());
+    let mut keys = Vec::with_capacity(fresh.len() * 5);
+    let mut tally = Tally::default();
+    for (r, id) in fresh.into_iter().zip(ids) {
+        let unit = &look.units[r.unit];
+        let bucket = Bucket::of(
+            r.fields.employment_type.as_deref(),
+            r.fields.informal_category.as_deref(),
+            r.fields.workplace_id,
+        );
+        if let Some(c) = status_change(&bucket, unit.id, r.joined_on, None, r.status) {
+            tally.add(&c, &unit.ancestors);
+        }
+        tally.status(unit.id, r.status.as_str(), &unit.ancestors);
+        for k in search::person_keys(
+            &r.fields.full_name,
+            r.fields.latin_name.as_deref(),
+            r.fields.phone.as_deref(),
+            r.member_number.as_deref(),
+        ) {
+            keys.push((k, id, unit.branch));
+        }
+        written
+            .people
+            .push((r.row, unit.tree_id, id, matcher_record(&r.fields)));
+        memberships.push(BulkMembership {
+            tree_id: unit.tree_id,
+            person_id: id,
+            unit_id: unit.id,
+            status: r.status.as_str().into(),
+            member_number: r.member_number,
+            joined_on: Some(r.joined_on.to_string()),
+            left_on: r.status.is_closed().then(|| r.joined_on.to_string()),
+        });
+        people.push(BulkPerson {
+            id,
+            tree_id: unit.tree_id,
+            sort_key: names::sort_key(&r.fields.full_name),
+            fields: r.fields,
+            external_id: r.external_id,
+        });
+        written.created += 1;
+    }
+    if run.options.dry_run {
+        return Ok(written);
+    }
+    store::insert_people(conn, &people, run.import_id, now).await?;
+    store::insert_memberships(conn, &memberships, now).await?;
+    keys.sort_unstable();
+    store::insert_keys(conn, &keys).await?;
+    tally.write(conn, drives).await?;
+    audit(
+        conn,
+        &run.actor,
+        "import",
+        "import",
+        run.import_id,
+        run.actor.unit_id,
+        None,
+        Some(serde_json::json!({
+            "created": written.created,
+            "first_person": people.first().map(|p| p.id),
+            "last_person": people.last().map(|p| p.id),
+        })),
+        now,
+    )
+    .await?;
+    Ok(written)
+}
+
+/// Brings one person in line with their row; `Ok(false)` when nothing differs, an
+/// `Err` (column, reason) when the row asks for what cannot be.
+async fn update_one(
+    conn: &mut Conn,
+    run: &Prepared,
+    look: &Lookups,
+    r: &Good,
+    p: &PersonRow,
+    m: &MembershipRow,
+    now: &str,
+) -> Result<Result<bool, (&'static str, &'static str)>, AppError> {
+    // Columns the file does not have keep their stored values.
+    let has = |f: Field| run.columns.contains(&Some(f));
+    let mut next = p.fields.clone();
+    macro_rules! take {
+        ($field:ident, $col:expr) => {
+            if has($col) {
+                next.$field = r.fields.$field.clone();
+            }
+        };
+    }
+    take!(full_name, Field::FullName);
+    take!(latin_name, Field::LatinName);
+    take!(gender, Field::Gender);
+    take!(birth_date, Field::BirthDate);
+    take!(phone, Field::Phone);
+    take!(email, Field::Email);
+    take!(national_id, Field::NationalId);
+    take!(region, Field::Region);
+    take!(address, Field::Address);
+    take!(occupation_code, Field::OccupationCode);
+    take!(sector_code, Field::SectorCode);
+    take!(employment_type, Field::EmploymentType);
+    take!(informal_category, Field::InformalCategory);
+    take!(workplace_id, Field::WorkplaceCode);
+    take!(preferred_language, Field::PreferredLanguage);
+    let unit = &look.units[r.unit];
+    let number = if has(Field::MemberNumber) {
+        r.member_number.clone()
+    } else {
+        m.member_number.clone()
+    };
+    let stored_status =
+        Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
+    let status = if has(Field::Status) {
+        r.status
+    } else {
+        stored_status
+    };
+    let same = next == p.fields
+        && number == m.member_number
+        && unit.id == m.unit_id
+        && status == stored_status;
+    if same {
+        return Ok(Ok(false));
+    }
+    if status != stored_status && !stored_status.can_become(status) {
+        return Ok(Err(("status", "transition_not_allowed")));
+    }
+    if unit.tree_id != m.tree_id {
+        return Ok(Err(("unit_code", "other_tree")));
+    }
+    if run.options.dry_run {
+        return Ok(Ok(true));
+    }
+    let today = Date::today();
+    members_store::update_person(conn, p.id, &next, now).await?;
+    if number != m.member_number && unit.id == m.unit_id {
+        members_store::set_member_number(conn, m.id, number.as_deref(), now)
+            .await
+            .map_err(crate::error::on_conflict)?;
+    }
+    let old = Bucket::of(
+        p.fields.employment_type.as_deref(),
+        p.fields.informal_category.as_deref(),
+        p.fields.workplace_id,
+    );
+    let new = Bucket::of(
+        next.employment_type.as_deref(),
+        next.informal_category.as_deref(),
+        next.workplace_id,
+    );
+    if old != new && stored_status.is_active() {
+        let mut out = old.change(m.unit_id, today);
+        out.active_delta = -1;
+        let mut into = new.change(m.unit_id, today);
+        into.active_delta = 1;
+        counters::apply(conn, &out).await?;
+        counters::apply(conn, &into).await?;
+    }
+    let mut current = m.clone();
+    if unit.id != m.unit_id {
+        move_membership(conn, &new, m, unit.id, today, number.clone(), now).await?;
+        current = members_store::current_membership(conn, p.id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+    }
+    if status != stored_status {
+        let left = status.is_closed().then(|| today.to_string());
+        members_store::set_status(conn, current.id, status.as_str(), None, left.as_deref(), now)
+            .await?;
+        counters::status_delta(conn, current.unit_id, stored_status.as_str(), -1).await?;
+        counters::status_delta(conn, current.unit_id, status.as_str(), 1).await?;
+        if let Some(c) = status_change(&new, current.unit_id, today, Some(stored_status), status) {
+            counters::apply(conn, &c).await?;
+        }
+    }
+    refresh_keys(conn, p.id).await?;
+    let after = members_store::current_membership(conn, p.id)
+        .await?
+        .ok_or(AppError::NotFound("member"))?;
+    audit(
+        conn,
+        &run.actor,
+        "import_update",
+        "person",
+        p.id,
+        Some(after.unit_id),
+        Some(snapshot(&p.fields, m)),
+        Some(snapshot(&next, &after)),
+        now,
+    )
+    .await?;
+    Ok(Ok(true))
+}

@@ -1,0 +1,649 @@
+//! Bulk paths for imports and the record of each import run.
+//!
+//! A batch of rows goes to the database as one JSON array bound to one parameter, which
+//! the database takes apart itself (`json_each` on SQLite, `json_array_elements` on
+//! PostgreSQL): one statement per table and batch instead of one per row, and one bind
+//! instead of twenty per row.
+
+use crate::error::{ResultExt, StoreError};
+use crate::members::PersonFields;
+use crate::Conn;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// The SQL type of one JSON column.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Int,
+    Text,
+}
+
+fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// The rows of the JSON array bound to `$1`, each row's array in `value`.
+fn json_source(conn: &Conn) -> &'static str {
+    if is_postgres(conn) {
+        "json_array_elements(CAST($1 AS JSON)) AS j(value)"
+    } else {
+        "json_each($1) AS j"
+    }
+}
+
+/// The expression of column `i` of a JSON row, typed.
+fn json_column(conn: &Conn, i: usize, kind: Kind) -> String {
+    match (is_postgres(conn), kind) {
+        (true, Kind::Int) => format!("CAST(j.value ->> {i} AS BIGINT)"),
+        _ => format!("j.value ->> {i}"),
+    }
+}
+
+/// `SELECT <each column><extra> FROM <the rows of $1>`, for `INSERT ... SELECT`.
+fn from_json(conn: &Conn, cols: &[Kind], extra: &str) -> String {
+    let exprs: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, k)| json_column(conn, i, *k))
+        .collect();
+    format!(
+        "SELECT {}{extra} FROM {}",
+        exprs.join(", "),
+        json_source(conn)
+    )
+}
+
+async fn insert_rows<T: Serialize>(
+    conn: &mut Conn,
+    head: &str,
+    cols: &[Kind],
+    extra: &str,
+    tail: &str,
+    rows: &[T],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(rows).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let sql = format!("{head} {} {tail}", from_json(conn, cols, extra));
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(json)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// `n` fresh ids of `people`, taken inside the caller's write transaction.
+pub async fn next_person_ids(conn: &mut Conn, n: usize) -> Result<Vec<i64>, StoreError> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if is_postgres(conn) {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, $1)",
+        )
+        .bind(n as i64)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+        return Ok(ids);
+    }
+    // SQLite: the write lock is held since `BEGIN IMMEDIATE`, so nobody else takes these.
+    let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM people")
+        .fetch_one(&mut *conn)
+        .await
+        .store()?;
+    Ok((1..=n as i64).map(|i| max + i).collect())
+}
+
+/// A person of an import, with the id taken by `next_person_ids`.
+#[derive(Debug, Clone)]
+pub struct BulkPerson {
+    pub id: i64,
+    pub tree_id: i64,
+    pub fields: PersonFields,
+    pub external_id: Option<String>,
+    pub sort_key: String,
+}
+
+pub async fn insert_people(
+    conn: &mut Conn,
+    people: &[BulkPerson],
+    import_id: i64,
+    now: &str,
+) -> Result<(), StoreError> {
+    type Row<'a> = (
+        i64,
+        i64,
+        &'a str,
+        [Option<&'a str>; 13],
+        Option<i64>,
+        Option<&'a str>,
+        &'a str,
+    );
+    let rows: Vec<Row> = people
+        .iter()
+        .map(|p| {
+            let f = &p.fields;
+            (
+                p.id,
+                p.tree_id,
+                f.full_name.as_str(),
+                [
+                    f.latin_name.as_deref(),
+                    f.gender.as_deref(),
+                    f.birth_date.as_deref(),
+                    f.phone.as_deref(),
+                    f.email.as_deref(),
+                    f.national_id.as_deref(),
+                    f.region.as_deref(),
+                    f.address.as_deref(),
+                    f.occupation_code.as_deref(),
+                    f.sector_code.as_deref(),
+                    f.employment_type.as_deref(),
+                    f.informal_category.as_deref(),
+                    f.preferred_language.as_deref(),
+                ],
+                f.workplace_id,
+                p.external_id.as_deref(),
+                p.sort_key.as_str(),
+            )
+        })
+        .collect();
+    // Flattened by hand: the JSON of a row is [id, tree, name, [13 texts], workplace,
+    // external id, sort key], read back by path.
+    let pg = is_postgres(conn);
+    let at = |path: &str, int: bool| {
+        let e = if pg {
+            format!("j.value #>> '{{{}}}'", path.replace('.', ","))
+        } else {
+            format!("j.value ->> '$[{}]'", path.replace('.', "]["))
+        };
+        if int && pg {
+            format!("CAST({e} AS BIGINT)")
+        } else {
+            e
+        }
+    };
+    let texts: Vec<String> = (0..13).map(|i| at(&format!("3.{i}"), false)).collect();
+    let source = json_source(conn);
+    let sql = format!(
+        "INSERT INTO people (id, tree_id, full_name, latin_name, gender, birth_date, phone, email, \
+         national_id, region, address, occupation_code, sector_code, employment_type, \
+         informal_category, preferred_language, workplace_id, external_id, sort_key, import_id, \
+         created_at, updated_at) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $3, $3 FROM {source}",
+        at("0", true),
+        at("1", true),
+        at("2", false),
+        texts.join(", "),
+        at("4", true),
+        at("5", false),
+        at("6", false),
+    );
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(&rows).map_err(|e| StoreError::Internal(e.to_string()))?;
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(json)
+        .bind(import_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// A current membership of an imported person.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkMembership {
+    pub tree_id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub status: String,
+    pub member_number: Option<String>,
+    pub joined_on: Option<String>,
+    pub left_on: Option<String>,
+}
+
+pub async fn insert_memberships(
+    conn: &mut Conn,
+    rows: &[BulkMembership],
+    now: &str,
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|m| {
+            (
+                m.tree_id,
+                m.person_id,
+                m.unit_id,
+                &m.status,
+                &m.member_number,
+                &m.joined_on,
+                &m.left_on,
+                now,
+                now,
+            )
+        })
+        .collect();
+    use Kind::{Int, Text};
+    insert_rows(
+        conn,
+        "INSERT INTO memberships (tree_id, person_id, unit_id, status, member_number, joined_on, \
+         left_on, created_at, updated_at, is_current)",
+        &[Int, Int, Int, Text, Text, Text, Text, Text, Text],
+        ", 1",
+        "",
+        &rows,
+    )
+    .await
+}
+
+/// Search keys: (key, person, branch).
+pub async fn insert_keys(conn: &mut Conn, keys: &[(String, i64, i64)]) -> Result<(), StoreError> {
+    use Kind::{Int, Text};
+    insert_rows(
+        conn,
+        "INSERT INTO person_keys (key, person_id, branch_id)",
+        &[Text, Int, Int],
+        "",
+        "",
+        keys,
+    )
+    .await
+}
+
+/// Changes to the monthly counters of units (`subtree` false) or subtrees: (unit,
+/// month, employment, category, joins, leaves, transfers in, transfers out, active).
+pub type MonthRow = (i64, String, String, String, i64, i64, i64, i64, i64);
+
+pub async fn add_month_counts(
+    conn: &mut Conn,
+    subtree: bool,
+    rows: &[MonthRow],
+) -> Result<(), StoreError> {
+    use Kind::{Int, Text};
+    let table = if subtree {
+        "subtree_month_counts"
+    } else {
+        "unit_month_counts"
+    };
+    insert_rows(
+        conn,
+        &format!(
+            "INSERT INTO {table} (unit_id, month, employment_type, informal_category, joins, \
+             leaves, transfers_in, transfers_out, active_delta)"
+        ),
+        &[Int, Text, Text, Text, Int, Int, Int, Int, Int],
+        "",
+        &format!(
+            "WHERE true ON CONFLICT (unit_id, month, employment_type, informal_category) DO UPDATE SET \
+             joins = {table}.joins + excluded.joins, leaves = {table}.leaves + excluded.leaves, \
+             transfers_in = {table}.transfers_in + excluded.transfers_in, \
+             transfers_out = {table}.transfers_out + excluded.transfers_out, \
+             active_delta = {table}.active_delta + excluded.active_delta"
+        ),
+        rows,
+    )
+    .await
+}
+
+/// Changes to the daily counters: (unit, day, employment, category, joins, active).
+pub type DayRow = (i64, String, String, String, i64, i64);
+
+pub async fn add_day_counts(conn: &mut Conn, rows: &[DayRow]) -> Result<(), StoreError> {
+    use Kind::{Int, Text};
+    insert_rows(
+        conn,
+        "INSERT INTO unit_day_counts (unit_id, day, employment_type, informal_category, joins, \
+         active_delta)",
+        &[Int, Text, Text, Text, Int, Int],
+        "",
+        "WHERE true ON CONFLICT (unit_id, day, employment_type, informal_category) DO UPDATE SET \
+         joins = unit_day_counts.joins + excluded.joins, \
+         active_delta = unit_day_counts.active_delta + excluded.active_delta",
+        rows,
+    )
+    .await
+}
+
+/// Changes to the members by status of units or subtrees: (unit, status, delta).
+pub async fn add_status_counts(
+    conn: &mut Conn,
+    subtree: bool,
+    rows: &[(i64, String, i64)],
+) -> Result<(), StoreError> {
+    use Kind::{Int, Text};
+    let table = if subtree {
+        "subtree_status_counts"
+    } else {
+        "unit_status_counts"
+    };
+    insert_rows(
+        conn,
+        &format!("INSERT INTO {table} (unit_id, status, members)"),
+        &[Int, Text, Int],
+        "",
+        &format!(
+            "WHERE true ON CONFLICT (unit_id, status) DO UPDATE SET \
+             members = {table}.members + excluded.members"
+        ),
+        rows,
+    )
+    .await
+}
+
+/// People of the given trees with the given external ids: (tree, external id, person).
+pub async fn by_external_id(
+    conn: &mut Conn,
+    keys: &[(i64, &str)],
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    lookup(
+        conn,
+        "SELECT p.tree_id, p.external_id AS k, p.id FROM people p JOIN {source} \
+         ON p.tree_id = {t} AND p.external_id = {k}",
+        keys,
+    )
+    .await
+}
+
+/// Current members of the given trees with the given member numbers.
+pub async fn by_member_number(
+    conn: &mut Conn,
+    keys: &[(i64, &str)],
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    lookup(
+        conn,
+        "SELECT m.tree_id, m.member_number AS k, m.person_id AS id FROM memberships m \
+         JOIN {source} ON m.tree_id = {t} AND m.member_number = {k} AND m.is_current = 1",
+        keys,
+    )
+    .await
+}
+
+async fn lookup(
+    conn: &mut Conn,
+    shape: &str,
+    keys: &[(i64, &str)],
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::to_string(keys).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let sql = shape
+        .replace("{source}", json_source(conn))
+        .replace("{t}", &json_column(conn, 0, Kind::Int))
+        .replace("{k}", &json_column(conn, 1, Kind::Text));
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(json)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}
+
+/// Each unit's ancestors, itself included: (unit, ancestor).
+pub async fn ancestors(conn: &mut Conn, unit_id: i64) -> Result<Vec<i64>, StoreError> {
+    sqlx::query_scalar("SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1")
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
+
+/// Whether any drive is under way, whose figures an import must count.
+pub async fn any_drive(conn: &mut Conn) -> Result<bool, StoreError> {
+    let n: Option<i64> = sqlx::query_scalar("SELECT id FROM drives LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
+    Ok(n.is_some())
+}
+
+// --- The record of an import run ----------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportRow {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub file_name: String,
+    pub file_hash: String,
+    pub options: String,
+    pub dry_run: bool,
+    pub status: String,
+    pub total_rows: i64,
+    pub done_rows: i64,
+    pub counts: ImportCounts,
+    pub failure: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What an import did to the rows it has got through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub duplicates: i64,
+}
+
+const IMPORT_COLUMNS: &str = "id, user_id, unit_id, file_name, file_hash, options, dry_run, \
+     status, total_rows, done_rows, created, updated, unchanged, rejected, duplicates, failure, \
+     created_at, updated_at";
+
+fn decode_import(r: &AnyRow) -> Result<ImportRow, sqlx::Error> {
+    Ok(ImportRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        unit_id: r.try_get("unit_id")?,
+        file_name: r.try_get("file_name")?,
+        file_hash: r.try_get("file_hash")?,
+        options: r.try_get("options")?,
+        dry_run: r.try_get::<i64, _>("dry_run")? != 0,
+        status: r.try_get("status")?,
+        total_rows: r.try_get("total_rows")?,
+        done_rows: r.try_get("done_rows")?,
+        counts: ImportCounts {
+            created: r.try_get("created")?,
+            updated: r.try_get("updated")?,
+            unchanged: r.try_get("unchanged")?,
+            rejected: r.try_get("rejected")?,
+            duplicates: r.try_get("duplicates")?,
+        },
+        failure: r.try_get("failure")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Starts the record of a run; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn start(
+    conn: &mut Conn,
+    user_id: Option<i64>,
+    unit_id: Option<i64>,
+    file_name: &str,
+    file_hash: &str,
+    options: &str,
+    dry_run: bool,
+    total_rows: i64,
+    now: &str,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO imports (user_id, unit_id, file_name, file_hash, options, dry_run, status, \
+         total_rows, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $8) \
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(unit_id)
+    .bind(file_name)
+    .bind(file_hash)
+    .bind(options)
+    .bind(i64::from(dry_run))
+    .bind(total_rows)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ImportRow>, StoreError> {
+    let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
+    row.as_ref().map(decode_import).transpose().store()
+}
+
+/// The latest runs of the same file with the same options and status, newest first.
+pub async fn same_file(
+    conn: &mut Conn,
+    file_hash: &str,
+    options: &str,
+    status: &str,
+) -> Result<Option<ImportRow>, StoreError> {
+    let sql = format!(
+        "SELECT {IMPORT_COLUMNS} FROM imports WHERE file_hash = $1 AND options = $2 \
+         AND status = $3 AND dry_run = 0 ORDER BY id DESC LIMIT 1"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(file_hash)
+        .bind(options)
+        .bind(status)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()?;
+    row.as_ref().map(decode_import).transpose().store()
+}
+
+/// Runs visible from a unit (all of them when `None`), newest first.
+pub async fn list(
+    conn: &mut Conn,
+    scope: crate::Scope,
+    limit: i64,
+) -> Result<Vec<ImportRow>, StoreError> {
+    let sql = format!(
+        "SELECT {IMPORT_COLUMNS} FROM imports WHERE {} ORDER BY id DESC LIMIT $2",
+        scope.condition("unit_id", 1)
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(scope.param())
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter().map(decode_import).collect::<Result<_, _>>().store()
+}
+
+/// Records how far a run has got, in the transaction of the batch it has just written.
+pub async fn checkpoint(
+    conn: &mut Conn,
+    id: i64,
+    done_rows: i64,
+    c: &ImportCounts,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE imports SET done_rows = $2, created = $3, updated = $4, unchanged = $5, \
+         rejected = $6, duplicates = $7, updated_at = $8 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(done_rows)
+    .bind(c.created)
+    .bind(c.updated)
+    .bind(c.unchanged)
+    .bind(c.rejected)
+    .bind(c.duplicates)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// Ends a run as `done`, `failed` or `superseded`.
+pub async fn finish(
+    conn: &mut Conn,
+    id: i64,
+    status: &str,
+    failure: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE imports SET status = $2, failure = $3, updated_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(status)
+        .bind(failure)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// One rejected or flagged row of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    pub row: i64,
+    pub column: String,
+    pub reason: String,
+    pub detail: Option<String>,
+}
+
+pub async fn add_problems(
+    conn: &mut Conn,
+    import_id: i64,
+    problems: &[RowProblem],
+) -> Result<(), StoreError> {
+    use Kind::{Int, Text};
+    let rows: Vec<_> = problems
+        .iter()
+        .map(|p| (import_id, p.row, &p.column, &p.reason, &p.detail))
+        .collect();
+    insert_rows(
+        conn,
+        "INSERT INTO import_errors (import_id, row_number, column_name, reason, detail)",
+        &[Int, Int, Text, Text, Text],
+        "",
+        "WHERE true ON CONFLICT (import_id, row_number, column_name) DO NOTHING",
+        &rows,
+    )
+    .await
+}
+
+pub async fn problems(
+    conn: &mut Conn,
+    import_id: i64,
+    limit: i64,
+) -> Result<Vec<RowProblem>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT row_number, column_name, reason, detail FROM import_errors WHERE import_id = $1 \
+         ORDER BY row_number, column_name LIMIT $2",
+    )
+    .bind(import_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .store()?;
+    rows.iter()
+        .map(|r| {
+            Ok(RowProblem {
+                row: r.try_get(0)?,
+                column: r.try_get(1)?,
+                reason: r.try_get(2)?,
+                detail: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
+}
