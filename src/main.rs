@@ -345,6 +345,7 @@ async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
         mapping: None,
         batch_rows: args.batch_rows.max(1),
         check_duplicates: !args.skip_duplicate_check,
+        aliases: muster_web::header_aliases(),
     };
     let started = std::time::Instant::now();
     let run = app.start_import(&actor, &name, bytes, options).await?;
@@ -397,6 +398,7 @@ async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
             describe(&p.reason),
             p.detail
                 .as_deref()
+                .filter(|d| !d.is_empty())
                 .map(|d| format!(" ({d})"))
                 .unwrap_or_default()
         );

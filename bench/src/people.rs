@@ -76,7 +76,7 @@ const JOBS: &[(&str, &str, &str)] = &[
     ("9333", "H52", "daily_wage"),     // freight handlers
 ];
 
-const EMAIL_DOMAINS: [&str; 3] = ["example.com", "example.org", "example.net"];
+const EMAIL_DOMAINS: &[&str] = &["example.com", "example.org", "example.net"];
 
 #[derive(Debug, Clone, Copy)]
 enum Group {
@@ -176,12 +176,7 @@ enum Change {
 }
 
 /// Writes `rows` members, `duplicate_percent` of them duplicates, to a CSV at `path`.
-pub fn generate(
-    path: &str,
-    rows: usize,
-    duplicate_percent: u64,
-    seed: u64,
-) -> Result<(), Error> {
+pub fn generate(path: &str, rows: usize, duplicate_percent: u64, seed: u64) -> Result<(), Error> {
     let started = Instant::now();
     if let Some(dir) = std::path::Path::new(path).parent() {
         std::fs::create_dir_all(dir)?;
@@ -231,7 +226,7 @@ fn original(rng: &mut Rng, id: usize) -> Member {
             (Group::Vi, None) => strip_vietnamese(&full_name),
             (_, None) => full_name.clone(),
         };
-        email(rng, &latin)
+        email_address(rng, &latin)
     });
     Member {
         id,
@@ -303,7 +298,7 @@ fn changes_for(m: &Member) -> Vec<Change> {
             if m.latin_name.is_some() {
                 changes.push(Change::Latin);
             }
-            if name.contains(|c| matches!(c, 'ی' | 'ک')) {
+            if name.contains(|c: char| matches!(c, 'ی' | 'ک')) {
                 changes.push(Change::ArabicLetters);
             }
             if name.contains('\u{200c}') {
@@ -315,7 +310,7 @@ fn changes_for(m: &Member) -> Vec<Change> {
             if m.latin_name.is_some() {
                 changes.push(Change::Latin);
             }
-            if name.contains(|c| c == NUKTA || is_nukta_letter(c)) {
+            if name.contains(|c: char| c == NUKTA || is_nukta_letter(c)) {
                 changes.push(Change::NoNukta);
             }
             if half_nasal(name) != name {
@@ -484,7 +479,7 @@ fn typo(rng: &mut Rng, name: &str) -> String {
 }
 
 /// An address from the first and last word of a Latin name.
-fn email(rng: &mut Rng, latin: &str) -> String {
+fn email_address(rng: &mut Rng, latin: &str) -> String {
     let words: Vec<String> = latin
         .split_whitespace()
         .map(|w| {
@@ -504,7 +499,7 @@ fn email(rng: &mut Rng, latin: &str) -> String {
     format!(
         "{first}{separator}{last}{}@{}",
         rng.below(1000),
-        rng.pick(&EMAIL_DOMAINS)
+        rng.pick(EMAIL_DOMAINS)
     )
 }
 
@@ -556,17 +551,16 @@ fn write_row(out: &mut impl Write, m: &Member) -> io::Result<()> {
         String::new()
     };
     let true_person = format!("X{:07}", m.true_person);
-    let text = |s: &Option<String>| s.as_deref().unwrap_or("");
     let row: [&str; 18] = [
         &external_id,
         &unit,
         &m.full_name,
-        text(&m.latin_name),
+        m.latin_name.as_deref().unwrap_or_default(),
         m.gender,
-        text(&m.birth),
-        text(&m.phone),
-        text(&m.email),
-        text(&m.national_id),
+        m.birth.as_deref().unwrap_or_default(),
+        m.phone.as_deref().unwrap_or_default(),
+        m.email.as_deref().unwrap_or_default(),
+        m.national_id.as_deref().unwrap_or_default(),
         occupation,
         sector,
         if m.informal { "informal" } else { "formal" },
@@ -581,7 +575,7 @@ fn write_row(out: &mut impl Write, m: &Member) -> io::Result<()> {
         if i > 0 {
             out.write_all(b",")?;
         }
-        if cell.contains(|c| matches!(c, ',' | '"' | '\n' | '\r')) {
+        if cell.contains(|c: char| matches!(c, ',' | '"' | '\n' | '\r')) {
             write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
         } else {
             out.write_all(cell.as_bytes())?;
@@ -706,7 +700,10 @@ pub fn quality(path: &str) -> Result<(), Error> {
         .zip(linked)
         .filter(|(_, (_, all))| *all > 0)
         .map(|(group, (found, all))| {
-            format!("{group} {:.1} % of {all}", found as f64 * 100.0 / all as f64)
+            format!(
+                "{group} {:.1} % of {all}",
+                found as f64 * 100.0 / all as f64
+            )
         })
         .collect();
     println!(
@@ -721,8 +718,8 @@ pub fn quality(path: &str) -> Result<(), Error> {
 }
 
 /// A field of a CSV row, trimmed; `None` when empty or missing.
-fn cell(fields: &[String], i: usize) -> Option<&str> {
-    fields.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+fn cell(row: &[String], i: usize) -> Option<&str> {
+    row.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
 /// The peak resident set size (`VmHWM`) in MiB.

@@ -9,7 +9,7 @@ on_both_backends!(
     |backend: Backend| async move {
         let t = TestDb::new(backend).await;
         let db = Db::connect(&t.url).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 7);
+        assert_eq!(db.migrate().await.unwrap(), 8);
         assert_eq!(db.migrate().await.unwrap(), 0);
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
@@ -90,7 +90,7 @@ on_both_backends!(
             .execute(db.pool())
             .await
             .unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 2);
+        assert_eq!(db.migrate().await.unwrap(), 3);
         let (day, joins): (String, i64) = sqlx::query_as("SELECT day, joins FROM unit_day_counts")
             .fetch_one(db.pool())
             .await

@@ -79,6 +79,8 @@ pub struct ImportOptions {
     pub batch_rows: usize,
     /// Look for likely duplicates of the rows among the tree's members (and each other).
     pub check_duplicates: bool,
+    /// Other names of the fields' headers (translated ones, lower case).
+    pub aliases: Vec<(String, Field)>,
 }
 
 impl Default for ImportOptions {
@@ -90,6 +92,7 @@ impl Default for ImportOptions {
             mapping: None,
             batch_rows: 10_000,
             check_duplicates: true,
+            aliases: Vec::new(),
         }
     }
 }
@@ -252,15 +255,28 @@ fn excel_date(serial: f64) -> String {
     Date::from_days(serial.floor() as i64 - 25569).to_string()
 }
 
-/// The fields of each column: as mapped, or from the headers.
-pub fn mapping_of(headers: &[String], mapping: Option<&[Option<Field>]>) -> Vec<Option<Field>> {
+/// The fields of each column: as mapped, or from the headers (their field names, or
+/// one of the `aliases`).
+pub fn mapping_of(
+    headers: &[String],
+    mapping: Option<&[Option<Field>]>,
+    aliases: &[(String, Field)],
+) -> Vec<Option<Field>> {
     match mapping {
         Some(m) => headers
             .iter()
             .enumerate()
             .map(|(i, _)| m.get(i).copied().flatten())
             .collect(),
-        None => headers.iter().map(|h| Field::of_header(h)).collect(),
+        None => headers
+            .iter()
+            .map(|h| {
+                Field::of_header(h).or_else(|| {
+                    let h = h.trim().trim_start_matches('\u{FEFF}').to_lowercase();
+                    aliases.iter().find(|(a, _)| *a == h).map(|(_, f)| *f)
+                })
+            })
+            .collect(),
     }
 }
 
@@ -343,7 +359,7 @@ impl App {
         }
         let hash = hex(&Sha256::digest(&bytes));
         let table = Table::read(bytes)?;
-        let columns = mapping_of(&table.headers, options.mapping.as_deref());
+        let columns = mapping_of(&table.headers, options.mapping.as_deref(), &options.aliases);
         let mut missing = Vec::new();
         for required in [Field::UnitCode, Field::FullName] {
             if !columns.contains(&Some(required)) {
@@ -1167,4 +1183,212 @@ async fn update_one(
     )
     .await?;
     Ok(Ok(true))
+}
+
+// --- Export -------------------------------------------------------------------------
+
+/// The members passing the list's filters (search text included), with every field an
+/// import reads, in the order of `Field::ALL`.
+pub struct Export {
+    pub rows: Vec<muster_store::members::ExportRow>,
+}
+
+/// The cells of one exported member in the order of `Field::ALL`, dates written by
+/// `date` (ISO or the reader's). The national id only for those who edit the registry.
+pub fn export_cells(
+    r: &muster_store::members::ExportRow,
+    date: &dyn Fn(&str) -> String,
+    with_national_id: bool,
+) -> Vec<String> {
+    let f = &r.person.fields;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let d = |v: &Option<String>| v.as_deref().map(date).unwrap_or_default();
+    Field::ALL
+        .iter()
+        .map(|field| match field {
+            Field::ExternalId => s(&r.external_id),
+            Field::UnitCode => r.unit_code.clone(),
+            Field::FullName => f.full_name.clone(),
+            Field::LatinName => s(&f.latin_name),
+            Field::Gender => s(&f.gender),
+            Field::BirthDate => d(&f.birth_date),
+            Field::Phone => s(&f.phone),
+            Field::Email => s(&f.email),
+            Field::NationalId if with_national_id => s(&f.national_id),
+            Field::NationalId => String::new(),
+            Field::Region => s(&f.region),
+            Field::Address => s(&f.address),
+            Field::OccupationCode => s(&f.occupation_code),
+            Field::SectorCode => s(&f.sector_code),
+            Field::EmploymentType => s(&f.employment_type),
+            Field::InformalCategory => s(&f.informal_category),
+            Field::WorkplaceCode => s(&r.workplace_code),
+            Field::PreferredLanguage => s(&f.preferred_language),
+            Field::JoinedOn => d(&r.joined_on),
+            Field::MemberNumber => s(&r.member_number),
+            Field::Status => r.status.clone(),
+        })
+        .collect()
+}
+
+impl App {
+    /// Every member passing the list's filters, for a download.
+    pub async fn export_members(
+        &self,
+        actor: &Actor,
+        query: &crate::members::MemberQuery,
+    ) -> Result<Export, AppError> {
+        let mut rows = Vec::new();
+        if query.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            // A search: its pages give the people, in its order.
+            let mut q = query.clone();
+            q.limit = Some(500);
+            q.cursor = None;
+            let mut ids = Vec::new();
+            loop {
+                let page = self.list_members(actor, &q).await?;
+                ids.extend(page.items.iter().map(|m| m.id));
+                match page.next_cursor {
+                    Some(c) => q.cursor = Some(c),
+                    None => break,
+                }
+            }
+            let mut conn = self.db().read().await?;
+            rows = muster_store::members::export_people(&mut conn, &ids).await?;
+            return Ok(Export { rows });
+        }
+        // Checks the filters as the list does.
+        let mut probe = query.clone();
+        probe.limit = Some(1);
+        self.list_members(actor, &probe).await?;
+        let filter = crate::members::filter_of(self, actor, query).await?;
+        let mut conn = self.db().read().await?;
+        let mut after = 0;
+        loop {
+            let page =
+                muster_store::members::export_page(&mut conn, actor.scope(), &filter, after, 5000)
+                    .await?;
+            let Some(last) = page.last() else { break };
+            after = last.membership_id;
+            rows.extend(page);
+        }
+        Ok(Export { rows })
+    }
+}
+
+/// A run as the API and pages show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportView {
+    pub id: i64,
+    pub file_name: String,
+    /// `running`, `done` (or `running` with a `failure` when it stopped: run the same
+    /// file again to finish it).
+    pub status: String,
+    pub dry_run: bool,
+    /// Data rows (an estimate until the run ends).
+    pub total_rows: i64,
+    /// Data rows gone through.
+    pub done_rows: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub duplicates: i64,
+    pub failure: Option<String>,
+    /// How the file was read: `calendar|date order|field of each column`.
+    pub options: String,
+    pub started_at: String,
+    pub updated_at: String,
+    /// The first 1,000 rejected or flagged rows.
+    pub problems: Vec<ProblemView>,
+    pub ignored_columns: Vec<String>,
+}
+
+/// One rejected or flagged row: `reason` is a stable code (`invalid_date`,
+/// `unknown_unit`, `repeated_in_file`, `likely_duplicate`, ...).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemView {
+    /// The row in the file; the header is row 1.
+    pub row: i64,
+    /// The field of the column at fault.
+    pub column: String,
+    pub reason: String,
+    /// The value at fault, or what a likely duplicate is likely a duplicate of.
+    pub detail: Option<String>,
+}
+
+impl From<ImportReport> for ImportView {
+    fn from(r: ImportReport) -> Self {
+        let i = r.import;
+        let done = (i.done_rows - 1).max(0);
+        Self {
+            id: i.id,
+            file_name: i.file_name,
+            status: i.status.clone(),
+            dry_run: i.dry_run,
+            total_rows: if i.status == "done" {
+                done
+            } else {
+                i.total_rows.max(done)
+            },
+            done_rows: done,
+            created: i.counts.created,
+            updated: i.counts.updated,
+            unchanged: i.counts.unchanged,
+            rejected: i.counts.rejected,
+            duplicates: i.counts.duplicates,
+            failure: i.failure,
+            options: i.options,
+            started_at: i.created_at,
+            updated_at: i.updated_at,
+            problems: r
+                .problems
+                .into_iter()
+                .map(|p| ProblemView {
+                    row: p.row,
+                    column: p.column,
+                    reason: p.reason,
+                    detail: p.detail,
+                })
+                .collect(),
+            ignored_columns: r.ignored_columns,
+        }
+    }
+}
+
+impl App {
+    /// A run the actor may see: their own, or one started inside their subtree.
+    pub async fn get_import(&self, actor: &Actor, id: i64) -> Result<ImportView, AppError> {
+        let mut conn = self.db().read().await?;
+        let run = store::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound("import"))?;
+        let visible = match (actor.unit_id, run.unit_id) {
+            (None, _) => true,
+            (Some(_), Some(u)) => muster_store::units::in_scope(&mut conn, actor.scope(), u).await?,
+            (Some(_), None) => false,
+        } || (run.user_id.is_some() && run.user_id == actor.user_id);
+        if !visible {
+            return Err(AppError::NotFound("import"));
+        }
+        drop(conn);
+        Ok(self.import_report(id, Vec::new()).await?.into())
+    }
+
+    /// Recent runs the actor may see, newest first.
+    pub async fn list_imports(&self, actor: &Actor) -> Result<Vec<ImportView>, AppError> {
+        let mut conn = self.db().read().await?;
+        let runs = store::list(&mut conn, actor.scope(), 20).await?;
+        Ok(runs
+            .into_iter()
+            .map(|import| {
+                ImportReport {
+                    import,
+                    problems: Vec::new(),
+                    ignored_columns: Vec::new(),
+                }
+                .into()
+            })
+            .collect())
+    }
 }

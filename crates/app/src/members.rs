@@ -1175,3 +1175,28 @@ pub(crate) async fn move_membership(
     }
     Ok(())
 }
+
+/// The store's filter of a members query, its unit checked to lie in scope (the
+/// caller has validated the query through `list_members`).
+pub(crate) async fn filter_of(
+    app: &App,
+    actor: &Actor,
+    query: &MemberQuery,
+) -> Result<MemberFilter, AppError> {
+    let mut conn = app.db().read().await?;
+    let mut filter = MemberFilter::default();
+    if let Some(code) = query.unit.as_deref().filter(|s| !s.trim().is_empty()) {
+        filter.unit_id = Some(find_in_scope(&mut conn, actor.scope(), code).await?.id);
+    }
+    filter.status = query
+        .status
+        .as_deref()
+        .and_then(|s| Status::parse(s).ok())
+        .map(|s| s.as_str().into());
+    filter.employment_type = query
+        .employment_type
+        .as_deref()
+        .and_then(|s| EmploymentType::parse(s).ok())
+        .map(|s| s.as_str().into());
+    Ok(filter)
+}

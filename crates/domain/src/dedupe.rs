@@ -401,11 +401,11 @@ pub fn blocking_keys(p: &Person) -> Vec<String> {
     if let Some(phone) = &p.phone {
         keys.push(format!("ph:{phone}"));
     }
-    // One name in two scripts: the skeleton of either name on the same birth date, one
+    // One name in two scripts: the skeleton of either name with the birth date, one
     // prefix for both so that names written in the other order meet too. Not without
-    // a birth date: skeletons are coarse ("nguyen" and "an" are both "n"), so such
-    // blocks would be large, and the pairs they add could not reach the threshold
-    // without the date (nor with a phone or national id, which have their own keys).
+    // the date: skeletons are coarse ("nguyen" and "an" are both "n"), so the blocks
+    // would be large, and a pair that only sounds alike seldom reaches the threshold
+    // without an equal birth date, phone or national id (those have their own keys).
     if let (Some(sounds), Some(b)) = (&p.sounds, &p.birth) {
         if !sounds.first.is_empty() {
             keys.push(format!("s:{b}:{}", sounds.first));

@@ -571,3 +571,87 @@ pub async fn list_by_name(
         .collect::<Result<_, sqlx::Error>>()
         .store()
 }
+
+/// A member as exported: every stored field with the codes of unit and workplace.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub membership_id: i64,
+    pub person: PersonRow,
+    pub external_id: Option<String>,
+    pub unit_code: String,
+    pub workplace_code: Option<String>,
+    pub status: String,
+    pub member_number: Option<String>,
+    pub joined_on: Option<String>,
+}
+
+fn export_sql(condition: &str, tail: &str) -> String {
+    let people = PERSON_COLUMNS
+        .split(", ")
+        .map(|c| format!("p.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT m.id AS m_id, p.id, p.tree_id, p.archived, p.created_at, p.updated_at, {people}, \
+         p.external_id, u.code AS unit_code, w.code AS workplace_code, m.status, m.member_number, \
+         m.joined_on FROM memberships m JOIN people p ON p.id = m.person_id \
+         JOIN units u ON u.id = m.unit_id LEFT JOIN workplaces w ON w.id = p.workplace_id \
+         WHERE {condition} {tail}"
+    )
+}
+
+fn decode_export(r: &AnyRow) -> Result<ExportRow, sqlx::Error> {
+    Ok(ExportRow {
+        membership_id: r.try_get("m_id")?,
+        person: decode_person(r)?,
+        external_id: r.try_get("external_id")?,
+        unit_code: r.try_get("unit_code")?,
+        workplace_code: r.try_get("workplace_code")?,
+        status: r.try_get("status")?,
+        member_number: r.try_get("member_number")?,
+        joined_on: r.try_get("joined_on")?,
+    })
+}
+
+/// One page of the export of the members passing the filter, by membership id.
+pub async fn export_page(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &MemberFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ExportRow>, StoreError> {
+    let (condition, values) = filter_conditions(scope, filter, 1);
+    let n = values.len();
+    let sql = export_sql(
+        &format!("{condition} AND m.id > ${}", n + 1),
+        &format!("ORDER BY m.id LIMIT ${}", n + 2),
+    );
+    let rows = bind_values(sqlx::query(AssertSqlSafe(sql)), &values)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    rows.iter().map(decode_export).collect::<Result<_, _>>().store()
+}
+
+/// The export rows of these people's current memberships, in the order given.
+pub async fn export_people(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ExportRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = export_sql(&format!("m.is_current = 1 AND p.id IN ({list})"), "");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
+        let mut found: std::collections::HashMap<i64, ExportRow> = rows
+            .iter()
+            .map(|r| decode_export(r).map(|e| (e.person.id, e)))
+            .collect::<Result<_, _>>()
+            .store()?;
+        out.extend(chunk.iter().filter_map(|id| found.remove(id)));
+    }
+    Ok(out)
+}

@@ -145,6 +145,14 @@ impl Lang {
         }
     }
 
+    /// The order of the dates this reader writes, for reading them back from a file.
+    pub fn date_order(&self) -> muster_domain::calendar::DateOrder {
+        match self.order() {
+            Order::DayFirst => muster_domain::calendar::DateOrder::Dmy,
+            _ => muster_domain::calendar::DateOrder::Ymd,
+        }
+    }
+
     /// A stored ISO date as this reader writes it.
     pub fn date(&self, iso: &str) -> String {
         match Date::parse_iso(iso) {
@@ -247,4 +255,18 @@ pub fn negotiate(accept: &str) -> &'static str {
         }
     }
     best.0
+}
+
+/// The headers of member files in every language (`col-*` messages), lower case, so
+/// that a file exported in the reader's language imports again as it is.
+pub fn header_aliases() -> Vec<(String, muster_app::import::Field)> {
+    let mut out = Vec::new();
+    for locale in LOCALES {
+        for f in muster_app::import::Field::ALL {
+            if let Some(label) = format(locale, &format!("col-{}", f.as_str()), None) {
+                out.push((label.trim().to_lowercase(), *f));
+            }
+        }
+    }
+    out
 }

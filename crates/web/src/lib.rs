@@ -9,6 +9,7 @@ mod pages;
 mod xlsx;
 
 pub use error::ApiError;
+pub use i18n::header_aliases;
 
 use axum::routing::get;
 use axum::Router;

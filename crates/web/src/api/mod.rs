@@ -1,5 +1,6 @@
 //! API v1: bearer-token routes, each resource in its own module, described by OpenAPI.
 
+pub(crate) mod bulk;
 mod drives;
 mod extract;
 mod mapping;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(workplaces::router())
         .merge(drives::router())
         .merge(mapping::router())
+        .merge(bulk::router())
 }
 
 /// Percent-encodes a query value.

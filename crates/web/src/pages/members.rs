@@ -77,7 +77,18 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
         }
         @if v.actor.role.edits_registry() {
-            p { a.button href="/members/new" { (v.t("members-new")) } }
+            p.actions {
+                a.button href="/members/new" { (v.t("members-new")) }
+                " " a href="/members/import" #import-link { (v.t("members-import")) }
+                " · " a href="/members/duplicates" { (v.t("members-duplicates")) }
+            }
+        }
+        @let export_query = filters("").trim_start_matches("/members?").to_string();
+        p.exports {
+            (v.t("members-export")) " "
+            a href={"/members/export.csv?" (export_query)} #export-csv { (v.t("members-export-csv")) } " · "
+            a href={"/members/export.xlsx?" (export_query)} #export-xlsx { (v.t("members-export-xlsx")) } " · "
+            a href={"/members/export.csv?dates=iso&" (export_query)} #export-iso { (v.t("members-export-iso")) }
         }
         @match &page {
             Ok(p) if p.items.is_empty() => { p.empty { (v.t("members-empty")) } },

@@ -7,6 +7,7 @@ mod dashboard;
 mod drives;
 mod layout;
 mod mapping;
+mod imports;
 mod members;
 mod settings;
 mod units;
@@ -40,9 +41,11 @@ pub fn router() -> Router<App> {
         .merge(dashboard::router())
         .merge(drives::router())
         .merge(mapping::router())
+        .merge(imports::router())
         .merge(members::router())
         .merge(settings::router())
         .merge(units::router())
         .merge(users::router())
         .merge(workplaces::router())
 }
+pub(crate) use imports::export_file;
