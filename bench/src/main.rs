@@ -10,11 +10,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod bulk;
 mod dedupe;
 mod drive;
 mod generate;
 mod http;
 mod mapping;
+mod people;
 mod search;
 
 use clap::{Parser, Subcommand};
@@ -82,6 +84,51 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "6.5,7,7.5")]
         thresholds: Vec<f64>,
     },
+    /// Write a CSV of multilingual members in the import's format, with duplicates.
+    GenPeople {
+        #[arg(long, default_value = "bench/data/people-100k.csv")]
+        file: String,
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 10)]
+        duplicate_percent: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Precision, recall and F1 of duplicate detection on a `gen-people` file.
+    PeopleQuality {
+        #[arg(long, default_value = "bench/data/people-100k.csv")]
+        file: String,
+    },
+    /// Time `muster import members` of a file into a database (SQLite path or URL).
+    Import {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        file: String,
+        /// Also look for likely duplicates of every new row.
+        #[arg(long)]
+        check_duplicates: bool,
+    },
+    /// Time `sqlite3 .import` of a file into a bare table.
+    ImportFloor {
+        #[arg(long)]
+        file: String,
+    },
+    /// Time the duplicate scan of every member of a database.
+    Scan {
+        #[arg(long)]
+        database: String,
+    },
+    /// Time the duplicate check of one registrant against a database.
+    Check {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        file: String,
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+    },
     /// Measure `GET /api/v1/members?q=...` over real HTTP on loopback.
     Search {
         #[arg(long, default_value = "bench/data/members-1m.db")]
@@ -113,6 +160,25 @@ async fn main() {
         } => mapping::generate(&database, workplaces).await,
         Command::Priority { database, requests } => mapping::priority(&database, requests).await,
         Command::Dedupe { file, thresholds } => dedupe::run(&file, &thresholds),
+        Command::GenPeople {
+            file,
+            rows,
+            duplicate_percent,
+            seed,
+        } => people::generate(&file, rows, duplicate_percent, seed),
+        Command::PeopleQuality { file } => people::quality(&file),
+        Command::Import {
+            database,
+            file,
+            check_duplicates,
+        } => bulk::import(&database, &file, check_duplicates).await,
+        Command::ImportFloor { file } => bulk::floor(&file),
+        Command::Scan { database } => bulk::scan(&database).await,
+        Command::Check {
+            database,
+            file,
+            requests,
+        } => bulk::check(&database, &file, requests).await,
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -298,7 +298,7 @@ fn changes_for(m: &Member) -> Vec<Change> {
             if m.latin_name.is_some() {
                 changes.push(Change::Latin);
             }
-            if name.contains(|c: char| matches!(c, 'ی' | 'ک')) {
+            if name.contains(['ی', 'ک']) {
                 changes.push(Change::ArabicLetters);
             }
             if name.contains('\u{200c}') {
@@ -517,7 +517,9 @@ fn date(rng: &mut Rng, first_year: u64, last_year: u64, last_month: u64) -> (u64
     let months = if year == last_year { last_month } else { 12 };
     let month = 1 + rng.below(months);
     let days = match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -575,7 +577,7 @@ fn write_row(out: &mut impl Write, m: &Member) -> io::Result<()> {
         if i > 0 {
             out.write_all(b",")?;
         }
-        if cell.contains(|c: char| matches!(c, ',' | '"' | '\n' | '\r')) {
+        if cell.contains([',', '"', '\n', '\r']) {
             write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
         } else {
             out.write_all(cell.as_bytes())?;

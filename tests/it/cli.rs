@@ -285,3 +285,88 @@ async fn demo_loads_on_postgres_too() {
     );
     assert!(app.unit_stats(&actor, "BT").await.is_err());
 }
+
+/// People an import wrote into the SQLite file of `dir`.
+async fn imported(dir: &TempDir) -> i64 {
+    let url = format!("sqlite://{}", dir.0.join("muster.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE import_id IS NOT NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+#[tokio::test]
+async fn an_import_killed_mid_way_keeps_whole_batches_and_finishes_when_run_again() {
+    let dir = TempDir::new("import-kill");
+    let out = muster(&dir, &["demo"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows = 60_000;
+    let mut file = String::from("external_id,unit_code,full_name,birth_date,joined_on\n");
+    for i in 0..rows {
+        file.push_str(&format!(
+            "K{i},BT-BD-G01,Lê Thị Số {i},19{:02}-0{}-1{},2025-0{}-0{}\n",
+            50 + i % 50,
+            1 + i % 9,
+            i % 10,
+            1 + i % 9,
+            1 + i % 9
+        ));
+    }
+    std::fs::write(dir.0.join("big.csv"), file).unwrap();
+    let args = [
+        "import",
+        "members",
+        "big.csv",
+        "--batch-rows",
+        "2000",
+        "--skip-duplicate-check",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .current_dir(&dir.0)
+        .env_remove("MUSTER_DATABASE_URL")
+        .env("MUSTER_LOG", "warn")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let n = imported(&dir).await;
+        if n >= 4000 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no batch written"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it was killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after_kill = imported(&dir).await;
+    assert!(after_kill < rows, "killed too late to test anything");
+    assert_eq!(after_kill % 2000, 0, "a half-written batch: {after_kill}");
+
+    let out = muster(&dir, &args, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("resuming import"), "{said}");
+    assert_eq!(imported(&dir).await, rows, "{said}");
+    // Once more: nothing new.
+    let out = muster(&dir, &args, "");
+    assert!(
+        text(&out.stderr).contains(" 0 created"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(imported(&dir).await, rows);
+}

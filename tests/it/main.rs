@@ -6,6 +6,7 @@ mod api_scope;
 mod browser;
 mod cli;
 mod drives;
+mod import;
 mod mapping;
 mod members;
 mod pages;

@@ -304,6 +304,25 @@ impl Client {
         self.call("GET", path, token, None).await
     }
 
+    /// Sends a file as the body; answers the status and the body as text.
+    pub async fn send_file(&self, path: &str, token: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "text/csv")
+            .body(Body::from(bytes))
+            .expect("build request");
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20)
+            .await
+            .expect("read body");
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
         self.call("POST", path, token, Some(body)).await
     }
@@ -357,7 +376,6 @@ pub async fn small_tree(c: &Client) -> String {
     admin
 }
 
-/// Registers a member through the API and returns its id.
 /// Registers a member, even one who looks like someone registered already (tests of
 /// the duplicate check itself call the API directly).
 pub async fn add_member(c: &Client, token: &str, mut body: Value) -> i64 {

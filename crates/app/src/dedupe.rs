@@ -146,12 +146,24 @@ async fn side(conn: &mut Conn, actor: &Actor, id: i64) -> Result<PairSide, AppEr
 fn differences(a: &PairSide, b: &PairSide) -> Vec<String> {
     let fields: [(&str, Option<&str>, Option<&str>); 12] = [
         ("full_name", Some(&a.full_name), Some(&b.full_name)),
-        ("latin_name", a.latin_name.as_deref(), b.latin_name.as_deref()),
+        (
+            "latin_name",
+            a.latin_name.as_deref(),
+            b.latin_name.as_deref(),
+        ),
         ("gender", a.gender.as_deref(), b.gender.as_deref()),
-        ("birth_date", a.birth_date.as_deref(), b.birth_date.as_deref()),
+        (
+            "birth_date",
+            a.birth_date.as_deref(),
+            b.birth_date.as_deref(),
+        ),
         ("phone", a.phone.as_deref(), b.phone.as_deref()),
         ("email", a.email.as_deref(), b.email.as_deref()),
-        ("national_id", a.national_id.as_deref(), b.national_id.as_deref()),
+        (
+            "national_id",
+            a.national_id.as_deref(),
+            b.national_id.as_deref(),
+        ),
         (
             "occupation_code",
             a.occupation_code.as_deref(),
@@ -183,7 +195,12 @@ pub(crate) async fn likely_duplicates_of(
     except: Option<i64>,
 ) -> Result<Vec<LikelyDuplicate>, AppError> {
     let me = crate::import::matcher_record(f);
-    let keys = search::person_keys(&f.full_name, f.latin_name.as_deref(), f.phone.as_deref(), None);
+    let keys = search::person_keys(
+        &f.full_name,
+        f.latin_name.as_deref(),
+        f.phone.as_deref(),
+        None,
+    );
     let rows = store::candidates(
         conn,
         tree_id,
@@ -193,9 +210,17 @@ pub(crate) async fn likely_duplicates_of(
     )
     .await?;
     let tf = Frequencies::default();
+    // Without the name frequencies of a scan, a common name alone would pass: one of
+    // birth date, phone or national id must agree too.
+    let agrees = |r: &MatchRow| {
+        let same = |x: Option<&str>, y: Option<&str>| x.is_some() && x == y;
+        same(f.birth_date.as_deref(), r.birth_date.as_deref())
+            || (me.phone.is_some() && me.phone == record(r).phone)
+            || (me.national_id.is_some() && me.national_id == record(r).national_id)
+    };
     let mut found: Vec<(f64, MatchRow)> = rows
         .into_iter()
-        .filter(|r| Some(r.id) != except)
+        .filter(|r| Some(r.id) != except && agrees(r))
         .filter_map(|r| {
             let s = score_with(&me, &record(&r), &tf);
             (s >= THRESHOLD).then_some((s, r))
@@ -264,8 +289,7 @@ impl App {
     ) -> Result<DuplicatePage, AppError> {
         let mut conn = self.db().read().await?;
         let (rows, total) =
-            store::open_pairs(&mut conn, actor.scope(), limit.clamp(1, 200), offset.max(0))
-                .await?;
+            store::open_pairs(&mut conn, actor.scope(), limit.clamp(1, 200), offset.max(0)).await?;
         let mut pairs = Vec::with_capacity(rows.len());
         for r in rows {
             let a = side(&mut conn, actor, r.person_a).await?;

@@ -9,8 +9,8 @@
 
 use crate::counting::{status_change, Bucket};
 use crate::error::Check;
-use crate::members::{commit_err, move_membership, refresh_keys, snapshot, validate_person};
 use crate::members::PersonInput;
+use crate::members::{commit_err, move_membership, refresh_keys, snapshot, validate_person};
 use crate::units::find_in_scope;
 use crate::{audit, Actor, App, AppError};
 use muster_domain::calendar::{parse_ordered, Calendar, DateOrder};
@@ -176,11 +176,13 @@ fn decode(bytes: Vec<u8>) -> Result<Vec<u8>, AppError> {
                 }
             })
             .collect();
-        String::from_utf16(&units).map(String::into_bytes).map_err(|_| AppError::BadFile {
-            code: "not_utf8",
-            row: None,
-            names: Vec::new(),
-        })
+        String::from_utf16(&units)
+            .map(String::into_bytes)
+            .map_err(|_| AppError::BadFile {
+                code: "not_utf8",
+                row: None,
+                names: Vec::new(),
+            })
     };
     let text = if bytes.starts_with(&[0xFF, 0xFE]) {
         utf16(true)?
@@ -549,24 +551,13 @@ impl App {
             let now = now_utc();
             let rows = std::mem::take(&mut batch);
             let mut rejected = std::mem::take(&mut problems);
-            let written = write_batch(
-                &mut tx,
-                run,
-                &look,
-                rows,
-                &mut rejected,
-                drives,
-                &now,
-            )
-            .await?;
+            let written =
+                write_batch(&mut tx, run, &look, rows, &mut rejected, drives, &now).await?;
             run.counts.created += written.created;
             run.counts.updated += written.updated;
             run.counts.unchanged += written.unchanged;
-            run.counts.rejected += rejected
-                .iter()
-                .map(|p| p.row)
-                .collect::<HashSet<_>>()
-                .len() as i64;
+            run.counts.rejected +=
+                rejected.iter().map(|p| p.row).collect::<HashSet<_>>().len() as i64;
             incoming.extend(written.people);
             store::add_problems(&mut tx, run.import_id, &rejected).await?;
             store::checkpoint(&mut tx, run.import_id, row_number, &run.counts, &now).await?;
@@ -676,10 +667,9 @@ async fn check_row(
             MemberNumber::parse,
         )
         .map(|n| n.as_str().to_string());
-    let external_id = check
-        .opt("external_id", get(Field::ExternalId).as_deref(), |s| {
-            muster_domain::unit::required_text(s, 100)
-        });
+    let external_id = check.opt("external_id", get(Field::ExternalId).as_deref(), |s| {
+        muster_domain::unit::required_text(s, 100)
+    });
     let unit = match get(Field::UnitCode) {
         None => {
             check.fail("unit_code", "required");
@@ -717,8 +707,9 @@ async fn check_row(
         let code = code.to_uppercase();
         if !look.workplaces.contains_key(&code) {
             let found = match workplaces::by_code(conn, &code).await? {
-                Some(w) if muster_store::units::in_scope(conn, actor.scope(), w.fields.unit_id)
-                    .await? =>
+                Some(w)
+                    if muster_store::units::in_scope(conn, actor.scope(), w.fields.unit_id)
+                        .await? =>
                 {
                     Some((w.id, w.tree_id))
                 }
@@ -947,7 +938,9 @@ async fn write_batch(
             // the registry does not know yet.
             (None, Some(q)) => matched.push((r, q)),
             (None, None) => {
-                if run.loaded_before.is_some() && r.external_id.is_none() && r.member_number.is_none()
+                if run.loaded_before.is_some()
+                    && r.external_id.is_none()
+                    && r.member_number.is_none()
                 {
                     written.unchanged += 1;
                 } else {
@@ -1158,8 +1151,15 @@ async fn update_one(
     }
     if status != stored_status {
         let left = status.is_closed().then(|| today.to_string());
-        members_store::set_status(conn, current.id, status.as_str(), None, left.as_deref(), now)
-            .await?;
+        members_store::set_status(
+            conn,
+            current.id,
+            status.as_str(),
+            None,
+            left.as_deref(),
+            now,
+        )
+        .await?;
         counters::status_delta(conn, current.unit_id, stored_status.as_str(), -1).await?;
         counters::status_delta(conn, current.unit_id, status.as_str(), 1).await?;
         if let Some(c) = status_change(&new, current.unit_id, today, Some(stored_status), status) {
@@ -1365,7 +1365,9 @@ impl App {
             .ok_or(AppError::NotFound("import"))?;
         let visible = match (actor.unit_id, run.unit_id) {
             (None, _) => true,
-            (Some(_), Some(u)) => muster_store::units::in_scope(&mut conn, actor.scope(), u).await?,
+            (Some(_), Some(u)) => {
+                muster_store::units::in_scope(&mut conn, actor.scope(), u).await?
+            }
             (Some(_), None) => false,
         } || (run.user_id.is_some() && run.user_id == actor.user_id);
         if !visible {

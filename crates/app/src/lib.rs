@@ -5,12 +5,12 @@
 
 mod actor;
 mod counting;
+pub mod dedupe;
 pub mod demo;
 pub mod drives;
 mod error;
-pub mod mapping;
-pub mod dedupe;
 pub mod import;
+pub mod mapping;
 pub mod members;
 pub mod stats;
 pub mod units;

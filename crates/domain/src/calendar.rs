@@ -333,7 +333,11 @@ string_enum!(
 
 /// Reads a date of a file written in `calendar` with its parts in `order`: `/`, `-` or
 /// `.` between them, native or Latin digits, four-digit years.
-pub fn parse_ordered(input: &str, calendar: Calendar, order: DateOrder) -> Result<Date, FieldError> {
+pub fn parse_ordered(
+    input: &str,
+    calendar: Calendar,
+    order: DateOrder,
+) -> Result<Date, FieldError> {
     let bad = || FieldError::new("invalid_date");
     let s = digits_to_ascii(input.trim()).replace(['\u{066B}', '\u{2215}'], "/");
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
@@ -379,11 +383,26 @@ mod tests {
     #[test]
     fn dates_of_files_in_their_order_and_calendar() {
         let p = |s, c, o| parse_ordered(s, c, o).map(|d| d.to_string());
-        assert_eq!(p("2024-05-15", Calendar::Gregorian, DateOrder::Dmy).unwrap(), "2024-05-15");
-        assert_eq!(p("15/05/2024", Calendar::Gregorian, DateOrder::Dmy).unwrap(), "2024-05-15");
-        assert_eq!(p("05/15/2024", Calendar::Gregorian, DateOrder::Mdy).unwrap(), "2024-05-15");
-        assert_eq!(p("۱۴۰۲/۰۱/۳۰", Calendar::Persian, DateOrder::Ymd).unwrap(), "2023-04-19");
-        assert_eq!(p("30.01.1402", Calendar::Persian, DateOrder::Dmy).unwrap(), "2023-04-19");
+        assert_eq!(
+            p("2024-05-15", Calendar::Gregorian, DateOrder::Dmy).unwrap(),
+            "2024-05-15"
+        );
+        assert_eq!(
+            p("15/05/2024", Calendar::Gregorian, DateOrder::Dmy).unwrap(),
+            "2024-05-15"
+        );
+        assert_eq!(
+            p("05/15/2024", Calendar::Gregorian, DateOrder::Mdy).unwrap(),
+            "2024-05-15"
+        );
+        assert_eq!(
+            p("۱۴۰۲/۰۱/۳۰", Calendar::Persian, DateOrder::Ymd).unwrap(),
+            "2023-04-19"
+        );
+        assert_eq!(
+            p("30.01.1402", Calendar::Persian, DateOrder::Dmy).unwrap(),
+            "2023-04-19"
+        );
         assert!(p("15/05/2024", Calendar::Gregorian, DateOrder::Mdy).is_err());
         assert!(p("15/05/24", Calendar::Gregorian, DateOrder::Dmy).is_err());
         assert!(p("2024-02-30", Calendar::Gregorian, DateOrder::Ymd).is_err());

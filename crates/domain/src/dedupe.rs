@@ -136,7 +136,7 @@ pub fn national_id_key(id: &str) -> Option<String> {
 
 /// `names::tokens`, with hyphens joining rather than splitting.
 fn name_tokens(name: &str) -> Vec<String> {
-    names::tokens(&name.replace(|c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}'), ""))
+    names::tokens(&name.replace(['-', '\u{2010}', '\u{2011}'], ""))
 }
 
 /// Common Vietnamese family names, folded, commonest first.

@@ -114,7 +114,11 @@ pub async fn by_ids(
 ) -> Result<Vec<MatchRow>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!(
             "SELECT {MATCH_COLUMNS} FROM people p JOIN memberships m ON m.person_id = p.id \
              AND m.is_current = 1 WHERE p.tree_id = $1 AND p.archived = 0 AND p.id IN ({list})"
@@ -149,7 +153,12 @@ pub async fn add_pairs(
                 "CAST(j.value ->> 2 AS DOUBLE PRECISION)",
             )
         } else {
-            ("json_each($1) AS j", "j.value ->> 0", "j.value ->> 1", "j.value ->> 2")
+            (
+                "json_each($1) AS j",
+                "j.value ->> 0",
+                "j.value ->> 1",
+                "j.value ->> 2",
+            )
         };
         let sql = format!(
             "INSERT INTO duplicate_pairs (tree_id, person_a, person_b, score, status, found_at) \

@@ -543,7 +543,10 @@ pub async fn list(
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_import).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_import)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 /// Records how far a run has got, in the transaction of the batch it has just written.

@@ -177,7 +177,11 @@ pub async fn people_with_membership(
 ) -> Result<Vec<(PersonRow, MembershipRow)>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!(
             "SELECT p.id, p.tree_id, p.archived, p.created_at, p.updated_at, \
              {people}, m.id AS m_id, m.unit_id, u.code AS unit_code, m.status, m.member_number, \
@@ -633,14 +637,21 @@ pub async fn export_page(
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(decode_export).collect::<Result<_, _>>().store()
+    rows.iter()
+        .map(decode_export)
+        .collect::<Result<_, _>>()
+        .store()
 }
 
 /// The export rows of these people's current memberships, in the order given.
 pub async fn export_people(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ExportRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = export_sql(&format!("m.is_current = 1 AND p.id IN ({list})"), "");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)

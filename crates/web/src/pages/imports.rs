@@ -87,12 +87,7 @@ pub(crate) async fn export_file(
     };
     let national = actor.role.edits_registry();
     let mut rows = vec![header];
-    rows.extend(
-        export
-            .rows
-            .iter()
-            .map(|r| export_cells(r, &date, national)),
-    );
+    rows.extend(export.rows.iter().map(|r| export_cells(r, &date, national)));
     let name = format!("members-{}", muster_domain::Date::today());
     if xlsx_file {
         let cells: Vec<Vec<Cell>> = rows
@@ -146,8 +141,8 @@ fn token() -> String {
 
 fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
     html! {
-        label for="f-calendar" { (v.t("import-calendar")) }
-        select #f-calendar name="calendar" {
+        label for="f_calendar" { (v.t("import-calendar")) }
+        select #f_calendar name="calendar" {
             @for c in Calendar::ALL {
                 option value=(c.as_str()) selected[*c == chosen] { (v.t(&format!("calendar-{}", c.as_str()))) }
             }
@@ -157,8 +152,8 @@ fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
 
 fn order_select(v: &Viewer, chosen: DateOrder) -> Markup {
     html! {
-        label for="f-date_order" { (v.t("import-date-order")) }
-        select #f-date_order name="date_order" {
+        label for="f_date_order" { (v.t("import-date-order")) }
+        select #f_date_order name="date_order" {
             @for o in DateOrder::ALL {
                 option value=(o.as_str()) selected[*o == chosen] { (v.t(&format!("date-order-{}", o.as_str()))) }
             }
@@ -181,8 +176,8 @@ fn upload_page(v: &Viewer, runs: &[ImportView], error: Option<String>) -> Respon
         form.card method="post" action="/members/import" enctype="multipart/form-data" {
             (v.csrf_field())
             p { (v.t("import-intro")) }
-            label for="f-file" { (v.t("import-file")) }
-            input #f-file type="file" name="file" accept=".csv,.xlsx,.xls,.ods,text/csv" required;
+            label for="f_file" { (v.t("import-file")) }
+            input #f_file type="file" name="file" accept=".csv,.xlsx,.xls,.ods,text/csv" required;
             div.actions { button type="submit" { (v.t("import-upload")) } }
         }
         @if !runs.is_empty() {
@@ -290,8 +285,8 @@ fn mapping_page(
                     @let picked = chosen.map(|c| c.get(&format!("col{i}")).to_string())
                         .unwrap_or_else(|| auto[i].map(|f| f.as_str().to_string()).unwrap_or_default());
                     tr {
-                        td { label for={"f-col" (i)} { bdi { (h) } } }
-                        td { select id={"f-col" (i)} name={"col" (i)} {
+                        td { label for={"f_col" (i)} { bdi { (h) } } }
+                        td { select id={"f_col" (i)} name={"col" (i)} {
                             option value="" selected[picked.is_empty()] { (v.t("import-ignore")) }
                             @for f in Field::ALL {
                                 option value=(f.as_str()) selected[picked == f.as_str()] { (v.t(&format!("col-{}", f.as_str()))) }
@@ -325,7 +320,8 @@ fn file_error(v: &Viewer, e: &AppError) -> String {
             if let Some(r) = row {
                 text.push_str(&format!(
                     " ({})",
-                    v.lang.t_args("import-at-row", &[("row", v.lang.number(*r))])
+                    v.lang
+                        .t_args("import-at-row", &[("row", v.lang.number(*r))])
                 ));
             }
             if !names.is_empty() {
@@ -358,7 +354,11 @@ async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Res
         i += 1;
     }
     let dry_run = f.get("mode") != "load";
-    let options = match crate::api::bulk::options(f.opt("calendar").as_deref(), f.opt("date_order").as_deref(), dry_run) {
+    let options = match crate::api::bulk::options(
+        f.opt("calendar").as_deref(),
+        f.opt("date_order").as_deref(),
+        dry_run,
+    ) {
         Ok(o) => ImportOptions {
             mapping: Some(mapping),
             ..o
@@ -375,7 +375,15 @@ async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Res
                 .map(|t| t.headers)
                 .unwrap_or_default();
             let text = file_error(&v, &e);
-            let mut r = mapping_page(&v, f.get("token"), &name, &headers, 0, Some(&f), Some(&text));
+            let mut r = mapping_page(
+                &v,
+                f.get("token"),
+                &name,
+                &headers,
+                0,
+                Some(&f),
+                Some(&text),
+            );
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             return r;
         }
@@ -505,7 +513,13 @@ fn mapping_of_run(r: &ImportView) -> Vec<String> {
         .nth(2)
         .unwrap_or("")
         .split(',')
-        .map(|f| if f == "-" { String::new() } else { f.to_string() })
+        .map(|f| {
+            if f == "-" {
+                String::new()
+            } else {
+                f.to_string()
+            }
+        })
         .collect()
 }
 
@@ -579,9 +593,12 @@ async fn duplicates(State(app): State<App>, v: Viewer, Query(q): Query<DupQuery>
     v.page(&v.t("dup-title"), "nav-members", body)
 }
 
+/// A row of the side-by-side table: the field, how to read it, whether it is a date.
+type PairRow = (&'static str, fn(&PairSide) -> Option<String>, bool);
+
 fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
     let l = &v.lang;
-    let rows: [(&str, fn(&PairSide) -> Option<String>, bool); 12] = [
+    let rows: [PairRow; 12] = [
         ("full_name", |s| Some(s.full_name.clone()), false),
         ("latin_name", |s| s.latin_name.clone(), false),
         ("gender", |s| s.gender.clone(), false),

@@ -6,11 +6,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::html;
+use muster_app::dedupe::LikelyDuplicate;
 use muster_app::members::{
     MemberDetail, MemberPatch, MemberQuery, NewMember, PatchFields, PersonInput, StatusChange,
     Transfer,
 };
-use muster_app::dedupe::LikelyDuplicate;
 use muster_app::{App, AppError, Fields};
 use muster_domain::member::{EmploymentType, Gender, InformalCategory, Status};
 use serde::Deserialize;
@@ -350,7 +350,9 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) ->
     };
     match app.create_member(&v.actor, input).await {
         Ok(m) => redirect_with_flash(&format!("/members/{}", m.id), "flash-member-created"),
-        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &new_target(), &[]).await,
+        Err(AppError::Invalid(errors)) => {
+            form_page(&app, &v, &f, &errors, &new_target(), &[]).await
+        }
         Err(AppError::LikelyDuplicate(found)) => {
             form_page(&app, &v, &f, &Fields::new(), &new_target(), &found).await
         }
@@ -577,7 +579,9 @@ async fn update(
     };
     match app.update_member(&v.actor, id, patch).await {
         Ok(_) => redirect_with_flash(&format!("/members/{id}"), "flash-member-changed"),
-        Err(AppError::Invalid(errors)) => form_page(&app, &v, &f, &errors, &edit_target(id), &[]).await,
+        Err(AppError::Invalid(errors)) => {
+            form_page(&app, &v, &f, &errors, &edit_target(id), &[]).await
+        }
         Err(AppError::Conflict { field, code }) => {
             let mut errors = Fields::new();
             errors.insert(field, code);

@@ -5,9 +5,9 @@
 mod auth;
 mod dashboard;
 mod drives;
+mod imports;
 mod layout;
 mod mapping;
-mod imports;
 mod members;
 mod settings;
 mod units;

@@ -1,0 +1,194 @@
+//! Bulk import, the duplicate scan of a whole tree, and the duplicate check of one new
+//! registrant, on the multilingual members of `people.rs`.
+//!
+//! ```text
+//! muster-bench gen-people --file bench/data/people-1m.csv --rows 1000000
+//! muster-bench import --database bench/data/import-1m.db --file bench/data/people-1m.csv
+//! muster-bench scan --database bench/data/import-1m.db
+//! muster-bench check --database bench/data/import-1m.db --file bench/data/people-1m.csv
+//! ```
+
+use crate::generate::Error;
+use muster_app::import::ImportOptions;
+use muster_app::members::PersonInput;
+use muster_app::units::NewUnit;
+use muster_app::{Actor, App, Db};
+use std::time::Instant;
+
+/// The units `people.rs` writes rows for: `IMP` with four districts of 20 units.
+async fn units(app: &App) -> Result<(), Error> {
+    let system = Actor::system();
+    if app.get_unit(&system, "IMP").await.is_ok() {
+        return Ok(());
+    }
+    app.create_unit(
+        &system,
+        NewUnit {
+            code: "IMP".into(),
+            level: "Province".into(),
+            name: "Import benchmark".into(),
+            ..NewUnit::default()
+        },
+    )
+    .await?;
+    for lang in ["VI", "FA", "HI", "EN"] {
+        let district = format!("IMP-{lang}");
+        app.create_unit(
+            &system,
+            NewUnit {
+                parent_code: Some("IMP".into()),
+                code: district.clone(),
+                level: "District".into(),
+                name: district.clone(),
+                ..NewUnit::default()
+            },
+        )
+        .await?;
+        for n in 1..=20 {
+            app.create_unit(
+                &system,
+                NewUnit {
+                    parent_code: Some(district.clone()),
+                    code: format!("{district}-{n:02}"),
+                    level: "Grassroots".into(),
+                    name: format!("{district} {n}"),
+                    ..NewUnit::default()
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+pub async fn import(database: &str, file: &str, check_duplicates: bool) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = App::new(db);
+    units(&app).await?;
+    let bytes = std::fs::read(file)?;
+    let size = bytes.len();
+    let started = Instant::now();
+    let options = ImportOptions {
+        check_duplicates,
+        batch_rows: 20_000,
+        ..ImportOptions::default()
+    };
+    let run = app
+        .start_import(&Actor::system(), file, bytes, options)
+        .await?;
+    let report = app.run_import(run, &mut |_| {}).await?;
+    let secs = started.elapsed().as_secs_f64();
+    let c = report.import.counts;
+    let rows = report.import.done_rows - 1;
+    println!(
+        "import {file} ({:.0} MB) into {database}: {rows} rows in {secs:.2} s ({:.0} rows/s): \
+         {} created, {} updated, {} unchanged, {} rejected, {} likely duplicates; peak RSS {:.0} MiB",
+        size as f64 / 1e6,
+        rows as f64 / secs,
+        c.created,
+        c.updated,
+        c.unchanged,
+        c.rejected,
+        c.duplicates,
+        peak_rss_mib()
+    );
+    Ok(())
+}
+
+/// `sqlite3 .import` of the same file into a bare table: the floor of any import.
+pub fn floor(file: &str) -> Result<(), Error> {
+    let db = std::env::temp_dir().join("muster-import-floor.db");
+    let _ = std::fs::remove_file(&db);
+    let started = Instant::now();
+    let out = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(".mode csv")
+        .arg(format!(".import {file} people"))
+        .output()?;
+    let secs = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+    }
+    println!("sqlite3 .import {file} into a bare table: {secs:.2} s");
+    let _ = std::fs::remove_file(&db);
+    Ok(())
+}
+
+pub async fn scan(database: &str) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = App::new(db);
+    let started = Instant::now();
+    let r = app.scan_duplicates(&Actor::system()).await?;
+    println!(
+        "scan of {} members: {} candidate pairs, {} likely pairs in {:.1} s; peak RSS {:.0} MiB",
+        r.people,
+        r.candidate_pairs,
+        r.likely_pairs,
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib()
+    );
+    Ok(())
+}
+
+/// The duplicate check of one registrant, for rows of the file changed as a clerk
+/// would type them again: the name and birth date, no phone.
+pub async fn check(database: &str, file: &str, requests: usize) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = App::new(db);
+    let text = std::fs::read_to_string(file)?;
+    let mut lines = text.lines();
+    let header: Vec<String> = crate::dedupe::fields(lines.next().unwrap_or_default());
+    let col = |n: &str| {
+        header
+            .iter()
+            .position(|h| h == n)
+            .ok_or(format!("no column {n}"))
+    };
+    let (unit, name, latin, birth) = (
+        col("unit_code")?,
+        col("full_name")?,
+        col("latin_name")?,
+        col("birth_date")?,
+    );
+    let step = (text.len() / 300 / requests.max(1)).max(1);
+    let mut times = Vec::with_capacity(requests);
+    let mut found = 0;
+    let system = Actor::system();
+    for line in lines.step_by(step).take(requests) {
+        let f = crate::dedupe::fields(line);
+        let get = |i: usize| f.get(i).cloned().filter(|s| !s.is_empty());
+        let input = PersonInput {
+            full_name: get(name),
+            latin_name: get(latin),
+            birth_date: get(birth),
+            ..PersonInput::default()
+        };
+        let started = Instant::now();
+        let hits = app.check_duplicates(&system, &f[unit], &input).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        found += usize::from(!hits.is_empty());
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "duplicate check of one registrant, {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} found their registered self",
+        times.len(),
+        pct(0.5),
+        pct(0.95),
+        pct(0.99),
+        times.last().copied().unwrap_or(0.0),
+        found
+    );
+    Ok(())
+}

@@ -1,0 +1,329 @@
+//! Bulk import, export and duplicates through the API, as a federation's data clerk
+//! meets them: bad files refused with the row and column named, nothing half-written,
+//! a second run that changes nothing, exports that import again, merges that keep the
+//! history, and nothing of another subtree.
+
+use crate::on_both_backends;
+use crate::support::{add_member, enc, small_tree, Backend, Client};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+const HEADER: &str = "external_id,unit_code,full_name,gender,birth_date,phone,joined_on,member_number,status,employment_type,informal_category";
+
+async fn import(c: &Client, token: &str, query: &str, text: &str) -> (StatusCode, Value) {
+    c.send_file(
+        &format!("/api/v1/members/import?{query}"),
+        token,
+        text.as_bytes().to_vec(),
+    )
+    .await
+}
+
+async fn active(c: &Client, token: &str, unit: &str) -> i64 {
+    let (_, s) = c.get(&format!("/api/v1/units/{unit}/stats"), token).await;
+    s["active"].as_i64().unwrap_or(-1)
+}
+
+fn problems(report: &Value) -> Vec<(i64, String, String)> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+                p["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+on_both_backends!(
+    bad_rows_are_named_and_good_rows_load_once,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let file = format!(
+            "{HEADER}\n\
+             E1,G1,Nguyễn Thị Hoa,female,15/03/1990,0912345678,01/02/2024,BT-1,active,formal,\n\
+             E2,G1,Trần Văn Bình,male,31/02/1985,,01/02/2024,,active,,\n\
+             E3,NOPE,Lê Văn Cường,male,01/01/1980,,01/02/2024,,active,,\n\
+             E4,G2,,male,01/01/1980,,01/02/2024,,active,,\n\
+             E1,G2,Nguyễn Thị Hoa,female,15/03/1990,,01/02/2024,,active,,\n\
+             E5,G2,Võ Văn Phúc,male,02/09/1979,,15/03/2024,BT-1,active,informal,domestic\n\
+             E6,G2,Huỳnh Thị Mai,female,۱۲/۰۶/۱۹۹۲,,01/04/2024,,active,informal,domestic\n"
+        );
+        // A dry run reports and writes nothing.
+        let (status, dry) = import(&c, &admin, "dry_run=true&date_order=dmy", &file).await;
+        assert_eq!(status, StatusCode::OK, "{dry}");
+        assert_eq!(
+            (dry["created"].as_i64(), dry["rejected"].as_i64()),
+            (Some(2), Some(5))
+        );
+        assert_eq!(active(&c, &admin, "P").await, 0);
+
+        let (status, run) = import(&c, &admin, "date_order=dmy&file_name=members.csv", &file).await;
+        assert_eq!(status, StatusCode::OK, "{run}");
+        assert_eq!(run["status"], "done");
+        assert_eq!(run["created"], 2, "{run}");
+        assert_eq!(run["rejected"], 5);
+        assert_eq!(
+            problems(&run),
+            vec![
+                (3, "birth_date".into(), "invalid_date".into()),
+                (4, "unit_code".into(), "unknown_unit".into()),
+                (5, "full_name".into(), "required".into()),
+                (6, "external_id".into(), "repeated_in_file".into()),
+                (7, "member_number".into(), "repeated_in_file".into()),
+            ]
+        );
+        // The good rows are members, counted, with native digits read as dates.
+        assert_eq!(active(&c, &admin, "P").await, 2);
+        let (_, found) = c
+            .get(
+                &format!("/api/v1/members?q={}", enc("Huỳnh Thị Mai")),
+                &admin,
+            )
+            .await;
+        let id = found["items"][0]["id"].as_i64().unwrap();
+        let (_, mai) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
+        assert_eq!(mai["birth_date"], "1992-06-12");
+        assert_eq!(mai["informal_category"], "domestic");
+
+        // The same file again changes nothing.
+        let (_, again) = import(&c, &admin, "date_order=dmy", &file).await;
+        assert_eq!(
+            (again["created"].as_i64(), again["unchanged"].as_i64()),
+            (Some(0), Some(2))
+        );
+        assert_eq!(active(&c, &admin, "P").await, 2);
+
+        // A changed row updates the person its external id names.
+        let changed = format!(
+            "{HEADER}\nE6,G1,Huỳnh Thị Mai,female,12/06/1992,0987654321,01/04/2024,BT-9,active,informal,domestic\n"
+        );
+        let (_, upd) = import(&c, &admin, "date_order=dmy", &changed).await;
+        assert_eq!(
+            (upd["created"].as_i64(), upd["updated"].as_i64()),
+            (Some(0), Some(1)),
+            "{upd}"
+        );
+        let (_, mai) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
+        assert_eq!(mai["phone"], "0987654321");
+        assert_eq!(mai["unit_code"], "G1");
+        assert_eq!(mai["member_number"], "BT-9");
+        assert_eq!(active(&c, &admin, "D1").await, 2);
+        assert_eq!(active(&c, &admin, "D2").await, 0);
+    }
+);
+
+on_both_backends!(
+    unreadable_files_are_refused_whole,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        // Windows-1258 bytes are not UTF-8: the row with the first one is named.
+        let mut latin = format!("{HEADER}\nE1,G1,Hoa,female,,,,,,,\n").into_bytes();
+        latin.extend_from_slice(b"E2,G1,Nguy\xEA\xF1n,male,,,,,,,\n");
+        let (status, body) = c.send_file("/api/v1/members/import", &admin, latin).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"]["file"], "not_utf8");
+        assert_eq!(body["fields"]["row"], "3");
+        // Without the columns a member needs.
+        let (status, body) = import(&c, &admin, "", "name,phone\nHoa,0912345678\n").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["fields"]["file"], "missing_columns");
+        assert_eq!(body["fields"]["columns"], "unit_code,full_name");
+        // UTF-16 with its byte order mark, as some spreadsheet programs save it, reads.
+        let text = format!("{HEADER}\nE1,G1,Phạm Thị Thu,female,,,,,,,\n");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let (status, body) = c.send_file("/api/v1/members/import", &admin, utf16).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["created"], 1);
+        assert_eq!(active(&c, &admin, "P").await, 1);
+    }
+);
+
+on_both_backends!(
+    ten_thousand_rows_with_scattered_errors_load_the_rest,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let mut file = format!("{HEADER}\n");
+        let mut bad = Vec::new();
+        for i in 0..10_000 {
+            let row = i + 2;
+            let (unit, birth) = match i % 997 {
+                13 => {
+                    bad.push((row, "unit_code"));
+                    ("G9", "1980-01-01".to_string())
+                }
+                500 => {
+                    bad.push((row, "birth_date"));
+                    ("G1", "1980-13-01".to_string())
+                }
+                _ => (
+                    if i % 2 == 0 { "G1" } else { "G2" },
+                    format!("19{:02}-{:02}-{:02}", 50 + i % 50, 1 + i % 12, 1 + i % 28),
+                ),
+            };
+            file.push_str(&format!(
+                "X{i},{unit},Người Số {i} Thứ {},female,{birth},,2024-0{}-1{},N{i},active,formal,\n",
+                i * 7919 % 10007,
+                1 + i % 9,
+                i % 10
+            ));
+        }
+        let (status, run) = c
+            .send_file("/api/v1/members/import", &admin, file.clone().into_bytes())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let expected_bad = bad.len() as i64;
+        assert_eq!(run["rejected"].as_i64(), Some(expected_bad));
+        assert_eq!(run["created"].as_i64(), Some(10_000 - expected_bad));
+        let named: Vec<(i64, String)> = problems(&run)
+            .into_iter()
+            .filter(|p| p.2 != "likely_duplicate")
+            .map(|p| (p.0, p.1))
+            .collect();
+        let expected: Vec<(i64, String)> = bad.iter().map(|(r, c)| (*r, c.to_string())).collect();
+        assert_eq!(named, expected);
+        assert_eq!(active(&c, &admin, "P").await, 10_000 - expected_bad);
+        // The export of the same members imports again without a change.
+        let (status, csv) = c.get("/api/v1/members/export", &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = csv.as_str().unwrap().to_string();
+        assert_eq!(csv.lines().count() as i64, 1 + 10_000 - expected_bad);
+        assert!(csv
+            .trim_start_matches('\u{FEFF}')
+            .starts_with("external_id,unit_code,full_name"));
+        let (_, again) = c
+            .send_file("/api/v1/members/import", &admin, csv.into_bytes())
+            .await;
+        assert_eq!(
+            again["unchanged"].as_i64(),
+            Some(10_000 - expected_bad),
+            "{}",
+            again["problems"]
+        );
+        assert_eq!(again["created"].as_i64(), Some(0));
+    }
+);
+
+on_both_backends!(
+    a_likely_duplicate_is_shown_before_saving_and_merges_keep_the_history,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let first = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Nguyễn Văn An", "birth_date": "1988-04-02",
+                   "phone": "0912000111", "member_number": "A-1"}),
+        )
+        .await;
+        // The same man typed without diacritics in another unit: not saved, shown.
+        let again = json!({"unit_code": "G2", "full_name": "Nguyen Van An", "birth_date": "1988-04-02",
+                           "email": "an@example.org"});
+        let (status, body) = c.post("/api/v1/members", &admin, again.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"], "likely_duplicate");
+        assert_eq!(body["duplicates"][0]["id"].as_i64(), Some(first));
+        assert_eq!(active(&c, &admin, "P").await, 1);
+        let (_, checked) = c
+            .post("/api/v1/members/check-duplicates", &admin, again.clone())
+            .await;
+        assert_eq!(checked[0]["id"].as_i64(), Some(first));
+        // Someone else of the same name, born another year, is not a duplicate.
+        let other = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G2", "full_name": "Trần Thị Lan", "birth_date": "1990-01-01", "allow_duplicate": false}),
+        )
+        .await;
+        let mut forced = again.clone();
+        forced["allow_duplicate"] = json!(true);
+        let (status, second) = c.post("/api/v1/members", &admin, forced).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let second = second["id"].as_i64().unwrap();
+        assert_eq!(active(&c, &admin, "P").await, 3);
+
+        // The scan finds the pair; a district officer of D2 alone does not see it.
+        let (_, scan) = c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        assert_eq!(scan["likely_pairs"], 1, "{scan}");
+        let (_, list) = c.get("/api/v1/duplicates", &admin).await;
+        assert_eq!(list["total"], 1);
+        let pair = &list["pairs"][0];
+        let diffs: Vec<&str> = pair["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        assert!(
+            diffs.contains(&"full_name") && diffs.contains(&"unit_code"),
+            "{diffs:?}"
+        );
+        let d2 = c.login("district2", Some("D2"), "officer").await;
+        let (_, theirs) = c.get("/api/v1/duplicates", &d2).await;
+        assert_eq!(theirs["total"], 0);
+        let (status, _) = c
+            .post(
+                "/api/v1/duplicates/merge",
+                &d2,
+                json!({"keep": second, "drop": first}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Merge: the first record stays, takes the email, and carries both histories.
+        let (status, merged) = c
+            .post(
+                "/api/v1/duplicates/merge",
+                &admin,
+                json!({"keep": first, "drop": second}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{merged}");
+        assert_eq!(merged["email"], "an@example.org");
+        assert_eq!(merged["member_number"], "A-1");
+        assert_eq!(merged["history"].as_array().unwrap().len(), 2);
+        assert!(merged["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "merge"));
+        let (status, _) = c.get(&format!("/api/v1/members/{second}"), &admin).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(active(&c, &admin, "P").await, 2);
+        assert_eq!(active(&c, &admin, "D2").await, 1);
+        let (_, list) = c.get("/api/v1/duplicates", &admin).await;
+        assert_eq!(list["total"], 0);
+
+        // Dismissed pairs do not come back with the next scan.
+        let lan2 = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Tran Thi Lan", "birth_date": "1990-01-01"}),
+        )
+        .await;
+        c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        let (_, list) = c.get("/api/v1/duplicates", &admin).await;
+        assert_eq!(list["total"], 1);
+        let (status, _) = c
+            .post(
+                "/api/v1/duplicates/dismiss",
+                &admin,
+                json!({"a": other, "b": lan2}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        let (_, list) = c.get("/api/v1/duplicates", &admin).await;
+        assert_eq!(list["total"], 0);
+    }
+);
