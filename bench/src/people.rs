@@ -676,6 +676,30 @@ pub fn quality(path: &str) -> Result<(), Error> {
         candidates.len(),
         found as f64 * 100.0 / true_pairs.max(1) as f64
     );
+    // The links themselves, before clusters join them: how many are true, and some
+    // that are not (to see what fools the matcher).
+    let tf = dedupe::Frequencies::of(&people);
+    let mut links = 0u64;
+    let mut true_links = 0u64;
+    let mut shown = 0;
+    let show = std::env::var("MUSTER_SHOW_FALSE_LINKS").is_ok();
+    for &(i, j) in &candidates {
+        let (a, b) = (&people[i as usize], &people[j as usize]);
+        let s = dedupe::score_with(a, b, &tf);
+        if s >= THRESHOLD {
+            links += 1;
+            if truth[i as usize] == truth[j as usize] {
+                true_links += 1;
+            } else if show && shown < 12 {
+                shown += 1;
+                println!("  false link {s:.1}: {a:?}\n                 {b:?}");
+            }
+        }
+    }
+    println!(
+        "{links} links scored at or above the threshold, {:.1} % of them true",
+        true_links as f64 * 100.0 / links.max(1) as f64
+    );
     // `cluster` makes them again.
     drop(candidates);
 
@@ -683,6 +707,14 @@ pub fn quality(path: &str) -> Result<(), Error> {
     let predicted = cluster(&people, THRESHOLD);
     let took = t.elapsed();
     let (p, r, f1) = pairwise_quality(&predicted, &truth);
+    let mut sizes: HashMap<u32, u32> = HashMap::new();
+    for c in &predicted {
+        *sizes.entry(*c).or_default() += 1;
+    }
+    println!(
+        "largest cluster: {} records",
+        sizes.values().max().copied().unwrap_or(0)
+    );
     println!(
         "threshold {THRESHOLD:>5.1}: precision {p:.3} recall {r:.3} F1 {f1:.3} in {took:.2?} \
          ({:.1} s in all)",
