@@ -77,7 +77,7 @@ struct ImportArgs {
     #[arg(long)]
     errors: Option<std::path::PathBuf>,
     /// Rows per transaction.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 50_000)]
     batch_rows: usize,
     /// Skip looking for likely duplicates of the new rows.
     #[arg(long)]

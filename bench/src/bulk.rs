@@ -81,7 +81,10 @@ pub async fn import(database: &str, file: &str, check_duplicates: bool) -> Resul
     let started = Instant::now();
     let options = ImportOptions {
         check_duplicates,
-        batch_rows: 20_000,
+        batch_rows: std::env::var("BATCH")
+            .ok()
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(100_000),
         ..ImportOptions::default()
     };
     let run = app

@@ -280,3 +280,81 @@ async fn a_committee_maps_a_workplace_and_founds_its_union() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persian_spreadsheet_imported_checked_then_loaded_and_a_duplicate_merged() {
+    let (url, _db, app) = start_server(Backend::Sqlite).await;
+    let dir = crate::support::TempDir::new("import-page");
+    app.create_member(
+        &Actor::system(),
+        NewMember {
+            unit_code: "MK-ARK".into(),
+            person: PersonInput {
+                full_name: Some("مریم احمدی".into()),
+                birth_date: Some("1990-03-21".into()),
+                ..PersonInput::default()
+            },
+            joined_on: Some("2024-04-10".into()),
+            ..NewMember::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Headers in Persian as an export writes them, Solar Hijri dates, one row for a
+    // county that does not exist, and Maryam again with Arabic letter forms.
+    let file = dir.0.join("اعضا.csv");
+    std::fs::write(
+        &file,
+        "نام کامل,کد واحد,تاریخ تولد,تاریخ عضویت\n\
+         رضا کریمی,MK-SVH,1365/04/12,1403/02/26\n\
+         علی موسوی,MK-XXX,1370/01/01,1403/02/26\n\
+         زهرا رضایی,MK-ARK,۱۳۷۲/۰۸/۳۰,۱۴۰۳/۰۳/۰۱\n\
+         مريم احمدي,MK-ARK,1369/01/01,1403/03/05\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    tokio::task::spawn_blocking(move || {
+        let b = Browser::start();
+        log_in(&b, &url, "markazi");
+        b.goto(&format!("{url}/members"));
+        b.click("#import-link");
+        b.wait_until("location.pathname === '/members/import'");
+        b.type_into("#f_file", &path);
+        b.click("form.card button[type=submit]");
+        b.wait_until("document.querySelector('#mapping') !== null");
+        // Columns matched by their Persian headers; dates read as Solar Hijri.
+        assert_eq!(b.value("#f_col0"), "full_name");
+        assert_eq!(b.value("#f_col1"), "unit_code");
+        assert_eq!(b.value("#f_col3"), "joined_on");
+        assert_eq!(b.value("#f_calendar"), "persian");
+
+        b.click("button[value=check]");
+        b.wait_until("document.querySelector('#import-progress[data-status=done]') !== null");
+        assert_eq!(b.text("#created"), "۳");
+        assert_eq!(b.text("#rejected"), "۱");
+        assert_eq!(b.text("#duplicates"), "۱");
+        let problems = b.text("#problems");
+        assert!(problems.contains("MK-XXX"), "{problems}");
+        assert!(problems.contains("#1"), "the duplicate names Maryam: {problems}");
+
+        // Nothing was written by the check; loading writes the three good rows.
+        b.click("#load-now");
+        b.wait_until("document.querySelector('#load-now') === null && document.querySelector('#import-progress[data-status=done]') !== null");
+        assert_eq!(b.text("#created"), "۳");
+        b.goto(&format!("{url}/members?q=%D8%B2%D9%87%D8%B1%D8%A7"));
+        assert_eq!(b.text("table.members tbody td a"), "زهرا رضایی");
+        assert_eq!(b.text("table.members tbody td.date"), "۱۴۰۳/۰۳/۰۱");
+
+        // The two Maryams side by side; merging keeps the first.
+        b.goto(&format!("{url}/members/duplicates"));
+        let pair = b.text("section.pair");
+        assert!(pair.contains("مریم احمدی") && pair.contains("مريم احمدي"), "{pair}");
+        b.click("section.pair .merge-keep-a");
+        b.wait_until("/^\\/members\\/\\d+$/.test(location.pathname)");
+        assert!(b.text(".flash").len() > 3);
+        b.goto(&format!("{url}/members/duplicates"));
+        assert_eq!(b.script("return document.querySelectorAll('section.pair').length"), 0);
+    })
+    .await
+    .unwrap();
+}

@@ -90,7 +90,7 @@ impl Default for ImportOptions {
             date_order: DateOrder::Ymd,
             dry_run: false,
             mapping: None,
-            batch_rows: 10_000,
+            batch_rows: 50_000,
             check_duplicates: true,
             aliases: Vec::new(),
         }
@@ -508,6 +508,7 @@ impl App {
         let mut incoming: Vec<(i64, i64, i64, dedupe::Person)> = Vec::new();
         let total = run.table.estimated_rows;
         let mut conn = self.db().read().await?;
+        let mut bulk = self.db().bulk().await?;
         let drives = store::any_drive(&mut conn).await?;
         loop {
             let next = run.table.next_row(&mut record);
@@ -526,6 +527,7 @@ impl App {
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
+                let t0 = std::time::Instant::now();
                 let checked = check_row(
                     &mut conn,
                     &run.actor,
@@ -536,6 +538,7 @@ impl App {
                     &mut look,
                 )
                 .await?;
+                timing::add(0, t0);
                 if row_number <= run.resume_after {
                     continue;
                 }
@@ -547,7 +550,7 @@ impl App {
             if batch.len() + problems.len() < run.options.batch_rows && !at_end {
                 continue;
             }
-            let mut tx = self.db().begin().await?;
+            let mut tx = self.db().begin_on(&mut bulk).await?;
             let now = now_utc();
             let rows = std::mem::take(&mut batch);
             let mut rejected = std::mem::take(&mut problems);
@@ -562,7 +565,9 @@ impl App {
             store::add_problems(&mut tx, run.import_id, &rejected).await?;
             store::checkpoint(&mut tx, run.import_id, row_number, &run.counts, &now).await?;
             // In a dry run the batch wrote nothing but its report.
+            let t0 = std::time::Instant::now();
             tx.commit().await.map_err(commit_err)?;
+            timing::add(6, t0);
             progress(Progress {
                 done: row_number - 1,
                 total: total.max(row_number - 1),
@@ -572,6 +577,8 @@ impl App {
                 break;
             }
         }
+        timing::report();
+        self.db().end_bulk(bulk).await?;
         if run.options.check_duplicates && !incoming.is_empty() {
             let mut trees: Vec<i64> = look.units.iter().map(|u| u.tree_id).collect();
             trees.sort_unstable();
@@ -585,6 +592,32 @@ impl App {
             tx.commit().await.map_err(commit_err)?;
         }
         Ok(())
+    }
+}
+
+/// Where an import's time goes, logged at its end (`MUSTER_LOG=muster_app=debug`).
+mod timing {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+    pub fn add(slot: usize, since: std::time::Instant) {
+        NANOS[slot].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+    pub fn report() {
+        let ms: Vec<u64> = NANOS
+            .iter()
+            .map(|n| n.swap(0, Ordering::Relaxed) / 1_000_000)
+            .collect();
+        tracing::debug!(
+            check_ms = ms[0],
+            prepare_ms = ms[1],
+            people_ms = ms[2],
+            memberships_ms = ms[3],
+            keys_ms = ms[4],
+            counters_ms = ms[5],
+            commit_ms = ms[6],
+            lookups_ms = ms[7],
+            "import timing"
+        );
     }
 }
 
@@ -899,6 +932,7 @@ async fn write_batch(
     now: &str,
 ) -> Result<Written, AppError> {
     let mut written = Written::default();
+    let t0 = std::time::Instant::now();
     let ext_keys: Vec<(i64, &str)> = rows
         .iter()
         .filter_map(|r| Some((look.units[r.unit].tree_id, r.external_id.as_deref()?)))
@@ -917,6 +951,7 @@ async fn write_batch(
         .into_iter()
         .map(|(t, k, id)| ((t, k), id))
         .collect();
+    timing::add(7, t0);
     let mut fresh: Vec<Good> = Vec::new();
     let mut matched: Vec<(Good, i64)> = Vec::new();
     for r in rows {
@@ -976,6 +1011,7 @@ async fn write_batch(
     if fresh.is_empty() {
         return Ok(written);
     }
+    let t0 = std::time::Instant::now();
     let ids = if run.options.dry_run {
         vec![0; fresh.len()]
     } else {
@@ -1004,9 +1040,11 @@ async fn write_batch(
         ) {
             keys.push((k, id, unit.branch));
         }
-        written
-            .people
-            .push((r.row, unit.tree_id, id, matcher_record(&r.fields)));
+        if run.options.check_duplicates {
+            written
+                .people
+                .push((r.row, unit.tree_id, id, matcher_record(&r.fields)));
+        }
         memberships.push(BulkMembership {
             tree_id: unit.tree_id,
             person_id: id,
@@ -1028,11 +1066,20 @@ async fn write_batch(
     if run.options.dry_run {
         return Ok(written);
     }
+    timing::add(1, t0);
+    let t0 = std::time::Instant::now();
     store::insert_people(conn, &people, run.import_id, now).await?;
+    timing::add(2, t0);
+    let t0 = std::time::Instant::now();
     store::insert_memberships(conn, &memberships, now).await?;
+    timing::add(3, t0);
+    let t0 = std::time::Instant::now();
     keys.sort_unstable();
     store::insert_keys(conn, &keys).await?;
+    timing::add(4, t0);
+    let t0 = std::time::Instant::now();
     tally.write(conn, drives).await?;
+    timing::add(5, t0);
     audit(
         conn,
         &run.actor,

@@ -147,7 +147,7 @@ pub async fn add_pairs(
         let pg = conn.backend_name() == "PostgreSQL";
         let (source, a, b, s) = if pg {
             (
-                "json_array_elements(CAST($1 AS JSON)) AS j(value)",
+                "jsonb_array_elements(CAST($1 AS JSONB)) AS j(value)",
                 "CAST(j.value ->> 0 AS BIGINT)",
                 "CAST(j.value ->> 1 AS BIGINT)",
                 "CAST(j.value ->> 2 AS DOUBLE PRECISION)",

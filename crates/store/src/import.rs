@@ -26,9 +26,9 @@ fn is_postgres(conn: &Conn) -> bool {
 /// The rows of the JSON array bound to `$1`, each row's array in `value`.
 fn json_source(conn: &Conn) -> &'static str {
     if is_postgres(conn) {
-        "json_array_elements(CAST($1 AS JSON)) AS j(value)"
+        "jsonb_array_elements(CAST($1 AS JSONB)) AS j(value)"
     } else {
-        "json_each($1) AS j"
+        "jsonb_each($1) AS j"
     }
 }
 
