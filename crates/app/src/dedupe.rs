@@ -8,7 +8,7 @@ use crate::{audit, Actor, App, AppError};
 use muster_domain::date::now_utc;
 use muster_domain::dedupe::{self, candidate_pairs, score_with, Frequencies, THRESHOLD};
 use muster_domain::member::Status;
-use muster_domain::{search, Date};
+use muster_domain::Date;
 use muster_store::counters;
 use muster_store::dedupe::{self as store, MatchRow};
 use muster_store::members::{self as members_store, PersonFields};
@@ -195,32 +195,36 @@ pub(crate) async fn likely_duplicates_of(
     except: Option<i64>,
 ) -> Result<Vec<LikelyDuplicate>, AppError> {
     let me = crate::import::matcher_record(f);
-    let keys = search::person_keys(
-        &f.full_name,
-        f.latin_name.as_deref(),
-        f.phone.as_deref(),
-        None,
-    );
+    // A likely duplicate agrees on more than the name (see `dedupe::score_with`): on
+    // the birth date (or the date with day and month swapped), the national id or the
+    // phone. Those are the people to compare.
+    let mut days = Vec::new();
+    if let Some(b) = f.birth_date.as_deref() {
+        days.push(b.to_string());
+        if let (Some(y), Some(m), Some(d)) = (b.get(..4), b.get(5..7), b.get(8..10)) {
+            if m != d && d.parse::<u8>().is_ok_and(|d| d <= 12) {
+                days.push(format!("{y}-{d}-{m}"));
+            }
+        }
+    }
+    let phone_key = f
+        .phone
+        .as_deref()
+        .map(muster_domain::member::phone_digits)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("p:{d}"));
     let rows = store::candidates(
         conn,
         tree_id,
-        f.birth_date.as_deref(),
+        &days,
         f.national_id.as_deref(),
-        &keys,
+        phone_key.as_deref(),
     )
     .await?;
     let tf = Frequencies::default();
-    // Without the name frequencies of a scan, a common name alone would pass: one of
-    // birth date, phone or national id must agree too.
-    let agrees = |r: &MatchRow| {
-        let same = |x: Option<&str>, y: Option<&str>| x.is_some() && x == y;
-        same(f.birth_date.as_deref(), r.birth_date.as_deref())
-            || (me.phone.is_some() && me.phone == record(r).phone)
-            || (me.national_id.is_some() && me.national_id == record(r).national_id)
-    };
     let mut found: Vec<(f64, MatchRow)> = rows
         .into_iter()
-        .filter(|r| Some(r.id) != except && agrees(r))
+        .filter(|r| Some(r.id) != except)
         .filter_map(|r| {
             let s = score_with(&me, &record(&r), &tf);
             (s >= THRESHOLD).then_some((s, r))

@@ -57,19 +57,19 @@ pub async fn members_of(
     rows.iter().map(decode).collect::<Result<_, _>>().store()
 }
 
-/// People of the tree who might be the person described: born the same day, with the
-/// same national id, the same phone, or sharing a name key that few people have.
+/// People of the tree who might be the person described: born on one of the days
+/// given, or with the same national id or phone search key.
 pub async fn candidates(
     conn: &mut Conn,
     tree_id: i64,
-    birth_date: Option<&str>,
+    birth_dates: &[String],
     national_id: Option<&str>,
-    keys: &[String],
+    phone_key: Option<&str>,
 ) -> Result<Vec<MatchRow>, StoreError> {
     let mut ids: Vec<i64> = Vec::new();
-    if let Some(b) = birth_date {
+    for b in birth_dates {
         let found: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM people WHERE tree_id = $1 AND birth_date = $2 LIMIT 2000",
+            "SELECT id FROM people WHERE tree_id = $1 AND birth_date = $2 LIMIT 5000",
         )
         .bind(tree_id)
         .bind(b)
@@ -88,18 +88,14 @@ pub async fn candidates(
                 .store()?;
         ids.extend(found);
     }
-    for key in keys {
-        // A key shared by more than this says nothing by itself.
-        const RARE: usize = 300;
+    if let Some(k) = phone_key {
         let found: Vec<i64> =
-            sqlx::query_scalar("SELECT person_id FROM person_keys WHERE key = $1 LIMIT 301")
-                .bind(key)
+            sqlx::query_scalar("SELECT person_id FROM person_keys WHERE key = $1 LIMIT 1000")
+                .bind(k)
                 .fetch_all(&mut *conn)
                 .await
                 .store()?;
-        if found.len() <= RARE {
-            ids.extend(found);
-        }
+        ids.extend(found);
     }
     ids.sort_unstable();
     ids.dedup();
@@ -120,16 +116,20 @@ pub async fn by_ids(
             .collect::<Vec<_>>()
             .join(",");
         let sql = format!(
+            // The tree is checked below: as a condition, SQLite may walk the tree's
+            // people by an index on `tree_id` instead of looking up these few.
             "SELECT {MATCH_COLUMNS} FROM people p JOIN memberships m ON m.person_id = p.id \
-             AND m.is_current = 1 WHERE p.tree_id = $1 AND p.archived = 0 AND p.id IN ({list})"
+             AND m.is_current = 1 WHERE p.archived = 0 AND p.id IN ({list})"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(tree_id)
             .fetch_all(&mut *conn)
             .await
             .store()?;
         for r in &rows {
-            out.push(decode(r).store()?);
+            let row = decode(r).store()?;
+            if row.tree_id == tree_id {
+                out.push(row);
+            }
         }
     }
     Ok(out)
