@@ -323,10 +323,12 @@ struct UnitInfo {
     ancestors: Vec<i64>,
 }
 
-/// A row that passed its checks.
+/// A row that passed its checks, with its search and sort keys already made.
 struct Good {
     row: i64,
-    unit: usize,
+    unit: std::sync::Arc<UnitInfo>,
+    keys: Vec<String>,
+    sort_key: String,
     fields: PersonFields,
     external_id: Option<String>,
     member_number: Option<String>,
@@ -337,7 +339,7 @@ struct Good {
 /// What the checks of one run remember across batches.
 #[derive(Default)]
 struct Lookups {
-    units: Vec<UnitInfo>,
+    units: Vec<std::sync::Arc<UnitInfo>>,
     unit_codes: HashMap<String, Option<usize>>,
     workplaces: HashMap<String, Option<(i64, i64)>>,
     /// (tree, external id) and (tree, member number) seen in the file so far.
@@ -495,90 +497,130 @@ impl App {
         })
     }
 
+    /// Reads and checks rows while the batch before is being written: the checks run
+    /// here, the writes on the database's side, so the two overlap.
     async fn load_rows(
         &self,
         run: &mut Prepared,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(), AppError> {
-        let mut look = Lookups::default();
-        let mut record = csv::StringRecord::new();
-        let mut row_number: i64 = 1;
-        let mut batch: Vec<Good> = Vec::new();
-        let mut problems: Vec<RowProblem> = Vec::new();
-        let mut incoming: Vec<(i64, i64, i64, dedupe::Person)> = Vec::new();
         let total = run.table.estimated_rows;
         let mut conn = self.db().read().await?;
         let mut bulk = self.db().bulk().await?;
         let drives = store::any_drive(&mut conn).await?;
-        loop {
-            let next = run.table.next_row(&mut record);
-            let at_end = next.is_none();
-            if let Some(next) = next {
-                row_number += 1;
-                let cells = match next {
-                    Ok(cells) => cells,
-                    Err(()) => {
-                        if row_number > run.resume_after {
-                            problems.push(problem(row_number, "", "unreadable_row", None));
+        let ctx = WriteCtx {
+            import_id: run.import_id,
+            options: &run.options,
+            columns: &run.columns,
+            actor: &run.actor,
+            loaded_before: run.loaded_before,
+            drives,
+        };
+        let counts = &mut run.counts;
+        let table = &mut run.table;
+        let resume_after = run.resume_after;
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Chunk>(1);
+
+        let reader = async {
+            let mut look = Lookups::default();
+            let mut record = csv::StringRecord::new();
+            let mut row_number: i64 = 1;
+            let mut chunk = Chunk::default();
+            loop {
+                let next = table.next_row(&mut record);
+                let at_end = next.is_none();
+                if let Some(next) = next {
+                    row_number += 1;
+                    let cells = match next {
+                        Ok(cells) => cells,
+                        Err(()) => {
+                            if row_number > resume_after {
+                                chunk.problems.push(problem(
+                                    row_number,
+                                    "",
+                                    "unreadable_row",
+                                    None,
+                                ));
+                            }
+                            continue;
                         }
+                    };
+                    if cells.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                };
-                if cells.iter().all(|c| c.trim().is_empty()) {
+                    let t0 = std::time::Instant::now();
+                    let checked = check_row(
+                        &mut conn,
+                        ctx.actor,
+                        ctx.options,
+                        ctx.columns,
+                        &cells,
+                        row_number,
+                        &mut look,
+                    )
+                    .await?;
+                    timing::add(0, t0);
+                    // Let the writer go on as soon as the database has answered it.
+                    if row_number % 256 == 0 {
+                        tokio::task::yield_now().await;
+                    }
+                    if row_number <= resume_after {
+                        continue;
+                    }
+                    match checked {
+                        Ok(good) => chunk.rows.push(good),
+                        Err(mut p) => chunk.problems.append(&mut p),
+                    }
+                }
+                if chunk.rows.len() + chunk.problems.len() < ctx.options.batch_rows && !at_end {
                     continue;
                 }
+                chunk.last_row = row_number;
+                if send.send(std::mem::take(&mut chunk)).await.is_err() {
+                    // The writer stopped: its error says why.
+                    break;
+                }
+                if at_end {
+                    break;
+                }
+            }
+            drop(send);
+            Ok::<_, AppError>((look, row_number))
+        };
+
+        let writer = async {
+            let mut incoming: Vec<(i64, i64, i64, dedupe::Person)> = Vec::new();
+            while let Some(chunk) = receive.recv().await {
+                let mut tx = self.db().begin_on(&mut bulk).await?;
+                let now = now_utc();
+                let mut rejected = chunk.problems;
+                let written = write_batch(&mut tx, &ctx, chunk.rows, &mut rejected, &now).await?;
+                counts.created += written.created;
+                counts.updated += written.updated;
+                counts.unchanged += written.unchanged;
+                counts.rejected +=
+                    rejected.iter().map(|p| p.row).collect::<HashSet<_>>().len() as i64;
+                incoming.extend(written.people);
+                store::add_problems(&mut tx, ctx.import_id, &rejected).await?;
+                store::checkpoint(&mut tx, ctx.import_id, chunk.last_row, counts, &now).await?;
+                // In a dry run the batch wrote nothing but its report.
                 let t0 = std::time::Instant::now();
-                let checked = check_row(
-                    &mut conn,
-                    &run.actor,
-                    &run.options,
-                    &run.columns,
-                    &cells,
-                    row_number,
-                    &mut look,
-                )
-                .await?;
-                timing::add(0, t0);
-                if row_number <= run.resume_after {
-                    continue;
-                }
-                match checked {
-                    Ok(good) => batch.push(good),
-                    Err(mut p) => problems.append(&mut p),
-                }
+                tx.commit().await.map_err(commit_err)?;
+                timing::add(6, t0);
+                progress(Progress {
+                    done: chunk.last_row - 1,
+                    total: total.max(chunk.last_row - 1),
+                    counts: *counts,
+                });
             }
-            if batch.len() + problems.len() < run.options.batch_rows && !at_end {
-                continue;
-            }
-            let mut tx = self.db().begin_on(&mut bulk).await?;
-            let now = now_utc();
-            let rows = std::mem::take(&mut batch);
-            let mut rejected = std::mem::take(&mut problems);
-            let written =
-                write_batch(&mut tx, run, &look, rows, &mut rejected, drives, &now).await?;
-            run.counts.created += written.created;
-            run.counts.updated += written.updated;
-            run.counts.unchanged += written.unchanged;
-            run.counts.rejected +=
-                rejected.iter().map(|p| p.row).collect::<HashSet<_>>().len() as i64;
-            incoming.extend(written.people);
-            store::add_problems(&mut tx, run.import_id, &rejected).await?;
-            store::checkpoint(&mut tx, run.import_id, row_number, &run.counts, &now).await?;
-            // In a dry run the batch wrote nothing but its report.
-            let t0 = std::time::Instant::now();
-            tx.commit().await.map_err(commit_err)?;
-            timing::add(6, t0);
-            progress(Progress {
-                done: row_number - 1,
-                total: total.max(row_number - 1),
-                counts: run.counts,
-            });
-            if at_end {
-                break;
-            }
-        }
+            Ok::<_, AppError>(incoming)
+        };
+
+        let (read, written) = tokio::join!(reader, writer);
+        let incoming = written?;
+        let (look, row_number) = read?;
         timing::report();
-        self.db().end_bulk(bulk).await?;
+        drop(bulk);
         if run.options.check_duplicates && !incoming.is_empty() {
             let mut trees: Vec<i64> = look.units.iter().map(|u| u.tree_id).collect();
             trees.sort_unstable();
@@ -593,6 +635,25 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Checked rows on their way to be written, with the last row they reach.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<Good>,
+    problems: Vec<RowProblem>,
+    last_row: i64,
+}
+
+/// What writing a batch needs of its run.
+struct WriteCtx<'a> {
+    import_id: i64,
+    options: &'a ImportOptions,
+    columns: &'a [Option<Field>],
+    actor: &'a Actor,
+    loaded_before: Option<i64>,
+    /// Whether any drive is under way, to count.
+    drives: bool,
 }
 
 /// Where an import's time goes, logged at its end (`MUSTER_LOG=muster_app=debug`).
@@ -715,12 +776,12 @@ async fn check_row(
                     Ok(u) => {
                         let branch = store_search::branch_of(conn, u.id).await?;
                         let ancestors = store::ancestors(conn, u.id).await?;
-                        look.units.push(UnitInfo {
+                        look.units.push(std::sync::Arc::new(UnitInfo {
                             id: u.id,
                             tree_id: u.tree_id,
                             branch,
                             ancestors,
-                        });
+                        }));
                         Some(look.units.len() - 1)
                     }
                     Err(AppError::NotFound(_)) => None,
@@ -783,9 +844,17 @@ async fn check_row(
     let Some(unit) = unit else {
         return Ok(Err(vec![problem(row, "unit_code", "unknown_unit", None)]));
     };
+    let keys = search::person_keys(
+        &fields.full_name,
+        fields.latin_name.as_deref(),
+        fields.phone.as_deref(),
+        number.as_deref(),
+    );
     Ok(Ok(Good {
         row,
-        unit,
+        unit: std::sync::Arc::clone(&look.units[unit]),
+        keys,
+        sort_key: names::sort_key(&fields.full_name),
         fields,
         external_id,
         member_number: number,
@@ -924,18 +993,16 @@ pub(crate) fn matcher_record(f: &PersonFields) -> dedupe::Person {
 /// Rows that turn out to clash with the registry go to `rejected`.
 async fn write_batch(
     conn: &mut Conn,
-    run: &Prepared,
-    look: &Lookups,
+    run: &WriteCtx<'_>,
     rows: Vec<Good>,
     rejected: &mut Vec<RowProblem>,
-    drives: bool,
     now: &str,
 ) -> Result<Written, AppError> {
     let mut written = Written::default();
     let t0 = std::time::Instant::now();
     let ext_keys: Vec<(i64, &str)> = rows
         .iter()
-        .filter_map(|r| Some((look.units[r.unit].tree_id, r.external_id.as_deref()?)))
+        .filter_map(|r| Some((r.unit.tree_id, r.external_id.as_deref()?)))
         .collect();
     let by_ext: HashMap<(i64, String), i64> = store::by_external_id(conn, &ext_keys)
         .await?
@@ -944,7 +1011,7 @@ async fn write_batch(
         .collect();
     let number_keys: Vec<(i64, &str)> = rows
         .iter()
-        .filter_map(|r| Some((look.units[r.unit].tree_id, r.member_number.as_deref()?)))
+        .filter_map(|r| Some((r.unit.tree_id, r.member_number.as_deref()?)))
         .collect();
     let by_number: HashMap<(i64, String), i64> = store::by_member_number(conn, &number_keys)
         .await?
@@ -955,7 +1022,7 @@ async fn write_batch(
     let mut fresh: Vec<Good> = Vec::new();
     let mut matched: Vec<(Good, i64)> = Vec::new();
     for r in rows {
-        let tree = look.units[r.unit].tree_id;
+        let tree = r.unit.tree_id;
         let by_id = r
             .external_id
             .as_ref()
@@ -1002,7 +1069,7 @@ async fn write_batch(
             rejected.push(problem(r.row, "external_id", "person_outside_scope", None));
             continue;
         }
-        match update_one(conn, run, look, &r, p, m, now).await? {
+        match update_one(conn, run, &r, p, m, now).await? {
             Ok(true) => written.updated += 1,
             Ok(false) => written.unchanged += 1,
             Err(reason) => rejected.push(problem(r.row, reason.0, reason.1, None)),
@@ -1022,7 +1089,7 @@ async fn write_batch(
     let mut keys = Vec::with_capacity(fresh.len() * 5);
     let mut tally = Tally::default();
     for (r, id) in fresh.into_iter().zip(ids) {
-        let unit = &look.units[r.unit];
+        let unit = std::sync::Arc::clone(&r.unit);
         let bucket = Bucket::of(
             r.fields.employment_type.as_deref(),
             r.fields.informal_category.as_deref(),
@@ -1032,12 +1099,7 @@ async fn write_batch(
             tally.add(&c, &unit.ancestors);
         }
         tally.status(unit.id, r.status.as_str(), &unit.ancestors);
-        for k in search::person_keys(
-            &r.fields.full_name,
-            r.fields.latin_name.as_deref(),
-            r.fields.phone.as_deref(),
-            r.member_number.as_deref(),
-        ) {
+        for k in r.keys {
             keys.push((k, id, unit.branch));
         }
         if run.options.check_duplicates {
@@ -1057,7 +1119,7 @@ async fn write_batch(
         people.push(BulkPerson {
             id,
             tree_id: unit.tree_id,
-            sort_key: names::sort_key(&r.fields.full_name),
+            sort_key: r.sort_key,
             fields: r.fields,
             external_id: r.external_id,
         });
@@ -1078,7 +1140,7 @@ async fn write_batch(
     store::insert_keys(conn, &keys).await?;
     timing::add(4, t0);
     let t0 = std::time::Instant::now();
-    tally.write(conn, drives).await?;
+    tally.write(conn, run.drives).await?;
     timing::add(5, t0);
     audit(
         conn,
@@ -1103,8 +1165,7 @@ async fn write_batch(
 /// `Err` (column, reason) when the row asks for what cannot be.
 async fn update_one(
     conn: &mut Conn,
-    run: &Prepared,
-    look: &Lookups,
+    run: &WriteCtx<'_>,
     r: &Good,
     p: &PersonRow,
     m: &MembershipRow,
@@ -1135,7 +1196,7 @@ async fn update_one(
     take!(informal_category, Field::InformalCategory);
     take!(workplace_id, Field::WorkplaceCode);
     take!(preferred_language, Field::PreferredLanguage);
-    let unit = &look.units[r.unit];
+    let unit = &r.unit;
     let number = if has(Field::MemberNumber) {
         r.member_number.clone()
     } else {

@@ -147,43 +147,32 @@ impl Db {
         }
     }
 
-    /// A connection of its own for a long bulk write (an import): on SQLite with a
-    /// page cache large enough to hold a batch's changed pages; `end_bulk` gives it back
-    /// as it was.
-    pub async fn bulk(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
-        let mut conn = self.pool.acquire().await.store()?;
+    /// A connection of its own for a long bulk write (an import), taken out of the
+    /// pool for good so that its settings never reach other work: on SQLite with a page
+    /// cache large enough to hold a batch's changed pages, and without checking foreign
+    /// keys row by row (an import writes only ids it has just looked up or taken).
+    /// Dropping it closes it.
+    pub async fn bulk(&self) -> Result<sqlx::AnyConnection, StoreError> {
+        let mut conn = self.pool.acquire().await.store()?.detach();
         if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA cache_size = -1048576")
-                .execute(&mut *conn)
+            sqlx::query("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576")
+                .execute(&mut conn)
                 .await
                 .store()?;
         }
         Ok(conn)
     }
 
-    /// Opens a write transaction on a connection of `bulk`.
+    /// Opens a write transaction on the connection of `bulk`.
     pub async fn begin_on<'c>(
         &self,
-        conn: &'c mut sqlx::pool::PoolConnection<Any>,
+        conn: &'c mut sqlx::AnyConnection,
     ) -> Result<Transaction<'c, Any>, StoreError> {
         use sqlx::Connection;
         match self.backend {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await.store(),
             Backend::Postgres => conn.begin().await.store(),
         }
-    }
-
-    pub async fn end_bulk(
-        &self,
-        mut conn: sqlx::pool::PoolConnection<Any>,
-    ) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA cache_size = -65536")
-                .execute(&mut *conn)
-                .await
-                .store()?;
-        }
-        Ok(())
     }
 
     /// A connection for reads.
