@@ -1144,7 +1144,7 @@ async fn write_batch(
     timing::add(5, t0);
     audit(
         conn,
-        &run.actor,
+        run.actor,
         "import",
         "import",
         run.import_id,
@@ -1280,7 +1280,7 @@ async fn update_one(
         .ok_or(AppError::NotFound("member"))?;
     audit(
         conn,
-        &run.actor,
+        run.actor,
         "import_update",
         "person",
         p.id,

@@ -74,9 +74,16 @@ fn dialect(sql: &str, backend: Backend) -> String {
             ("{bytewise}", "COLLATE \"C\""),
         ],
     };
-    words
-        .iter()
-        .fold(sql.to_string(), |s, (from, to)| s.replace(from, to))
+    // A line starting `{pg}` is for PostgreSQL only.
+    let sql: String = sql
+        .lines()
+        .filter_map(|line| match line.strip_prefix("{pg}") {
+            Some(rest) => (backend == Backend::Postgres).then_some(rest),
+            None => Some(line),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    words.iter().fold(sql, |s, (from, to)| s.replace(from, to))
 }
 
 pub(crate) async fn run(db: &Db, up_to: i64) -> Result<usize, StoreError> {

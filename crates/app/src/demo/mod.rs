@@ -4,6 +4,7 @@
 //! through the same use cases as real input, so counters and audit trails are real.
 
 mod drives;
+mod duplicates;
 mod mapping;
 pub mod pools;
 
@@ -129,7 +130,8 @@ pub async fn load(app: &App, today: Date) -> Result<(), AppError> {
         .await?;
     }
     drives::load(app, &system, today).await?;
-    mapping::load(app, &system, today, &mut Rng::new(91)).await
+    mapping::load(app, &system, today, &mut Rng::new(91)).await?;
+    duplicates::load(app, &system).await
 }
 
 async fn load_tree(
