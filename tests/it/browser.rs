@@ -347,13 +347,13 @@ async fn a_persian_spreadsheet_imported_checked_then_loaded_and_a_duplicate_merg
 
         // The two Maryams side by side; merging keeps the first.
         b.goto(&format!("{url}/members/duplicates"));
-        let pair = b.text("section.pair");
+        let pair = b.text("section.dup-pair");
         assert!(pair.contains("مریم احمدی") && pair.contains("مريم احمدي"), "{pair}");
-        b.click("section.pair .merge-keep-a");
+        b.click("section.dup-pair .merge-keep-a");
         b.wait_until("/^\\/members\\/\\d+$/.test(location.pathname)");
         assert!(b.text(".flash").len() > 3);
         b.goto(&format!("{url}/members/duplicates"));
-        assert_eq!(b.script("return document.querySelectorAll('section.pair').length"), 0);
+        assert_eq!(b.script("return document.querySelectorAll('section.dup-pair').length"), 0);
     })
     .await
     .unwrap();

@@ -4,7 +4,7 @@
 //! history, and nothing of another subtree.
 
 use crate::on_both_backends;
-use crate::support::{add_member, enc, small_tree, Backend, Client};
+use crate::support::{add_member, csrf_of, enc, small_tree, Backend, Client};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -325,5 +325,51 @@ on_both_backends!(
         c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
         let (_, list) = c.get("/api/v1/duplicates", &admin).await;
         assert_eq!(list["total"], 0);
+    }
+);
+
+on_both_backends!(
+    the_registration_page_shows_a_likely_duplicate_before_saving,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let first = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Huỳnh Thị Mai", "birth_date": "1992-06-12"}),
+        )
+        .await;
+        c.login("clerk", Some("P"), "officer").await;
+        let me = c.session_cookie("clerk").await;
+        let csrf = csrf_of(&c.page("GET", "/members/new", &me, None).await.body);
+        let form = format!(
+            "unit_code=G2&full_name={}&birth_date=12%2F06%2F1992&csrf={csrf}",
+            enc("Huynh Thi Mai")
+        );
+        let shown = c.page("POST", "/members/new", &me, Some(&form)).await;
+        assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            shown.body.contains("id=\"likely-duplicates\""),
+            "{}",
+            shown.body
+        );
+        assert!(shown.body.contains(&format!("href=\"/members/{first}\"")));
+        assert!(shown.body.contains("name=\"allow_duplicate\" value=\"1\""));
+        assert!(
+            shown.body.contains("Huynh Thi Mai"),
+            "what was typed is kept"
+        );
+        assert_eq!(active(&c, &admin, "P").await, 1, "nothing saved yet");
+        // Saved anyway, as the clerk decides.
+        let saved = c
+            .page(
+                "POST",
+                "/members/new",
+                &me,
+                Some(&format!("{form}&allow_duplicate=1")),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(active(&c, &admin, "P").await, 2);
     }
 );

@@ -278,6 +278,8 @@ async fn every_page_speaks_the_readers_language() {
             "/workplaces/W1/organizing",
             "/workplaces/W1/wall",
             "/workplaces/W1/found",
+            "/members/import",
+            "/members/duplicates",
         ] {
             let page = c.page("GET", path, &me, None).await;
             assert_eq!(page.status, StatusCode::OK, "{locale} {path}");

@@ -141,10 +141,12 @@ fn token() -> String {
 
 fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
     html! {
-        label for="f_calendar" { (v.t("import-calendar")) }
-        select #f_calendar name="calendar" {
-            @for c in Calendar::ALL {
-                option value=(c.as_str()) selected[*c == chosen] { (v.t(&format!("calendar-{}", c.as_str()))) }
+        div.field {
+            label for="f_calendar" { (v.t("import-calendar")) }
+            select #f_calendar name="calendar" {
+                @for c in Calendar::ALL {
+                    option value=(c.as_str()) selected[*c == chosen] { (v.t(&format!("calendar-{}", c.as_str()))) }
+                }
             }
         }
     }
@@ -152,10 +154,12 @@ fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
 
 fn order_select(v: &Viewer, chosen: DateOrder) -> Markup {
     html! {
-        label for="f_date_order" { (v.t("import-date-order")) }
-        select #f_date_order name="date_order" {
-            @for o in DateOrder::ALL {
-                option value=(o.as_str()) selected[*o == chosen] { (v.t(&format!("date-order-{}", o.as_str()))) }
+        div.field {
+            label for="f_date_order" { (v.t("import-date-order")) }
+            select #f_date_order name="date_order" {
+                @for o in DateOrder::ALL {
+                    option value=(o.as_str()) selected[*o == chosen] { (v.t(&format!("date-order-{}", o.as_str()))) }
+                }
             }
         }
     }
@@ -176,8 +180,10 @@ fn upload_page(v: &Viewer, runs: &[ImportView], error: Option<String>) -> Respon
         form.card method="post" action="/members/import" enctype="multipart/form-data" {
             (v.csrf_field())
             p { (v.t("import-intro")) }
-            label for="f_file" { (v.t("import-file")) }
-            input #f_file type="file" name="file" accept=".csv,.xlsx,.xls,.ods,text/csv" required;
+            div.field {
+                label for="f_file" { (v.t("import-file")) }
+                input #f_file type="file" name="file" accept=".csv,.xlsx,.xls,.ods,text/csv" required;
+            }
             div.actions { button type="submit" { (v.t("import-upload")) } }
         }
         @if !runs.is_empty() {
@@ -450,7 +456,7 @@ async fn show(
             p { bdi { (r.file_name) } " · " strong { (state_label(&v, &r)) } }
             progress max="100" value=(format!("{:.0}", share * 100.0)) aria-label=(v.t("import-progress")) {}
             p { (l.t_args("import-progress-rows", &[("done", l.number(r.done_rows)), ("total", l.number(r.total_rows))])) }
-            dl.figures {
+            dl.details {
                 dt { (v.t(if r.dry_run { "import-would-create" } else { "import-created" })) } dd #created { (l.number(r.created)) }
                 dt { (v.t(if r.dry_run { "import-would-update" } else { "import-updated" })) } dd #updated { (l.number(r.updated)) }
                 dt { (v.t("import-unchanged")) } dd #unchanged { (l.number(r.unchanged)) }
@@ -488,13 +494,28 @@ async fn show(
                     td.num { (l.number(p.row)) }
                     td { (column_label(&v, &p.column)) }
                     td { (v.t(&format!("field-{}", p.reason))) }
-                    td { bdi { (p.detail.as_deref().unwrap_or("")) } }
+                    td { (problem_detail(&v, p.detail.as_deref().unwrap_or(""))) }
                 } } }
             } }
         }
         p { a href="/members/import" { (v.t("import-another")) } " · " a href="/members/duplicates" { (v.t("dup-title")) } }
     };
     v.page(&v.t("import-title"), "nav-members", body)
+}
+
+/// The value at fault, or the person or row a likely duplicate may be: a link to the
+/// member, or the row in the reader's digits.
+fn problem_detail(v: &Viewer, detail: &str) -> Markup {
+    if let Some(id) = detail.strip_prefix('#').and_then(|d| d.parse::<i64>().ok()) {
+        return html! { a href={"/members/" (id)} { "#" (id) } };
+    }
+    if let Some(row) = detail
+        .strip_prefix("row ")
+        .and_then(|d| d.parse::<i64>().ok())
+    {
+        return html! { (v.lang.t_args("import-at-row", &[("row", v.lang.number(row))])) };
+    }
+    html! { bdi { (detail) } }
 }
 
 fn column_label(v: &Viewer, column: &str) -> String {
@@ -593,31 +614,48 @@ async fn duplicates(State(app): State<App>, v: Viewer, Query(q): Query<DupQuery>
     v.page(&v.t("dup-title"), "nav-members", body)
 }
 
-/// A row of the side-by-side table: the field, how to read it, whether it is a date.
-type PairRow = (&'static str, fn(&PairSide) -> Option<String>, bool);
+/// How a value of the side-by-side table is shown.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Text,
+    Date,
+    /// A code shown by its message, `prefix-code`.
+    Coded(&'static str),
+}
+
+/// A row of the side-by-side table: the field, how to read it, how to show it.
+type PairRow = (&'static str, fn(&PairSide) -> Option<String>, Shown);
 
 fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
     let l = &v.lang;
     let rows: [PairRow; 12] = [
-        ("full_name", |s| Some(s.full_name.clone()), false),
-        ("latin_name", |s| s.latin_name.clone(), false),
-        ("gender", |s| s.gender.clone(), false),
-        ("birth_date", |s| s.birth_date.clone(), true),
-        ("phone", |s| s.phone.clone(), false),
-        ("email", |s| s.email.clone(), false),
-        ("national_id", |s| s.national_id.clone(), false),
-        ("occupation_code", |s| s.occupation_code.clone(), false),
-        ("unit_code", |s| Some(s.unit_code.clone()), false),
-        ("status", |s| Some(s.status.clone()), false),
-        ("member_number", |s| s.member_number.clone(), false),
-        ("joined_on", |s| s.joined_on.clone(), true),
+        ("full_name", |s| Some(s.full_name.clone()), Shown::Text),
+        ("latin_name", |s| s.latin_name.clone(), Shown::Text),
+        ("gender", |s| s.gender.clone(), Shown::Coded("gender")),
+        ("birth_date", |s| s.birth_date.clone(), Shown::Date),
+        ("phone", |s| s.phone.clone(), Shown::Text),
+        ("email", |s| s.email.clone(), Shown::Text),
+        ("national_id", |s| s.national_id.clone(), Shown::Text),
+        (
+            "occupation_code",
+            |s| s.occupation_code.clone(),
+            Shown::Text,
+        ),
+        ("unit_code", |s| Some(s.unit_code.clone()), Shown::Text),
+        ("status", |s| Some(s.status.clone()), Shown::Coded("status")),
+        ("member_number", |s| s.member_number.clone(), Shown::Text),
+        ("joined_on", |s| s.joined_on.clone(), Shown::Date),
     ];
-    let show = |v: Option<String>, date: bool| {
-        v.map(|x| if date { l.date(&x) } else { x })
-            .unwrap_or_default()
+    let show = |v: Option<String>, how: Shown| {
+        v.map(|x| match how {
+            Shown::Text => x,
+            Shown::Date => l.date(&x),
+            Shown::Coded(prefix) => l.t(&format!("{prefix}-{x}")),
+        })
+        .unwrap_or_default()
     };
     html! {
-        section.card.pair data-a=(p.a.id) data-b=(p.b.id) {
+        section.card.dup-pair data-a=(p.a.id) data-b=(p.b.id) {
             h2 { bdi { (p.a.full_name) } " ↔ " bdi { (p.b.full_name) } " · " (l.t_args("dup-score", &[("score", l.decimal(p.score))])) }
             div.scroll { table.side-by-side {
                 thead { tr {
@@ -625,12 +663,12 @@ fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
                     th scope="col" { a href={"/members/" (p.a.id)} { "#" (p.a.id) } }
                     th scope="col" { a href={"/members/" (p.b.id)} { "#" (p.b.id) } }
                 } }
-                tbody { @for (name, get, date) in rows {
+                tbody { @for (name, get, how) in rows {
                     @let differs = p.differences.iter().any(|d| d == name);
                     tr class=[differs.then_some("differs")] {
                         th scope="row" { (v.t(&format!("col-{name}"))) }
-                        td { bdi { (show(get(&p.a), date)) } }
-                        td { bdi { (show(get(&p.b), date)) } }
+                        td { bdi { (show(get(&p.a), how)) } }
+                        td { bdi { (show(get(&p.b), how)) } }
                     }
                 } }
             } }
