@@ -115,6 +115,22 @@ on_both_backends!(
         assert_eq!(mai["member_number"], "BT-9");
         assert_eq!(active(&c, &admin, "D1").await, 2);
         assert_eq!(active(&c, &admin, "D2").await, 0);
+
+        // The XLSX export reads back as a spreadsheet import, changing nothing.
+        let req = axum::http::Request::builder()
+            .uri("/api/v1/members/export?format=xlsx")
+            .header("authorization", format!("Bearer {admin}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let xlsx = c.raw(req).await;
+        assert!(xlsx.starts_with(b"PK"), "a zip package");
+        let (status, back) = c.send_file("/api/v1/members/import", &admin, xlsx).await;
+        assert_eq!(status, StatusCode::OK, "{back}");
+        assert_eq!(
+            (back["unchanged"].as_i64(), back["created"].as_i64()),
+            (Some(2), Some(0)),
+            "{back}"
+        );
     }
 );
 
@@ -371,5 +387,38 @@ on_both_backends!(
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         assert_eq!(active(&c, &admin, "P").await, 2);
+
+        // The list's download in Vietnamese: headers and day-first dates as the reader
+        // writes them; it imports again as it is with that date order.
+        let csrf = csrf_of(&c.page("GET", "/settings", &me, None).await.body);
+        c.page(
+            "POST",
+            "/language",
+            &me,
+            Some(&format!("lang=vi&csrf={csrf}")),
+        )
+        .await;
+        let csv = c
+            .page("GET", "/members/export.csv?unit=G1", &me, None)
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body.contains("Họ và tên") && csv.body.contains("Ngày sinh"),
+            "{}",
+            csv.body
+        );
+        assert!(
+            csv.body.contains("Huỳnh Thị Mai") && csv.body.contains("12/06/1992"),
+            "{}",
+            csv.body
+        );
+        assert!(!csv.body.contains("Huynh Thi Mai"), "only G1's subtree");
+        let (status, back) = import(&c, &admin, "date_order=dmy", &csv.body).await;
+        assert_eq!(status, StatusCode::OK, "{back}");
+        assert_eq!(
+            (back["unchanged"].as_i64(), back["created"].as_i64()),
+            (Some(1), Some(0)),
+            "{back}"
+        );
     }
 );

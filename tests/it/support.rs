@@ -304,6 +304,15 @@ impl Client {
         self.call("GET", path, token, None).await
     }
 
+    /// Calls the router with a request as it is; answers the body's bytes.
+    pub async fn raw(&self, req: Request<Body>) -> Vec<u8> {
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        axum::body::to_bytes(res.into_body(), 64 << 20)
+            .await
+            .expect("read body")
+            .to_vec()
+    }
+
     /// Sends a file as the body; answers the status and the body as text.
     pub async fn send_file(&self, path: &str, token: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let req = Request::builder()

@@ -1004,11 +1004,26 @@ async fn write_batch(
         .iter()
         .filter_map(|r| Some((r.unit.tree_id, r.external_id.as_deref()?)))
         .collect();
-    let by_ext: HashMap<(i64, String), i64> = store::by_external_id(conn, &ext_keys)
+    let mut by_ext: HashMap<(i64, String), i64> = store::by_external_id(conn, &ext_keys)
         .await?
         .into_iter()
         .map(|(t, k, id)| ((t, k), id))
         .collect();
+    // Ids an export wrote for people the registry knows by no external id.
+    let own: Vec<(i64, String, i64)> = ext_keys
+        .iter()
+        .filter(|(t, k)| !by_ext.contains_key(&(*t, k.to_string())))
+        .filter_map(|(t, k)| Some((*t, k.to_string(), own_id(k)?)))
+        .collect();
+    if !own.is_empty() {
+        let ids: Vec<i64> = own.iter().map(|o| o.2).collect();
+        let trees: HashMap<i64, i64> = store::trees_of(conn, &ids).await?.into_iter().collect();
+        for (tree, key, id) in own {
+            if trees.get(&id) == Some(&tree) {
+                by_ext.insert((tree, key), id);
+            }
+        }
+    }
     let number_keys: Vec<(i64, &str)> = rows
         .iter()
         .filter_map(|r| Some((r.unit.tree_id, r.member_number.as_deref()?)))
@@ -1301,6 +1316,16 @@ pub struct Export {
     pub rows: Vec<muster_store::members::ExportRow>,
 }
 
+/// The external id an export gives a person the registry knows by no other:
+/// `muster:` and their id, which an import reads back as that person.
+pub fn own_external_id(person_id: i64) -> String {
+    format!("muster:{person_id}")
+}
+
+fn own_id(external_id: &str) -> Option<i64> {
+    external_id.strip_prefix("muster:")?.parse().ok()
+}
+
 /// The cells of one exported member in the order of `Field::ALL`, dates written by
 /// `date` (ISO or the reader's). The national id only for those who edit the registry.
 pub fn export_cells(
@@ -1314,7 +1339,10 @@ pub fn export_cells(
     Field::ALL
         .iter()
         .map(|field| match field {
-            Field::ExternalId => s(&r.external_id),
+            Field::ExternalId => r
+                .external_id
+                .clone()
+                .unwrap_or_else(|| own_external_id(r.person.id)),
             Field::UnitCode => r.unit_code.clone(),
             Field::FullName => f.full_name.clone(),
             Field::LatinName => s(&f.latin_name),

@@ -388,6 +388,28 @@ async fn lookup(
         .store()
 }
 
+/// The tree of each of these people who is not archived: (person, tree).
+pub async fn trees_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, tree_id FROM people WHERE archived = 0 AND id IN ({list})"
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+        for r in &rows {
+            out.push((r.try_get(0).store()?, r.try_get(1).store()?));
+        }
+    }
+    Ok(out)
+}
+
 /// Each unit's ancestors, itself included: (unit, ancestor).
 pub async fn ancestors(conn: &mut Conn, unit_id: i64) -> Result<Vec<i64>, StoreError> {
     sqlx::query_scalar("SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1")

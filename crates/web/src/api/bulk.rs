@@ -71,6 +71,7 @@ pub(crate) fn options(
         calendar,
         date_order,
         dry_run,
+        aliases: crate::i18n::header_aliases(),
         ..ImportOptions::default()
     })
 }
