@@ -422,3 +422,58 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    an_officer_imports_and_exports_inside_their_subtree_only,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let (_, theirs) = import(
+            &c,
+            &admin,
+            "",
+            &format!("{HEADER}\nA1,G1,Lê Văn Minh,male,1980-01-01,,2024-01-01,,active,,\n"),
+        )
+        .await;
+        let d2 = c.login("district2", Some("D2"), "officer").await;
+        // A unit of another district is unknown to them, as if it did not exist.
+        let (status, mine) = import(
+            &c,
+            &d2,
+            "",
+            &format!(
+                "{HEADER}\nB1,G2,Trần Thị Lan,female,1985-02-02,,2024-01-01,,active,,\n\
+                 B2,G1,Phạm Văn Đức,male,1979-03-03,,2024-01-01,,active,,\n\
+                 A1,G2,Lê Văn Minh,male,1980-01-01,,2024-01-01,,active,,\n"
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{mine}");
+        assert_eq!(mine["created"], 1, "{mine}");
+        // A1 names someone outside their district: refused, neither moved nor copied
+        // (an external id is one person's in the whole tree, as a member number is).
+        assert_eq!(
+            problems(&mine),
+            vec![
+                (3, "unit_code".into(), "unknown_unit".into()),
+                (4, "external_id".into(), "person_outside_scope".into()),
+            ]
+        );
+        let (_, minh) = c
+            .get(&format!("/api/v1/members?q={}", enc("Lê Văn Minh")), &admin)
+            .await;
+        assert_eq!(minh["items"].as_array().unwrap().len(), 1);
+        assert_eq!(minh["items"][0]["unit_code"], "G1");
+        // Another's import record, and their members in an export, stay out of sight.
+        let (status, _) = c
+            .get(&format!("/api/v1/imports/{}", theirs["id"]), &d2)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, csv) = c.get("/api/v1/members/export", &d2).await;
+        let csv = csv.as_str().unwrap();
+        assert!(
+            csv.contains("Trần Thị Lan") && !csv.contains("G1,"),
+            "{csv}"
+        );
+    }
+);
