@@ -2,7 +2,9 @@
 
 use muster_domain::member::Status;
 use muster_domain::Date;
-use muster_store::counters::CountChange;
+use muster_store::counters::{self, CountChange};
+use muster_store::members::PersonFields;
+use muster_store::{Conn, StoreError};
 
 /// The employment bucket a person is counted in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,6 +38,37 @@ impl Bucket {
             ..CountChange::default()
         }
     }
+}
+
+impl Bucket {
+    /// The bucket of a person as stored.
+    pub fn of_person(f: &PersonFields) -> Self {
+        Self::of(
+            f.employment_type.as_deref(),
+            f.informal_category.as_deref(),
+            f.workplace_id,
+        )
+    }
+}
+
+/// An active member of unit `unit_id` moving from bucket `old` to `new` on `day`: one
+/// out of the first, one into the second. Nothing when they are the same.
+pub(crate) async fn rebucket(
+    conn: &mut Conn,
+    old: &Bucket,
+    new: &Bucket,
+    unit_id: i64,
+    day: Date,
+) -> Result<(), StoreError> {
+    if old == new {
+        return Ok(());
+    }
+    let mut out = old.change(unit_id, day);
+    out.active_delta = -1;
+    let mut into = new.change(unit_id, day);
+    into.active_delta = 1;
+    counters::apply(conn, &out).await?;
+    counters::apply(conn, &into).await
 }
 
 /// A status change from `from` (None: a new membership) to `to` in one unit.

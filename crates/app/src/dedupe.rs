@@ -2,7 +2,7 @@
 //! someone is about to be registered; reviewed side by side; merged (everything
 //! recorded of one person moves to the other) or dismissed as two people.
 
-use crate::counting::Bucket;
+use crate::counting::{rebucket, Bucket};
 use crate::members::{commit_err, refresh_keys, snapshot};
 use crate::{audit, Actor, App, AppError};
 use muster_domain::date::now_utc;
@@ -427,34 +427,21 @@ impl App {
         let status = Status::parse(&dm.status).unwrap_or(Status::Active);
         counters::status_delta(&mut tx, dm.unit_id, status.as_str(), -1).await?;
         if status.is_active() {
-            let bucket = Bucket::of(
-                d.employment_type.as_deref(),
-                d.informal_category.as_deref(),
-                d.workplace_id,
-            );
-            let mut c = bucket.change(dm.unit_id, Date::today());
+            let mut c = Bucket::of_person(d).change(dm.unit_id, Date::today());
             c.active_delta = -1;
             counters::apply(&mut tx, &c).await?;
         }
         store::fold_into(&mut tx, drop, keep, &now).await?;
         // Filling an empty workplace or employment moves the kept member's counts.
-        let old = Bucket::of(
-            kp.fields.employment_type.as_deref(),
-            kp.fields.informal_category.as_deref(),
-            kp.fields.workplace_id,
-        );
-        let new = Bucket::of(
-            fields.employment_type.as_deref(),
-            fields.informal_category.as_deref(),
-            fields.workplace_id,
-        );
-        if old != new && Status::parse(&km.status).is_ok_and(Status::is_active) {
-            let mut out = old.change(km.unit_id, Date::today());
-            out.active_delta = -1;
-            let mut into = new.change(km.unit_id, Date::today());
-            into.active_delta = 1;
-            counters::apply(&mut tx, &out).await?;
-            counters::apply(&mut tx, &into).await?;
+        if Status::parse(&km.status).is_ok_and(Status::is_active) {
+            rebucket(
+                &mut tx,
+                &Bucket::of_person(&kp.fields),
+                &Bucket::of_person(&fields),
+                km.unit_id,
+                Date::today(),
+            )
+            .await?;
         }
         members_store::update_person(&mut tx, keep, &fields, &now).await?;
         refresh_keys(&mut tx, keep).await?;

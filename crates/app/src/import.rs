@@ -7,7 +7,7 @@
 //! run has got: a run cut short (even by `kill -9`) leaves whole batches only, and
 //! running the same file again resumes after the last one.
 
-use crate::counting::{status_change, Bucket};
+use crate::counting::{rebucket, status_change, Bucket};
 use crate::error::Check;
 use crate::members::PersonInput;
 use crate::members::{commit_err, move_membership, refresh_keys, snapshot, validate_person};
@@ -1247,23 +1247,9 @@ async fn update_one(
             .await
             .map_err(crate::error::on_conflict)?;
     }
-    let old = Bucket::of(
-        p.fields.employment_type.as_deref(),
-        p.fields.informal_category.as_deref(),
-        p.fields.workplace_id,
-    );
-    let new = Bucket::of(
-        next.employment_type.as_deref(),
-        next.informal_category.as_deref(),
-        next.workplace_id,
-    );
-    if old != new && stored_status.is_active() {
-        let mut out = old.change(m.unit_id, today);
-        out.active_delta = -1;
-        let mut into = new.change(m.unit_id, today);
-        into.active_delta = 1;
-        counters::apply(conn, &out).await?;
-        counters::apply(conn, &into).await?;
+    let new = Bucket::of_person(&next);
+    if stored_status.is_active() {
+        rebucket(conn, &Bucket::of_person(&p.fields), &new, m.unit_id, today).await?;
     }
     let mut current = m.clone();
     if unit.id != m.unit_id {

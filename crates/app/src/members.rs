@@ -1,6 +1,6 @@
 //! Members: a person and their membership in a tree, as one resource.
 
-use crate::counting::{status_change, Bucket};
+use crate::counting::{rebucket, status_change, Bucket};
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
 use crate::{audit, page_size, Actor, App, AppError};
@@ -760,25 +760,16 @@ impl App {
                 .await
                 .map_err(on_conflict)?;
         }
-        let old = Bucket::of(
-            person.fields.employment_type.as_deref(),
-            person.fields.informal_category.as_deref(),
-            person.fields.workplace_id,
-        );
-        let new = Bucket::of(
-            fields.employment_type.as_deref(),
-            fields.informal_category.as_deref(),
-            fields.workplace_id,
-        );
-        if old != new && Status::parse(&membership.status).is_ok_and(Status::is_active) {
+        if Status::parse(&membership.status).is_ok_and(Status::is_active) {
             // The member moves between employment buckets this month.
-            let month = Date::today();
-            let mut out = old.change(membership.unit_id, month);
-            out.active_delta = -1;
-            let mut into = new.change(membership.unit_id, month);
-            into.active_delta = 1;
-            counters::apply(&mut tx, &out).await?;
-            counters::apply(&mut tx, &into).await?;
+            rebucket(
+                &mut tx,
+                &Bucket::of_person(&person.fields),
+                &Bucket::of_person(&fields),
+                membership.unit_id,
+                Date::today(),
+            )
+            .await?;
         }
         refresh_keys(&mut tx, id).await?;
         let after = store::current_membership(&mut tx, id)
