@@ -28,6 +28,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(scan_duplicates))
         .routes(routes!(merge_members))
         .routes(routes!(dismiss_duplicate))
+        // A member file of a few hundred thousand rows is tens of megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::pages::MAX_UPLOAD,
+        ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -20,8 +20,8 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The largest file a page upload takes.
-const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+/// The largest file an upload takes, on the page and in the API.
+pub(crate) const MAX_UPLOAD: usize = 256 * 1024 * 1024;
 
 pub fn router() -> Router<App> {
     Router::new()

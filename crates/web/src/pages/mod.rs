@@ -48,4 +48,4 @@ pub fn router() -> Router<App> {
         .merge(users::router())
         .merge(workplaces::router())
 }
-pub(crate) use imports::export_file;
+pub(crate) use imports::{export_file, MAX_UPLOAD};
