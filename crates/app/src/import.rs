@@ -253,6 +253,11 @@ fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
 
 /// An Excel serial day (1 is 1900-01-01, with Excel's phantom 1900-02-29) as ISO.
 fn excel_date(serial: f64) -> String {
+    // Excel's dates end on 9999-12-31, day 2958465; what lies outside is no date, and
+    // stays a number for the check to refuse.
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return serial.to_string();
+    }
     // Day 25569 is 1970-01-01.
     Date::from_days(serial.floor() as i64 - 25569).to_string()
 }
@@ -1514,5 +1519,43 @@ impl App {
                 .into()
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_date_cells_and_what_is_not_a_date() {
+        assert_eq!(excel_date(45292.0), "2024-01-01");
+        assert_eq!(excel_date(45292.75), "2024-01-01");
+        assert!(Date::parse_iso(&excel_date(1e300)).is_err());
+        assert!(Date::parse_iso(&excel_date(-3.0)).is_err());
+    }
+
+    #[test]
+    fn headers_by_name_whatever_their_case_and_spacing() {
+        let headers: Vec<String> = [
+            "Full Name",
+            "UNIT-CODE",
+            "\u{FEFF}external_id",
+            "Họ và tên",
+            "notes",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+        let aliases = vec![("họ và tên".to_string(), Field::FullName)];
+        assert_eq!(
+            mapping_of(&headers, None, &aliases),
+            vec![
+                Some(Field::FullName),
+                Some(Field::UnitCode),
+                Some(Field::ExternalId),
+                Some(Field::FullName),
+                None
+            ]
+        );
     }
 }
