@@ -345,7 +345,7 @@ async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
         mapping: None,
         batch_rows: args.batch_rows.max(1),
         check_duplicates: !args.skip_duplicate_check,
-        aliases: muster_web::header_aliases(),
+        aliases: muster_web::header_aliases().to_vec(),
     };
     let started = std::time::Instant::now();
     let run = app.start_import(&actor, &name, bytes, options).await?;

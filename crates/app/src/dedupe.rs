@@ -14,7 +14,7 @@ use muster_store::dedupe::{self as store, MatchRow};
 use muster_store::members::{self as members_store, PersonFields};
 use muster_store::{import as import_store, units, Conn};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 
 /// A registered member who may be the same person as the one described.
@@ -198,21 +198,16 @@ pub(crate) async fn likely_duplicates_of(
     // A likely duplicate agrees on more than the name (see `dedupe::score_with`): on
     // the birth date (or the date with day and month swapped), the national id or the
     // phone. Those are the people to compare.
-    let mut days = Vec::new();
-    if let Some(b) = f.birth_date.as_deref() {
-        days.push(b.to_string());
-        if let (Some(y), Some(m), Some(d)) = (b.get(..4), b.get(5..7), b.get(8..10)) {
-            if m != d && d.parse::<u8>().is_ok_and(|d| d <= 12) {
-                days.push(format!("{y}-{d}-{m}"));
-            }
-        }
-    }
+    let days: Vec<String> = f
+        .birth_date
+        .iter()
+        .flat_map(|b| [Some(b.clone()), dedupe::swapped_day_month(b)])
+        .flatten()
+        .collect();
     let phone_key = f
         .phone
         .as_deref()
-        .map(muster_domain::member::phone_digits)
-        .filter(|d| !d.is_empty())
-        .map(|d| format!("p:{d}"));
+        .and_then(muster_domain::search::phone_key);
     let rows = store::candidates(
         conn,
         tree_id,
@@ -480,71 +475,55 @@ impl App {
         likely_duplicates_of(&mut conn, actor, unit.tree_id, &fields, None).await
     }
 
-    /// Records the likely duplicates of an import's new rows: among the tree's members
-    /// and among the rows themselves. Each flagged row goes to the import's report.
+    /// Records the likely duplicates of an import's new rows, among the members the
+    /// actor can see and among the rows themselves; each flagged row goes to the
+    /// import's report with the first person or row it may be. A few rows are each
+    /// looked up as a registration is; many are compared with the whole subtree at once.
     pub(crate) async fn flag_duplicates(
         &self,
+        actor: &Actor,
         import_id: i64,
         write_pairs: bool,
         trees: &[i64],
-        incoming: Vec<(i64, i64, i64, dedupe::Person)>,
+        incoming: Vec<NewRow>,
     ) -> Result<i64, AppError> {
         let mut conn = self.db().read().await?;
         let mut flagged = 0;
         for &tree in trees {
-            let rows: Vec<&(i64, i64, i64, dedupe::Person)> =
-                incoming.iter().filter(|r| r.1 == tree).collect();
+            let rows: Vec<&NewRow> = incoming.iter().filter(|r| r.tree_id == tree).collect();
             if rows.is_empty() {
                 continue;
             }
-            let known = store::members_of(&mut conn, muster_store::Scope::All, tree).await?;
-            let new_ids: HashMap<i64, usize> = rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.2 != 0)
-                .map(|(i, r)| (r.2, i))
-                .collect();
-            // Everyone already registered, then the file's rows not among them.
-            let mut people: Vec<dedupe::Person> = Vec::new();
-            let mut who: Vec<(Option<usize>, i64)> = Vec::new();
-            for k in &known {
-                if !new_ids.contains_key(&k.id) {
-                    people.push(record(k));
-                    who.push((None, k.id));
-                }
-            }
-            for (i, r) in rows.iter().enumerate() {
-                people.push(r.3.clone());
-                who.push((Some(i), r.2));
-            }
-            let (_, pairs) = likely_pairs(&people);
+            let found = if rows.len() <= ROW_BY_ROW {
+                row_by_row(&mut conn, actor, tree, &rows).await?
+            } else {
+                whole_subtree(&mut conn, actor, tree, &rows).await?
+            };
             let mut problems = Vec::new();
             let mut to_write = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for (i, j, s) in pairs {
-                let (x, y) = (who[i as usize], who[j as usize]);
-                for (me, other) in [(x, y), (y, x)] {
-                    let Some(row_index) = me.0 else { continue };
-                    let row = rows[row_index].0;
-                    let detail = match other.0 {
-                        Some(o) => format!("row {}", rows[o].0),
-                        None => format!("#{}", other.1),
-                    };
-                    // A row is reported with the first person it may be.
-                    if seen.insert(row) {
-                        flagged += 1;
-                        problems.push(import_store::RowProblem {
-                            row,
-                            column: "full_name".into(),
-                            reason: "likely_duplicate".into(),
-                            detail: Some(detail),
-                        });
-                    }
+            let mut seen = HashSet::new();
+            for (row_index, other, score) in found {
+                let me = rows[row_index];
+                let (detail, other_id) = match other {
+                    Other::Row(o) => (format!("row {}", rows[o].row), rows[o].person_id),
+                    Other::Member(id) => (format!("#{id}"), id),
+                };
+                if seen.insert(me.row) {
+                    flagged += 1;
+                    problems.push(import_store::RowProblem {
+                        row: me.row,
+                        column: "full_name".into(),
+                        reason: "likely_duplicate".into(),
+                        detail: Some(detail),
+                    });
                 }
-                if write_pairs && x.1 != 0 && y.1 != 0 {
-                    to_write.push((x.1.min(y.1), x.1.max(y.1), s));
+                if write_pairs && me.person_id != 0 && other_id != 0 {
+                    let (a, b) = (me.person_id, other_id);
+                    to_write.push((a.min(b), a.max(b), score));
                 }
             }
+            to_write.sort_by_key(|p| (p.0, p.1));
+            to_write.dedup_by_key(|p| (p.0, p.1));
             let mut tx = self.db().begin().await?;
             import_store::add_problems(&mut tx, import_id, &problems).await?;
             if write_pairs {
@@ -554,4 +533,96 @@ impl App {
         }
         Ok(flagged)
     }
+}
+
+/// A row an import created (or would create): its row, tree, person (0 in a dry run)
+/// and fields.
+pub(crate) struct NewRow {
+    pub row: i64,
+    pub tree_id: i64,
+    pub person_id: i64,
+    pub fields: PersonFields,
+}
+
+/// Up to this many new rows, an import looks each one up as a registration does;
+/// beyond, comparing the whole subtree at once is quicker.
+const ROW_BY_ROW: usize = 2000;
+
+/// Whom a new row may be: another row of the file, or a registered member.
+#[derive(Clone, Copy)]
+enum Other {
+    Row(usize),
+    Member(i64),
+}
+
+/// Each row looked up among the registered members, and the rows compared with each
+/// other (weighed as a registration is, without the subtree's name frequencies).
+async fn row_by_row(
+    conn: &mut Conn,
+    actor: &Actor,
+    tree: i64,
+    rows: &[&NewRow],
+) -> Result<Vec<(usize, Other, f64)>, AppError> {
+    let by_person: HashMap<i64, usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.person_id != 0)
+        .map(|(i, r)| (r.person_id, i))
+        .collect();
+    let mut found = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let except = Some(r.person_id).filter(|id| *id != 0);
+        for d in likely_duplicates_of(conn, actor, tree, &r.fields, except).await? {
+            let other = match by_person.get(&d.id) {
+                Some(o) => Other::Row(*o),
+                None => Other::Member(d.id),
+            };
+            found.push((i, other, d.score));
+        }
+    }
+    let people: Vec<dedupe::Person> = rows
+        .iter()
+        .map(|r| crate::import::matcher_record(&r.fields))
+        .collect();
+    let tf = Frequencies::default();
+    for (i, j) in candidate_pairs(&people) {
+        let s = score_with(&people[i as usize], &people[j as usize], &tf);
+        if s >= THRESHOLD {
+            found.push((i as usize, Other::Row(j as usize), s));
+            found.push((j as usize, Other::Row(i as usize), s));
+        }
+    }
+    Ok(found)
+}
+
+/// The rows and every member of the actor's part of the tree, compared at once.
+async fn whole_subtree(
+    conn: &mut Conn,
+    actor: &Actor,
+    tree: i64,
+    rows: &[&NewRow],
+) -> Result<Vec<(usize, Other, f64)>, AppError> {
+    let known = store::members_of(conn, actor.scope(), tree).await?;
+    let new_ids: HashSet<i64> = rows.iter().map(|r| r.person_id).collect();
+    // Everyone already registered, then the file's rows.
+    let mut people: Vec<dedupe::Person> = Vec::new();
+    let mut who: Vec<Other> = Vec::new();
+    for k in known.iter().filter(|k| !new_ids.contains(&k.id)) {
+        people.push(record(k));
+        who.push(Other::Member(k.id));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        people.push(crate::import::matcher_record(&r.fields));
+        who.push(Other::Row(i));
+    }
+    let (_, pairs) = likely_pairs(&people);
+    let mut found = Vec::new();
+    for (i, j, s) in pairs {
+        for (me, other) in [(i, j), (j, i)] {
+            if let Other::Row(r) = who[me as usize] {
+                found.push((r, who[other as usize], s));
+            }
+        }
+    }
+    Ok(found)
 }

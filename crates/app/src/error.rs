@@ -44,6 +44,15 @@ impl AppError {
         AppError::Invalid(f)
     }
 
+    /// A file refused whole, for `code`, at `row` when it is known.
+    pub fn bad_file(code: &'static str, row: Option<i64>) -> Self {
+        AppError::BadFile {
+            code,
+            row,
+            names: Vec::new(),
+        }
+    }
+
     /// A stable snake_case code for API clients.
     pub fn code(&self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@
 //! running the same file again resumes after the last one.
 
 use crate::counting::{rebucket, status_change, Bucket};
+use crate::dedupe::NewRow;
 use crate::error::Check;
 use crate::members::PersonInput;
 use crate::members::{commit_err, move_membership, refresh_keys, snapshot, validate_person};
@@ -22,7 +23,9 @@ use muster_store::import::{
     self as store, BulkMembership, BulkPerson, DayRow, ImportCounts, ImportRow, MonthRow,
     RowProblem,
 };
-use muster_store::members::{self as members_store, MembershipRow, PersonFields, PersonRow};
+use muster_store::members::{
+    self as members_store, ExportRow, MembershipRow, PersonFields, PersonRow,
+};
 use muster_store::{search as store_search, workplaces, Conn};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -56,13 +59,13 @@ string_enum!(
 impl Field {
     /// The field a header names: case, spaces and hyphens do not matter.
     pub fn of_header(header: &str) -> Option<Field> {
-        let h = header
-            .trim()
-            .trim_start_matches('\u{FEFF}')
-            .to_lowercase()
-            .replace([' ', '-'], "_");
-        Field::parse(&h).ok()
+        Field::parse(&header_key(header).replace([' ', '-'], "_")).ok()
     }
+}
+
+/// A header as compared: trimmed, without a byte order mark, in lower case.
+fn header_key(header: &str) -> String {
+    header.trim().trim_start_matches('\u{FEFF}').to_lowercase()
 }
 
 /// How to read a file.
@@ -116,11 +119,6 @@ impl Table {
     /// comma, semicolon or tab between fields) or a spreadsheet (XLSX, XLS, ODS: its
     /// first sheet).
     pub fn read(bytes: Vec<u8>) -> Result<Table, AppError> {
-        let bad = |code, row| AppError::BadFile {
-            code,
-            row,
-            names: Vec::new(),
-        };
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return read_sheet(bytes);
         }
@@ -140,8 +138,8 @@ impl Table {
         let mut header = csv::StringRecord::new();
         match reader.read_record(&mut header) {
             Ok(true) => {}
-            Ok(false) => return Err(bad("empty_file", None)),
-            Err(_) => return Err(bad("unreadable_row", Some(1))),
+            Ok(false) => return Err(AppError::bad_file("empty_file", None)),
+            Err(_) => return Err(AppError::bad_file("unreadable_row", Some(1))),
         }
         Ok(Table {
             headers: header.iter().map(|h| h.trim().to_string()).collect(),
@@ -150,7 +148,7 @@ impl Table {
         })
     }
 
-    /// The next data row, or the row number of one that cannot be read.
+    /// The next data row; `Err` for one that cannot be read.
     fn next_row(&mut self, record: &mut csv::StringRecord) -> Option<Result<Vec<String>, ()>> {
         match &mut self.rows {
             Rows::Csv(r) => match r.read_record(record) {
@@ -178,11 +176,7 @@ fn decode(bytes: Vec<u8>) -> Result<Vec<u8>, AppError> {
             .collect();
         String::from_utf16(&units)
             .map(String::into_bytes)
-            .map_err(|_| AppError::BadFile {
-                code: "not_utf8",
-                row: None,
-                names: Vec::new(),
-            })
+            .map_err(|_| AppError::bad_file("not_utf8", None))
     };
     let text = if bytes.starts_with(&[0xFF, 0xFE]) {
         utf16(true)?
@@ -196,22 +190,14 @@ fn decode(bytes: Vec<u8>) -> Result<Vec<u8>, AppError> {
     if let Err(e) = std::str::from_utf8(&text) {
         let at = e.valid_up_to();
         let row = text[..at].iter().filter(|b| **b == b'\n').count() as i64 + 1;
-        return Err(AppError::BadFile {
-            code: "not_utf8",
-            row: Some(row),
-            names: Vec::new(),
-        });
+        return Err(AppError::bad_file("not_utf8", Some(row)));
     }
     Ok(text)
 }
 
 fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
     use calamine::{Data, Reader};
-    let bad = || AppError::BadFile {
-        code: "unreadable_spreadsheet",
-        row: None,
-        names: Vec::new(),
-    };
+    let bad = || AppError::bad_file("unreadable_spreadsheet", None);
     let mut book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
     let range = match book.worksheet_range_at(0) {
@@ -235,13 +221,7 @@ fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
     let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<_>>());
     let headers: Vec<String> = match rows.next() {
         Some(h) => h.into_iter().map(|h| h.trim().to_string()).collect(),
-        None => {
-            return Err(AppError::BadFile {
-                code: "empty_file",
-                row: None,
-                names: Vec::new(),
-            })
-        }
+        None => return Err(AppError::bad_file("empty_file", None)),
     };
     let rows: Vec<Vec<String>> = rows.collect();
     Ok(Table {
@@ -270,21 +250,48 @@ pub fn mapping_of(
     aliases: &[(String, Field)],
 ) -> Vec<Option<Field>> {
     match mapping {
-        Some(m) => headers
-            .iter()
-            .enumerate()
-            .map(|(i, _)| m.get(i).copied().flatten())
+        Some(m) => (0..headers.len())
+            .map(|i| m.get(i).copied().flatten())
             .collect(),
         None => headers
             .iter()
             .map(|h| {
                 Field::of_header(h).or_else(|| {
-                    let h = h.trim().trim_start_matches('\u{FEFF}').to_lowercase();
+                    let h = header_key(h);
                     aliases.iter().find(|(a, _)| *a == h).map(|(_, f)| *f)
                 })
             })
             .collect(),
     }
+}
+
+/// How a run read its file, as its record keeps it (and tells a rerun of the same file
+/// with the same options): `calendar|date order|field of each column`.
+fn options_key(calendar: Calendar, order: DateOrder, columns: &[Option<Field>]) -> String {
+    let fields: Vec<&str> = columns
+        .iter()
+        .map(|f| f.map_or("-", Field::as_str))
+        .collect();
+    format!(
+        "{}|{}|{}",
+        calendar.as_str(),
+        order.as_str(),
+        fields.join(",")
+    )
+}
+
+/// The calendar, date order and column fields of an `options_key`.
+fn read_options_key(key: &str) -> (String, String, Vec<Option<String>>) {
+    let mut parts = key.splitn(3, '|');
+    let calendar = parts.next().unwrap_or("").to_string();
+    let order = parts.next().unwrap_or("").to_string();
+    let columns = parts
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(|f| (f != "-").then(|| f.to_string()))
+        .collect();
+    (calendar, order, columns)
 }
 
 /// A run ready to go: its record, the table and what to do with it.
@@ -404,16 +411,7 @@ impl App {
             .filter(|(_, f)| f.is_none())
             .map(|(h, _)| h.clone())
             .collect();
-        let key = format!(
-            "{}|{}|{}",
-            options.calendar.as_str(),
-            options.date_order.as_str(),
-            columns
-                .iter()
-                .map(|f| f.map_or("-", Field::as_str))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let key = options_key(options.calendar, options.date_order, &columns);
         let mut tx = self.db().begin().await?;
         let now = now_utc();
         let mut resume_after = 0;
@@ -594,7 +592,7 @@ impl App {
         };
 
         let writer = async {
-            let mut incoming: Vec<(i64, i64, i64, dedupe::Person)> = Vec::new();
+            let mut incoming: Vec<NewRow> = Vec::new();
             while let Some(chunk) = receive.recv().await {
                 let mut tx = self.db().begin_on(&mut bulk).await?;
                 let now = now_utc();
@@ -631,7 +629,13 @@ impl App {
             trees.sort_unstable();
             trees.dedup();
             let flagged = self
-                .flag_duplicates(run.import_id, !run.options.dry_run, &trees, incoming)
+                .flag_duplicates(
+                    &run.actor,
+                    run.import_id,
+                    !run.options.dry_run,
+                    &trees,
+                    incoming,
+                )
                 .await?;
             run.counts.duplicates = flagged;
             let mut tx = self.db().begin().await?;
@@ -874,8 +878,8 @@ struct Written {
     created: i64,
     updated: i64,
     unchanged: i64,
-    /// (row, tree, person id or 0 in a dry run, matcher record) of the rows created.
-    people: Vec<(i64, i64, i64, dedupe::Person)>,
+    /// The rows created, for the duplicate check.
+    people: Vec<NewRow>,
 }
 
 /// Counter changes of a batch, summed before they are written.
@@ -887,7 +891,6 @@ struct Tally {
     statuses: HashMap<(i64, String), i64>,
     subtree_statuses: HashMap<(i64, String), i64>,
     workplaces: HashMap<i64, i64>,
-    drives: HashMap<(i64, String, String, String), [i64; 2]>,
 }
 
 impl Tally {
@@ -914,10 +917,6 @@ impl Tally {
         }
         add(
             self.days.entry(key(c.unit_id, &c.day)).or_default(),
-            &[c.joins, c.active_delta],
-        );
-        add(
-            self.drives.entry(key(c.unit_id, &c.day)).or_default(),
             &[c.joins, c.active_delta],
         );
         if let (Some(w), true) = (c.workplace_id, c.active_delta != 0) {
@@ -958,14 +957,15 @@ impl Tally {
             muster_store::mapping::count_member(conn, w, delta).await?;
         }
         if drives {
-            for ((unit_id, day, employment_type, informal_category), v) in self.drives {
+            // Drives count by unit and day, as the day counters do.
+            for (unit_id, day, employment_type, informal_category, joins, active_delta) in days {
                 let c = CountChange {
                     unit_id,
                     day,
                     employment_type,
                     informal_category,
-                    joins: v[0],
-                    active_delta: v[1],
+                    joins,
+                    active_delta,
                     ..CountChange::default()
                 };
                 muster_store::drives::count(conn, &c).await?;
@@ -1123,9 +1123,12 @@ async fn write_batch(
             keys.push((k, id, unit.branch));
         }
         if run.options.check_duplicates {
-            written
-                .people
-                .push((r.row, unit.tree_id, id, matcher_record(&r.fields)));
+            written.people.push(NewRow {
+                row: r.row,
+                tree_id: unit.tree_id,
+                person_id: id,
+                fields: r.fields.clone(),
+            });
         }
         memberships.push(BulkMembership {
             tree_id: unit.tree_id,
@@ -1301,12 +1304,6 @@ async fn update_one(
 
 // --- Export -------------------------------------------------------------------------
 
-/// The members passing the list's filters (search text included), with every field an
-/// import reads, in the order of `Field::ALL`.
-pub struct Export {
-    pub rows: Vec<muster_store::members::ExportRow>,
-}
-
 /// The external id an export gives a person the registry knows by no other:
 /// `muster:` and their id, which an import reads back as that person.
 pub fn own_external_id(person_id: i64) -> String {
@@ -1320,7 +1317,7 @@ fn own_id(external_id: &str) -> Option<i64> {
 /// The cells of one exported member in the order of `Field::ALL`, dates written by
 /// `date` (ISO or the reader's). The national id only for those who edit the registry.
 pub fn export_cells(
-    r: &muster_store::members::ExportRow,
+    r: &ExportRow,
     date: &dyn Fn(&str) -> String,
     with_national_id: bool,
 ) -> Vec<String> {
@@ -1359,12 +1356,13 @@ pub fn export_cells(
 }
 
 impl App {
-    /// Every member passing the list's filters, for a download.
+    /// Every member passing the list's filters (search text included), with every field
+    /// an import reads, for a download.
     pub async fn export_members(
         &self,
         actor: &Actor,
         query: &crate::members::MemberQuery,
-    ) -> Result<Export, AppError> {
+    ) -> Result<Vec<ExportRow>, AppError> {
         let mut rows = Vec::new();
         if query.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
             // A search: its pages give the people, in its order.
@@ -1381,8 +1379,7 @@ impl App {
                 }
             }
             let mut conn = self.db().read().await?;
-            rows = muster_store::members::export_people(&mut conn, &ids).await?;
-            return Ok(Export { rows });
+            return Ok(muster_store::members::export_people(&mut conn, &ids).await?);
         }
         // Checks the filters as the list does.
         let mut probe = query.clone();
@@ -1399,7 +1396,7 @@ impl App {
             after = last.membership_id;
             rows.extend(page);
         }
-        Ok(Export { rows })
+        Ok(rows)
     }
 }
 
@@ -1422,8 +1419,11 @@ pub struct ImportView {
     pub rejected: i64,
     pub duplicates: i64,
     pub failure: Option<String>,
-    /// How the file was read: `calendar|date order|field of each column`.
-    pub options: String,
+    /// The calendar and date order the file's dates were read in.
+    pub calendar: String,
+    pub date_order: String,
+    /// The field each column of the file was read as (`null`: ignored).
+    pub columns: Vec<Option<String>>,
     pub started_at: String,
     pub updated_at: String,
     /// The first 1,000 rejected or flagged rows.
@@ -1448,6 +1448,7 @@ impl From<ImportReport> for ImportView {
     fn from(r: ImportReport) -> Self {
         let i = r.import;
         let done = (i.done_rows - 1).max(0);
+        let (calendar, date_order, columns) = read_options_key(&i.options);
         Self {
             id: i.id,
             file_name: i.file_name,
@@ -1465,7 +1466,9 @@ impl From<ImportReport> for ImportView {
             rejected: i.counts.rejected,
             duplicates: i.counts.duplicates,
             failure: i.failure,
-            options: i.options,
+            calendar,
+            date_order,
+            columns,
             started_at: i.created_at,
             updated_at: i.updated_at,
             problems: r

@@ -383,7 +383,7 @@ pub fn score_with(a: &Person, b: &Person, tf: &Frequencies) -> f64 {
     s += match (&a.birth, &b.birth) {
         (Some(x), Some(y)) if x == y => 5.0,
         // Day and month typed the other way round.
-        (Some(x), Some(y)) if members && swapped_day_month(x, y) => 3.0,
+        (Some(x), Some(y)) if members && dates_swapped(x, y) => 3.0,
         // A registry's dates are typed from papers: another day of the same year is
         // another person more often than a typo.
         (Some(x), Some(y)) if x.get(..4) == y.get(..4) => {
@@ -421,7 +421,7 @@ pub fn score_with(a: &Person, b: &Person, tf: &Frequencies) -> f64 {
     if members {
         let same = |x: &Option<String>, y: &Option<String>| x.is_some() && x == y;
         let dated = match (&a.birth, &b.birth) {
-            (Some(x), Some(y)) => x == y || swapped_day_month(x, y),
+            (Some(x), Some(y)) => x == y || dates_swapped(x, y),
             _ => false,
         };
         if !(dated || same(&a.phone, &b.phone) || same(&a.national_id, &b.national_id)) {
@@ -431,14 +431,16 @@ pub fn score_with(a: &Person, b: &Person, tf: &Frequencies) -> f64 {
     s
 }
 
+/// The ISO date with its day and month exchanged, when that is another date.
+pub fn swapped_day_month(iso: &str) -> Option<String> {
+    let (y, m, d) = (iso.get(..4)?, iso.get(5..7)?, iso.get(8..10)?);
+    let valid = iso.len() == 10 && m != d && d.parse::<u8>().is_ok_and(|d| (1..=12).contains(&d));
+    valid.then(|| format!("{y}-{d}-{m}"))
+}
+
 /// Whether two ISO dates are one with day and month exchanged.
-fn swapped_day_month(x: &str, y: &str) -> bool {
-    x != y
-        && x.len() == 10
-        && y.len() == 10
-        && x[..4] == y[..4]
-        && x[5..7] == y[8..10]
-        && x[8..10] == y[5..7]
+fn dates_swapped(x: &str, y: &str) -> bool {
+    swapped_day_month(x).as_deref() == Some(y)
 }
 
 /// The blocking keys of a record: records sharing any key are compared.
@@ -663,6 +665,18 @@ pub fn pairwise_quality(predicted: &[u32], truth: &[u32]) -> (f64, f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_and_month_exchanged() {
+        assert_eq!(
+            swapped_day_month("1984-11-03").as_deref(),
+            Some("1984-03-11")
+        );
+        assert_eq!(swapped_day_month("1984-11-13"), None, "no 13th month");
+        assert_eq!(swapped_day_month("1984-05-05"), None, "the same date");
+        assert!(dates_swapped("1984-11-03", "1984-03-11"));
+        assert!(!dates_swapped("1984-11-03", "1985-03-11"));
+    }
 
     fn person(first: &str, last: &str, birth: &str) -> Person {
         Person {

@@ -37,13 +37,19 @@ pub fn person_keys(
     for token in latin_name.map(names::tokens).unwrap_or_default() {
         keys.insert(format!("f:{token}"));
     }
-    if let Some(digits) = phone.map(phone_digits).filter(|d| !d.is_empty()) {
-        keys.insert(format!("p:{digits}"));
+    if let Some(key) = phone.and_then(phone_key) {
+        keys.insert(key);
     }
     if let Some(number) = member_number {
         keys.insert(format!("m:{}", number.to_ascii_uppercase()));
     }
     keys.into_iter().collect()
+}
+
+/// The search key of a phone number: its digits.
+pub fn phone_key(phone: &str) -> Option<String> {
+    let digits = phone_digits(phone);
+    (!digits.is_empty()).then(|| format!("p:{digits}"))
 }
 
 /// How one alternative of a term matches a stored key.

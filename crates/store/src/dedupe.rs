@@ -142,39 +142,21 @@ pub async fn add_pairs(
     pairs: &[(i64, i64, f64)],
     now: &str,
 ) -> Result<(), StoreError> {
-    for chunk in pairs.chunks(2000) {
-        let json = serde_json::to_string(chunk).map_err(|e| StoreError::Internal(e.to_string()))?;
-        let pg = conn.backend_name() == "PostgreSQL";
-        let (source, a, b, s) = if pg {
-            (
-                "jsonb_array_elements(CAST($1 AS JSONB)) AS j(value)",
-                "CAST(j.value ->> 0 AS BIGINT)",
-                "CAST(j.value ->> 1 AS BIGINT)",
-                "CAST(j.value ->> 2 AS DOUBLE PRECISION)",
-            )
-        } else {
-            (
-                "json_each($1) AS j",
-                "j.value ->> 0",
-                "j.value ->> 1",
-                "j.value ->> 2",
-            )
-        };
-        let sql = format!(
-            "INSERT INTO duplicate_pairs (tree_id, person_a, person_b, score, status, found_at) \
-             SELECT $2, {a}, {b}, {s}, 'open', $3 FROM {source} WHERE true \
-             ON CONFLICT (person_a, person_b) DO UPDATE SET score = excluded.score \
-             WHERE duplicate_pairs.status = 'open'"
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(json)
-            .bind(tree_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-    }
-    Ok(())
+    use crate::import::{insert_rows, Kind};
+    let rows: Vec<_> = pairs
+        .iter()
+        .map(|(a, b, score)| (tree_id, a, b, score, now))
+        .collect();
+    insert_rows(
+        conn,
+        "INSERT INTO duplicate_pairs (tree_id, person_a, person_b, score, found_at, status)",
+        &[Kind::Int, Kind::Int, Kind::Int, Kind::Real, Kind::Text],
+        ", 'open'",
+        "WHERE true ON CONFLICT (person_a, person_b) DO UPDATE SET score = excluded.score \
+         WHERE duplicate_pairs.status = 'open'",
+        &rows,
+    )
+    .await
 }
 
 /// A pair as listed: both people and the score.

@@ -14,8 +14,9 @@ use sqlx::{AssertSqlSafe, Row};
 
 /// The SQL type of one JSON column.
 #[derive(Debug, Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Int,
+    Real,
     Text,
 }
 
@@ -36,6 +37,7 @@ fn json_source(conn: &Conn) -> &'static str {
 fn json_column(conn: &Conn, i: usize, kind: Kind) -> String {
     match (is_postgres(conn), kind) {
         (true, Kind::Int) => format!("CAST(j.value ->> {i} AS BIGINT)"),
+        (true, Kind::Real) => format!("CAST(j.value ->> {i} AS DOUBLE PRECISION)"),
         _ => format!("j.value ->> {i}"),
     }
 }
@@ -54,7 +56,9 @@ fn from_json(conn: &Conn, cols: &[Kind], extra: &str) -> String {
     )
 }
 
-async fn insert_rows<T: Serialize>(
+/// Inserts `rows`, each a JSON array of the `cols`, with `head` naming the table and its
+/// columns, `extra` columns after them in the `SELECT` and `tail` after its `FROM`.
+pub(crate) async fn insert_rows<T: Serialize>(
     conn: &mut Conn,
     head: &str,
     cols: &[Kind],

@@ -258,15 +258,19 @@ pub fn negotiate(accept: &str) -> &'static str {
 }
 
 /// The headers of member files in every language (`col-*` messages), lower case, so
-/// that a file exported in the reader's language imports again as it is.
-pub fn header_aliases() -> Vec<(String, muster_app::import::Field)> {
-    let mut out = Vec::new();
-    for locale in LOCALES {
-        for f in muster_app::import::Field::ALL {
-            if let Some(label) = format(locale, &format!("col-{}", f.as_str()), None) {
-                out.push((label.trim().to_lowercase(), *f));
+/// that a file exported in the reader's language imports again as it is. Made once.
+pub fn header_aliases() -> &'static [(String, muster_app::import::Field)] {
+    static ALIASES: std::sync::OnceLock<Vec<(String, muster_app::import::Field)>> =
+        std::sync::OnceLock::new();
+    ALIASES.get_or_init(|| {
+        let mut out = Vec::new();
+        for locale in LOCALES {
+            for f in muster_app::import::Field::ALL {
+                if let Some(label) = format(locale, &format!("col-{}", f.as_str()), None) {
+                    out.push((label.trim().to_lowercase(), *f));
+                }
             }
         }
-    }
-    out
+        out
+    })
 }

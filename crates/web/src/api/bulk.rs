@@ -75,7 +75,7 @@ pub(crate) fn options(
         calendar,
         date_order,
         dry_run,
-        aliases: crate::i18n::header_aliases(),
+        aliases: crate::i18n::header_aliases().to_vec(),
         ..ImportOptions::default()
     })
 }

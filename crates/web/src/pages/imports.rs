@@ -73,7 +73,7 @@ pub(crate) async fn export_file(
     lang: Option<&Lang>,
     xlsx_file: bool,
 ) -> Result<Response, AppError> {
-    let export = app.export_members(actor, query).await?;
+    let members = app.export_members(actor, query).await?;
     let header: Vec<String> = Field::ALL
         .iter()
         .map(|f| match lang {
@@ -87,7 +87,7 @@ pub(crate) async fn export_file(
     };
     let national = actor.role.edits_registry();
     let mut rows = vec![header];
-    rows.extend(export.rows.iter().map(|r| export_cells(r, &date, national)));
+    rows.extend(members.iter().map(|r| export_cells(r, &date, national)));
     let name = format!("members-{}", muster_domain::Date::today());
     if xlsx_file {
         let cells: Vec<Vec<Cell>> = rows
@@ -220,7 +220,7 @@ fn state_label(v: &Viewer, r: &ImportView) -> String {
 }
 
 /// Takes the file, reads its header and asks which field each column holds.
-async fn upload(State(_app): State<App>, v: Viewer, mut form: Multipart) -> Response {
+async fn upload(v: Viewer, mut form: Multipart) -> Response {
     if !v.actor.role.edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
@@ -277,7 +277,7 @@ fn mapping_page(
     error: Option<&str>,
 ) -> Response {
     let l = &v.lang;
-    let auto = muster_app::import::mapping_of(headers, None, &crate::i18n::header_aliases());
+    let auto = muster_app::import::mapping_of(headers, None, crate::i18n::header_aliases());
     let body = html! {
         @if let Some(e) = error { p.error role="alert" #import-error { (e) } }
         p { bdi { (name) } @if rows > 0 { " · " (v.t_rows(rows)) } }
@@ -471,11 +471,11 @@ async fn show(
                     (v.csrf_field())
                     input type="hidden" name="token" value=(t);
                     input type="hidden" name="mode" value="load";
-                    @for (i, f) in mapping_of_run(&r).iter().enumerate() {
-                        input type="hidden" name={"col" (i)} value=(f);
+                    @for (i, f) in r.columns.iter().enumerate() {
+                        input type="hidden" name={"col" (i)} value=(f.as_deref().unwrap_or(""));
                     }
-                    input type="hidden" name="calendar" value=(options_of_run(&r).0);
-                    input type="hidden" name="date_order" value=(options_of_run(&r).1);
+                    input type="hidden" name="calendar" value=(r.calendar);
+                    input type="hidden" name="date_order" value=(r.date_order);
                     div.actions { button type="submit" #load-now { (v.t("import-load")) } }
                 }
             }
@@ -524,33 +524,6 @@ fn column_label(v: &Viewer, column: &str) -> String {
     } else {
         v.t(&format!("col-{column}"))
     }
-}
-
-/// The column mapping a run was started with, from its record: a field name or
-/// nothing per column.
-fn mapping_of_run(r: &ImportView) -> Vec<String> {
-    r.options
-        .split('|')
-        .nth(2)
-        .unwrap_or("")
-        .split(',')
-        .map(|f| {
-            if f == "-" {
-                String::new()
-            } else {
-                f.to_string()
-            }
-        })
-        .collect()
-}
-
-/// The calendar and date order a run was started with.
-fn options_of_run(r: &ImportView) -> (String, String) {
-    let mut parts = r.options.split('|');
-    (
-        parts.next().unwrap_or("").to_string(),
-        parts.next().unwrap_or("").to_string(),
-    )
 }
 
 async fn errors_csv(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
