@@ -83,6 +83,11 @@ fn record(r: &MatchRow) -> dedupe::Person {
     )
 }
 
+/// A score as shown: to a tenth.
+fn tenths(score: f64) -> f64 {
+    (score * 10.0).round() / 10.0
+}
+
 /// The likely pairs among `people`: (i, j, score), i < j.
 fn likely_pairs(people: &[dedupe::Person]) -> (usize, Vec<(u32, u32, f64)>) {
     let tf = Frequencies::of(people);
@@ -240,7 +245,7 @@ pub(crate) async fn likely_duplicates_of(
             birth_date: r.birth_date,
             unit_code: m.unit_code,
             member_number: m.member_number,
-            score: (score * 10.0).round() / 10.0,
+            score: tenths(score),
         });
     }
     Ok(out)
@@ -297,7 +302,7 @@ impl App {
                 differences: differences(&a, &b),
                 a,
                 b,
-                score: (r.score * 10.0).round() / 10.0,
+                score: tenths(r.score),
             });
         }
         Ok(DuplicatePage { pairs, total })
@@ -319,7 +324,7 @@ impl App {
             differences: differences(&sa, &sb),
             a: sa,
             b: sb,
-            score: (score * 10.0).round() / 10.0,
+            score: tenths(score),
         })
     }
 

@@ -110,11 +110,7 @@ pub async fn by_ids(
 ) -> Result<Vec<MatchRow>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::id_list(chunk);
         let sql = format!(
             // The tree is checked below: as a condition, SQLite may walk the tree's
             // people by an index on `tree_id` instead of looking up these few.

@@ -198,7 +198,7 @@ pub async fn names(
     }
     let sql = format!(
         "SELECT drive_id, locale, name FROM drive_names WHERE drive_id IN ({}) ORDER BY drive_id, locale",
-        ids(drive_ids)
+        crate::id_list(drive_ids)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .fetch_all(&mut *conn)
@@ -214,11 +214,6 @@ pub async fn names(
         })
         .collect::<Result<_, sqlx::Error>>()
         .store()
-}
-
-/// A list of integer ids for an `IN (...)`: integers only, so nothing to escape.
-fn ids(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 pub async fn insert_metric(
@@ -526,7 +521,7 @@ pub async fn rebuild(
     let metric_ids: Vec<i64> = redo.iter().map(|m| m.id).collect();
     let sql = format!(
         "DELETE FROM drive_values WHERE metric_id IN ({})",
-        ids(&metric_ids)
+        crate::id_list(&metric_ids)
     );
     sqlx::query(AssertSqlSafe(sql))
         .execute(&mut *conn)

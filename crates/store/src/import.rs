@@ -396,11 +396,7 @@ async fn lookup(
 pub async fn trees_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::id_list(chunk);
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT id, tree_id FROM people WHERE archived = 0 AND id IN ({list})"
         )))

@@ -26,6 +26,11 @@ pub use error::StoreError;
 pub use sqlx::AnyConnection as Conn;
 pub use sqlx::Error as SqlxError;
 
+/// A list of integer ids for an `IN (...)`: integers only, so nothing to escape.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// The part of the tree a caller may see: the subtree under one unit, or everything.
 /// Listing functions take it by value so that no listing can forget to narrow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

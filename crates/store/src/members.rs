@@ -177,11 +177,7 @@ pub async fn people_with_membership(
 ) -> Result<Vec<(PersonRow, MembershipRow)>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::id_list(chunk);
         let sql = format!(
             "SELECT p.id, p.tree_id, p.archived, p.created_at, p.updated_at, \
              {people}, m.id AS m_id, m.unit_id, u.code AS unit_code, m.status, m.member_number, \
@@ -647,11 +643,7 @@ pub async fn export_page(
 pub async fn export_people(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ExportRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::id_list(chunk);
         let sql = export_sql(&format!("m.is_current = 1 AND p.id IN ({list})"), "");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
