@@ -81,6 +81,7 @@ pub async fn import(database: &str, file: &str, check_duplicates: bool) -> Resul
     let started = Instant::now();
     let options = ImportOptions {
         check_duplicates,
+        bulk: std::env::var("BULK").ok().map(|b| b == "yes"),
         batch_rows: std::env::var("BATCH")
             .ok()
             .and_then(|b| b.parse().ok())

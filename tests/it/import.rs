@@ -477,3 +477,190 @@ on_both_backends!(
         );
     }
 );
+
+/// The indexes and keys of the tables a bulk load fills, as the database lists them.
+async fn schema_of(db: &muster_app::Db) -> Vec<String> {
+    let sql = match db.backend() {
+        muster_store::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN ('people', 'memberships', 'person_keys') ORDER BY name"
+        }
+        muster_store::Backend::Postgres => {
+            "SELECT CAST(indexname AS TEXT) FROM pg_indexes WHERE tablename IN \
+             ('people', 'memberships', 'person_keys') UNION ALL \
+             SELECT CAST(conname AS TEXT) FROM pg_constraint WHERE conrelid IN \
+             (CAST('people' AS regclass), CAST('memberships' AS regclass), \
+             CAST('person_keys' AS regclass)) ORDER BY 1"
+        }
+    };
+    sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap()
+}
+
+/// 240 members, each name once, over both grassroots units: joined over two years, some
+/// informal, some lapsed or applicants, some with member numbers.
+fn bulk_file() -> String {
+    let statuses = ["active", "active", "lapsed", "applicant", "active"];
+    let families = ["Phạm", "Lê", "Trần", "Võ"];
+    let middles = ["Văn", "Thị", "Đức", "Minh"];
+    let given = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khoa", "Lâm", "Mạnh", "Nam", "Phúc",
+        "Quân", "Sơn", "Tài", "Vinh",
+    ];
+    let mut file = format!("{HEADER}\n");
+    for i in 0..240 {
+        let name = format!(
+            "{} {} {}",
+            families[i % 4],
+            middles[(i / 4) % 4],
+            given[i / 16]
+        );
+        let unit = if i % 3 == 0 { "G2" } else { "G1" };
+        let (employment, category) = match i % 4 {
+            0 => ("informal", "domestic"),
+            1 => ("formal", ""),
+            _ => ("", ""),
+        };
+        let number = if i % 5 == 0 {
+            format!("BT-{i}")
+        } else {
+            String::new()
+        };
+        file.push_str(&format!(
+            "B{i},{unit},{name},male,{:02}/{:02}/19{:02},09{i:08},{:02}/{:02}/202{},{number},{},{employment},{category}\n",
+            1 + i % 28,
+            1 + i % 12,
+            60 + i % 30,
+            1 + (i * 7) % 28,
+            1 + (i * 5) % 12,
+            4 + i % 2,
+            statuses[i % 5],
+        ));
+    }
+    file
+}
+
+/// Imports `file` as the system, in bulk or row by row; the report and whether the run
+/// said it was building indexes.
+async fn load(c: &Client, file: &str, bulk: bool) -> (muster_app::import::ImportReport, bool) {
+    let options = muster_app::import::ImportOptions {
+        date_order: muster_domain::calendar::DateOrder::Dmy,
+        bulk: Some(bulk),
+        batch_rows: 100,
+        check_duplicates: false,
+        ..Default::default()
+    };
+    let actor = muster_app::Actor::system();
+    let run = c
+        .app
+        .start_import(&actor, "members.csv", file.as_bytes().to_vec(), options)
+        .await
+        .unwrap();
+    let mut indexing = false;
+    let report = c
+        .app
+        .run_import(run, &mut |p| indexing |= p.indexing)
+        .await
+        .unwrap();
+    (report, indexing)
+}
+
+on_both_backends!(
+    a_bulk_load_ends_with_what_a_row_by_row_load_gives,
+    |backend: Backend| async move {
+        let file = bulk_file();
+        let bulk = Client::new(backend).await;
+        let admin = small_tree(&bulk).await;
+        let schema = schema_of(bulk.app.db()).await;
+        let rows = Client::new(backend).await;
+        let other = small_tree(&rows).await;
+        let (report, indexing) = load(&bulk, &file, true).await;
+        assert_eq!(report.import.counts.created, 240);
+        assert!(indexing, "the bulk load builds indexes at its end");
+        let (_, indexing) = load(&rows, &file, false).await;
+        assert!(!indexing);
+        // The indexes and keys are all back, and nothing is left to do.
+        assert_eq!(schema_of(bulk.app.db()).await, schema);
+        assert!(!bulk.app.db().finish_bulk().await.unwrap());
+        // The same counts, month by month, at every level.
+        for unit in ["P", "D1", "G1", "G2"] {
+            let (_, a) = bulk
+                .get(&format!("/api/v1/units/{unit}/stats"), &admin)
+                .await;
+            let (_, b) = rows
+                .get(&format!("/api/v1/units/{unit}/stats"), &other)
+                .await;
+            assert_eq!(a, b, "{unit}");
+        }
+        let (_, stats) = bulk.get("/api/v1/units/P/stats", &admin).await;
+        assert_eq!(stats["active"], 144, "{stats}");
+        // Found by name, number and phone, as the row-by-row load's are.
+        for q in ["vo thi vinh", "BT-35", "0900000121"] {
+            let (_, a) = bulk
+                .get(&format!("/api/v1/members?q={}", enc(q)), &admin)
+                .await;
+            let (_, b) = rows
+                .get(&format!("/api/v1/members?q={}", enc(q)), &other)
+                .await;
+            assert_eq!(a["items"].as_array().unwrap().len(), 1, "{q}: {a}");
+            assert_eq!(
+                a["items"][0]["full_name"], b["items"][0]["full_name"],
+                "{q}"
+            );
+        }
+        // The file again changes nothing.
+        let (again, _) = load(&bulk, &file, true).await;
+        assert_eq!(again.import.counts.created, 0);
+        assert_eq!(again.import.counts.unchanged, 240);
+        assert_eq!(schema_of(bulk.app.db()).await, schema);
+    }
+);
+
+on_both_backends!(
+    indexes_a_bulk_load_dropped_come_back_when_the_program_starts_again,
+    |backend: Backend| async move {
+        let db = crate::support::TestDb::new(backend).await;
+        let app = db.app().await;
+        app.create_unit(
+            &muster_app::Actor::system(),
+            muster_app::units::NewUnit {
+                code: "P".into(),
+                level: "Province".into(),
+                name: "Tỉnh Bến Tre".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = 'P'")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+        let schema = schema_of(app.db()).await;
+        // The load's first step and one batch, then the program is cut off.
+        let mut conn = app.db().bulk().await.unwrap();
+        let mut tx = app.db().begin_on(&mut conn).await.unwrap();
+        let dropped = muster_store::bulk::begin(&mut tx).await.unwrap();
+        let batch = muster_store::import::CounterRows {
+            statuses: vec![(unit, "active".into(), 7)],
+            ..Default::default()
+        };
+        muster_store::bulk::stage_counts(&mut tx, &batch)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        drop(conn);
+        assert!(dropped >= 8, "{dropped}");
+        assert!(schema_of(app.db()).await.len() < schema.len());
+        app.db().close().await;
+        let app = db.app().await;
+        assert_eq!(schema_of(app.db()).await, schema);
+        let counted: i64 = sqlx::query_scalar(
+            "SELECT members FROM unit_status_counts WHERE unit_id = $1 AND status = 'active'",
+        )
+        .bind(unit)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        assert_eq!(counted, 7);
+    }
+);

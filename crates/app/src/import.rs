@@ -18,10 +18,9 @@ use muster_domain::calendar::{parse_ordered, Calendar, DateOrder};
 use muster_domain::date::now_utc;
 use muster_domain::member::{MemberNumber, Status};
 use muster_domain::{dedupe, names, search, string_enum, Date};
-use muster_store::counters::{self, CountChange};
+use muster_store::counters;
 use muster_store::import::{
-    self as store, BulkMembership, BulkPerson, DayRow, ImportCounts, ImportRow, MonthRow,
-    RowProblem,
+    self as store, CounterRows, IdRow, IdRows, ImportCounts, ImportRow, MonthRow, RowProblem,
 };
 use muster_store::members::{
     self as members_store, ExportRow, MembershipRow, PersonFields, PersonRow,
@@ -84,7 +83,15 @@ pub struct ImportOptions {
     pub check_duplicates: bool,
     /// Other names of the fields' headers (translated ones, lower case).
     pub aliases: Vec<(String, Field)>,
+    /// Load in bulk (`muster_store::bulk`): indexes are built again at the end and the
+    /// new members are found by search only then. `None` decides by size: a file of at
+    /// least `BULK_MIN_ROWS` rows and at least twice as many as the people already in
+    /// the database.
+    pub bulk: Option<bool>,
 }
+
+/// The smallest file loaded in bulk unless asked.
+pub const BULK_MIN_ROWS: i64 = 100_000;
 
 impl Default for ImportOptions {
     fn default() -> Self {
@@ -96,6 +103,7 @@ impl Default for ImportOptions {
             batch_rows: 50_000,
             check_duplicates: true,
             aliases: Vec::new(),
+            bulk: None,
         }
     }
 }
@@ -324,6 +332,8 @@ pub struct Progress {
     pub done: i64,
     pub total: i64,
     pub counts: ImportCounts,
+    /// Every row is in; the indexes of a bulk load are being built.
+    pub indexing: bool,
 }
 
 /// A unit rows may name, resolved once.
@@ -335,17 +345,29 @@ struct UnitInfo {
     ancestors: Vec<i64>,
 }
 
-/// A row that passed its checks, with its search and sort keys already made.
+/// A row that passed its checks, with what writing it as a new member takes already
+/// made (search and sort keys, its rows serialized, its counts), so that the writer
+/// only puts rows together and waits on the database.
 struct Good {
     row: i64,
     unit: std::sync::Arc<UnitInfo>,
-    keys: Vec<String>,
-    sort_key: String,
     fields: PersonFields,
     external_id: Option<String>,
     member_number: Option<String>,
     status: Status,
-    joined_on: Date,
+    person_row: IdRow,
+    membership_row: IdRow,
+    keys_row: IdRow,
+    count: RowCount,
+}
+
+/// What a new member adds to the counters: the change on the day they joined in their
+/// employment bucket (an index into `Lookups::buckets`), if they count as joining.
+struct RowCount {
+    day: Date,
+    bucket: u16,
+    change: Option<[i64; 5]>,
+    workplace_id: Option<i64>,
 }
 
 /// What the checks of one run remember across batches.
@@ -357,6 +379,26 @@ struct Lookups {
     /// (tree, external id) and (tree, member number) seen in the file so far.
     seen_ids: HashSet<(i64, String)>,
     seen_numbers: HashSet<(i64, String)>,
+    /// Employment buckets (employment type, informal category) met so far.
+    buckets: Vec<(String, String)>,
+}
+
+impl Lookups {
+    fn bucket_index(&mut self, b: &Bucket) -> u16 {
+        let key = (b.employment_type.as_str(), b.informal_category.as_str());
+        match self
+            .buckets
+            .iter()
+            .position(|(e, c)| (e.as_str(), c.as_str()) == key)
+        {
+            Some(i) => i as u16,
+            None => {
+                self.buckets
+                    .push((b.employment_type.clone(), b.informal_category.clone()));
+                (self.buckets.len() - 1) as u16
+            }
+        }
+    }
 }
 
 const MAX_PROBLEMS_REPORTED: i64 = 1000;
@@ -511,7 +553,21 @@ impl App {
         let mut conn = self.db().read().await?;
         let mut bulk = self.db().bulk().await?;
         let drives = store::any_drive(&mut conn).await?;
+        let in_bulk = !run.options.dry_run
+            && match run.options.bulk {
+                Some(asked) => asked,
+                None => {
+                    total >= BULK_MIN_ROWS
+                        && total >= 2 * muster_store::bulk::people_count(&mut conn).await?
+                }
+            };
+        if in_bulk {
+            let mut tx = self.db().begin_on(&mut bulk).await?;
+            muster_store::bulk::begin(&mut tx).await?;
+            tx.commit().await.map_err(commit_err)?;
+        }
         let ctx = WriteCtx {
+            in_bulk,
             import_id: run.import_id,
             options: &run.options,
             columns: &run.columns,
@@ -579,6 +635,7 @@ impl App {
                     continue;
                 }
                 chunk.last_row = row_number;
+                chunk.buckets.clone_from(&look.buckets);
                 if send.send(std::mem::take(&mut chunk)).await.is_err() {
                     // The writer stopped: its error says why.
                     break;
@@ -597,7 +654,15 @@ impl App {
                 let mut tx = self.db().begin_on(&mut bulk).await?;
                 let now = now_utc();
                 let mut rejected = chunk.problems;
-                let written = write_batch(&mut tx, &ctx, chunk.rows, &mut rejected, &now).await?;
+                let written = write_batch(
+                    &mut tx,
+                    &ctx,
+                    chunk.rows,
+                    &chunk.buckets,
+                    &mut rejected,
+                    &now,
+                )
+                .await?;
                 counts.created += written.created;
                 counts.updated += written.updated;
                 counts.unchanged += written.unchanged;
@@ -614,16 +679,30 @@ impl App {
                     done: chunk.last_row - 1,
                     total: total.max(chunk.last_row - 1),
                     counts: *counts,
+                    indexing: false,
                 });
             }
             Ok::<_, AppError>(incoming)
         };
 
         let (read, written) = tokio::join!(reader, writer);
+        drop(bulk);
+        if in_bulk {
+            // Whether or not every batch went in, the indexes come back now.
+            progress(Progress {
+                done: total,
+                total,
+                counts: *counts,
+                indexing: true,
+            });
+            let t0 = std::time::Instant::now();
+            let finished = self.db().finish_bulk().await;
+            timing::add(8, t0);
+            finished?;
+        }
         let incoming = written?;
         let (look, row_number) = read?;
         timing::report();
-        drop(bulk);
         if run.options.check_duplicates && !incoming.is_empty() {
             let mut trees: Vec<i64> = look.units.iter().map(|u| u.tree_id).collect();
             trees.sort_unstable();
@@ -652,11 +731,15 @@ struct Chunk {
     rows: Vec<Good>,
     problems: Vec<RowProblem>,
     last_row: i64,
+    /// The employment buckets the rows' counts name.
+    buckets: Vec<(String, String)>,
 }
 
 /// What writing a batch needs of its run.
 struct WriteCtx<'a> {
     import_id: i64,
+    /// Counts wait for the end of a bulk load.
+    in_bulk: bool,
     options: &'a ImportOptions,
     columns: &'a [Option<Field>],
     actor: &'a Actor,
@@ -668,7 +751,7 @@ struct WriteCtx<'a> {
 /// Where an import's time goes, logged at its end (`MUSTER_LOG=muster_app=debug`).
 mod timing {
     use std::sync::atomic::{AtomicU64, Ordering};
-    static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+    static NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
     pub fn add(slot: usize, since: std::time::Instant) {
         NANOS[slot].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
@@ -686,6 +769,7 @@ mod timing {
             counters_ms = ms[5],
             commit_ms = ms[6],
             lookups_ms = ms[7],
+            indexes_ms = ms[8],
             "import timing"
         );
     }
@@ -859,16 +943,51 @@ async fn check_row(
         fields.phone.as_deref(),
         number.as_deref(),
     );
+    let unit = std::sync::Arc::clone(&look.units[unit]);
+    let joined_on = joined.unwrap_or_else(Date::today);
+    let joined_text = joined_on.to_string();
+    let bucket = Bucket::of(
+        fields.employment_type.as_deref(),
+        fields.informal_category.as_deref(),
+        fields.workplace_id,
+    );
+    let count = RowCount {
+        day: joined_on,
+        bucket: look.bucket_index(&bucket),
+        change: status_change(&bucket, unit.id, joined_on, None, status).map(|c| {
+            [
+                c.joins,
+                c.leaves,
+                c.transfers_in,
+                c.transfers_out,
+                c.active_delta,
+            ]
+        }),
+        workplace_id: fields.workplace_id,
+    };
     Ok(Ok(Good {
         row,
-        unit: std::sync::Arc::clone(&look.units[unit]),
-        keys,
-        sort_key: names::sort_key(&fields.full_name),
+        person_row: store::person_row(
+            unit.tree_id,
+            &fields,
+            external_id.as_deref(),
+            &names::sort_key(&fields.full_name),
+        )?,
+        membership_row: store::membership_row(
+            unit.tree_id,
+            unit.id,
+            status.as_str(),
+            number.as_deref(),
+            Some(&joined_text),
+            status.is_closed().then_some(joined_text.as_str()),
+        )?,
+        keys_row: store::keys_row(unit.branch, &keys)?,
+        count,
+        unit,
         fields,
         external_id,
         member_number: number,
         status,
-        joined_on: joined.unwrap_or_else(Date::today),
     }))
 }
 
@@ -882,96 +1001,81 @@ struct Written {
     people: Vec<NewRow>,
 }
 
-/// Counter changes of a batch, summed before they are written.
+/// Counter changes of a batch, summed before they are written, keyed by unit, day
+/// (or month: the first day) and employment bucket.
 #[derive(Default)]
 struct Tally {
-    months: HashMap<(i64, String, String, String), [i64; 5]>,
-    subtree_months: HashMap<(i64, String, String, String), [i64; 5]>,
-    days: HashMap<(i64, String, String, String), [i64; 2]>,
-    statuses: HashMap<(i64, String), i64>,
-    subtree_statuses: HashMap<(i64, String), i64>,
+    months: HashMap<(i64, Date, u16), [i64; 5]>,
+    subtree_months: HashMap<(i64, Date, u16), [i64; 5]>,
+    days: HashMap<(i64, Date, u16), [i64; 2]>,
+    statuses: HashMap<(i64, Status), i64>,
+    subtree_statuses: HashMap<(i64, Status), i64>,
     workplaces: HashMap<i64, i64>,
 }
 
 impl Tally {
-    fn add(&mut self, c: &CountChange, ancestors: &[i64]) {
-        let month = c.day.get(..7).unwrap_or(&c.day).to_string();
-        let v = [
-            c.joins,
-            c.leaves,
-            c.transfers_in,
-            c.transfers_out,
-            c.active_delta,
-        ];
-        let key = |u: i64, d: &str| {
-            (
-                u,
-                d.to_string(),
-                c.employment_type.clone(),
-                c.informal_category.clone(),
-            )
+    /// A new member of `unit`.
+    fn add(&mut self, c: &RowCount, status: Status, unit: &UnitInfo) {
+        *self.statuses.entry((unit.id, status)).or_default() += 1;
+        for a in &unit.ancestors {
+            *self.subtree_statuses.entry((*a, status)).or_default() += 1;
+        }
+        let Some(v) = c.change else {
+            return;
         };
-        add(self.months.entry(key(c.unit_id, &month)).or_default(), &v);
-        for a in ancestors {
-            add(self.subtree_months.entry(key(*a, &month)).or_default(), &v);
+        let month = Date::new(c.day.year(), c.day.month(), 1).unwrap_or(c.day);
+        add(
+            self.months.entry((unit.id, month, c.bucket)).or_default(),
+            &v,
+        );
+        for a in &unit.ancestors {
+            add(
+                self.subtree_months
+                    .entry((*a, month, c.bucket))
+                    .or_default(),
+                &v,
+            );
         }
         add(
-            self.days.entry(key(c.unit_id, &c.day)).or_default(),
-            &[c.joins, c.active_delta],
+            self.days.entry((unit.id, c.day, c.bucket)).or_default(),
+            &[v[0], v[4]],
         );
-        if let (Some(w), true) = (c.workplace_id, c.active_delta != 0) {
-            *self.workplaces.entry(w).or_default() += c.active_delta;
+        if let (Some(w), true) = (c.workplace_id, v[4] != 0) {
+            *self.workplaces.entry(w).or_default() += v[4];
         }
     }
 
-    fn status(&mut self, unit: i64, status: &str, ancestors: &[i64]) {
-        *self.statuses.entry((unit, status.into())).or_default() += 1;
-        for a in ancestors {
-            *self
-                .subtree_statuses
-                .entry((*a, status.into()))
-                .or_default() += 1;
-        }
-    }
-
-    async fn write(self, conn: &mut Conn, drives: bool) -> Result<(), AppError> {
-        let months = |m: HashMap<(i64, String, String, String), [i64; 5]>| -> Vec<MonthRow> {
+    /// The counter rows of the sums, the buckets named.
+    fn rows(self, buckets: &[(String, String)]) -> CounterRows {
+        let bucket = |b: u16| buckets[b as usize].clone();
+        let months = |m: HashMap<(i64, Date, u16), [i64; 5]>| -> Vec<MonthRow> {
             m.into_iter()
-                .map(|((u, mo, e, c), v)| (u, mo, e, c, v[0], v[1], v[2], v[3], v[4]))
+                .map(|((u, mo, b), v)| {
+                    let (e, c) = bucket(b);
+                    (u, mo.month_key(), e, c, v[0], v[1], v[2], v[3], v[4])
+                })
                 .collect()
         };
-        store::add_month_counts(conn, false, &months(self.months)).await?;
-        store::add_month_counts(conn, true, &months(self.subtree_months)).await?;
-        let days: Vec<DayRow> = self
-            .days
-            .into_iter()
-            .map(|((u, d, e, c), v)| (u, d, e, c, v[0], v[1]))
-            .collect();
-        store::add_day_counts(conn, &days).await?;
-        let statuses = |m: HashMap<(i64, String), i64>| -> Vec<(i64, String, i64)> {
-            m.into_iter().map(|((u, s), n)| (u, s, n)).collect()
+        let statuses = |m: HashMap<(i64, Status), i64>| -> Vec<(i64, String, i64)> {
+            m.into_iter()
+                .map(|((u, s), n)| (u, s.as_str().to_string(), n))
+                .collect()
         };
-        store::add_status_counts(conn, false, &statuses(self.statuses)).await?;
-        store::add_status_counts(conn, true, &statuses(self.subtree_statuses)).await?;
-        for (w, delta) in self.workplaces {
-            muster_store::mapping::count_member(conn, w, delta).await?;
+        CounterRows {
+            months: months(self.months),
+            subtree_months: months(self.subtree_months),
+            days: self
+                .days
+                .into_iter()
+                .map(|((u, d, b), v)| {
+                    let (e, c) = bucket(b);
+                    (u, d.to_string(), e, c, v[0], v[1])
+                })
+                .collect(),
+            statuses: statuses(self.statuses),
+            subtree_statuses: statuses(self.subtree_statuses),
+            workplaces: self.workplaces.into_iter().collect(),
         }
-        if drives {
-            // Drives count by unit and day, as the day counters do.
-            for (unit_id, day, employment_type, informal_category, joins, active_delta) in days {
-                let c = CountChange {
-                    unit_id,
-                    day,
-                    employment_type,
-                    informal_category,
-                    joins,
-                    active_delta,
-                    ..CountChange::default()
-                };
-                muster_store::drives::count(conn, &c).await?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -1000,6 +1104,7 @@ async fn write_batch(
     conn: &mut Conn,
     run: &WriteCtx<'_>,
     rows: Vec<Good>,
+    buckets: &[(String, String)],
     rejected: &mut Vec<RowProblem>,
     now: &str,
 ) -> Result<Written, AppError> {
@@ -1104,48 +1209,24 @@ async fn write_batch(
     } else {
         store::next_person_ids(conn, fresh.len()).await?
     };
-    let mut people = Vec::with_capacity(fresh.len());
-    let mut memberships = Vec::with_capacity(fresh.len());
-    let mut keys = Vec::with_capacity(fresh.len() * 5);
+    let mut people = IdRows::default();
+    let mut memberships = IdRows::default();
+    let mut keys = IdRows::default();
     let mut tally = Tally::default();
+    let (first, last) = (ids.first().copied(), ids.last().copied());
     for (r, id) in fresh.into_iter().zip(ids) {
-        let unit = std::sync::Arc::clone(&r.unit);
-        let bucket = Bucket::of(
-            r.fields.employment_type.as_deref(),
-            r.fields.informal_category.as_deref(),
-            r.fields.workplace_id,
-        );
-        if let Some(c) = status_change(&bucket, unit.id, r.joined_on, None, r.status) {
-            tally.add(&c, &unit.ancestors);
-        }
-        tally.status(unit.id, r.status.as_str(), &unit.ancestors);
-        for k in r.keys {
-            keys.push((k, id, unit.branch));
-        }
+        tally.add(&r.count, r.status, &r.unit);
+        people.push(id, &r.person_row);
+        memberships.push(id, &r.membership_row);
+        keys.push(id, &r.keys_row);
         if run.options.check_duplicates {
             written.people.push(NewRow {
                 row: r.row,
-                tree_id: unit.tree_id,
+                tree_id: r.unit.tree_id,
                 person_id: id,
-                fields: r.fields.clone(),
+                fields: r.fields,
             });
         }
-        memberships.push(BulkMembership {
-            tree_id: unit.tree_id,
-            person_id: id,
-            unit_id: unit.id,
-            status: r.status.as_str().into(),
-            member_number: r.member_number,
-            joined_on: Some(r.joined_on.to_string()),
-            left_on: r.status.is_closed().then(|| r.joined_on.to_string()),
-        });
-        people.push(BulkPerson {
-            id,
-            tree_id: unit.tree_id,
-            sort_key: r.sort_key,
-            fields: r.fields,
-            external_id: r.external_id,
-        });
         written.created += 1;
     }
     if run.options.dry_run {
@@ -1153,17 +1234,21 @@ async fn write_batch(
     }
     timing::add(1, t0);
     let t0 = std::time::Instant::now();
-    store::insert_people(conn, &people, run.import_id, now).await?;
+    store::insert_people(conn, people, run.import_id, now).await?;
     timing::add(2, t0);
     let t0 = std::time::Instant::now();
-    store::insert_memberships(conn, &memberships, now).await?;
+    store::insert_memberships(conn, memberships, now).await?;
     timing::add(3, t0);
     let t0 = std::time::Instant::now();
-    keys.sort_unstable();
-    store::insert_keys(conn, &keys).await?;
+    store::insert_keys(conn, keys).await?;
     timing::add(4, t0);
     let t0 = std::time::Instant::now();
-    tally.write(conn, run.drives).await?;
+    let counts = tally.rows(buckets);
+    if run.in_bulk {
+        muster_store::bulk::stage_counts(conn, &counts).await?;
+    } else {
+        counts.add_to(conn, run.drives).await?;
+    }
     timing::add(5, t0);
     audit(
         conn,
@@ -1175,8 +1260,8 @@ async fn write_batch(
         None,
         Some(serde_json::json!({
             "created": written.created,
-            "first_person": people.first().map(|p| p.id),
-            "last_person": people.last().map(|p| p.id),
+            "first_person": first,
+            "last_person": last,
         })),
         now,
     )

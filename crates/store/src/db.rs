@@ -1,5 +1,5 @@
 use crate::error::{ResultExt, StoreError};
-use crate::migrate;
+use crate::{bulk, migrate};
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::path::Path;
@@ -116,6 +116,10 @@ impl Db {
     pub async fn open(input: &str) -> Result<Self, StoreError> {
         let db = Self::connect(input).await?;
         db.migrate().await?;
+        // A bulk load cut short left indexes to build again.
+        if db.finish_bulk().await? {
+            tracing::info!("indexes dropped by an unfinished bulk load were built again");
+        }
         Ok(db)
     }
 
@@ -161,6 +165,37 @@ impl Db {
                 .store()?;
         }
         Ok(conn)
+    }
+
+    /// Ends what a bulk load left (see `bulk`): adds its counts, then makes each index and
+    /// key again, each in its own transaction so that a crash keeps what is
+    /// done. Returns whether there was anything to do. Called at a load's end and by
+    /// `open`, after a load cut short.
+    pub async fn finish_bulk(&self) -> Result<bool, StoreError> {
+        let mut conn = self.bulk().await?;
+        if !bulk::pending(&mut conn).await? {
+            return Ok(false);
+        }
+        let setting = match self.backend {
+            // Sorting for an index may use a second thread.
+            Backend::Sqlite => "PRAGMA threads = 2",
+            Backend::Postgres => "SET maintenance_work_mem = '512MB'",
+        };
+        sqlx::query(setting).execute(&mut conn).await.store()?;
+        let mut tx = self.begin_on(&mut conn).await?;
+        bulk::add_staged_counts(&mut tx).await?;
+        tx.commit().await.store()?;
+        for d in bulk::deferred(&mut conn).await? {
+            let mut tx = self.begin_on(&mut conn).await?;
+            bulk::restore(&mut tx, &d).await?;
+            tx.commit().await.store()?;
+            if d.is_foreign_key() {
+                if let Err(e) = bulk::validate(&mut conn, &d).await {
+                    tracing::warn!(constraint = %d.name, error = %e, "rows break a foreign key restored after a bulk load");
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// Opens a write transaction on the connection of `bulk`.

@@ -79,20 +79,77 @@ pub(crate) async fn insert_rows<T: Serialize>(
     Ok(())
 }
 
+/// A row of a bulk insert whose first column, an id, is known only when the row is
+/// written: the rest is serialized ahead, off the writer's path.
+#[derive(Debug, Clone)]
+pub struct IdRow(String);
+
+impl IdRow {
+    /// `rest` must serialize to a JSON array of at least one value.
+    pub fn new<T: Serialize>(rest: &T) -> Result<Self, StoreError> {
+        let json = serde_json::to_string(rest).map_err(|e| StoreError::Internal(e.to_string()))?;
+        if !json.starts_with('[') || json == "[]" {
+            return Err(StoreError::Internal(
+                "a bulk row is a non-empty array".into(),
+            ));
+        }
+        Ok(Self(json))
+    }
+}
+
+/// The JSON array of a batch of `IdRow`s, each given its id.
+#[derive(Debug, Default)]
+pub struct IdRows {
+    json: String,
+    len: usize,
+}
+
+impl IdRows {
+    pub fn push(&mut self, id: i64, row: &IdRow) {
+        use std::fmt::Write;
+        self.json.push(if self.len == 0 { '[' } else { ',' });
+        let _ = write!(self.json, "[{id},");
+        self.json.push_str(&row.0[1..]);
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn into_json(mut self) -> String {
+        self.json.push(']');
+        self.json
+    }
+}
+
 /// `n` fresh ids of `people`, taken inside the caller's write transaction.
 pub async fn next_person_ids(conn: &mut Conn, n: usize) -> Result<Vec<i64>, StoreError> {
     if n == 0 {
         return Ok(Vec::new());
     }
     if is_postgres(conn) {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, $1)",
+        // The sequence looked up once, and one text of all the ids: a row each costs more
+        // to decode than to take.
+        let ids: String = sqlx::query_scalar(
+            "WITH s AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence('people', 'id') AS regclass) AS seq) \
+             SELECT string_agg(CAST(nextval(s.seq) AS TEXT), ',') FROM s, generate_series(1, $1)",
         )
         .bind(n as i64)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await
         .store()?;
-        return Ok(ids);
+        return ids
+            .split(',')
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| StoreError::Internal(format!("a sequence gave {id}")))
+            })
+            .collect();
     }
     // SQLite: the write lock is held since `BEGIN IMMEDIATE`, so nobody else takes these.
     let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM people")
@@ -102,82 +159,90 @@ pub async fn next_person_ids(conn: &mut Conn, n: usize) -> Result<Vec<i64>, Stor
     Ok((1..=n as i64).map(|i| max + i).collect())
 }
 
-/// A person of an import, with the id taken by `next_person_ids`.
-#[derive(Debug, Clone)]
-pub struct BulkPerson {
-    pub id: i64,
-    pub tree_id: i64,
-    pub fields: PersonFields,
-    pub external_id: Option<String>,
-    pub sort_key: String,
+/// The row of a new person for `insert_people`, ahead of their id.
+pub fn person_row(
+    tree_id: i64,
+    f: &PersonFields,
+    external_id: Option<&str>,
+    sort_key: &str,
+) -> Result<IdRow, StoreError> {
+    IdRow::new(&(
+        tree_id,
+        f.full_name.as_str(),
+        [
+            f.latin_name.as_deref(),
+            f.gender.as_deref(),
+            f.birth_date.as_deref(),
+            f.phone.as_deref(),
+            f.email.as_deref(),
+            f.national_id.as_deref(),
+            f.region.as_deref(),
+            f.address.as_deref(),
+            f.occupation_code.as_deref(),
+            f.sector_code.as_deref(),
+            f.employment_type.as_deref(),
+            f.informal_category.as_deref(),
+            f.preferred_language.as_deref(),
+        ],
+        f.workplace_id,
+        external_id,
+        sort_key,
+    ))
 }
 
+/// Binds the JSON of `rows` and the other parameters to `sql` and runs it.
+async fn execute_json(
+    conn: &mut Conn,
+    sql: String,
+    rows: IdRows,
+    more: &[&str],
+    import_id: Option<i64>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(rows.into_json());
+    if let Some(id) = import_id {
+        q = q.bind(id);
+    }
+    for m in more {
+        q = q.bind(*m);
+    }
+    q.execute(&mut *conn).await.store()?;
+    Ok(())
+}
+
+/// The expression of the value at `path` (`3.1`: the second of the array at 3) of a
+/// JSON row, cast to a number on PostgreSQL when `int`.
+fn json_at(pg: bool, path: &str, int: bool) -> String {
+    let e = if pg {
+        format!("j.value #>> '{{{}}}'", path.replace('.', ","))
+    } else {
+        format!("j.value ->> '$[{}]'", path.replace('.', "]["))
+    };
+    if int && pg {
+        format!("CAST({e} AS BIGINT)")
+    } else {
+        e
+    }
+}
+
+/// Inserts new people, each `person_row` with its id taken by `next_person_ids`.
 pub async fn insert_people(
     conn: &mut Conn,
-    people: &[BulkPerson],
+    rows: IdRows,
     import_id: i64,
     now: &str,
 ) -> Result<(), StoreError> {
-    type Row<'a> = (
-        i64,
-        i64,
-        &'a str,
-        [Option<&'a str>; 13],
-        Option<i64>,
-        Option<&'a str>,
-        &'a str,
-    );
-    let rows: Vec<Row> = people
-        .iter()
-        .map(|p| {
-            let f = &p.fields;
-            (
-                p.id,
-                p.tree_id,
-                f.full_name.as_str(),
-                [
-                    f.latin_name.as_deref(),
-                    f.gender.as_deref(),
-                    f.birth_date.as_deref(),
-                    f.phone.as_deref(),
-                    f.email.as_deref(),
-                    f.national_id.as_deref(),
-                    f.region.as_deref(),
-                    f.address.as_deref(),
-                    f.occupation_code.as_deref(),
-                    f.sector_code.as_deref(),
-                    f.employment_type.as_deref(),
-                    f.informal_category.as_deref(),
-                    f.preferred_language.as_deref(),
-                ],
-                f.workplace_id,
-                p.external_id.as_deref(),
-                p.sort_key.as_str(),
-            )
-        })
-        .collect();
-    // Flattened by hand: the JSON of a row is [id, tree, name, [13 texts], workplace,
-    // external id, sort key], read back by path.
+    // The JSON of a row is [id, tree, name, [13 texts], workplace, external id, sort key].
     let pg = is_postgres(conn);
-    let at = |path: &str, int: bool| {
-        let e = if pg {
-            format!("j.value #>> '{{{}}}'", path.replace('.', ","))
-        } else {
-            format!("j.value ->> '$[{}]'", path.replace('.', "]["))
-        };
-        if int && pg {
-            format!("CAST({e} AS BIGINT)")
-        } else {
-            e
-        }
-    };
+    let at = |path: &str, int: bool| json_at(pg, path, int);
     let texts: Vec<String> = (0..13).map(|i| at(&format!("3.{i}"), false)).collect();
-    let source = json_source(conn);
     let sql = format!(
         "INSERT INTO people (id, tree_id, full_name, latin_name, gender, birth_date, phone, email, \
          national_id, region, address, occupation_code, sector_code, employment_type, \
          informal_category, preferred_language, workplace_id, external_id, sort_key, import_id, \
-         created_at, updated_at) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $3, $3 FROM {source}",
+         created_at, updated_at) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $3, $3 FROM {}",
         at("0", true),
         at("1", true),
         at("2", false),
@@ -185,79 +250,69 @@ pub async fn insert_people(
         at("4", true),
         at("5", false),
         at("6", false),
+        json_source(conn),
     );
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::to_string(&rows).map_err(|e| StoreError::Internal(e.to_string()))?;
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(json)
-        .bind(import_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    Ok(())
+    execute_json(conn, sql, rows, &[now], Some(import_id)).await
 }
 
-/// A current membership of an imported person.
-#[derive(Debug, Clone, Serialize)]
-pub struct BulkMembership {
-    pub tree_id: i64,
-    pub person_id: i64,
-    pub unit_id: i64,
-    pub status: String,
-    pub member_number: Option<String>,
-    pub joined_on: Option<String>,
-    pub left_on: Option<String>,
+/// The row of the current membership of a new person for `insert_memberships`.
+pub fn membership_row(
+    tree_id: i64,
+    unit_id: i64,
+    status: &str,
+    member_number: Option<&str>,
+    joined_on: Option<&str>,
+    left_on: Option<&str>,
+) -> Result<IdRow, StoreError> {
+    IdRow::new(&(tree_id, unit_id, status, member_number, joined_on, left_on))
 }
 
+/// Inserts the memberships of new people, each `membership_row` with the person's id.
 pub async fn insert_memberships(
     conn: &mut Conn,
-    rows: &[BulkMembership],
+    rows: IdRows,
     now: &str,
 ) -> Result<(), StoreError> {
-    let rows: Vec<_> = rows
-        .iter()
-        .map(|m| {
-            (
-                m.tree_id,
-                m.person_id,
-                m.unit_id,
-                &m.status,
-                &m.member_number,
-                &m.joined_on,
-                &m.left_on,
-                now,
-                now,
-            )
-        })
-        .collect();
-    use Kind::{Int, Text};
-    insert_rows(
-        conn,
-        "INSERT INTO memberships (tree_id, person_id, unit_id, status, member_number, joined_on, \
-         left_on, created_at, updated_at, is_current)",
-        &[Int, Int, Int, Text, Text, Text, Text, Text, Text],
-        ", 1",
-        "",
-        &rows,
-    )
-    .await
+    let pg = is_postgres(conn);
+    let at = |path: &str, int: bool| json_at(pg, path, int);
+    let sql = format!(
+        "INSERT INTO memberships (person_id, tree_id, unit_id, status, member_number, joined_on, \
+         left_on, created_at, updated_at, is_current) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $2, 1 \
+         FROM {}",
+        at("0", true),
+        at("1", true),
+        at("2", true),
+        at("3", false),
+        at("4", false),
+        at("5", false),
+        at("6", false),
+        json_source(conn),
+    );
+    execute_json(conn, sql, rows, &[now], None).await
 }
 
-/// Search keys: (key, person, branch).
-pub async fn insert_keys(conn: &mut Conn, keys: &[(String, i64, i64)]) -> Result<(), StoreError> {
-    use Kind::{Int, Text};
-    insert_rows(
-        conn,
-        "INSERT INTO person_keys (key, person_id, branch_id)",
-        &[Text, Int, Int],
-        "",
-        "",
-        keys,
-    )
-    .await
+/// The search keys of a new person for `insert_keys`, with the branch they are found in.
+pub fn keys_row(branch_id: i64, keys: &[String]) -> Result<IdRow, StoreError> {
+    IdRow::new(&(branch_id, keys))
+}
+
+/// Inserts the search keys of new people, each `keys_row` with the person's id.
+pub async fn insert_keys(conn: &mut Conn, rows: IdRows) -> Result<(), StoreError> {
+    let pg = is_postgres(conn);
+    let keys = if pg {
+        "jsonb_array_elements_text(j.value -> 2) AS k(value)"
+    } else {
+        "json_each(j.value, '$[2]') AS k"
+    };
+    // On SQLite in key order, so that the rows go into the key's index one after another.
+    let order = if pg { "" } else { " ORDER BY 1, 2" };
+    let sql = format!(
+        "INSERT INTO person_keys (key, person_id, branch_id) SELECT k.value, {}, {} FROM {}, {keys}{order}",
+        json_at(pg, "0", true),
+        json_at(pg, "1", true),
+        json_source(conn),
+    );
+    execute_json(conn, sql, rows, &[], None).await
 }
 
 /// Changes to the monthly counters of units (`subtree` false) or subtrees: (unit,
@@ -417,6 +472,107 @@ pub async fn ancestors(conn: &mut Conn, unit_id: i64) -> Result<Vec<i64>, StoreE
         .fetch_all(&mut *conn)
         .await
         .store()
+}
+
+/// Changes to every counter an import makes, summed by counter row.
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+pub struct CounterRows {
+    pub months: Vec<MonthRow>,
+    pub subtree_months: Vec<MonthRow>,
+    pub days: Vec<DayRow>,
+    /// (unit, status, members)
+    pub statuses: Vec<(i64, String, i64)>,
+    pub subtree_statuses: Vec<(i64, String, i64)>,
+    /// (workplace, members)
+    pub workplaces: Vec<(i64, i64)>,
+}
+
+impl CounterRows {
+    /// Sums `many` into one, each counter row once.
+    pub fn merge(many: Vec<CounterRows>) -> CounterRows {
+        use std::collections::HashMap;
+        type MonthKey = (i64, String, String, String);
+        let mut months: HashMap<MonthKey, [i64; 5]> = HashMap::new();
+        let mut subtree_months: HashMap<MonthKey, [i64; 5]> = HashMap::new();
+        let mut days: HashMap<MonthKey, [i64; 2]> = HashMap::new();
+        let mut statuses: HashMap<(i64, String), i64> = HashMap::new();
+        let mut subtree_statuses: HashMap<(i64, String), i64> = HashMap::new();
+        let mut workplaces: HashMap<i64, i64> = HashMap::new();
+        let sum = |into: &mut [i64], v: &[i64]| into.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+        for c in many {
+            for (into, rows) in [
+                (&mut months, c.months),
+                (&mut subtree_months, c.subtree_months),
+            ] {
+                for (u, m, e, k, a, b, t, o, d) in rows {
+                    sum(into.entry((u, m, e, k)).or_default(), &[a, b, t, o, d]);
+                }
+            }
+            for (u, d, e, k, j, a) in c.days {
+                sum(days.entry((u, d, e, k)).or_default(), &[j, a]);
+            }
+            for (into, rows) in [
+                (&mut statuses, c.statuses),
+                (&mut subtree_statuses, c.subtree_statuses),
+            ] {
+                for (u, s, n) in rows {
+                    *into.entry((u, s)).or_default() += n;
+                }
+            }
+            for (w, n) in c.workplaces {
+                *workplaces.entry(w).or_default() += n;
+            }
+        }
+        let months_of = |m: HashMap<MonthKey, [i64; 5]>| -> Vec<MonthRow> {
+            m.into_iter()
+                .map(|((u, m, e, k), v)| (u, m, e, k, v[0], v[1], v[2], v[3], v[4]))
+                .collect()
+        };
+        let statuses_of = |m: HashMap<(i64, String), i64>| -> Vec<(i64, String, i64)> {
+            m.into_iter().map(|((u, s), n)| (u, s, n)).collect()
+        };
+        CounterRows {
+            months: months_of(months),
+            subtree_months: months_of(subtree_months),
+            days: days
+                .into_iter()
+                .map(|((u, d, e, k), v)| (u, d, e, k, v[0], v[1]))
+                .collect(),
+            statuses: statuses_of(statuses),
+            subtree_statuses: statuses_of(subtree_statuses),
+            workplaces: workplaces.into_iter().collect(),
+        }
+    }
+
+    /// Adds the changes to the counters, and to the figures of drives under way when
+    /// `drives`.
+    pub async fn add_to(self, conn: &mut Conn, drives: bool) -> Result<(), StoreError> {
+        add_month_counts(conn, false, &self.months).await?;
+        add_month_counts(conn, true, &self.subtree_months).await?;
+        add_day_counts(conn, &self.days).await?;
+        add_status_counts(conn, false, &self.statuses).await?;
+        add_status_counts(conn, true, &self.subtree_statuses).await?;
+        for (w, delta) in self.workplaces {
+            crate::mapping::count_member(conn, w, delta).await?;
+        }
+        if drives {
+            // Drives count by unit and day, as the day counters do.
+            for (unit_id, day, employment_type, informal_category, joins, active_delta) in self.days
+            {
+                let c = crate::counters::CountChange {
+                    unit_id,
+                    day,
+                    employment_type,
+                    informal_category,
+                    joins,
+                    active_delta,
+                    ..Default::default()
+                };
+                crate::drives::count(conn, &c).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether any drive is under way, whose figures an import must count.

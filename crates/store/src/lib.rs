@@ -9,6 +9,7 @@ mod migrate;
 mod names;
 
 pub mod audit;
+pub mod bulk;
 pub mod counters;
 pub mod dedupe;
 pub mod drives;

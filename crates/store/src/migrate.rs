@@ -54,9 +54,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "import_dedupe",
         sql: include_str!("../migrations/0008_import_dedupe.sql"),
     },
+    Migration {
+        version: 9,
+        name: "bulk_load",
+        sql: include_str!("../migrations/0009_bulk_load.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 8;
+pub const LATEST: i64 = 9;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {
