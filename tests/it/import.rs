@@ -664,3 +664,46 @@ on_both_backends!(
         assert_eq!(counted, 7);
     }
 );
+
+on_both_backends!(
+    a_drive_under_way_counts_an_import_as_a_drive_made_after_it,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let drive = |code: &str| {
+            json!({
+                "code": code, "name": "Phát triển đoàn viên 2024-2025", "scope_unit_code": "D1",
+                "start_month": "2024-01", "end_month": "2025-12",
+                "metrics": [{"kind": "new_members"}, {"kind": "new_informal"}, {"kind": "net_change"}]
+            })
+        };
+        let (status, body) = c.post("/api/v1/drives", &admin, drive("DURING")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let file = bulk_file();
+        // Half the file row by row, the other half in bulk.
+        let lines: Vec<&str> = file.lines().collect();
+        let (first, second) = lines[1..].split_at(120);
+        load(&c, &format!("{HEADER}\n{}\n", first.join("\n")), false).await;
+        load(&c, &format!("{HEADER}\n{}\n", second.join("\n")), true).await;
+        let (status, body) = c.post("/api/v1/drives", &admin, drive("AFTER")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let figures = |p: &Value| -> Vec<Value> {
+            p["metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| json!([m["metric"]["kind"], m["total"], m["own"], m["children"]]))
+                .collect()
+        };
+        let (_, during) = c
+            .get("/api/v1/drives/DURING/progress?as_of=2025-12-31", &admin)
+            .await;
+        let (_, after) = c
+            .get("/api/v1/drives/AFTER/progress?as_of=2025-12-31", &admin)
+            .await;
+        assert_eq!(figures(&during), figures(&after));
+        // G1 is under D1: two thirds of the file, three in five of them active.
+        let new_members = &during["metrics"][0]["total"]["actual"];
+        assert_eq!(new_members, 96, "{during}");
+    }
+);

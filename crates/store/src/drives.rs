@@ -479,6 +479,115 @@ pub async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Counts many membership changes (an import's) in the drives, as `count` does each,
+/// reading the drives under way and the units' ancestors once and writing each figure
+/// once.
+pub async fn count_many(conn: &mut Conn, changes: &[CountChange]) -> Result<(), StoreError> {
+    let changes: Vec<(&CountChange, Date)> = changes
+        .iter()
+        .filter(|c| c.joins != 0 || c.active_delta != 0)
+        .filter_map(|c| Some((c, Date::parse_iso(&c.day).ok()?)))
+        .collect();
+    let (Some(first), Some(last)) = (
+        changes.iter().map(|(c, _)| c.day.as_str()).min(),
+        changes.iter().map(|(c, _)| c.day.as_str()).max(),
+    ) else {
+        return Ok(());
+    };
+    let sql = format!(
+        "SELECT {DRIVE_COLUMNS}, m.id AS metric_id, m.kind, m.informal_category FROM drives d \
+         JOIN drive_metrics m ON m.drive_id = d.id \
+         WHERE d.starts_on <= $2 AND d.ends_on > $1 \
+         AND m.kind IN ('new_members', 'new_informal', 'net_change')"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    let mut metrics = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let kind: String = r.try_get("kind").store()?;
+        if let Ok(kind) = MetricKind::parse(&kind) {
+            let category: Option<String> = r.try_get("informal_category").store()?;
+            let metric_id: i64 = r.try_get("metric_id").store()?;
+            metrics.push((decode_drive(r).store()?, metric_id, kind, category));
+        }
+    }
+    if metrics.is_empty() {
+        return Ok(());
+    }
+    // Each unit's ancestors with their distance, itself at 0.
+    let mut units: Vec<i64> = changes.iter().map(|(c, _)| c.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let sql = format!(
+        "SELECT descendant_id, ancestor_id, depth FROM unit_closure WHERE descendant_id IN ({})",
+        crate::id_list(&units)
+    );
+    let mut above: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for (unit, ancestor, depth) in sqlx::query_as::<_, (i64, i64, i64)>(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await
+        .store()?
+    {
+        above.entry(unit).or_default().push((ancestor, depth));
+    }
+    // (metric, unit, period) -> (own, total), as `add_value` adds them one by one.
+    let mut figures: HashMap<(i64, i64, i64), (i64, i64)> = HashMap::new();
+    for (c, day) in &changes {
+        let Some(ancestors) = above.get(&c.unit_id) else {
+            continue;
+        };
+        for (drive, metric_id, kind, category) in &metrics {
+            let Some(scope_depth) = ancestors
+                .iter()
+                .find(|(a, _)| *a == drive.scope_unit_id)
+                .map(|(_, d)| *d)
+            else {
+                continue;
+            };
+            if !(drive.starts_on.as_str() <= c.day.as_str()
+                && c.day.as_str() < drive.ends_on.as_str())
+            {
+                continue;
+            }
+            let Some(period) = drive.period().index_of(*day) else {
+                continue;
+            };
+            let figure = membership_figure(*kind, category.as_deref(), c);
+            if figure == 0 {
+                continue;
+            }
+            for (a, depth) in ancestors.iter().filter(|(_, d)| *d <= scope_depth) {
+                let f = figures
+                    .entry((*metric_id, *a, i64::from(period)))
+                    .or_default();
+                if *depth == 0 {
+                    f.0 += figure;
+                }
+                f.1 += figure;
+            }
+        }
+    }
+    let rows: Vec<(i64, i64, i64, i64, i64)> = figures
+        .into_iter()
+        .map(|((m, u, p), (own, total))| (m, u, p, own, total))
+        .collect();
+    use crate::import::Kind::Int;
+    crate::import::insert_rows(
+        conn,
+        "INSERT INTO drive_values (metric_id, unit_id, period, own, total)",
+        &[Int, Int, Int, Int, Int],
+        "",
+        "WHERE true ON CONFLICT (metric_id, unit_id, period) DO UPDATE SET \
+         own = drive_values.own + excluded.own, total = drive_values.total + excluded.total",
+        &rows,
+    )
+    .await
+}
+
 /// The units of a drive's subtree and their parents (the scope unit's parent is `None`).
 async fn subtree_parents(
     conn: &mut Conn,

@@ -557,19 +557,24 @@ impl CounterRows {
         }
         if drives {
             // Drives count by unit and day, as the day counters do.
-            for (unit_id, day, employment_type, informal_category, joins, active_delta) in self.days
-            {
-                let c = crate::counters::CountChange {
-                    unit_id,
-                    day,
-                    employment_type,
-                    informal_category,
-                    joins,
-                    active_delta,
-                    ..Default::default()
-                };
-                crate::drives::count(conn, &c).await?;
-            }
+            let changes: Vec<crate::counters::CountChange> = self
+                .days
+                .into_iter()
+                .map(
+                    |(unit_id, day, employment_type, informal_category, joins, active_delta)| {
+                        crate::counters::CountChange {
+                            unit_id,
+                            day,
+                            employment_type,
+                            informal_category,
+                            joins,
+                            active_delta,
+                            ..Default::default()
+                        }
+                    },
+                )
+                .collect();
+            crate::drives::count_many(conn, &changes).await?;
         }
         Ok(())
     }
