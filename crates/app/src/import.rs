@@ -357,7 +357,8 @@ struct Good {
     status: Status,
     person_row: IdRow,
     membership_row: IdRow,
-    keys_row: IdRow,
+    /// Search keys, taken into `Chunk::keys` when the batch is sent.
+    keys: Vec<String>,
     count: RowCount,
 }
 
@@ -635,6 +636,7 @@ impl App {
                     continue;
                 }
                 chunk.last_row = row_number;
+                chunk.keys = sorted_keys(&mut chunk.rows)?;
                 chunk.buckets.clone_from(&look.buckets);
                 if send.send(std::mem::take(&mut chunk)).await.is_err() {
                     // The writer stopped: its error says why.
@@ -658,6 +660,7 @@ impl App {
                     &mut tx,
                     &ctx,
                     chunk.rows,
+                    &chunk.keys,
                     &chunk.buckets,
                     &mut rejected,
                     &now,
@@ -733,6 +736,27 @@ struct Chunk {
     last_row: i64,
     /// The employment buckets the rows' counts name.
     buckets: Vec<(String, String)>,
+    /// The rows' search keys in key order (see `sorted_keys`).
+    keys: Vec<(IdRow, u32)>,
+}
+
+/// The search keys of a batch's rows in key order, each with the position of its row,
+/// so that they go into the key's index one after another.
+fn sorted_keys(rows: &mut [Good]) -> Result<Vec<(IdRow, u32)>, AppError> {
+    let mut keys: Vec<(String, u32, i64)> = rows
+        .iter_mut()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let branch = r.unit.branch;
+            std::mem::take(&mut r.keys)
+                .into_iter()
+                .map(move |k| (k, i as u32, branch))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|(k, i, branch)| Ok((store::key_row(&k, branch)?, i)))
+        .collect()
 }
 
 /// What writing a batch needs of its run.
@@ -981,7 +1005,7 @@ async fn check_row(
             Some(&joined_text),
             status.is_closed().then_some(joined_text.as_str()),
         )?,
-        keys_row: store::keys_row(unit.branch, &keys)?,
+        keys,
         count,
         unit,
         fields,
@@ -1104,6 +1128,7 @@ async fn write_batch(
     conn: &mut Conn,
     run: &WriteCtx<'_>,
     rows: Vec<Good>,
+    sorted_keys: &[(IdRow, u32)],
     buckets: &[(String, String)],
     rejected: &mut Vec<RowProblem>,
     now: &str,
@@ -1144,9 +1169,11 @@ async fn write_batch(
         .map(|(t, k, id)| ((t, k), id))
         .collect();
     timing::add(7, t0);
-    let mut fresh: Vec<Good> = Vec::new();
+    // New rows with their positions in the batch, which its sorted keys name.
+    let mut fresh: Vec<(usize, Good)> = Vec::new();
     let mut matched: Vec<(Good, i64)> = Vec::new();
-    for r in rows {
+    let batch_len = rows.len();
+    for (pos, r) in rows.into_iter().enumerate() {
         let tree = r.unit.tree_id;
         let by_id = r
             .external_id
@@ -1171,7 +1198,7 @@ async fn write_batch(
                 {
                     written.unchanged += 1;
                 } else {
-                    fresh.push(r);
+                    fresh.push((pos, r));
                 }
             }
         }
@@ -1211,14 +1238,14 @@ async fn write_batch(
     };
     let mut people = IdRows::default();
     let mut memberships = IdRows::default();
-    let mut keys = IdRows::default();
+    let mut id_at: Vec<Option<i64>> = vec![None; batch_len];
     let mut tally = Tally::default();
     let (first, last) = (ids.first().copied(), ids.last().copied());
-    for (r, id) in fresh.into_iter().zip(ids) {
+    for ((pos, r), id) in fresh.into_iter().zip(ids) {
+        id_at[pos] = Some(id);
         tally.add(&r.count, r.status, &r.unit);
         people.push(id, &r.person_row);
         memberships.push(id, &r.membership_row);
-        keys.push(id, &r.keys_row);
         if run.options.check_duplicates {
             written.people.push(NewRow {
                 row: r.row,
@@ -1231,6 +1258,12 @@ async fn write_batch(
     }
     if run.options.dry_run {
         return Ok(written);
+    }
+    let mut keys = IdRows::default();
+    for (row, pos) in sorted_keys {
+        if let Some(id) = id_at[*pos as usize] {
+            keys.push(id, row);
+        }
     }
     timing::add(1, t0);
     let t0 = std::time::Instant::now();

@@ -291,25 +291,20 @@ pub async fn insert_memberships(
     execute_json(conn, sql, rows, &[now], None).await
 }
 
-/// The search keys of a new person for `insert_keys`, with the branch they are found in.
-pub fn keys_row(branch_id: i64, keys: &[String]) -> Result<IdRow, StoreError> {
-    IdRow::new(&(branch_id, keys))
+/// One search key of a new person for `insert_keys`, with the branch it is found in.
+pub fn key_row(key: &str, branch_id: i64) -> Result<IdRow, StoreError> {
+    IdRow::new(&(key, branch_id))
 }
 
-/// Inserts the search keys of new people, each `keys_row` with the person's id.
+/// Inserts the search keys of new people, each `key_row` with the person's id, in the
+/// order given (key order goes into the key's index one after another).
 pub async fn insert_keys(conn: &mut Conn, rows: IdRows) -> Result<(), StoreError> {
     let pg = is_postgres(conn);
-    let keys = if pg {
-        "jsonb_array_elements_text(j.value -> 2) AS k(value)"
-    } else {
-        "json_each(j.value, '$[2]') AS k"
-    };
-    // On SQLite in key order, so that the rows go into the key's index one after another.
-    let order = if pg { "" } else { " ORDER BY 1, 2" };
     let sql = format!(
-        "INSERT INTO person_keys (key, person_id, branch_id) SELECT k.value, {}, {} FROM {}, {keys}{order}",
+        "INSERT INTO person_keys (key, person_id, branch_id) SELECT {}, {}, {} FROM {}",
+        json_at(pg, "1", false),
         json_at(pg, "0", true),
-        json_at(pg, "1", true),
+        json_at(pg, "2", true),
         json_source(conn),
     );
     execute_json(conn, sql, rows, &[], None).await
