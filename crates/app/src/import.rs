@@ -368,7 +368,6 @@ struct RowCount {
     day: Date,
     bucket: u16,
     change: Option<[i64; 5]>,
-    workplace_id: Option<i64>,
 }
 
 /// What the checks of one run remember across batches.
@@ -987,7 +986,6 @@ async fn check_row(
                 c.active_delta,
             ]
         }),
-        workplace_id: fields.workplace_id,
     };
     Ok(Ok(Good {
         row,
@@ -1038,8 +1036,8 @@ struct Tally {
 }
 
 impl Tally {
-    /// A new member of `unit`.
-    fn add(&mut self, c: &RowCount, status: Status, unit: &UnitInfo) {
+    /// A new member of `unit`, counted in the members of their workplace if any.
+    fn add(&mut self, c: &RowCount, status: Status, unit: &UnitInfo, workplace_id: Option<i64>) {
         *self.statuses.entry((unit.id, status)).or_default() += 1;
         for a in &unit.ancestors {
             *self.subtree_statuses.entry((*a, status)).or_default() += 1;
@@ -1064,7 +1062,7 @@ impl Tally {
             self.days.entry((unit.id, c.day, c.bucket)).or_default(),
             &[v[0], v[4]],
         );
-        if let (Some(w), true) = (c.workplace_id, v[4] != 0) {
+        if let (Some(w), true) = (workplace_id, v[4] != 0) {
             *self.workplaces.entry(w).or_default() += v[4];
         }
     }
@@ -1243,7 +1241,7 @@ async fn write_batch(
     let (first, last) = (ids.first().copied(), ids.last().copied());
     for ((pos, r), id) in fresh.into_iter().zip(ids) {
         id_at[pos] = Some(id);
-        tally.add(&r.count, r.status, &r.unit);
+        tally.add(&r.count, r.status, &r.unit, r.fields.workplace_id);
         people.push(id, &r.person_row);
         memberships.push(id, &r.membership_row);
         if run.options.check_duplicates {

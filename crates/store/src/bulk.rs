@@ -8,21 +8,19 @@
 //!
 //! Unique indexes stay: they are what keeps two writers from taking the same member
 //! number or external id while the load runs. (A person's search keys are written by
-//! one writer at a time, each set without repeats, so their primary key can wait.) What was dropped is recorded in
-//! `deferred_schema` in the transaction that drops it, so whatever ends the load (its
-//! own end, or `Db::open` after a crash) puts it all back.
+//! one writer at a time, each set without repeats, so their primary key can wait.)
+//! What was dropped is recorded in `deferred_schema` in the transaction that drops it,
+//! so whatever ends the load (its own end, or `Db::open` after a crash) puts it all
+//! back.
 
 use crate::error::{ResultExt, StoreError};
-use crate::import::CounterRows;
+use crate::import::{is_postgres, CounterRows};
 use crate::Conn;
+use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 /// The tables a bulk load fills.
 const TABLES: [&str; 3] = ["people", "memberships", "person_keys"];
-
-fn is_postgres(conn: &Conn) -> bool {
-    conn.backend_name() == "PostgreSQL"
-}
 
 /// How many people the database holds, live or archived.
 pub async fn people_count(conn: &mut Conn) -> Result<i64, StoreError> {
@@ -32,13 +30,12 @@ pub async fn people_count(conn: &mut Conn) -> Result<i64, StoreError> {
         .store()
 }
 
-/// What a bulk load drops: (name, table, kind, statement that makes it again).
-async fn droppable(conn: &mut Conn) -> Result<Vec<(String, String, String, String)>, StoreError> {
+/// What a bulk load drops, each with the statement that makes it again.
+async fn droppable(conn: &mut Conn) -> Result<Vec<Deferred>, StoreError> {
     let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
     let sql = if is_postgres(conn) {
         format!(
-            "SELECT CAST(indexname AS TEXT) AS name, CAST(tablename AS TEXT) AS tbl, \
-             'index' AS kind, indexdef AS def \
+            "SELECT CAST(indexname AS TEXT), CAST(tablename AS TEXT), 'index', indexdef \
              FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ({tables}) \
              AND indexdef NOT LIKE 'CREATE UNIQUE%' \
              UNION ALL \
@@ -52,7 +49,7 @@ async fn droppable(conn: &mut Conn) -> Result<Vec<(String, String, String, Strin
         )
     } else {
         format!(
-            "SELECT name, tbl_name AS tbl, 'index' AS kind, sql AS def FROM sqlite_master \
+            "SELECT name, tbl_name, 'index', sql FROM sqlite_master \
              WHERE type = 'index' AND tbl_name IN ({tables}) AND sql IS NOT NULL \
              AND sql NOT LIKE 'CREATE UNIQUE%'"
         )
@@ -61,39 +58,29 @@ async fn droppable(conn: &mut Conn) -> Result<Vec<(String, String, String, Strin
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("name")?,
-                r.try_get("tbl")?,
-                r.try_get("kind")?,
-                r.try_get("def")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    rows.iter().map(|r| Deferred::decode(r).store()).collect()
 }
 
 /// Starts a bulk load inside the caller's transaction: records and drops the secondary
 /// indexes (and foreign keys) of the tables it fills. Returns how many it dropped.
 pub async fn begin(conn: &mut Conn) -> Result<usize, StoreError> {
     let dropped = droppable(conn).await?;
-    for (name, table, kind, def) in &dropped {
+    for d in &dropped {
         sqlx::query(
             "INSERT INTO deferred_schema (name, table_name, kind, definition) \
              VALUES ($1, $2, $3, $4)",
         )
-        .bind(name)
-        .bind(table)
-        .bind(kind)
-        .bind(def)
+        .bind(&d.name)
+        .bind(&d.table)
+        .bind(&d.kind)
+        .bind(&d.definition)
         .execute(&mut *conn)
         .await
         .store()?;
-        let drop = if kind != "index" {
-            format!("ALTER TABLE {table} DROP CONSTRAINT {name}")
+        let drop = if d.is_index() {
+            format!("DROP INDEX {}", d.name)
         } else {
-            format!("DROP INDEX {name}")
+            format!("ALTER TABLE {} DROP CONSTRAINT {}", d.table, d.name)
         };
         sqlx::query(AssertSqlSafe(drop))
             .execute(&mut *conn)
@@ -162,8 +149,22 @@ pub struct Deferred {
 }
 
 impl Deferred {
+    pub fn is_index(&self) -> bool {
+        self.kind == "index"
+    }
+
     pub fn is_foreign_key(&self) -> bool {
         self.kind == "foreign_key"
+    }
+
+    /// From a row of (name, table, kind, definition).
+    fn decode(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Deferred {
+            name: r.try_get(0)?,
+            table: r.try_get(1)?,
+            kind: r.try_get(2)?,
+            definition: r.try_get(3)?,
+        })
     }
 }
 
@@ -175,17 +176,7 @@ pub async fn deferred(conn: &mut Conn) -> Result<Vec<Deferred>, StoreError> {
     .fetch_all(&mut *conn)
     .await
     .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(Deferred {
-                name: r.try_get(0)?,
-                table: r.try_get(1)?,
-                kind: r.try_get(2)?,
-                definition: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    rows.iter().map(|r| Deferred::decode(r).store()).collect()
 }
 
 /// Makes one dropped index or foreign key again and forgets it, in the caller's
@@ -193,7 +184,7 @@ pub async fn deferred(conn: &mut Conn) -> Result<Vec<Deferred>, StoreError> {
 /// and checked against the rows already there by `validate`, one pass.
 pub async fn restore(conn: &mut Conn, d: &Deferred) -> Result<(), StoreError> {
     let (name, definition) = (d.name.as_str(), d.definition.as_str());
-    if d.kind != "index" {
+    if !d.is_index() {
         let exists: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM pg_constraint WHERE conname = $1")
                 .bind(name)

@@ -172,19 +172,26 @@ impl Db {
     /// done. Returns whether there was anything to do. Called at a load's end and by
     /// `open`, after a load cut short.
     pub async fn finish_bulk(&self) -> Result<bool, StoreError> {
-        let mut conn = self.bulk().await?;
-        if !bulk::pending(&mut conn).await? {
+        // Every start asks; only a load left unfinished opens a connection of its own.
+        if !bulk::pending(&mut *self.read().await?).await? {
             return Ok(false);
         }
+        let mut conn = self.bulk().await?;
         let setting = match self.backend {
             // Sorting for an index may use a second thread.
             Backend::Sqlite => "PRAGMA threads = 2",
             Backend::Postgres => "SET maintenance_work_mem = '512MB'",
         };
         sqlx::query(setting).execute(&mut conn).await.store()?;
+        let started = std::time::Instant::now();
         let mut tx = self.begin_on(&mut conn).await?;
         bulk::add_staged_counts(&mut tx).await?;
         tx.commit().await.store()?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "bulk load: counts added"
+        );
+        let started = std::time::Instant::now();
         for d in bulk::deferred(&mut conn).await? {
             let mut tx = self.begin_on(&mut conn).await?;
             bulk::restore(&mut tx, &d).await?;
@@ -195,6 +202,10 @@ impl Db {
                 }
             }
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "bulk load: indexes and keys made again"
+        );
         Ok(true)
     }
 

@@ -433,55 +433,13 @@ fn membership_figure(kind: MetricKind, category: Option<&str>, c: &CountChange) 
 /// Counts one membership change in every drive whose scope holds the unit and whose
 /// period holds the day. Called by `counters::apply`, inside the change's transaction.
 pub async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
-    if c.joins == 0 && c.active_delta == 0 {
-        return Ok(());
-    }
-    let sql = format!(
-        "SELECT {DRIVE_COLUMNS}, m.id AS metric_id, m.kind, m.informal_category FROM drives d \
-         JOIN unit_closure c ON c.ancestor_id = d.scope_unit_id AND c.descendant_id = $1 \
-         JOIN drive_metrics m ON m.drive_id = d.id \
-         WHERE d.starts_on <= $2 AND d.ends_on > $2 \
-         AND m.kind IN ('new_members', 'new_informal', 'net_change')"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(c.unit_id)
-        .bind(&c.day)
-        .fetch_all(&mut *conn)
-        .await
-        .store()?;
-    let Ok(day) = Date::parse_iso(&c.day) else {
-        return Ok(());
-    };
-    for r in &rows {
-        let drive = decode_drive(r).store()?;
-        let metric_id: i64 = r.try_get("metric_id").store()?;
-        let kind: String = r.try_get("kind").store()?;
-        let category: Option<String> = r.try_get("informal_category").store()?;
-        let Ok(kind) = MetricKind::parse(&kind) else {
-            continue;
-        };
-        let figure = membership_figure(kind, category.as_deref(), c);
-        let Some(period) = drive.period().index_of(day) else {
-            continue;
-        };
-        if figure != 0 {
-            add_value(
-                conn,
-                drive.scope_unit_id,
-                metric_id,
-                c.unit_id,
-                i64::from(period),
-                figure,
-            )
-            .await?;
-        }
-    }
-    Ok(())
+    count_many(conn, std::slice::from_ref(c)).await
 }
 
-/// Counts many membership changes (an import's) in the drives, as `count` does each,
-/// reading the drives under way and the units' ancestors once and writing each figure
-/// once.
+/// Counts membership changes (one, or an import's) in every drive whose scope holds
+/// their unit and whose period holds their day, reading the drives under way and the
+/// units' ancestors once and writing each figure once: a unit's own figure, and the
+/// subtree figure of it and every unit above it up to the drive's scope unit.
 pub async fn count_many(conn: &mut Conn, changes: &[CountChange]) -> Result<(), StoreError> {
     let changes: Vec<(&CountChange, Date)> = changes
         .iter()

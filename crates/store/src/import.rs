@@ -20,7 +20,7 @@ pub(crate) enum Kind {
     Text,
 }
 
-fn is_postgres(conn: &Conn) -> bool {
+pub(crate) fn is_postgres(conn: &Conn) -> bool {
     conn.backend_name() == "PostgreSQL"
 }
 
@@ -33,21 +33,12 @@ fn json_source(conn: &Conn) -> &'static str {
     }
 }
 
-/// The expression of column `i` of a JSON row, typed.
-fn json_column(conn: &Conn, i: usize, kind: Kind) -> String {
-    match (is_postgres(conn), kind) {
-        (true, Kind::Int) => format!("CAST(j.value ->> {i} AS BIGINT)"),
-        (true, Kind::Real) => format!("CAST(j.value ->> {i} AS DOUBLE PRECISION)"),
-        _ => format!("j.value ->> {i}"),
-    }
-}
-
 /// `SELECT <each column><extra> FROM <the rows of $1>`, for `INSERT ... SELECT`.
 fn from_json(conn: &Conn, cols: &[Kind], extra: &str) -> String {
     let exprs: Vec<String> = cols
         .iter()
         .enumerate()
-        .map(|(i, k)| json_column(conn, i, *k))
+        .map(|(i, k)| json_at(is_postgres(conn), &i.to_string(), *k))
         .collect();
     format!(
         "SELECT {}{extra} FROM {}",
@@ -111,10 +102,6 @@ impl IdRows {
         let _ = write!(self.json, "[{id},");
         self.json.push_str(&row.0[1..]);
         self.len += 1;
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -212,18 +199,17 @@ async fn execute_json(
     Ok(())
 }
 
-/// The expression of the value at `path` (`3.1`: the second of the array at 3) of a
-/// JSON row, cast to a number on PostgreSQL when `int`.
-fn json_at(pg: bool, path: &str, int: bool) -> String {
-    let e = if pg {
-        format!("j.value #>> '{{{}}}'", path.replace('.', ","))
-    } else {
-        format!("j.value ->> '$[{}]'", path.replace('.', "]["))
-    };
-    if int && pg {
-        format!("CAST({e} AS BIGINT)")
-    } else {
-        e
+/// The expression of the value at `path` of a JSON row (`3.1`: the second of the array
+/// at 3), typed.
+fn json_at(pg: bool, path: &str, kind: Kind) -> String {
+    if !pg {
+        return format!("j.value ->> '$[{}]'", path.replace('.', "]["));
+    }
+    let e = format!("j.value #>> '{{{}}}'", path.replace('.', ","));
+    match kind {
+        Kind::Int => format!("CAST({e} AS BIGINT)"),
+        Kind::Real => format!("CAST({e} AS DOUBLE PRECISION)"),
+        Kind::Text => e,
     }
 }
 
@@ -236,20 +222,20 @@ pub async fn insert_people(
 ) -> Result<(), StoreError> {
     // The JSON of a row is [id, tree, name, [13 texts], workplace, external id, sort key].
     let pg = is_postgres(conn);
-    let at = |path: &str, int: bool| json_at(pg, path, int);
-    let texts: Vec<String> = (0..13).map(|i| at(&format!("3.{i}"), false)).collect();
+    let at = |path: &str, kind: Kind| json_at(pg, path, kind);
+    let texts: Vec<String> = (0..13).map(|i| at(&format!("3.{i}"), Kind::Text)).collect();
     let sql = format!(
         "INSERT INTO people (id, tree_id, full_name, latin_name, gender, birth_date, phone, email, \
          national_id, region, address, occupation_code, sector_code, employment_type, \
          informal_category, preferred_language, workplace_id, external_id, sort_key, import_id, \
          created_at, updated_at) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $3, $3 FROM {}",
-        at("0", true),
-        at("1", true),
-        at("2", false),
+        at("0", Kind::Int),
+        at("1", Kind::Int),
+        at("2", Kind::Text),
         texts.join(", "),
-        at("4", true),
-        at("5", false),
-        at("6", false),
+        at("4", Kind::Int),
+        at("5", Kind::Text),
+        at("6", Kind::Text),
         json_source(conn),
     );
     execute_json(conn, sql, rows, &[now], Some(import_id)).await
@@ -273,20 +259,12 @@ pub async fn insert_memberships(
     rows: IdRows,
     now: &str,
 ) -> Result<(), StoreError> {
-    let pg = is_postgres(conn);
-    let at = |path: &str, int: bool| json_at(pg, path, int);
-    let sql = format!(
+    use Kind::{Int, Text};
+    let sql =
+        format!(
         "INSERT INTO memberships (person_id, tree_id, unit_id, status, member_number, joined_on, \
-         left_on, created_at, updated_at, is_current) SELECT {}, {}, {}, {}, {}, {}, {}, $2, $2, 1 \
-         FROM {}",
-        at("0", true),
-        at("1", true),
-        at("2", true),
-        at("3", false),
-        at("4", false),
-        at("5", false),
-        at("6", false),
-        json_source(conn),
+         left_on, created_at, updated_at, is_current) {}",
+        from_json(conn, &[Int, Int, Int, Text, Text, Text, Text], ", $2, $2, 1"),
     );
     execute_json(conn, sql, rows, &[now], None).await
 }
@@ -299,13 +277,10 @@ pub fn key_row(key: &str, branch_id: i64) -> Result<IdRow, StoreError> {
 /// Inserts the search keys of new people, each `key_row` with the person's id, in the
 /// order given (key order goes into the key's index one after another).
 pub async fn insert_keys(conn: &mut Conn, rows: IdRows) -> Result<(), StoreError> {
-    let pg = is_postgres(conn);
+    use Kind::{Int, Text};
     let sql = format!(
-        "INSERT INTO person_keys (key, person_id, branch_id) SELECT {}, {}, {} FROM {}",
-        json_at(pg, "1", false),
-        json_at(pg, "0", true),
-        json_at(pg, "2", true),
-        json_source(conn),
+        "INSERT INTO person_keys (person_id, key, branch_id) {}",
+        from_json(conn, &[Int, Text, Int], ""),
     );
     execute_json(conn, sql, rows, &[], None).await
 }
@@ -429,8 +404,8 @@ async fn lookup(
     let json = serde_json::to_string(keys).map_err(|e| StoreError::Internal(e.to_string()))?;
     let sql = shape
         .replace("{source}", json_source(conn))
-        .replace("{t}", &json_column(conn, 0, Kind::Int))
-        .replace("{k}", &json_column(conn, 1, Kind::Text));
+        .replace("{t}", &json_at(is_postgres(conn), "0", Kind::Int))
+        .replace("{k}", &json_at(is_postgres(conn), "1", Kind::Text));
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(json)
         .fetch_all(&mut *conn)
