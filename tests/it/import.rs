@@ -707,3 +707,123 @@ on_both_backends!(
         assert_eq!(new_members, 96, "{during}");
     }
 );
+
+on_both_backends!(
+    the_page_says_when_a_bulk_load_builds_its_indexes,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        small_tree(&c).await;
+        let cookie = c.session_cookie("root").await;
+        let options = muster_app::import::ImportOptions {
+            date_order: muster_domain::calendar::DateOrder::Dmy,
+            bulk: Some(true),
+            batch_rows: 100,
+            check_duplicates: false,
+            ..Default::default()
+        };
+        let actor = muster_app::Actor::system();
+        let run = c
+            .app
+            .start_import(&actor, "members.csv", bulk_file().into_bytes(), options)
+            .await
+            .unwrap();
+        let path = format!("/members/imports/{}", run.import_id);
+        // What the page shows at the moment the run says it builds its indexes.
+        let mut seen = Vec::new();
+        let report = c
+            .app
+            .run_import(run, &mut |p| {
+                if p.indexing {
+                    let page = tokio::task::block_in_place(|| {
+                        tokio::runtime::Handle::current()
+                            .block_on(c.page("GET", &path, &cookie, None))
+                    });
+                    seen.push(page.body);
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(report.import.counts.created, 240);
+        assert_eq!(seen.len(), 1);
+        assert!(
+            seen[0].contains("building the search indexes") && seen[0].contains("Running"),
+            "{}",
+            seen[0]
+        );
+        assert!(seen[0].contains("http-equiv=\"refresh\""));
+        // Once done, the page says so and no longer speaks of indexes.
+        let done = c.page("GET", &path, &cookie, None).await;
+        assert!(done.body.contains("Done"), "{}", done.body);
+        assert!(!done.body.contains("building the search indexes"));
+        assert!(!done.body.contains("http-equiv=\"refresh\""));
+    }
+);
+
+on_both_backends!(
+    a_run_whose_process_is_gone_shows_as_stopped_and_resumes,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let cookie = c.session_cookie("root").await;
+        let options = muster_app::import::ImportOptions {
+            date_order: muster_domain::calendar::DateOrder::Dmy,
+            batch_rows: 100,
+            check_duplicates: false,
+            ..Default::default()
+        };
+        let actor = muster_app::Actor::system();
+        // A run started by a process that then died: its record says running.
+        let run = c
+            .app
+            .start_import(
+                &actor,
+                "members.csv",
+                bulk_file().into_bytes(),
+                options.clone(),
+            )
+            .await
+            .unwrap();
+        let id = run.import_id;
+        drop(run);
+        let path = format!("/members/imports/{id}");
+        let page = c.page("GET", &path, &cookie, None).await;
+        assert!(page.body.contains("Running"), "{}", page.body);
+        let (_, view) = c.get(&format!("/api/v1/imports/{id}"), &admin).await;
+        assert_eq!(view["stalled"], false, "{view}");
+        // No sign of life for five minutes.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE imports SET updated_at = '{}' WHERE id = {id}",
+            muster_domain::date::utc_in(-300)
+        )))
+        .execute(c.app.db().pool())
+        .await
+        .unwrap();
+        let page = c.page("GET", &path, &cookie, None).await;
+        assert!(page.body.contains("Stopped"), "{}", page.body);
+        assert!(
+            page.body.contains("import the same file again"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("http-equiv=\"refresh\""));
+        let (_, view) = c.get(&format!("/api/v1/imports/{id}"), &admin).await;
+        assert_eq!(view["stalled"], true, "{view}");
+        let list = c.page("GET", "/members/import", &cookie, None).await;
+        assert!(list.body.contains("Stopped"), "{}", list.body);
+        // The same file again takes up the same run and finishes it.
+        let again = c
+            .app
+            .start_import(&actor, "members.csv", bulk_file().into_bytes(), options)
+            .await
+            .unwrap();
+        assert_eq!(again.import_id, id);
+        let report = c.app.run_import(again, &mut |_| {}).await.unwrap();
+        assert_eq!(report.import.counts.created, 240);
+        let (_, view) = c.get(&format!("/api/v1/imports/{id}"), &admin).await;
+        assert_eq!(
+            (view["status"].as_str(), view["stalled"].as_bool()),
+            (Some("done"), Some(false)),
+            "{view}"
+        );
+    }
+);

@@ -9,7 +9,7 @@ on_both_backends!(
     |backend: Backend| async move {
         let t = TestDb::new(backend).await;
         let db = Db::connect(&t.url).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 9);
+        assert_eq!(db.migrate().await.unwrap(), 10);
         assert_eq!(db.migrate().await.unwrap(), 0);
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")

@@ -15,7 +15,7 @@ use crate::members::{commit_err, move_membership, refresh_keys, snapshot, valida
 use crate::units::find_in_scope;
 use crate::{audit, Actor, App, AppError};
 use muster_domain::calendar::{parse_ordered, Calendar, DateOrder};
-use muster_domain::date::now_utc;
+use muster_domain::date::{now_utc, utc_in};
 use muster_domain::member::{MemberNumber, Status};
 use muster_domain::{dedupe, names, search, string_enum, Date};
 use muster_store::counters;
@@ -403,6 +403,11 @@ impl Lookups {
 
 const MAX_PROBLEMS_REPORTED: i64 = 1000;
 
+/// How often a running import touches its record, and how long without a touch makes
+/// it stalled: its process is gone, and the same file again resumes it.
+const HEARTBEAT_SECS: u64 = 10;
+const STALLED_AFTER_SECS: i64 = 90;
+
 impl App {
     /// Reads a file's header and opens (or resumes) the record of its import.
     pub async fn start_import(
@@ -509,7 +514,9 @@ impl App {
         mut run: Prepared,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<ImportReport, AppError> {
+        let heartbeat = self.heartbeat(run.import_id);
         let result = self.load_rows(&mut run, progress).await;
+        heartbeat.abort();
         let now = now_utc();
         let mut conn = self.db().begin().await?;
         match &result {
@@ -523,6 +530,40 @@ impl App {
         conn.commit().await.map_err(commit_err)?;
         result?;
         self.import_report(run.import_id, run.ignored_columns).await
+    }
+
+    /// Touches the run's record every `HEARTBEAT_SECS` until aborted, so that a run whose
+    /// process is gone shows as stopped (`ImportView::stalled`).
+    fn heartbeat(&self, import_id: i64) -> tokio::task::JoinHandle<()> {
+        let db = self.db().clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(HEARTBEAT_SECS));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let touched = match db.read().await {
+                    Ok(mut conn) => store::heartbeat(&mut conn, import_id, &now_utc()).await,
+                    Err(e) => Err(e),
+                };
+                // A busy database misses a beat; the next one comes soon enough.
+                if let Err(e) = touched {
+                    tracing::debug!(import = import_id, error = %e, "import heartbeat missed");
+                }
+            }
+        })
+    }
+
+    /// Records what a run does once its rows are in. Only shown, so a failure to record
+    /// it is logged and the run goes on.
+    async fn set_phase(&self, import_id: i64, phase: &str) {
+        let recorded = async {
+            let mut tx = self.db().begin().await?;
+            store::set_phase(&mut tx, import_id, phase, &now_utc()).await?;
+            tx.commit().await.map_err(commit_err)
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(import = import_id, phase, error = %e, "import phase not recorded");
+        }
     }
 
     pub async fn import_report(
@@ -691,6 +732,7 @@ impl App {
         drop(bulk);
         if in_bulk {
             // Whether or not every batch went in, the indexes come back now.
+            self.set_phase(run.import_id, "indexing").await;
             progress(Progress {
                 done: total,
                 total,
@@ -706,6 +748,7 @@ impl App {
         let (look, row_number) = read?;
         timing::report();
         if run.options.check_duplicates && !incoming.is_empty() {
+            self.set_phase(run.import_id, "duplicates").await;
             let mut trees: Vec<i64> = look.units.iter().map(|u| u.tree_id).collect();
             trees.sort_unstable();
             trees.dedup();
@@ -1535,6 +1578,12 @@ pub struct ImportView {
     pub rejected: i64,
     pub duplicates: i64,
     pub failure: Option<String>,
+    /// Once every row is in: `indexing` (a bulk load building its indexes) or
+    /// `duplicates` (the new rows compared with the registry).
+    pub phase: Option<String>,
+    /// Running without a sign of life for a while: the process that ran it is gone (a
+    /// server restarted, a command killed). The same file again resumes it.
+    pub stalled: bool,
     /// The calendar and date order the file's dates were read in.
     pub calendar: String,
     pub date_order: String,
@@ -1565,6 +1614,9 @@ impl From<ImportReport> for ImportView {
         let i = r.import;
         let done = (i.done_rows - 1).max(0);
         let (calendar, date_order, columns) = read_options_key(&i.options);
+        let stalled = i.status == "running"
+            && i.failure.is_none()
+            && i.updated_at < utc_in(-STALLED_AFTER_SECS);
         Self {
             id: i.id,
             file_name: i.file_name,
@@ -1582,6 +1634,8 @@ impl From<ImportReport> for ImportView {
             rejected: i.counts.rejected,
             duplicates: i.counts.duplicates,
             failure: i.failure,
+            phase: i.phase,
+            stalled,
             calendar,
             date_order,
             columns,

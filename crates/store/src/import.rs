@@ -575,6 +575,8 @@ pub struct ImportRow {
     pub done_rows: i64,
     pub counts: ImportCounts,
     pub failure: Option<String>,
+    /// `indexing` or `duplicates` once the rows are in (see `set_phase`).
+    pub phase: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -591,7 +593,7 @@ pub struct ImportCounts {
 
 const IMPORT_COLUMNS: &str = "id, user_id, unit_id, file_name, file_hash, options, dry_run, \
      status, total_rows, done_rows, created, updated, unchanged, rejected, duplicates, failure, \
-     created_at, updated_at";
+     phase, created_at, updated_at";
 
 fn decode_import(r: &AnyRow) -> Result<ImportRow, sqlx::Error> {
     Ok(ImportRow {
@@ -613,6 +615,7 @@ fn decode_import(r: &AnyRow) -> Result<ImportRow, sqlx::Error> {
             duplicates: r.try_get("duplicates")?,
         },
         failure: r.try_get("failure")?,
+        phase: r.try_get("phase")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -728,7 +731,30 @@ pub async fn checkpoint(
     Ok(())
 }
 
-/// Ends a run as `done`, `failed` or `superseded`.
+/// Records what a run does once its rows are in: `indexing`, `duplicates`.
+pub async fn set_phase(conn: &mut Conn, id: i64, phase: &str, now: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE imports SET phase = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(phase)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// Tells that the process running an import is still at it.
+pub async fn heartbeat(conn: &mut Conn, id: i64, now: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE imports SET updated_at = $2 WHERE id = $1 AND status = 'running'")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// Ends a run as `done`, or leaves it `running` with its failure, to be resumed.
 pub async fn finish(
     conn: &mut Conn,
     id: i64,
@@ -736,14 +762,16 @@ pub async fn finish(
     failure: Option<&str>,
     now: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE imports SET status = $2, failure = $3, updated_at = $4 WHERE id = $1")
-        .bind(id)
-        .bind(status)
-        .bind(failure)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .store()?;
+    sqlx::query(
+        "UPDATE imports SET status = $2, failure = $3, phase = NULL, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(failure)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
     Ok(())
 }
 

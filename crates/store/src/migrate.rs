@@ -59,9 +59,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "bulk_load",
         sql: include_str!("../migrations/0009_bulk_load.sql"),
     },
+    Migration {
+        version: 10,
+        name: "import_phase",
+        sql: include_str!("../migrations/0010_import_phase.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 9;
+pub const LATEST: i64 = 10;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

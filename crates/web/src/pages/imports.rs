@@ -210,7 +210,11 @@ fn upload_page(v: &Viewer, runs: &[ImportView], error: Option<String>) -> Respon
 }
 
 fn state_label(v: &Viewer, r: &ImportView) -> String {
-    let key = match (r.status.as_str(), r.dry_run, r.failure.is_some()) {
+    let key = match (
+        r.status.as_str(),
+        r.dry_run,
+        r.failure.is_some() || r.stalled,
+    ) {
         ("done", true, _) => "import-state-checked",
         ("done", false, _) => "import-state-done",
         (_, _, true) => "import-state-stopped",
@@ -434,7 +438,7 @@ async fn show(
         Ok(r) => r,
         Err(e) => return error_page(&v, e),
     };
-    let running = r.status == "running" && r.failure.is_none();
+    let running = r.status == "running" && r.failure.is_none() && !r.stalled;
     let share = if r.total_rows > 0 {
         (r.done_rows as f64 / r.total_rows as f64).min(1.0)
     } else {
@@ -456,6 +460,9 @@ async fn show(
             p { bdi { (r.file_name) } " · " strong { (state_label(&v, &r)) } }
             progress max="100" value=(format!("{:.0}", share * 100.0)) aria-label=(v.t("import-progress")) {}
             p { (l.t_args("import-progress-rows", &[("done", l.number(r.done_rows)), ("total", l.number(r.total_rows))])) }
+            @if let (true, Some(phase)) = (running, &r.phase) {
+                p #import-phase { (v.t(&format!("import-phase-{phase}"))) }
+            }
             dl.details {
                 dt { (v.t(if r.dry_run { "import-would-create" } else { "import-created" })) } dd #created { (l.number(r.created)) }
                 dt { (v.t(if r.dry_run { "import-would-update" } else { "import-updated" })) } dd #updated { (l.number(r.updated)) }
@@ -463,7 +470,7 @@ async fn show(
                 dt { (v.t("import-rejected")) } dd #rejected { (l.number(r.rejected)) }
                 dt { (v.t("import-duplicates")) } dd #duplicates { (l.number(r.duplicates)) }
             }
-            @if r.failure.is_some() { p.error role="alert" { (v.t("import-stopped-hint")) } }
+            @if r.failure.is_some() || r.stalled { p.error role="alert" { (v.t("import-stopped-hint")) } }
         }
         @if r.dry_run && r.status == "done" {
             @if let Some(t) = &staged_token {
