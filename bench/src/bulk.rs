@@ -129,6 +129,86 @@ pub fn floor(file: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The tables an import fills, each read in the order of its primary key, so that it
+/// goes into the new file one row after another.
+const FILLED: [(&str, &str); 3] = [
+    ("people", "id > 0"),
+    ("memberships", "id > 0"),
+    ("person_keys", "key >= ''"),
+];
+
+/// Copies what `import` wrote into a new SQLite file with the same tables (the rows
+/// first, in key order, in one transaction; then every index, each sorted), with the
+/// bulk load's settings, and times each step with `sqlite3`. No row is parsed, checked,
+/// counted or given search keys here: this is the floor of the schema itself.
+pub fn schema_floor(database: &str) -> Result<(), Error> {
+    let sqlite = |db: &std::path::Path, script: &str| -> Result<String, Error> {
+        let out = std::process::Command::new("sqlite3")
+            .arg(db)
+            .arg(script)
+            .output()?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let source = std::path::Path::new(database);
+    let names = FILLED.map(|(t, _)| format!("'{t}'")).join(", ");
+    let tables = sqlite(
+        source,
+        &format!("SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name IN ({names})"),
+    )?;
+    let indexes = sqlite(
+        source,
+        &format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({names}) \
+             AND sql IS NOT NULL ORDER BY tbl_name, name"
+        ),
+    )?;
+    let target = std::env::temp_dir().join("muster-schema-floor.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    let settings = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+        PRAGMA cache_size = -1048576; PRAGMA threads = 2; PRAGMA foreign_keys = OFF; \
+        PRAGMA temp_store = MEMORY;";
+    sqlite(&target, &format!("{settings} {tables}"))?;
+    let source = source.canonicalize()?;
+    let copy: String = FILLED
+        .iter()
+        .map(|(t, order)| format!("INSERT INTO main.{t} SELECT * FROM src.{t} WHERE {order};"))
+        .collect();
+    let started = Instant::now();
+    sqlite(
+        &target,
+        &format!(
+            "{settings} ATTACH '{}' AS src; BEGIN; {copy} COMMIT;",
+            source.display()
+        ),
+    )?;
+    let rows_secs = started.elapsed().as_secs_f64();
+    println!("rows of {names} copied in key order, one transaction: {rows_secs:.2} s");
+    let mut index_secs = 0.0;
+    for line in indexes.lines() {
+        let Some((name, sql)) = line.split_once('|') else {
+            continue;
+        };
+        let started = Instant::now();
+        sqlite(&target, &format!("{settings} {sql};"))?;
+        let secs = started.elapsed().as_secs_f64();
+        index_secs += secs;
+        println!("  index {name}: {secs:.2} s");
+    }
+    println!(
+        "schema floor of {database}: {:.2} s ({rows_secs:.2} s rows + {index_secs:.2} s indexes)",
+        rows_secs + index_secs
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    Ok(())
+}
+
 pub async fn scan(database: &str) -> Result<(), Error> {
     let db = Db::open(database).await?;
     let app = App::new(db);

@@ -120,6 +120,14 @@ enum Command {
         #[arg(long)]
         file: String,
     },
+    /// Time copying the rows an import made (people, memberships, search keys) into a
+    /// fresh SQLite file with the same tables, then building their indexes: what the
+    /// schema costs the database alone, before any row is read or checked.
+    SchemaFloor {
+        /// A database `import` filled.
+        #[arg(long)]
+        database: String,
+    },
     /// Time the duplicate scan of every member of a database.
     Scan {
         #[arg(long)]
@@ -185,6 +193,7 @@ async fn main() {
             check_duplicates,
         } => bulk::import(&database, &file, check_duplicates).await,
         Command::ImportFloor { file } => bulk::floor(&file),
+        Command::SchemaFloor { database } => bulk::schema_floor(&database),
         Command::Scan { database } => bulk::scan(&database).await,
         Command::Check {
             database,
