@@ -121,8 +121,9 @@ enum Command {
         file: String,
     },
     /// Time copying the rows an import made (people, memberships, search keys) into a
-    /// fresh SQLite file with the same tables, then building their indexes: what the
-    /// schema costs the database alone, before any row is read or checked.
+    /// fresh file (on PostgreSQL: fresh tables) with the same columns, then building
+    /// their indexes: what the schema costs the database alone, before any row is read
+    /// or checked.
     SchemaFloor {
         /// A database `import` filled.
         #[arg(long)]
@@ -193,7 +194,7 @@ async fn main() {
             check_duplicates,
         } => bulk::import(&database, &file, check_duplicates).await,
         Command::ImportFloor { file } => bulk::floor(&file),
-        Command::SchemaFloor { database } => bulk::schema_floor(&database),
+        Command::SchemaFloor { database } => bulk::schema_floor(&database).await,
         Command::Scan { database } => bulk::scan(&database).await,
         Command::Check {
             database,
