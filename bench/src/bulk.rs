@@ -257,7 +257,10 @@ async fn schema_floor_postgres(database: &str) -> Result<(), Error> {
                     &format!("INDEX floor_{name} ON"),
                     1,
                 )
-                .replacen(&format!(" {table} USING"), &format!(" {copy} USING"), 1);
+                .replacen(&format!(".{table} USING"), &format!(".{copy} USING"), 1);
+            if !def.contains(&format!(".{copy} USING")) {
+                return Err(format!("an index of {table} not understood: {def}").into());
+            }
             let started = Instant::now();
             conn.execute(AssertSqlSafe(def)).await?;
             let secs = started.elapsed().as_secs_f64();
