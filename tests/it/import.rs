@@ -827,3 +827,41 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_solar_hijri_file_reads_iso_dates_as_gregorian,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        // A clerk in Iran exports from a Gregorian system and from a Solar Hijri one.
+        let file = "external_id,unit_code,full_name,birth_date,joined_on\n\
+                    F1,G1,مریم احمدی,1977-07-11,۱۴۰۳/۰۲/۲۶\n\
+                    F2,G1,رضا کریمی,1355-04-20,1403-02-26\n\
+                    F3,G1,زهرا رضایی,1977-13-11,\n";
+        let (status, report) = import(
+            &c,
+            &admin,
+            "file_name=fa.csv&calendar=persian&date_order=ymd",
+            file,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["created"], 2, "{report}");
+        assert_eq!(
+            problems(&report),
+            vec![(4, "birth_date".to_string(), "invalid_date".to_string())]
+        );
+        let (_, page) = c
+            .get("/api/v1/members?q=%D9%85%D8%B1%DB%8C%D9%85", &admin)
+            .await;
+        let id = page["items"][0]["id"].as_i64().unwrap();
+        let (_, m) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
+        assert_eq!(m["birth_date"], "1977-07-11", "{m}");
+        assert_eq!(m["joined_on"], "2024-05-15", "{m}");
+        let (_, page) = c.get("/api/v1/members?q=%D8%B1%D8%B6%D8%A7", &admin).await;
+        let id = page["items"][0]["id"].as_i64().unwrap();
+        let (_, m) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
+        assert_eq!(m["birth_date"], "1976-07-11", "{m}");
+        assert_eq!(m["joined_on"], "2024-05-15", "{m}");
+    }
+);

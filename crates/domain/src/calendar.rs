@@ -292,7 +292,7 @@ pub fn format(date: Date, calendar: Calendar, order: Order, digits: Digits) -> S
 pub fn parse(input: &str, calendar: Calendar) -> Result<Date, FieldError> {
     let bad = || FieldError::new("invalid_date");
     let s = digits_to_ascii(input.trim()).replace(['\u{066B}', '\u{2215}'], "/");
-    if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
+    if is_iso_shaped(&s) {
         return Date::parse_iso(&s);
     }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
@@ -321,6 +321,17 @@ pub fn parse(input: &str, calendar: Calendar) -> Result<Date, FieldError> {
     })
 }
 
+/// `YYYY-MM-DD` with ASCII digits: an ISO date, Gregorian.
+fn is_iso_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 string_enum!(
     /// The order of a numeric date's parts in a file: year first, day first or month
     /// first. A first part of four digits is always a year.
@@ -332,7 +343,10 @@ string_enum!(
 );
 
 /// Reads a date of a file written in `calendar` with its parts in `order`: `/`, `-` or
-/// `.` between them, native or Latin digits, four-digit years.
+/// `.` between them, native or Latin digits, four-digit years. `YYYY-MM-DD` is ISO,
+/// Gregorian, whatever the calendar, as a date field reads it; but for the Solar Hijri
+/// calendar only from the year 1700: no member's date is a Gregorian year before that,
+/// and a Solar Hijri one is (`1403-02-26`).
 pub fn parse_ordered(
     input: &str,
     calendar: Calendar,
@@ -340,6 +354,9 @@ pub fn parse_ordered(
 ) -> Result<Date, FieldError> {
     let bad = || FieldError::new("invalid_date");
     let s = digits_to_ascii(input.trim()).replace(['\u{066B}', '\u{2215}'], "/");
+    if is_iso_shaped(&s) && !(calendar == Calendar::Persian && s[..4] < *"1700") {
+        return Date::parse_iso(&s);
+    }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     if parts.len() != 3
         || parts
@@ -402,6 +419,24 @@ mod tests {
         assert_eq!(
             p("30.01.1402", Calendar::Persian, DateOrder::Dmy).unwrap(),
             "2023-04-19"
+        );
+        // An ISO date in a file of another calendar (a Persian clerk's export from a
+        // Gregorian system) is Gregorian; a Solar Hijri one written with dashes is not.
+        assert_eq!(
+            p("1977-07-11", Calendar::Persian, DateOrder::Ymd).unwrap(),
+            "1977-07-11"
+        );
+        assert_eq!(
+            p("۱۹۷۷-۰۷-۱۱", Calendar::Persian, DateOrder::Dmy).unwrap(),
+            "1977-07-11"
+        );
+        assert_eq!(
+            p("1403-02-26", Calendar::Persian, DateOrder::Ymd).unwrap(),
+            "2024-05-15"
+        );
+        assert_eq!(
+            p("2024-05-15", Calendar::Indian, DateOrder::Dmy).unwrap(),
+            "2024-05-15"
         );
         assert!(p("15/05/2024", Calendar::Gregorian, DateOrder::Mdy).is_err());
         assert!(p("15/05/24", Calendar::Gregorian, DateOrder::Dmy).is_err());
