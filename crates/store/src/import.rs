@@ -508,7 +508,7 @@ impl CounterRows {
         let statuses_of = |m: HashMap<(i64, String), i64>| -> Vec<(i64, String, i64)> {
             m.into_iter().map(|((u, s), n)| (u, s, n)).collect()
         };
-        CounterRows {
+        let mut merged = CounterRows {
             months: months_of(months),
             subtree_months: months_of(subtree_months),
             days: days
@@ -518,7 +518,20 @@ impl CounterRows {
             statuses: statuses_of(statuses),
             subtree_statuses: statuses_of(subtree_statuses),
             workplaces: workplaces.into_iter().collect(),
-        }
+        };
+        merged.sort();
+        merged
+    }
+
+    /// Puts each table's rows in the order of its primary key, so that they go into it
+    /// one after another rather than all over it.
+    fn sort(&mut self) {
+        self.months.sort_unstable();
+        self.subtree_months.sort_unstable();
+        self.days.sort_unstable();
+        self.statuses.sort_unstable();
+        self.subtree_statuses.sort_unstable();
+        self.workplaces.sort_unstable();
     }
 
     /// Adds the changes to the counters, and to the figures of drives under way when
