@@ -539,22 +539,31 @@ fn bulk_file() -> String {
     file
 }
 
-/// Imports `file` as the system, in bulk or row by row; the report and whether the run
-/// said it was building indexes.
-async fn load(c: &Client, file: &str, bulk: bool) -> (muster_app::import::ImportReport, bool) {
+/// Opens a run of `file` as the system, in batches of 100 rows, in bulk, row by row or
+/// as the size decides (`None`), without the duplicate check.
+async fn start(c: &Client, file: &str, bulk: Option<bool>) -> muster_app::import::Prepared {
     let options = muster_app::import::ImportOptions {
         date_order: muster_domain::calendar::DateOrder::Dmy,
-        bulk: Some(bulk),
+        bulk,
         batch_rows: 100,
         check_duplicates: false,
         ..Default::default()
     };
-    let actor = muster_app::Actor::system();
-    let run = c
-        .app
-        .start_import(&actor, "members.csv", file.as_bytes().to_vec(), options)
+    c.app
+        .start_import(
+            &muster_app::Actor::system(),
+            "members.csv",
+            file.as_bytes().to_vec(),
+            options,
+        )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Imports `file` as the system, in bulk or row by row; the report and whether the run
+/// said it was building indexes.
+async fn load(c: &Client, file: &str, bulk: bool) -> (muster_app::import::ImportReport, bool) {
+    let run = start(c, file, Some(bulk)).await;
     let mut indexing = false;
     let report = c
         .app
@@ -714,19 +723,7 @@ on_both_backends!(
         let c = Client::new(backend).await;
         small_tree(&c).await;
         let cookie = c.session_cookie("root").await;
-        let options = muster_app::import::ImportOptions {
-            date_order: muster_domain::calendar::DateOrder::Dmy,
-            bulk: Some(true),
-            batch_rows: 100,
-            check_duplicates: false,
-            ..Default::default()
-        };
-        let actor = muster_app::Actor::system();
-        let run = c
-            .app
-            .start_import(&actor, "members.csv", bulk_file().into_bytes(), options)
-            .await
-            .unwrap();
+        let run = start(&c, &bulk_file(), Some(true)).await;
         let path = format!("/members/imports/{}", run.import_id);
         // What the page shows at the moment the run says it builds its indexes.
         let mut seen = Vec::new();
@@ -765,24 +762,8 @@ on_both_backends!(
         let c = Client::new(backend).await;
         let admin = small_tree(&c).await;
         let cookie = c.session_cookie("root").await;
-        let options = muster_app::import::ImportOptions {
-            date_order: muster_domain::calendar::DateOrder::Dmy,
-            batch_rows: 100,
-            check_duplicates: false,
-            ..Default::default()
-        };
-        let actor = muster_app::Actor::system();
         // A run started by a process that then died: its record says running.
-        let run = c
-            .app
-            .start_import(
-                &actor,
-                "members.csv",
-                bulk_file().into_bytes(),
-                options.clone(),
-            )
-            .await
-            .unwrap();
+        let run = start(&c, &bulk_file(), None).await;
         let id = run.import_id;
         drop(run);
         let path = format!("/members/imports/{id}");
@@ -811,11 +792,7 @@ on_both_backends!(
         let list = c.page("GET", "/members/import", &cookie, None).await;
         assert!(list.body.contains("Stopped"), "{}", list.body);
         // The same file again takes up the same run and finishes it.
-        let again = c
-            .app
-            .start_import(&actor, "members.csv", bulk_file().into_bytes(), options)
-            .await
-            .unwrap();
+        let again = start(&c, &bulk_file(), None).await;
         assert_eq!(again.import_id, id);
         let report = c.app.run_import(again, &mut |_| {}).await.unwrap();
         assert_eq!(report.import.counts.created, 240);

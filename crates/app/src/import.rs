@@ -403,6 +403,15 @@ impl Lookups {
 
 const MAX_PROBLEMS_REPORTED: i64 = 1000;
 
+/// A background task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// How often a running import touches its record, and how long without a touch makes
 /// it stalled: its process is gone, and the same file again resumes it.
 const HEARTBEAT_SECS: u64 = 10;
@@ -516,7 +525,7 @@ impl App {
     ) -> Result<ImportReport, AppError> {
         let heartbeat = self.heartbeat(run.import_id);
         let result = self.load_rows(&mut run, progress).await;
-        heartbeat.abort();
+        drop(heartbeat);
         let now = now_utc();
         let mut conn = self.db().begin().await?;
         match &result {
@@ -532,11 +541,12 @@ impl App {
         self.import_report(run.import_id, run.ignored_columns).await
     }
 
-    /// Touches the run's record every `HEARTBEAT_SECS` until aborted, so that a run whose
-    /// process is gone shows as stopped (`ImportView::stalled`).
-    fn heartbeat(&self, import_id: i64) -> tokio::task::JoinHandle<()> {
+    /// Touches the run's record every `HEARTBEAT_SECS` until the guard is dropped, so that
+    /// a run whose process is gone shows as stopped (`ImportView::stalled`). A run given
+    /// up half-way (its future dropped) drops the guard too.
+    fn heartbeat(&self, import_id: i64) -> AbortOnDrop {
         let db = self.db().clone();
-        tokio::spawn(async move {
+        AbortOnDrop(tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(HEARTBEAT_SECS));
             every.tick().await;
             loop {
@@ -550,7 +560,7 @@ impl App {
                     tracing::debug!(import = import_id, error = %e, "import heartbeat missed");
                 }
             }
-        })
+        }))
     }
 
     /// Records what a run does once its rows are in. Only shown, so a failure to record
@@ -1607,6 +1617,14 @@ pub struct ProblemView {
     pub reason: String,
     /// The value at fault, or what a likely duplicate is likely a duplicate of.
     pub detail: Option<String>,
+}
+
+impl ImportView {
+    /// Stopped before its end, by a failure or with its process gone: the same file
+    /// again resumes it.
+    pub fn stopped(&self) -> bool {
+        self.failure.is_some() || self.stalled
+    }
 }
 
 impl From<ImportReport> for ImportView {

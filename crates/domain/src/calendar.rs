@@ -354,7 +354,9 @@ pub fn parse_ordered(
 ) -> Result<Date, FieldError> {
     let bad = || FieldError::new("invalid_date");
     let s = digits_to_ascii(input.trim()).replace(['\u{066B}', '\u{2215}'], "/");
-    if is_iso_shaped(&s) && !(calendar == Calendar::Persian && s[..4] < *"1700") {
+    // `1403-02-26` is Solar Hijri: no member's date is a Gregorian year before 1700.
+    let solar_hijri_year = calendar == Calendar::Persian && s.get(..4) < Some("1700");
+    if is_iso_shaped(&s) && !solar_hijri_year {
         return Date::parse_iso(&s);
     }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();

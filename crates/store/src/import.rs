@@ -207,12 +207,13 @@ fn json_at(pg: bool, path: &str, kind: Kind) -> String {
     }
     // Integer steps (`-> 3 ->> 1`) rather than a text path (`#>> '{3,1}'`): a quarter
     // less of a batch's insert on PostgreSQL.
-    let steps: Vec<&str> = path.split('.').collect();
-    let (last, first) = steps.split_last().expect("a path has a step");
-    let e = format!(
-        "(j.value{} ->> {last})",
-        first.iter().map(|s| format!(" -> {s}")).collect::<String>()
-    );
+    let (head, last) = path.rsplit_once('.').unwrap_or(("", path));
+    let steps: String = head
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!(" -> {s}"))
+        .collect();
+    let e = format!("(j.value{steps} ->> {last})");
     match kind {
         Kind::Int => format!("CAST({e} AS BIGINT)"),
         Kind::Real => format!("CAST({e} AS DOUBLE PRECISION)"),

@@ -210,11 +210,7 @@ fn upload_page(v: &Viewer, runs: &[ImportView], error: Option<String>) -> Respon
 }
 
 fn state_label(v: &Viewer, r: &ImportView) -> String {
-    let key = match (
-        r.status.as_str(),
-        r.dry_run,
-        r.failure.is_some() || r.stalled,
-    ) {
+    let key = match (r.status.as_str(), r.dry_run, r.stopped()) {
         ("done", true, _) => "import-state-checked",
         ("done", false, _) => "import-state-done",
         (_, _, true) => "import-state-stopped",
@@ -438,7 +434,7 @@ async fn show(
         Ok(r) => r,
         Err(e) => return error_page(&v, e),
     };
-    let running = r.status == "running" && r.failure.is_none() && !r.stalled;
+    let running = r.status == "running" && !r.stopped();
     let share = if r.total_rows > 0 {
         (r.done_rows as f64 / r.total_rows as f64).min(1.0)
     } else {
@@ -470,7 +466,7 @@ async fn show(
                 dt { (v.t("import-rejected")) } dd #rejected { (l.number(r.rejected)) }
                 dt { (v.t("import-duplicates")) } dd #duplicates { (l.number(r.duplicates)) }
             }
-            @if r.failure.is_some() || r.stalled { p.error role="alert" { (v.t("import-stopped-hint")) } }
+            @if r.stopped() { p.error role="alert" { (v.t("import-stopped-hint")) } }
         }
         @if r.dry_run && r.status == "done" {
             @if let Some(t) = &staged_token {
