@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use muster_app::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
 use muster_app::users::NewLogin;
-use muster_app::{Actor, App, AppError, Db};
+use muster_app::{Actor, AppError, System};
 use muster_domain::Date;
+use muster_store::Db;
 use std::io::Read;
 use std::process::ExitCode;
 use tokio::net::TcpListener;
@@ -240,8 +241,9 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), CliError> {
     let db = Db::open(&cli.database).await?;
-    let app = App::new(db);
-    let filled = app.fill_sort_keys().await?;
+    let system = System::new(db);
+    let app = system.app().clone();
+    let filled = system.fill_sort_keys().await?;
     if filled > 0 {
         eprintln!("{filled} names given their sort keys");
     }
@@ -250,17 +252,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             eprintln!("database is up to date");
         }
         Command::Demo => {
-            if !demo::is_empty(&app).await? {
+            if !demo::is_empty(&system).await? {
                 return Err(CliError::Usage(
                     "the database already holds units; the demo loads only into an empty one"
                         .into(),
                 ));
             }
-            load_demo(&app).await?;
+            load_demo(&system).await?;
         }
         Command::Serve(args) => {
-            if args.demo && demo::is_empty(&app).await? {
-                load_demo(&app).await?;
+            if args.demo && demo::is_empty(&system).await? {
+                load_demo(&system).await?;
             }
             let listener = TcpListener::bind(&args.listen)
                 .await
@@ -284,7 +286,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.lines().next().unwrap_or("").to_string();
             app.add_user(
-                &Actor::system(),
+                &system.actor(),
                 NewLogin {
                     unit_code: Some(&unit),
                     username: &username,
@@ -296,9 +298,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await?;
             eprintln!("user {username} created");
         }
-        Command::Import(ImportCommand::Members(args)) => import_members(&app, args).await?,
+        Command::Import(ImportCommand::Members(args)) => import_members(&system, args).await?,
         Command::Dedupe(DedupeCommand::Scan { unit }) => {
-            let actor = actor_for(&app, unit.as_deref()).await?;
+            let actor = actor_for(&system, unit.as_deref()).await?;
             let started = std::time::Instant::now();
             let r = app.scan_duplicates(&actor).await?;
             eprintln!(
@@ -310,7 +312,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
         }
         Command::Token(TokenCommand::Create { username }) => {
-            let token = app.create_token(&username).await.map_err(|e| match e {
+            let token = system.create_token(&username).await.map_err(|e| match e {
                 AppError::NotFound(_) => CliError::Usage(format!("no user named {username}")),
                 other => other.into(),
             })?;
@@ -321,24 +323,25 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// The system acting within one unit's subtree, or over the whole instance.
-async fn actor_for(app: &App, unit: Option<&str>) -> Result<Actor, CliError> {
+async fn actor_for(system: &System, unit: Option<&str>) -> Result<Actor, CliError> {
     match unit {
-        None => Ok(Actor::system()),
-        Some(code) => app
-            .system_in(code)
+        None => Ok(system.actor()),
+        Some(code) => system
+            .actor_in(code)
             .await
             .map_err(|_| CliError::Usage(format!("no unit has the code {code}"))),
     }
 }
 
-async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
+async fn import_members(system: &System, args: ImportArgs) -> Result<(), CliError> {
+    let app = system.app();
     use muster_app::import::ImportOptions;
     use muster_domain::calendar::{Calendar, DateOrder};
     let calendar = Calendar::parse(&args.calendar)
         .map_err(|_| CliError::Usage("--calendar: use gregorian, persian or indian".into()))?;
     let date_order = DateOrder::parse(&args.date_order)
         .map_err(|_| CliError::Usage("--date-order: use ymd, dmy or mdy".into()))?;
-    let actor = actor_for(app, args.unit.as_deref()).await?;
+    let actor = actor_for(system, args.unit.as_deref()).await?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", args.file.display())))?;
     let name = args
@@ -446,9 +449,9 @@ async fn import_members(app: &App, args: ImportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn load_demo(app: &App) -> Result<(), CliError> {
+async fn load_demo(system: &System) -> Result<(), CliError> {
     eprintln!("loading the demo dataset (three organizations, about 4,000 members)...");
-    demo::load(app, Date::today()).await?;
+    demo::load(system, Date::today()).await?;
     eprintln!("demo dataset loaded");
     Ok(())
 }

@@ -12,12 +12,13 @@ use crate::generate::Error;
 use muster_app::import::ImportOptions;
 use muster_app::members::PersonInput;
 use muster_app::units::NewUnit;
-use muster_app::{Actor, App, Db};
+use muster_app::System;
+use muster_store::Db;
 use std::time::Instant;
 
 /// The units `people.rs` writes rows for: `IMP` with four districts of 20 units.
-async fn units(app: &App) -> Result<(), Error> {
-    let system = Actor::system();
+async fn units(app: &System) -> Result<(), Error> {
+    let system = app.actor();
     if app.get_unit(&system, "IMP").await.is_ok() {
         return Ok(());
     }
@@ -74,7 +75,7 @@ fn peak_rss_mib() -> f64 {
 
 pub async fn import(database: &str, file: &str, check_duplicates: bool) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db);
+    let app = System::new(db);
     units(&app).await?;
     let bytes = std::fs::read(file)?;
     let size = bytes.len();
@@ -88,9 +89,7 @@ pub async fn import(database: &str, file: &str, check_duplicates: bool) -> Resul
             .unwrap_or(100_000),
         ..ImportOptions::default()
     };
-    let run = app
-        .start_import(&Actor::system(), file, bytes, options)
-        .await?;
+    let run = app.start_import(&app.actor(), file, bytes, options).await?;
     let report = app.run_import(run, &mut |_| {}).await?;
     let secs = started.elapsed().as_secs_f64();
     let c = report.import.counts;
@@ -279,9 +278,9 @@ async fn schema_floor_postgres(database: &str) -> Result<(), Error> {
 
 pub async fn scan(database: &str) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db);
+    let app = System::new(db);
     let started = Instant::now();
-    let r = app.scan_duplicates(&Actor::system()).await?;
+    let r = app.scan_duplicates(&app.actor()).await?;
     println!(
         "scan of {} members: {} candidate pairs, {} likely pairs in {:.1} s; peak RSS {:.0} MiB",
         r.people,
@@ -297,7 +296,7 @@ pub async fn scan(database: &str) -> Result<(), Error> {
 /// would type them again: the name and birth date, no phone.
 pub async fn check(database: &str, file: &str, requests: usize) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db);
+    let app = System::new(db);
     let text = std::fs::read_to_string(file)?;
     let mut lines = text.lines();
     let header: Vec<String> = crate::dedupe::fields(lines.next().unwrap_or_default());
@@ -316,7 +315,7 @@ pub async fn check(database: &str, file: &str, requests: usize) -> Result<(), Er
     let step = (text.len() / 300 / requests.max(1)).max(1);
     let mut times = Vec::with_capacity(requests);
     let mut found = 0;
-    let system = Actor::system();
+    let system = app.actor();
     for line in lines.step_by(step).take(requests) {
         let f = crate::dedupe::fields(line);
         let get = |i: usize| f.get(i).cloned().filter(|s| !s.is_empty());

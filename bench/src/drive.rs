@@ -10,9 +10,9 @@
 
 pub use crate::generate::Error;
 use muster_app::drives::{NewDrive, NewMetric, SplitInput, TargetInput};
-use muster_app::{Actor, App, Backend, Db};
-use muster_domain::user::Role;
+use muster_app::System;
 use muster_domain::Date;
+use muster_store::{Backend, Db};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -249,8 +249,8 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     eprintln!("counters in {:.1?}", t.elapsed());
 
     // The drive, its targets and their split, through the use cases.
-    let app = App::new(db.clone());
-    let system = Actor::system();
+    let app = System::new(db.clone());
+    let system = app.actor();
     let year = Date::today().year();
     let t = Instant::now();
     let metric = |kind: &str| NewMetric {
@@ -346,22 +346,14 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// province's officer would open them.
 pub async fn progress(database: &str, requests: usize) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db.clone());
+    let app = System::new(db.clone());
     let codes: Vec<(String, String)> = sqlx::query("SELECT code, level FROM units ORDER BY id")
         .fetch_all(db.pool())
         .await?
         .iter()
         .map(|r| Ok((r.try_get("code")?, r.try_get("level")?)))
         .collect::<Result<_, sqlx::Error>>()?;
-    let province = Actor {
-        user_id: None,
-        username: "bench".into(),
-        role: Role::Officer,
-        unit_id: Some(1),
-        locale: "vi".into(),
-        calendar: "gregorian".into(),
-        digits: String::new(),
-    };
+    let province = app.actor_in(&codes[0].0).await?;
     let today = Date::today();
     let mut rng = muster_app::demo::pools::Rng::new(7);
     let levels = ["Tỉnh", "Huyện", "Cụm", "Cơ sở"];

@@ -5,8 +5,9 @@
 use muster_app::demo::pools::{self, Lang, Rng};
 use muster_app::units::NewUnit;
 use muster_app::users::NewLogin;
-use muster_app::{Actor, App, Db};
+use muster_app::System;
 use muster_domain::{search, Date};
+use muster_store::Db;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -41,8 +42,8 @@ pub async fn run(database: &str, members: usize, units_per_district: usize) -> R
     }
     let started = Instant::now();
     let db = Db::open(database).await?;
-    let app = App::new(db.clone());
-    let system = Actor::system();
+    let app = System::new(db.clone());
+    let system = app.actor();
     // Units through the use cases, so the closure table is the real one.
     for (prefix, _, _, name) in TREES {
         app.create_unit(
@@ -257,8 +258,8 @@ pub async fn run(database: &str, members: usize, units_per_district: usize) -> R
         .await?;
     }
     match db.backend() {
-        muster_app::Backend::Sqlite => db.execute("ANALYZE").await?,
-        muster_app::Backend::Postgres => db.execute("ANALYZE").await?,
+        muster_store::Backend::Sqlite => db.execute("ANALYZE").await?,
+        muster_store::Backend::Postgres => db.execute("ANALYZE").await?,
     };
     eprintln!("done in {:.1?}", started.elapsed());
     Ok(())

@@ -8,9 +8,9 @@
 
 use crate::drive::{percentile, Error};
 use muster_app::mapping::PriorityQuery;
-use muster_app::{Actor, App, Backend, Db};
-use muster_domain::user::Role;
+use muster_app::System;
 use muster_domain::Date;
+use muster_store::{Backend, Db};
 use sqlx::{AssertSqlSafe, Row};
 use std::time::{Duration, Instant};
 
@@ -110,16 +110,11 @@ pub async fn generate(database: &str, workplaces: i64) -> Result<(), Error> {
 /// it: the whole province, one district, and narrowed by size, ownership or sector.
 pub async fn priority(database: &str, requests: usize) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db.clone());
-    let province = Actor {
-        user_id: None,
-        username: "bench".into(),
-        role: Role::Officer,
-        unit_id: Some(1),
-        locale: "vi".into(),
-        calendar: "gregorian".into(),
-        digits: String::new(),
-    };
+    let app = System::new(db.clone());
+    let top: String = sqlx::query_scalar("SELECT code FROM units WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    let province = app.actor_in(&top).await?;
     let districts: Vec<String> =
         sqlx::query_scalar("SELECT code FROM units WHERE level = 'Huyện' ORDER BY code")
             .fetch_all(db.pool())

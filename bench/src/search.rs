@@ -3,8 +3,9 @@
 use crate::generate::{Error, ADMIN, DISTRICT_OFFICER, GRASSROOTS_ORGANIZER};
 use crate::http::{enc, Client};
 use muster_app::demo::pools::Rng;
-use muster_app::{App, Db};
+use muster_app::System;
 use muster_domain::names;
+use muster_store::Db;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -59,7 +60,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 pub async fn run(database: &str, requests: usize) -> Result<(), Error> {
     let db = Db::open(database).await?;
-    let app = App::new(db.clone());
+    let app = System::new(db.clone());
     let mut samples = Vec::new();
     let rows = sqlx::query(
         "SELECT p.full_name, p.latin_name, m.member_number, p.phone FROM people p JOIN memberships m \
@@ -82,7 +83,7 @@ pub async fn run(database: &str, requests: usize) -> Result<(), Error> {
     let addr = listener.local_addr()?.to_string();
     tokio::spawn(muster_web::serve(
         listener,
-        app.clone(),
+        app.app().clone(),
         std::future::pending(),
     ));
     let mut tokens = Vec::new();

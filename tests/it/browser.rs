@@ -9,12 +9,11 @@ use crate::webdriver::Browser;
 use muster_app::members::{NewMember, PersonInput};
 use muster_app::units::NewUnit;
 use muster_app::users::NewLogin;
-use muster_app::Actor;
 
-async fn start_server(backend: Backend) -> (String, TestDb, muster_app::App) {
+async fn start_server(backend: Backend) -> (String, TestDb, muster_app::System) {
     let db = TestDb::new(backend).await;
-    let app = db.app().await;
-    let system = Actor::system();
+    let app = db.system().await;
+    let system = app.actor();
     for (parent, code, name) in [
         (None, "MK", "خانه کارگر استان مرکزی"),
         (Some("MK"), "MK-ARK", "خانه کارگر شهرستان اراک"),
@@ -56,7 +55,7 @@ async fn start_server(backend: Backend) -> (String, TestDb, muster_app::App) {
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(muster_web::serve(
         listener,
-        app.clone(),
+        app.app().clone(),
         std::future::pending(),
     ));
     (url, db, app)
@@ -140,7 +139,7 @@ async fn a_drive_in_solar_hijri_months_from_target_to_report() {
         ("MK-SVH", "رضا کریمی", "2024-04-02"),
     ] {
         app.create_member(
-            &Actor::system(),
+            &app.actor(),
             NewMember {
                 unit_code: unit.into(),
                 person: PersonInput {
@@ -221,7 +220,7 @@ async fn a_drive_in_solar_hijri_months_from_target_to_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_committee_maps_a_workplace_and_founds_its_union() {
     let (url, _db, app) = start_server(Backend::Sqlite).await;
-    let system = Actor::system();
+    let system = app.actor();
     app.create_workplace(
         &system,
         muster_app::workplaces::WorkplaceInput {
@@ -286,7 +285,7 @@ async fn a_persian_spreadsheet_imported_checked_then_loaded_and_a_duplicate_merg
     let (url, _db, app) = start_server(Backend::Sqlite).await;
     let dir = crate::support::TempDir::new("import-page");
     app.create_member(
-        &Actor::system(),
+        &app.actor(),
         NewMember {
             unit_code: "MK-ARK".into(),
             person: PersonInput {

@@ -267,7 +267,7 @@ async fn demo_loads_on_postgres_too() {
     let dir = TempDir::new("pgdemo");
     let out = muster(&dir, &["--database", &t.url, "demo"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let app = t.app().await;
+    let app = t.system().await;
     let actor = app
         .authenticate_password("uttarpradesh", muster_app::demo::DEMO_PASSWORD)
         .await

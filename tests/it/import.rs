@@ -479,7 +479,7 @@ on_both_backends!(
 );
 
 /// The indexes and keys of the tables a bulk load fills, as the database lists them.
-async fn schema_of(db: &muster_app::Db) -> Vec<String> {
+async fn schema_of(db: &muster_store::Db) -> Vec<String> {
     let sql = match db.backend() {
         muster_store::Backend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'index' \
@@ -551,7 +551,7 @@ async fn start(c: &Client, file: &str, bulk: Option<bool>) -> muster_app::import
     };
     c.app
         .start_import(
-            &muster_app::Actor::system(),
+            &c.app.actor(),
             "members.csv",
             file.as_bytes().to_vec(),
             options,
@@ -628,9 +628,9 @@ on_both_backends!(
     indexes_a_bulk_load_dropped_come_back_when_the_program_starts_again,
     |backend: Backend| async move {
         let db = crate::support::TestDb::new(backend).await;
-        let app = db.app().await;
+        let app = db.system().await;
         app.create_unit(
-            &muster_app::Actor::system(),
+            &app.actor(),
             muster_app::units::NewUnit {
                 code: "P".into(),
                 level: "Province".into(),
@@ -661,7 +661,7 @@ on_both_backends!(
         assert!(dropped >= 8, "{dropped}");
         assert!(schema_of(app.db()).await.len() < schema.len());
         app.db().close().await;
-        let app = db.app().await;
+        let app = db.system().await;
         assert_eq!(schema_of(app.db()).await, schema);
         let counted: i64 = sqlx::query_scalar(
             "SELECT members FROM unit_status_counts WHERE unit_id = $1 AND status = 'active'",

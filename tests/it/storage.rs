@@ -2,7 +2,7 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TempDir, TestDb};
-use muster_app::Db;
+use muster_store::Db;
 
 on_both_backends!(
     migrations_run_once_and_again_do_nothing,

@@ -5,7 +5,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use muster_app::users::NewLogin;
-use muster_app::{Actor, App, Db};
+use muster_app::System;
+use muster_store::Db;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -83,8 +84,10 @@ impl TestDb {
         }
     }
 
-    pub async fn app(&self) -> App {
-        App::new(Db::open(&self.url).await.expect("open test database"))
+    /// The database opened as the command line opens it: a `System` (which derefs to
+    /// the `App`).
+    pub async fn system(&self) -> System {
+        System::new(Db::open(&self.url).await.expect("open test database"))
     }
 }
 
@@ -238,7 +241,7 @@ macro_rules! on_both_backends {
 
 /// The app behind its real router, with helpers to call it like a client.
 pub struct Client {
-    pub app: App,
+    pub app: System,
     router: axum::Router,
     pub _db: TestDb,
 }
@@ -246,9 +249,9 @@ pub struct Client {
 impl Client {
     pub async fn new(backend: Backend) -> Self {
         let db = TestDb::new(backend).await;
-        let app = db.app().await;
+        let app = db.system().await;
         Self {
-            router: muster_web::router(app.clone()),
+            router: muster_web::router(app.app().clone()),
             app,
             _db: db,
         }
@@ -258,7 +261,7 @@ impl Client {
     pub async fn login(&self, username: &str, unit: Option<&str>, role: &str) -> String {
         self.app
             .add_user(
-                &Actor::system(),
+                &self.app.actor(),
                 NewLogin {
                     unit_code: unit,
                     username,
@@ -302,6 +305,16 @@ impl Client {
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.call("GET", path, token, None).await
+    }
+
+    /// Calls the router with a request as it is; answers the status and the body's bytes.
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20)
+            .await
+            .expect("read body");
+        (status, bytes.to_vec())
     }
 
     /// Calls the router with a request as it is; answers the body's bytes.

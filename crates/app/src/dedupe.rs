@@ -4,10 +4,11 @@
 
 use crate::counting::{rebucket, Bucket};
 use crate::members::{commit_err, refresh_keys, snapshot};
-use crate::{audit, Actor, App, AppError};
+use crate::{Actor, App, AppError};
 use muster_domain::date::now_utc;
 use muster_domain::dedupe::{self, candidate_pairs, score_with, Frequencies, THRESHOLD};
 use muster_domain::member::Status;
+use muster_domain::user::Permission;
 use muster_domain::Date;
 use muster_store::counters;
 use muster_store::dedupe::{self as store, MatchRow};
@@ -254,9 +255,7 @@ pub(crate) async fn likely_duplicates_of(
 impl App {
     /// Scans the actor's subtree for likely duplicates and records them for review.
     pub async fn scan_duplicates(&self, actor: &Actor) -> Result<ScanReport, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::EditRegistry)?;
         let mut conn = self.db().read().await?;
         let mut report = ScanReport {
             people: 0,
@@ -274,9 +273,14 @@ impl App {
                     (a.min(b), a.max(b), s)
                 })
                 .collect();
-            let mut tx = self.db().begin().await?;
-            store::add_pairs(&mut tx, tree, &pairs, &now_utc()).await?;
-            tx.commit().await.map_err(commit_err)?;
+            let mut tx = self.write(permit).await?;
+            tx.scope(); // the members compared were read through it above
+            let now = tx.now().to_string();
+            store::add_pairs(&mut tx, tree, &pairs, &now).await?;
+            let found = serde_json::json!({ "people": rows.len(), "likely_pairs": pairs.len() });
+            tx.audit("scan", "duplicates", tree, Some(tree), None, Some(found))
+                .await?;
+            tx.commit().await?;
             report.people += rows.len() as i64;
             report.candidate_pairs += candidates as i64;
             report.likely_pairs += pairs.len() as i64;
@@ -330,31 +334,27 @@ impl App {
 
     /// Records that two people are not one: the pair is not offered again.
     pub async fn dismiss_duplicate(&self, actor: &Actor, a: i64, b: i64) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::MergeMembers)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let (a, b) = (a.min(b), a.max(b));
         let sa = side(&mut tx, actor, a).await?;
         side(&mut tx, actor, b).await?;
         let tree = members_store::person(&mut tx, a)
             .await?
             .map_or(0, |p| p.tree_id);
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::decide(&mut tx, tree, a, b, "dismissed", actor.user_id, &now).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "not_duplicate",
             "person",
             a,
             None,
             None,
             Some(serde_json::json!({ "other": b, "name": sa.full_name })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -367,13 +367,12 @@ impl App {
         keep: i64,
         drop: i64,
     ) -> Result<crate::members::MemberDetail, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::MergeMembers)?;
         if keep == drop {
             return Err(AppError::field("drop", "same_person"));
         }
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         side(&mut tx, actor, keep).await?;
         side(&mut tx, actor, drop).await?;
         let kp = members_store::person(&mut tx, keep)
@@ -391,7 +390,7 @@ impl App {
         let dm = members_store::current_membership(&mut tx, drop)
             .await?
             .ok_or(AppError::NotFound("member"))?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         let mut fields = kp.fields.clone();
         let d = &dp.fields;
         macro_rules! fill {
@@ -447,9 +446,7 @@ impl App {
         refresh_keys(&mut tx, keep).await?;
         let (a, b) = (keep.min(drop), keep.max(drop));
         store::decide(&mut tx, kp.tree_id, a, b, "merged", actor.user_id, &now).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "merge",
             "person",
             keep,
@@ -459,10 +456,9 @@ impl App {
                 "merged": { "id": drop, "record": snapshot(&dp.fields, &dm) },
             })),
             Some(snapshot(&fields, &km)),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         self.get_member(actor, keep).await
     }
 

@@ -2,13 +2,12 @@
 //! tree, file and review monthly reports, and read progress for any unit in scope.
 
 use crate::error::{on_conflict, Check};
-use crate::units::find_in_scope;
-use crate::{audit, Actor, App, AppError};
+use crate::{Actor, App, AppError};
 use muster_domain::calendar::Calendar;
-use muster_domain::date::now_utc;
 use muster_domain::drive::{allocate, MetricKind, Period, Progress, ReportStatus, Standing};
 use muster_domain::member::InformalCategory;
 use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
+use muster_domain::user::Permission;
 use muster_domain::Date;
 use muster_store::drives::{
     self as store, DriveFields, DriveRow, MetricFields, MetricRow, NamedUnit, Weight,
@@ -461,9 +460,7 @@ impl App {
         actor: &Actor,
         input: NewDrive,
     ) -> Result<DriveView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::ManageUnits)?;
         let mut check = Check::default();
         let code = check.take("code", UnitCode::parse(&input.code));
         let name = check.take("name", required_text(&input.name, 200));
@@ -569,8 +566,8 @@ impl App {
                 metric_names,
             ));
         }
-        let mut tx = self.db().begin().await?;
-        let scope_unit = match find_in_scope(&mut tx, actor.scope(), &input.scope_unit_code).await {
+        let mut tx = self.write(permit).await?;
+        let scope_unit = match tx.unit(&input.scope_unit_code).await {
             Ok(u) => Some(u),
             Err(AppError::NotFound(_)) => {
                 check.fail("scope_unit_code", "unknown_unit");
@@ -584,7 +581,7 @@ impl App {
         else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
-        let now = now_utc();
+        let now = tx.now().to_string();
         let fields = DriveFields {
             scope_unit_id: scope_unit.id,
             code: code.as_str().into(),
@@ -605,19 +602,16 @@ impl App {
             .ok_or(AppError::NotFound("drive"))?;
         store::rebuild(&mut tx, &row, false).await?;
         let created = view(&mut tx, &row).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "create",
             "drive",
             id,
             Some(scope_unit.id),
             None,
             serde_json::to_value(&created).ok(),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(created)
     }
 
@@ -629,12 +623,11 @@ impl App {
         code: &str,
         patch: DrivePatch,
     ) -> Result<DriveView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let scope = tx.scope();
         let row = find(&mut tx, actor, code).await?;
-        if !unit_store::in_scope(&mut tx, actor.scope(), row.scope_unit_id).await? {
+        if !unit_store::in_scope(&mut tx, scope, row.scope_unit_id).await? {
             return Err(AppError::Forbidden);
         }
         let before = view(&mut tx, &row).await?;
@@ -657,7 +650,7 @@ impl App {
             }
         }
         check.finish()?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::update(
             &mut tx,
             row.id,
@@ -673,19 +666,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("drive"))?;
         let after = view(&mut tx, &row).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "update",
             "drive",
             row.id,
             Some(row.scope_unit_id),
             serde_json::to_value(&before).ok(),
             serde_json::to_value(&after).ok(),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -698,10 +688,9 @@ impl App {
         unit_code: &str,
         input: TargetInput,
     ) -> Result<(), AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
         if unit != drive.scope_unit_id && actor.unit_id == Some(unit) {
@@ -718,20 +707,16 @@ impl App {
             return Err(AppError::field("target", "out_of_range"));
         }
         store::set_target(&mut tx, input.metric_id, unit, input.target).await?;
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "set_target",
             "drive",
             drive.id,
             Some(unit),
             None,
-            Some(serde_json::json!({ "metric_id": input.metric_id, "unit": unit_code, "target": input.target })),
-            &now,
+            Some(serde_json::json!({ "metric_id": input.metric_id, "unit": unit_code, "target": input.target }))
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -744,10 +729,9 @@ impl App {
         unit_code: &str,
         input: SplitInput,
     ) -> Result<Vec<(String, Option<i64>)>, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
         if !store::metrics(&mut tx, drive.id)
@@ -808,20 +792,16 @@ impl App {
         }
         let result: Vec<(String, Option<i64>)> =
             children.iter().map(|c| c.code.clone()).zip(parts).collect();
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "split_target",
             "drive",
             drive.id,
             Some(unit),
             None,
-            Some(serde_json::json!({ "metric_id": input.metric_id, "unit": unit_code, "method": input.method, "targets": result })),
-            &now,
+            Some(serde_json::json!({ "metric_id": input.metric_id, "unit": unit_code, "method": input.method, "targets": result }))
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(result)
     }
 
@@ -983,10 +963,9 @@ impl App {
         input: FileReport,
         today: Date,
     ) -> Result<ReportView, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
         let period = drive.period();
@@ -1024,7 +1003,7 @@ impl App {
             }
         }
         check.finish()?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         let filing = store::Filing {
             unit_id: unit,
             period: index,
@@ -1033,23 +1012,20 @@ impl App {
             user_id: actor.user_id,
         };
         let id = store::file_report(&mut tx, &drive, &filing, &now).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "file_report",
             "drive_report",
             id,
             Some(unit),
             None,
-            Some(serde_json::json!({ "drive": drive.code, "unit": unit_code, "month": month, "figures": figures, "narrative": narrative })),
-            &now,
+            Some(serde_json::json!({ "drive": drive.code, "unit": unit_code, "month": month, "figures": figures, "narrative": narrative }))
         )
         .await?;
         let row = store::report(&mut tx, drive.id, unit, index, &actor.locale)
             .await?
             .ok_or(AppError::NotFound("report"))?;
         let out = with_figures(&mut tx, &period, row).await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -1063,10 +1039,9 @@ impl App {
         month: &str,
         input: ReviewReport,
     ) -> Result<ReportView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
         if actor.unit_id == Some(unit) {
@@ -1089,7 +1064,7 @@ impl App {
         if to == ReportStatus::Returned && comment.is_none() {
             return Err(AppError::field("comment", "required"));
         }
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::review_report(
             &mut tx,
             &drive,
@@ -1100,23 +1075,20 @@ impl App {
             &now,
         )
         .await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "review_report",
             "drive_report",
             report.id,
             Some(unit),
             Some(serde_json::json!({ "status": report.status })),
             Some(serde_json::json!({ "status": to.as_str(), "comment": comment })),
-            &now,
         )
         .await?;
         let row = store::report(&mut tx, drive.id, unit, index, &actor.locale)
             .await?
             .ok_or(AppError::NotFound("report"))?;
         let out = with_figures(&mut tx, &period, row).await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(out)
     }
 

@@ -17,6 +17,7 @@ use crate::{audit, Actor, App, AppError};
 use muster_domain::calendar::{parse_ordered, Calendar, DateOrder};
 use muster_domain::date::{now_utc, utc_in};
 use muster_domain::member::{MemberNumber, Status};
+use muster_domain::user::Permission;
 use muster_domain::{dedupe, names, search, string_enum, Date};
 use muster_store::counters;
 use muster_store::import::{
@@ -426,9 +427,7 @@ impl App {
         bytes: Vec<u8>,
         options: ImportOptions,
     ) -> Result<Prepared, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::EditRegistry)?;
         let hash = hex(&Sha256::digest(&bytes));
         let table = Table::read(bytes)?;
         let columns = mapping_of(&table.headers, options.mapping.as_deref(), &options.aliases);
@@ -468,8 +467,8 @@ impl App {
             .map(|(h, _)| h.clone())
             .collect();
         let key = options_key(options.calendar, options.date_order, &columns);
-        let mut tx = self.db().begin().await?;
-        let now = now_utc();
+        let mut tx = self.write(permit).await?;
+        let now = tx.now().to_string();
         let mut resume_after = 0;
         let mut counts = ImportCounts::default();
         let mut import_id = None;
@@ -503,7 +502,18 @@ impl App {
                 .await?
             }
         };
-        tx.commit().await.map_err(commit_err)?;
+        let scope = tx.scope();
+        let started = serde_json::json!({ "file": file_name, "dry_run": options.dry_run });
+        tx.audit(
+            "start",
+            "import",
+            import_id,
+            scope.unit(),
+            None,
+            Some(started),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(Prepared {
             import_id,
             resume_after,

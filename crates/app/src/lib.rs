@@ -13,13 +13,17 @@ pub mod import;
 pub mod mapping;
 pub mod members;
 pub mod stats;
+mod system;
 pub mod units;
 pub mod users;
 pub mod workplaces;
+mod write;
 
 pub use actor::Actor;
 pub use error::{AppError, Fields};
-pub use muster_store::{Backend, Db};
+pub use system::System;
+
+use muster_store::Db;
 
 use muster_store::audit::{self, AuditEntry};
 use muster_store::Conn;
@@ -35,7 +39,7 @@ impl App {
         Self { db }
     }
 
-    pub fn db(&self) -> &Db {
+    pub(crate) fn db(&self) -> &Db {
         &self.db
     }
 }

@@ -5,9 +5,9 @@
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
 use crate::workplaces::find;
-use crate::{audit, Actor, App, AppError};
-use muster_domain::date::now_utc;
+use crate::{Actor, App, AppError};
 use muster_domain::unit::{optional_text, required_text, UnitCode};
+use muster_domain::user::Permission;
 use muster_domain::workplace::{Ownership, PriorityWeights, SizeBand, Support};
 use muster_domain::Date;
 use muster_store::mapping::{self as store, AssessmentRow, PriorityFilter};
@@ -442,9 +442,7 @@ impl App {
         tree_code: &str,
         w: Weights,
     ) -> Result<Weights, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::ManageUnits)?;
         let weights = PriorityWeights {
             headcount: w.headcount,
             years: w.years,
@@ -454,26 +452,22 @@ impl App {
         weights
             .check()
             .map_err(|(f, e)| AppError::field(f, e.code))?;
-        let mut tx = self.db().begin().await?;
-        let unit = find_in_scope(&mut tx, actor.scope(), tree_code).await?;
+        let mut tx = self.write(permit).await?;
+        let unit = tx.unit(tree_code).await?;
         if unit.id != unit.tree_id || actor.unit_id.is_some_and(|u| u != unit.id) {
             return Err(AppError::Forbidden);
         }
         store::set_weights(&mut tx, unit.tree_id, &weights).await?;
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "set_weights",
             "tree",
             unit.id,
             Some(unit.id),
             None,
             serde_json::to_value(w).ok(),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(w)
     }
 
@@ -484,10 +478,9 @@ impl App {
         code: &str,
         a: Assignment,
     ) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let scope = tx.scope();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let follow_up = check.opt("follow_up_on", a.follow_up_on.as_deref(), Date::parse_iso);
@@ -503,7 +496,7 @@ impl App {
                 // instance-wide callers.
                 Some(u)
                     if match u.unit_id {
-                        Some(unit) => unit_store::in_scope(&mut tx, actor.scope(), unit).await?,
+                        Some(unit) => unit_store::in_scope(&mut tx, scope, unit).await?,
                         None => actor.unit_id.is_none(),
                     } =>
                 {
@@ -518,20 +511,16 @@ impl App {
         check.finish()?;
         let follow_up = follow_up.map(|d| d.to_string());
         store::assign(&mut tx, w.id, organizer, follow_up.as_deref()).await?;
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "assign",
             "workplace",
             w.id,
             Some(w.fields.unit_id),
             None,
             Some(serde_json::json!({ "organizer": a.organizer, "follow_up_on": follow_up })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -599,16 +588,15 @@ impl App {
         code: &str,
         input: NewWorker,
     ) -> Result<i64, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let department = check
             .take("department", optional_text(input.department.as_deref(), 80))
             .flatten();
-        let now = now_utc();
+        let now = tx.now().to_string();
         let name = match input.person_id {
             Some(id) => {
                 if !crate::members::person_in_scope(&mut tx, actor, id, w.tree_id).await? {
@@ -639,19 +627,16 @@ impl App {
             None => None,
         };
         crate::members::set_workplace(&mut tx, person_id, Some(w.id), department_id).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "add_worker",
             "workplace",
             w.id,
             Some(w.fields.unit_id),
             None,
             Some(serde_json::json!({ "person_id": person_id, "department": department })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(person_id)
     }
 
@@ -662,10 +647,9 @@ impl App {
         code: &str,
         input: NewAssessment,
     ) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let level = check.take("level", Support::parse(&input.level));
@@ -685,7 +669,7 @@ impl App {
         let Some(level) = level else {
             return Err(AppError::field("level", "invalid_support"));
         };
-        let now = now_utc();
+        let now = tx.now().to_string();
         let row = AssessmentRow {
             id: 0,
             person_id: input.person_id,
@@ -695,19 +679,16 @@ impl App {
             assessor: actor.username.clone(),
         };
         let id = store::add_assessment(&mut tx, w.id, &row, actor.user_id, &now).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "assess",
             "person",
             input.person_id,
             Some(w.fields.unit_id),
             None,
-            Some(serde_json::json!({ "assessment": id, "workplace": w.fields.code, "level": row.level })),
-            &now,
+            Some(serde_json::json!({ "assessment": id, "workplace": w.fields.code, "level": row.level }))
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -742,10 +723,9 @@ impl App {
         code: &str,
         seat: CommitteeSeat,
     ) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let role = check
@@ -766,20 +746,16 @@ impl App {
             since.as_deref(),
         )
         .await?;
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "committee",
             "workplace",
             w.id,
             Some(w.fields.unit_id),
             None,
             Some(serde_json::json!({ "person_id": seat.person_id, "role": role })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -790,10 +766,9 @@ impl App {
         code: &str,
         h: NewHeadcount,
     ) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let on = check.take("as_of", Date::parse_iso(&h.as_of));
@@ -804,20 +779,16 @@ impl App {
         let on = on.map(|d| d.to_string()).unwrap_or_default();
         store::add_headcount(&mut tx, w.id, &on, h.headcount).await?;
         crate::drives::refresh_tree(&mut tx, w.tree_id, true).await?;
-        let now = now_utc();
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "headcount",
             "workplace",
             w.id,
             Some(w.fields.unit_id),
             None,
             Some(serde_json::json!({ "as_of": on, "headcount": h.headcount })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -831,10 +802,9 @@ impl App {
         code: &str,
         input: FoundUnion,
     ) -> Result<String, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let w = find(&mut tx, actor, code).await?;
         let mut check = Check::default();
         let unit_code = check.take("code", UnitCode::parse(&input.code));
@@ -865,7 +835,7 @@ impl App {
             .last()
             .cloned()
             .unwrap_or_else(|| parent.level.clone());
-        let now = now_utc();
+        let now = tx.now().to_string();
         let fields = unit_store::UnitFields {
             code: unit_code.as_str().into(),
             level,
@@ -889,19 +859,16 @@ impl App {
             crate::members::join_or_move(&mut tx, *p, &unit, founded, &now).await?;
         }
         crate::drives::refresh_tree(&mut tx, w.tree_id, true).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "found_union",
             "workplace",
             w.id,
             Some(unit_id),
             None,
-            Some(serde_json::json!({ "unit": unit_code.as_str(), "founded_on": founded.to_string(), "members": input.person_ids })),
-            &now,
+            Some(serde_json::json!({ "unit": unit_code.as_str(), "founded_on": founded.to_string(), "members": input.person_ids }))
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(unit_code.as_str().to_string())
     }
 }

@@ -3,13 +3,13 @@
 use crate::counting::{rebucket, status_change, Bucket};
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
-use crate::{audit, page_size, Actor, App, AppError};
-use muster_domain::date::now_utc;
+use crate::{page_size, Actor, App, AppError};
 use muster_domain::member::{
     check_employment, parse_code, parse_email, parse_phone, EmploymentType, Gender,
     InformalCategory, MemberNumber, Status,
 };
 use muster_domain::unit::{optional_text, parse_locale, required_text};
+use muster_domain::user::Permission;
 use muster_domain::{search, Date};
 use muster_store::audit::trail;
 use muster_store::counters;
@@ -644,12 +644,10 @@ impl App {
         actor: &Actor,
         input: NewMember,
     ) -> Result<MemberDetail, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
         let mut check = Check::default();
-        let unit = match find_in_scope(&mut tx, actor.scope(), &input.unit_code).await {
+        let unit = match tx.unit(&input.unit_code).await {
             Ok(u) => Some(u),
             Err(AppError::NotFound(_)) => {
                 check.fail("unit_code", "unknown_unit");
@@ -683,7 +681,7 @@ impl App {
                 return Err(AppError::LikelyDuplicate(found));
             }
         }
-        let now = now_utc();
+        let now = tx.now().to_string();
         let person_id = store::insert_person(&mut tx, unit.tree_id, &fields, &now).await?;
         let membership = NewMembership {
             tree_id: unit.tree_id,
@@ -711,20 +709,17 @@ impl App {
         let m = store::current_membership(&mut tx, person_id)
             .await?
             .ok_or(AppError::NotFound("member"))?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "create",
             "person",
             person_id,
             Some(unit.id),
             None,
             Some(snapshot(&fields, &m)),
-            &now,
         )
         .await?;
         let created = detail(&mut tx, actor, person_id).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(created)
     }
 
@@ -734,10 +729,9 @@ impl App {
         id: i64,
         patch: MemberPatch,
     ) -> Result<MemberDetail, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let (person, membership) = find_member(&mut tx, actor, id).await?;
         let base = input_of(
             &person.fields,
@@ -753,7 +747,7 @@ impl App {
                 .map(|n| n.as_str().to_string()),
         };
         check.finish()?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::update_person(&mut tx, id, &fields, &now).await?;
         if number != membership.member_number {
             store::set_member_number(&mut tx, membership.id, number.as_deref(), &now)
@@ -775,20 +769,17 @@ impl App {
         let after = store::current_membership(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound("member"))?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "update",
             "person",
             id,
             Some(membership.unit_id),
             Some(snapshot(&person.fields, &membership)),
             Some(snapshot(&fields, &after)),
-            &now,
         )
         .await?;
         let updated = detail(&mut tx, actor, id).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(updated)
     }
 
@@ -798,9 +789,7 @@ impl App {
         id: i64,
         change: StatusChange,
     ) -> Result<MemberDetail, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::EditRegistry)?;
         let mut check = Check::default();
         let to = check.take("status", Status::parse(&change.status));
         let on = date_or_today(&mut check, "on", change.on.as_deref());
@@ -808,7 +797,8 @@ impl App {
         let Some(to) = to else {
             return Err(AppError::field("status", "invalid_status"));
         };
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let (person, m) = find_member(&mut tx, actor, id).await?;
         let from =
             Status::parse(&m.status).map_err(|_| AppError::Internal("stored status".into()))?;
@@ -821,7 +811,7 @@ impl App {
         {
             return Err(AppError::field("on", "before_joined"));
         }
-        let now = now_utc();
+        let now = tx.now().to_string();
         let joined = (from == Status::Applicant && to == Status::Active).then(|| on.to_string());
         let left = to.is_closed().then(|| on.to_string());
         store::set_status(
@@ -843,20 +833,17 @@ impl App {
         if let Some(c) = status_change(&bucket, m.unit_id, on, Some(from), to) {
             counters::apply(&mut tx, &c).await?;
         }
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "status",
             "person",
             id,
             Some(m.unit_id),
             Some(serde_json::json!({ "status": from.as_str() })),
             Some(serde_json::json!({ "status": to.as_str(), "on": on.to_string() })),
-            &now,
         )
         .await?;
         let updated = detail(&mut tx, actor, id).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(updated)
     }
 
@@ -868,9 +855,7 @@ impl App {
         id: i64,
         t: Transfer,
     ) -> Result<MemberDetail, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::EditRegistry)?;
         let mut check = Check::default();
         let on = date_or_today(&mut check, "on", t.on.as_deref());
         let number = check.opt(
@@ -878,9 +863,9 @@ impl App {
             t.member_number.as_deref(),
             MemberNumber::parse,
         );
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
         let (person, m) = find_member(&mut tx, actor, id).await?;
-        let to = match find_in_scope(&mut tx, actor.scope(), &t.to_unit_code).await {
+        let to = match tx.unit(&t.to_unit_code).await {
             Ok(u) => Some(u),
             Err(AppError::NotFound(_)) => {
                 check.fail("to_unit_code", "unknown_unit");
@@ -910,7 +895,7 @@ impl App {
         let Some(to) = to else {
             return Err(AppError::field("to_unit_code", "unknown_unit"));
         };
-        let now = now_utc();
+        let now = tx.now().to_string();
         let bucket = Bucket::of(
             person.fields.employment_type.as_deref(),
             person.fields.informal_category.as_deref(),
@@ -921,31 +906,27 @@ impl App {
             .or(m.member_number.clone());
         move_membership(&mut tx, &bucket, &m, to.id, on, number, &now).await?;
         refresh_keys(&mut tx, id).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "transfer",
             "person",
             id,
             Some(to.id),
             Some(serde_json::json!({ "unit_code": m.unit_code })),
             Some(serde_json::json!({ "unit_code": to.code, "on": on.to_string() })),
-            &now,
         )
         .await?;
         let updated = detail(&mut tx, actor, id).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(updated)
     }
 
     /// Archives a person: they leave every list and count, and stay on record.
     pub async fn archive_member(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let (person, m) = find_member(&mut tx, actor, id).await?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::archive_person(&mut tx, id, &now).await?;
         counters::status_delta(&mut tx, m.unit_id, &m.status, -1).await?;
         if Status::parse(&m.status).is_ok_and(Status::is_active) {
@@ -958,19 +939,16 @@ impl App {
             c.active_delta = -1;
             counters::apply(&mut tx, &c).await?;
         }
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "archive",
             "person",
             id,
             Some(m.unit_id),
             Some(snapshot(&person.fields, &m)),
             None,
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(())
     }
 }

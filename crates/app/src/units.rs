@@ -1,9 +1,9 @@
 //! Units: the organization tree.
 
 use crate::error::{on_conflict, Check};
-use crate::{audit, Actor, App, AppError};
-use muster_domain::date::now_utc;
+use crate::{Actor, App, AppError};
 use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
+use muster_domain::user::Permission;
 use muster_domain::Date;
 use muster_store::units::{self as store, UnitFields, UnitRow};
 use muster_store::{Conn, Scope};
@@ -176,9 +176,7 @@ impl App {
     }
 
     pub async fn create_unit(&self, actor: &Actor, input: NewUnit) -> Result<UnitView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::ManageUnits)?;
         let mut check = Check::default();
         let code = check.take("code", UnitCode::parse(&input.code));
         let level = check.take("level", required_text(&input.level, 80));
@@ -194,14 +192,14 @@ impl App {
             levels.extend(check.take("levels", required_text(l, 80)));
         }
 
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
         let parent = match input
             .parent_code
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            Some(p) => match find_in_scope(&mut tx, actor.scope(), p).await {
+            Some(p) => match tx.unit(p).await {
                 Ok(u) => Some(u),
                 Err(AppError::NotFound(_)) => {
                     check.fail("parent_code", "unknown_unit");
@@ -230,7 +228,7 @@ impl App {
             founded_on,
             dissolved_on,
         };
-        let now = now_utc();
+        let now = tx.now().to_string();
         let id = store::insert(&mut tx, parent.as_ref(), &fields, &now)
             .await
             .map_err(on_conflict)?;
@@ -244,19 +242,9 @@ impl App {
         crate::drives::refresh_tree(&mut tx, row.tree_id, true).await?;
         let created = view(&mut tx, row).await?;
         let after = serde_json::to_value(&created).ok();
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "unit",
-            id,
-            Some(id),
-            None,
-            after,
-            &now,
-        )
-        .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.audit("create", "unit", id, Some(id), None, after)
+            .await?;
+        tx.commit().await?;
         Ok(created)
     }
 
@@ -266,11 +254,9 @@ impl App {
         code: &str,
         patch: UnitPatch,
     ) -> Result<UnitView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
-        let row = find_in_scope(&mut tx, actor.scope(), code).await?;
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let row = tx.unit(code).await?;
         let before = view(&mut tx, row.clone()).await?;
         let mut check = Check::default();
         let mut fields = UnitFields {
@@ -306,7 +292,7 @@ impl App {
         }
         let names = patch.names.as_ref().map(|n| check_names(&mut check, n));
         check.finish()?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::update(&mut tx, row.id, &fields, &now).await?;
         if let Some(names) = names {
             store::set_names(&mut tx, row.id, &names).await?;
@@ -316,19 +302,16 @@ impl App {
             .ok_or(AppError::NotFound("unit"))?;
         crate::drives::refresh_tree(&mut tx, row.tree_id, true).await?;
         let after = view(&mut tx, row).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "update",
             "unit",
             after.id,
             Some(after.id),
             serde_json::to_value(&before).ok(),
             serde_json::to_value(&after).ok(),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -339,12 +322,10 @@ impl App {
         code: &str,
         to: MoveUnit,
     ) -> Result<UnitView, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
-        let row = find_in_scope(&mut tx, actor.scope(), code).await?;
-        let parent = match find_in_scope(&mut tx, actor.scope(), &to.parent_code).await {
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let row = tx.unit(code).await?;
+        let parent = match tx.unit(&to.parent_code).await {
             Ok(p) => p,
             Err(AppError::NotFound(_)) => {
                 return Err(AppError::field("parent_code", "unknown_unit"))
@@ -360,7 +341,7 @@ impl App {
         if store::in_scope(&mut tx, Scope::Subtree(row.id), parent.id).await? {
             return Err(AppError::field("parent_code", "inside_own_subtree"));
         }
-        let now = now_utc();
+        let now = tx.now().to_string();
         let drives = crate::drives::move_effects(&mut tx, row.tree_id, row.id, parent.id).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, -1).await?;
         for d in &drives {
@@ -388,19 +369,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("unit"))?;
         let after = view(&mut tx, moved).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "move",
             "unit",
             row.id,
             Some(row.id),
             Some(serde_json::json!({ "parent_code": row.parent_code })),
             Some(serde_json::json!({ "parent_code": parent.code })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(after)
     }
 }

@@ -1,14 +1,15 @@
 //! Logins and API tokens.
 
 use crate::error::on_conflict;
-use crate::{audit, units::find_in_scope, Actor, App, AppError};
+use crate::{Actor, App, AppError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use muster_domain::calendar::{Calendar, Digits};
 use muster_domain::date::{now_utc, utc_in};
 use muster_domain::unit::parse_locale;
-use muster_domain::user::{parse_username, Role};
+use muster_domain::user::Permission;
+use muster_domain::user::{may_change_login, parse_username, Role, Standing};
 use muster_store::sessions;
 use muster_store::users::{self as store, NewUser, UserRow};
 use muster_store::{Scope, StoreError};
@@ -72,9 +73,7 @@ fn default_calendar(locale: &str) -> &'static str {
 impl App {
     /// Creates a login attached to a unit in the actor's scope.
     pub async fn add_user(&self, actor: &Actor, new: NewLogin<'_>) -> Result<i64, AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::ManageUnits)?;
         let username =
             parse_username(new.username).map_err(|e| AppError::field("username", e.code))?;
         let role = Role::parse(new.role).map_err(|e| AppError::field("role", e.code))?;
@@ -88,18 +87,19 @@ impl App {
             Some(l) => parse_locale(l).map_err(|e| AppError::field("locale", e.code))?,
             None => "en",
         };
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
+        let scope = tx.scope();
         let unit = match new.unit_code {
             Some(code) => Some(
-                find_in_scope(&mut tx, actor.scope(), code)
+                tx.unit(code)
                     .await
                     .map_err(|_| AppError::field("unit_code", "unknown_unit"))?,
             ),
-            None if actor.scope() == Scope::All => None,
+            None if scope == Scope::All => None,
             None => return Err(AppError::field("unit_code", "required")),
         };
         let password_hash = hash_password(new.password)?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         let id = store::insert(
             &mut tx,
             &NewUser {
@@ -117,19 +117,9 @@ impl App {
         let after = serde_json::json!({
             "username": username, "role": role.as_str(), "unit_code": unit.as_ref().map(|u| &u.code),
         });
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "user",
-            id,
-            unit.map(|u| u.id),
-            None,
-            Some(after),
-            &now,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit("create", "user", id, unit.map(|u| u.id), None, Some(after))
+            .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -346,18 +336,17 @@ impl App {
         username: &str,
         role: &str,
     ) -> Result<(), AppError> {
-        if !actor.role.manages_units() {
-            return Err(AppError::Forbidden);
-        }
+        let permit = actor.permit(Permission::ManageUnits)?;
         let role = Role::parse(role).map_err(|e| AppError::field("role", e.code))?;
-        if role == Role::Admin && actor.role != Role::Admin {
+        if role.rank() > actor.role.rank() {
             return Err(AppError::field("role", "role_above_own"));
         }
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.write(permit).await?;
+        let scope = tx.scope();
         let user = store::by_username(&mut tx, &username.trim().to_ascii_lowercase())
             .await?
             .ok_or(AppError::NotFound("user"))?;
-        let visible = match (user.unit_id, actor.scope()) {
+        let visible = match (user.unit_id, scope) {
             (_, Scope::All) => true,
             (Some(unit), scope) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
             (None, _) => false,
@@ -368,24 +357,26 @@ impl App {
         if Some(user.id) == actor.user_id {
             return Err(AppError::field("role", "own_role"));
         }
-        if user.role == Role::Admin.as_str() && actor.role != Role::Admin {
-            return Err(AppError::field("role", "role_above_own"));
-        }
-        let now = now_utc();
+        let theirs = Role::parse(&user.role)
+            .map_err(|_| AppError::Internal(format!("stored role {}", user.role)))?;
+        let standing = if user.unit_id == actor.unit_id {
+            Standing::SameUnit
+        } else {
+            Standing::Below
+        };
+        may_change_login(actor.role, standing, theirs, role)
+            .map_err(|e| AppError::field("role", e.code))?;
         store::set_role(&mut tx, user.id, role.as_str()).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "role",
             "user",
             user.id,
             user.unit_id,
             Some(serde_json::json!({ "role": user.role })),
             Some(serde_json::json!({ "role": role.as_str() })),
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

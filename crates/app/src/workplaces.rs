@@ -2,14 +2,14 @@
 
 use crate::error::{on_conflict, Check};
 use crate::units::find_in_scope;
-use crate::{audit, page_size, Actor, App, AppError};
-use muster_domain::date::now_utc;
+use crate::{page_size, Actor, App, AppError};
 use muster_domain::member::parse_code;
 use muster_domain::unit::{optional_text, required_text, UnitCode};
+use muster_domain::user::Permission;
 use muster_domain::workplace::Ownership;
 use muster_domain::Date;
 use muster_store::workplaces::{self as store, WorkplaceFields, WorkplaceFilter, WorkplaceRow};
-use muster_store::{units, Conn, StoreError};
+use muster_store::{units, Conn};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -271,12 +271,11 @@ impl App {
         actor: &Actor,
         input: WorkplaceInput,
     ) -> Result<WorkplaceView, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let (f, tree_id) = fields(&mut tx, actor, &input, None).await?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         let id = store::insert(&mut tx, tree_id, &f, &now)
             .await
             .map_err(on_conflict)?;
@@ -289,19 +288,9 @@ impl App {
             .ok_or(AppError::NotFound("workplace"))?;
         let view = WorkplaceView::from(row);
         let after = serde_json::to_value(&view).ok();
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "workplace",
-            id,
-            Some(f.unit_id),
-            None,
-            after,
-            &now,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit("create", "workplace", id, Some(f.unit_id), None, after)
+            .await?;
+        tx.commit().await?;
         Ok(view)
     }
 
@@ -311,16 +300,15 @@ impl App {
         code: &str,
         input: WorkplaceInput,
     ) -> Result<WorkplaceView, AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let row = find(&mut tx, actor, code).await?;
         let (f, tree_id) = fields(&mut tx, actor, &input, Some(&row)).await?;
         if tree_id != row.tree_id {
             return Err(AppError::field("unit_code", "other_tree"));
         }
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::update(&mut tx, row.id, &f, &now).await?;
         if let Some(names) = &input.names {
             store::set_names(&mut tx, row.id, &check_names(names)?).await?;
@@ -335,19 +323,9 @@ impl App {
                 .ok_or(AppError::NotFound("workplace"))?,
         );
         let after = serde_json::to_value(&updated).ok();
-        audit(
-            &mut tx,
-            actor,
-            "update",
-            "workplace",
-            id,
-            Some(f.unit_id),
-            before,
-            after,
-            &now,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit("update", "workplace", id, Some(f.unit_id), before, after)
+            .await?;
+        tx.commit().await?;
         Ok(updated)
     }
 }
@@ -373,26 +351,22 @@ fn check_names(
 impl App {
     /// Archives a workplace: off every list, kept on record.
     pub async fn archive_workplace(&self, actor: &Actor, code: &str) -> Result<(), AppError> {
-        if !actor.role.edits_registry() {
-            return Err(AppError::Forbidden);
-        }
-        let mut tx = self.db().begin().await?;
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
         let row = find(&mut tx, actor, code).await?;
-        let now = now_utc();
+        let now = tx.now().to_string();
         store::archive(&mut tx, row.id, &now).await?;
-        audit(
-            &mut tx,
-            actor,
+        tx.audit(
             "archive",
             "workplace",
             row.id,
             Some(row.fields.unit_id),
             None,
             None,
-            &now,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -10,16 +10,82 @@ string_enum!(Role, "invalid_role" {
     Viewer => "viewer",
 });
 
+/// What a use case needs the actor's role to allow. Every write names one; the table
+/// of who holds which is [`Role::may`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Creating, editing and moving units, managing logins, declaring drives and setting
+    /// their targets, reviewing reports, the organization's weights.
+    ManageUnits,
+    /// Registering people, changing memberships, recording workplaces, assessments and
+    /// monthly reports, importing.
+    EditRegistry,
+    /// Merging two records of one person or declaring them different people: it rewrites
+    /// a person's history, so it is an officer's act.
+    MergeMembers,
+    /// Reading sensitive fields (national ids) and matching on them.
+    ReadSensitive,
+}
+
 impl Role {
+    /// Whether this role holds `permission`.
+    pub fn may(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ManageUnits | MergeMembers => matches!(self, Role::Admin | Role::Officer),
+            EditRegistry | ReadSensitive => {
+                matches!(self, Role::Admin | Role::Officer | Role::Organizer)
+            }
+        }
+    }
+
     /// Creating, editing and moving units, and managing users.
     pub fn manages_units(self) -> bool {
-        matches!(self, Role::Admin | Role::Officer)
+        self.may(Permission::ManageUnits)
     }
 
     /// Registering people, changing memberships, recording workplaces.
     pub fn edits_registry(self) -> bool {
-        matches!(self, Role::Admin | Role::Officer | Role::Organizer)
+        self.may(Permission::EditRegistry)
     }
+
+    /// The rank that decides who may change whose login: a role may change only logins
+    /// of a lower rank (an admin any but another admin of a wider scope).
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Admin => 4,
+            Role::Officer => 3,
+            Role::Organizer | Role::CaseWorker => 2,
+            Role::Viewer => 1,
+        }
+    }
+}
+
+/// Where a login is attached, seen from the one who would change it: at the same unit,
+/// or at a unit below theirs (a login elsewhere is out of their sight altogether).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    SameUnit,
+    Below,
+}
+
+/// Whether a login of role `own` may give a login of role `theirs`, standing as given,
+/// the role `new`. Nobody raises a login above their own role; a login at one's own
+/// unit can be changed only when it ranks below one's own, so officers of a unit cannot
+/// demote each other (nor the tree's top officer); that takes someone above them.
+pub fn may_change_login(
+    own: Role,
+    standing: Standing,
+    theirs: Role,
+    new: Role,
+) -> Result<(), crate::FieldError> {
+    if new.rank() > own.rank() || theirs.rank() > own.rank() {
+        return Err(crate::FieldError::new("role_above_own"));
+    }
+    if standing == Standing::SameUnit && theirs.rank() >= own.rank() {
+        return Err(crate::FieldError::new("peer_login"));
+    }
+    Ok(())
 }
 
 /// A username: 3 to 64 characters of ASCII letters, digits, `.`, `_` and `-`.
@@ -32,5 +98,49 @@ pub fn parse_username(s: &str) -> Result<String, crate::FieldError> {
         Ok(s.to_ascii_lowercase())
     } else {
         Err(crate::FieldError::new("invalid_username"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_may_change_whom() {
+        use Role::*;
+        use Standing::*;
+        let code = |r: Result<(), crate::FieldError>| r.err().map(|e| e.code);
+        // An officer changes an organizer of their own unit, and officers below them.
+        assert_eq!(
+            code(may_change_login(Officer, SameUnit, Organizer, Viewer)),
+            None
+        );
+        assert_eq!(
+            code(may_change_login(Officer, Below, Officer, Viewer)),
+            None
+        );
+        // Not a peer officer of their own unit (the tree's top officer included).
+        assert_eq!(
+            code(may_change_login(Officer, SameUnit, Officer, Viewer)),
+            Some("peer_login")
+        );
+        // Nobody raises a login above their own role or touches one above it.
+        assert_eq!(
+            code(may_change_login(Officer, Below, Organizer, Admin)),
+            Some("role_above_own")
+        );
+        assert_eq!(
+            code(may_change_login(Officer, Below, Admin, Viewer)),
+            Some("role_above_own")
+        );
+        // An admin changes an officer at their unit, not another admin there.
+        assert_eq!(
+            code(may_change_login(Admin, SameUnit, Officer, Viewer)),
+            None
+        );
+        assert_eq!(
+            code(may_change_login(Admin, SameUnit, Admin, Viewer)),
+            Some("peer_login")
+        );
     }
 }

@@ -52,6 +52,14 @@ impl Scope {
         }
     }
 
+    /// The unit whose subtree this is; `None` for everything.
+    pub fn unit(self) -> Option<i64> {
+        match self {
+            Scope::All => None,
+            Scope::Subtree(id) => Some(id),
+        }
+    }
+
     pub(crate) fn param(self) -> i64 {
         match self {
             Scope::All => 0,

@@ -33,6 +33,7 @@ login-failed = The username or password is not right.
 login-throttled = Too many failed attempts. Wait 15 minutes and try again.
 
 error-csrf = This form has expired. Go back, reload the page and try again.
+error-too-large = The request is too large.
 error-not-found = Nothing here: it does not exist or is outside your part of the organization.
 error-forbidden = Your role does not allow this.
 error-internal = Something went wrong on our side. Try again; if it persists, tell your administrator.
@@ -162,6 +163,7 @@ field-membership_closed = This membership has ended.
 field-other_tree = Must be in the same organization.
 field-out_of_range = Out of range.
 field-role_above_own = You cannot give a role above your own.
+field-peer_login = Officers of one unit cannot change each other's logins; ask someone at a unit above.
 field-same_unit = Already in this unit.
 field-too_short = Too short.
 field-transition_not_allowed = This status cannot follow the current one.

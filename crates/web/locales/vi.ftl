@@ -33,6 +33,7 @@ login-failed = Tên đăng nhập hoặc mật khẩu không đúng.
 login-throttled = Đăng nhập sai quá nhiều lần. Vui lòng đợi 15 phút rồi thử lại.
 
 error-csrf = Biểu mẫu này đã hết hạn. Hãy quay lại, tải lại trang và thử lại.
+error-too-large = Yêu cầu quá lớn.
 error-not-found = Không tìm thấy: mục này không tồn tại hoặc nằm ngoài phạm vi tổ chức của bạn.
 error-forbidden = Vai trò của bạn không được phép thực hiện thao tác này.
 error-internal = Hệ thống đã gặp lỗi. Hãy thử lại; nếu vẫn lỗi, hãy báo cho quản trị viên.
@@ -162,6 +163,7 @@ field-membership_closed = Tư cách đoàn viên này đã chấm dứt.
 field-other_tree = Phải thuộc cùng một tổ chức.
 field-out_of_range = Ngoài phạm vi cho phép.
 field-role_above_own = Không thể giao vai trò cao hơn vai trò của bạn.
+field-peer_login = Cán bộ cùng một đơn vị không thể thay đổi tài khoản của nhau; hãy nhờ người ở đơn vị cấp trên.
 field-same_unit = Đã ở đơn vị này.
 field-too_short = Quá ngắn.
 field-transition_not_allowed = Không thể chuyển sang trạng thái này từ trạng thái hiện tại.

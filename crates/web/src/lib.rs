@@ -33,7 +33,17 @@ pub fn router(app: App) -> Router {
         .merge(api)
         .merge(pages::router())
         .fallback(|| async { ApiError::from(muster_app::AppError::NotFound("route")) })
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            pages::csrf_check,
+        ))
         .with_state(app)
+}
+
+/// Every page route as (method, path): what the route-generated authorization test
+/// walks besides the OpenAPI document.
+pub fn page_routes() -> Vec<(String, &'static str)> {
+    pages::routes()
 }
 
 /// The OpenAPI document of the API, as served.

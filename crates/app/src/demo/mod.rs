@@ -12,7 +12,7 @@ use crate::members::{NewMember, PersonInput, StatusChange, Transfer};
 use crate::units::NewUnit;
 use crate::users::NewLogin;
 use crate::workplaces::WorkplaceInput;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, System};
 use muster_domain::Date;
 use pools::{District, Lang, Rng};
 use std::collections::BTreeMap;
@@ -104,14 +104,15 @@ const INFORMAL: [&str; 7] = [
 ];
 
 /// Whether the database has no units yet (the demo loads only into an empty one).
-pub async fn is_empty(app: &App) -> Result<bool, AppError> {
-    Ok(app.list_units(&Actor::system()).await?.is_empty())
+pub async fn is_empty(system: &System) -> Result<bool, AppError> {
+    Ok(system.app().list_units(&system.actor()).await?.is_empty())
 }
 
 /// Loads the demo dataset; `today` anchors the join dates so the last twelve months
 /// always show activity.
-pub async fn load(app: &App, today: Date) -> Result<(), AppError> {
-    let system = Actor::system();
+pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
+    let app = system.app();
+    let system = system.actor();
     let mut rng = Rng::new(2024);
     for tree in &TREES {
         load_tree(app, &system, tree, &mut rng, today).await?;

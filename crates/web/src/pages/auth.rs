@@ -6,8 +6,7 @@ use super::layout::{
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use maud::html;
 use muster_app::users::{random_token, LoginError, LoginRefused};
 use muster_app::App;
@@ -15,11 +14,10 @@ use serde::Deserialize;
 
 const LOGIN_CSRF_COOKIE: &str = "muster_login_csrf";
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
-        .route("/language", post(language))
+page_routes! {
+    "/login" => get(login_page).post(login),
+    "/logout" => post(logout),
+    "/language" => post(language),
 }
 
 #[derive(Deserialize, Default)]
@@ -123,21 +121,7 @@ async fn login(State(app): State<App>, headers: HeaderMap, Form(f): Form<LoginFo
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn logout(
-    State(app): State<App>,
-    headers: HeaderMap,
-    v: Viewer,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
+async fn logout(State(app): State<App>, headers: HeaderMap, _signed_in: Viewer) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         if let Err(e) = app.logout(&token).await {
             return crate::ApiError::from(e).into_response();
@@ -154,14 +138,13 @@ async fn logout(
 #[derive(Deserialize)]
 struct LanguageForm {
     lang: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// Switches the language: saved on the user when logged in, in a cookie otherwise.
 async fn language(
     State(app): State<App>,
     headers: HeaderMap,
+    session: Option<axum::Extension<super::csrf::Session>>,
     Form(f): Form<LanguageForm>,
 ) -> Response {
     let back = headers
@@ -171,23 +154,17 @@ async fn language(
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
         .unwrap_or_else(|| "/".into());
     let back = safe_next(&back).to_string();
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if let Ok(Some((actor, csrf))) = app.session(&token).await {
-            if f.csrf != csrf {
-                return (
-                    StatusCode::FORBIDDEN,
-                    visitor_lang(&headers).t("error-csrf"),
-                )
-                    .into_response();
-            }
+    // A session's token was checked on the way in; the session comes with it.
+    if let Some(axum::Extension(super::csrf::Session { actor, .. })) = session {
+        {
             // A new language brings its own calendar and digits unless the user chose
             // otherwise in the settings.
             let calendar = if f.lang == "fa" {
                 "persian"
-            } else if actor.locale == "fa" {
+            } else if actor.locale() == "fa" {
                 "gregorian"
             } else {
-                actor.calendar.as_str()
+                actor.calendar()
             };
             if let Err(e) = app.set_preferences(&actor, &f.lang, calendar, "").await {
                 return crate::ApiError::from(e).into_response();

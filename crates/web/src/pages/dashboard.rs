@@ -4,16 +4,14 @@ use super::layout::{error_page, Viewer};
 use crate::i18n::Lang;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use maud::{html, Markup};
 use muster_app::stats::MonthFigures;
 use muster_app::App;
 use muster_domain::member::{EmploymentType, Status};
 use muster_domain::Date;
 
-pub fn router() -> Router<App> {
-    Router::new().route("/", get(dashboard))
+page_routes! {
+    "/" => get(dashboard),
 }
 
 async fn dashboard(State(app): State<App>, v: Viewer) -> Response {

@@ -10,8 +10,7 @@ use crate::xlsx::{self, Cell};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use maud::{html, Markup, PreEscaped};
 use muster_app::drives::{
     standing_rank, DrivePatch, FileReport, MetricProgress, MetricView, NewDrive, NewMetric,
@@ -24,24 +23,17 @@ use muster_domain::Date;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/drives", get(list))
-        .route("/drives/new", get(new_form).post(create))
-        .route("/drives/{code}", get(dashboard))
-        .route("/drives/{code}/edit", get(edit_form).post(edit))
-        .route("/drives/{code}/export.csv", get(export_csv))
-        .route("/drives/{code}/export.xlsx", get(export_xlsx))
-        .route("/drives/{code}/targets", get(targets).post(save_targets))
-        .route("/drives/{code}/reports", get(reports))
-        .route(
-            "/drives/{code}/reports/{unit}/{month}",
-            get(report).post(file_report),
-        )
-        .route(
-            "/drives/{code}/reports/{unit}/{month}/review",
-            post(review_report),
-        )
+page_routes! {
+    "/drives" => get(list),
+    "/drives/new" => get(new_form).post(create),
+    "/drives/{code}" => get(dashboard),
+    "/drives/{code}/edit" => get(edit_form).post(edit),
+    "/drives/{code}/export.csv" => get(export_csv),
+    "/drives/{code}/export.xlsx" => get(export_xlsx),
+    "/drives/{code}/targets" => get(targets).post(save_targets),
+    "/drives/{code}/reports" => get(reports),
+    "/drives/{code}/reports/{unit}/{month}" => get(report).post(file_report),
+    "/drives/{code}/reports/{unit}/{month}/review" => post(review_report),
 }
 
 /// What a metric is called for this reader.
@@ -107,7 +99,7 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
     };
     let l = &v.lang;
     let body = html! {
-        @if v.actor.role.manages_units() {
+        @if v.actor.role().manages_units() {
             p { a.button href="/drives/new" { (v.t("drive-new")) } }
         }
         @if drives.is_empty() { p.empty { (v.t("drives-empty")) } } @else {
@@ -200,7 +192,7 @@ async fn dashboard(
         }
         p.actions {
             a href=(format!("/drives/{code}/targets?{unit_q}")) { (v.t("drive-targets")) }
-            @if v.actor.role.manages_units() { a href=(format!("/drives/{code}/edit")) { (v.t("drive-edit")) } }
+            @if v.actor.role().manages_units() { a href=(format!("/drives/{code}/edit")) { (v.t("drive-edit")) } }
             a href=(format!("/drives/{code}/reports?{unit_q}")) { (v.t("drive-reports")) }
             a href=(format!("/drives/{code}/export.csv?{unit_q}")) download { (v.t("drive-export-csv")) }
             a href=(format!("/drives/{code}/export.xlsx?{unit_q}")) download { (v.t("drive-export-xlsx")) }
@@ -739,7 +731,7 @@ fn drive_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
 }
 
 async fn new_form(v: Viewer) -> Response {
-    if !v.actor.role.manages_units() {
+    if !v.actor.role().manages_units() {
         return error_page(&v, AppError::Forbidden);
     }
     let mut f = PlainForm::default();
@@ -749,9 +741,6 @@ async fn new_form(v: Viewer) -> Response {
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = match drive_input(&f) {
         Ok(i) => i,
         Err(errors) => return drive_form(&v, &f, &errors),
@@ -795,7 +784,7 @@ fn targets_page(
     else {
         return error_page(v, AppError::NotFound("metric"));
     };
-    let can = v.actor.role.manages_units();
+    let can = v.actor.role().manages_units();
     let body = html! {
         (breadcrumb(v, &format!("{code}/targets"), p, Some(selected.metric.id)))
         p { a href=(format!("/drives/{code}?unit={}", enc(&here))) { (v.t("drive-back")) } }
@@ -885,9 +874,6 @@ async fn save_targets(
     Path(code): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let unit = f.get("unit").to_string();
     let metric: i64 = f.get("metric").parse().unwrap_or(0);
     let result = match f.get("action") {
@@ -996,7 +982,7 @@ async fn reports(
     let body = html! {
         (breadcrumb(&v, &format!("{code}/reports"), &p, None))
         p { a href=(format!("/drives/{code}?unit={}", enc(&mine))) { (v.t("drive-back")) } }
-        @if v.actor.role.edits_registry() && begun > 0 {
+        @if v.actor.role().edits_registry() && begun > 0 {
             h2 { (v.t("report-file")) }
             ul.months {
                 @for i in (0..begun).rev().take(3) {
@@ -1008,7 +994,7 @@ async fn reports(
         }
         @let waiting: Vec<&ReportView> = filed
             .iter()
-            .filter(|r| r.status == "submitted" && v.actor.role.manages_units() && Some(&r.unit_code) != p.path.first().map(|u| &u.code))
+            .filter(|r| r.status == "submitted" && v.actor.role().manages_units() && Some(&r.unit_code) != p.path.first().map(|u| &u.code))
             .collect();
         @if !waiting.is_empty() {
             h2 { (v.lang.t_args("report-waiting", &[("count", l.number(waiting.len() as i64))])) }
@@ -1103,9 +1089,9 @@ async fn report_page(
     let label = month_label(l, &d.calendar, month, &p.month_starts[i]);
     let unit_name = p.path.last().map(|u| u.name.clone()).unwrap_or_default();
     let accepted = existing.as_ref().is_some_and(|r| r.status == "accepted");
-    let can_file = v.actor.role.edits_registry() && !accepted && (i as i64) < p.months_begun;
+    let can_file = v.actor.role().edits_registry() && !accepted && (i as i64) < p.months_begun;
     let reviewable = existing.as_ref().is_some_and(|r| r.status == "submitted")
-        && v.actor.role.manages_units()
+        && v.actor.role().manages_units()
         && p.path.len() > 1;
     let value = |k: &str, fallback: String| {
         if f.values.contains_key(k) {
@@ -1192,9 +1178,6 @@ async fn file_report(
     Path((code, unit, month)): Path<(String, String, String)>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let figures = f
         .values
         .iter()
@@ -1225,9 +1208,6 @@ async fn review_report(
     Path((code, unit, month)): Path<(String, String, String)>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = ReviewReport {
         status: f.get("status").into(),
         comment: f.opt("comment"),
@@ -1279,7 +1259,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(code): Path<String>) 
         Ok(d) => d,
         Err(e) => return error_page(&v, e),
     };
-    if !v.actor.role.manages_units() {
+    if !v.actor.role().manages_units() {
         return error_page(&v, AppError::Forbidden);
     }
     let mut f = PlainForm::default();
@@ -1298,9 +1278,6 @@ async fn edit(
     Path(code): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let due = match f.int("report_due_days") {
         Ok(n) => n,
         Err(_) => {

@@ -6,10 +6,9 @@ use super::layout::{error_page, redirect_with_flash, PlainForm, Viewer};
 use crate::api::bulk::download;
 use crate::i18n::Lang;
 use crate::xlsx::{self, Cell};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use maud::{html, Markup};
 use muster_app::dedupe::{DuplicatePair, PairSide};
 use muster_app::import::{export_cells, Field, ImportOptions, ImportView, Table};
@@ -23,19 +22,17 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The largest file an upload takes, on the page and in the API.
 pub(crate) const MAX_UPLOAD: usize = 256 * 1024 * 1024;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/members/import", get(upload_form).post(upload))
-        .route("/members/import/run", post(run))
-        .route("/members/imports/{id}", get(show))
-        .route("/members/imports/{id}/errors.csv", get(errors_csv))
-        .route("/members/export.csv", get(export_csv))
-        .route("/members/export.xlsx", get(export_xlsx))
-        .route("/members/duplicates", get(duplicates))
-        .route("/members/duplicates/scan", post(scan))
-        .route("/members/duplicates/merge", post(merge))
-        .route("/members/duplicates/dismiss", post(dismiss))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+page_routes! {
+    "/members/import" => get(upload_form).post(upload),
+    "/members/import/run" => post(run),
+    "/members/imports/{id}" => get(show),
+    "/members/imports/{id}/errors.csv" => get(errors_csv),
+    "/members/export.csv" => get(export_csv),
+    "/members/export.xlsx" => get(export_xlsx),
+    "/members/duplicates" => get(duplicates),
+    "/members/duplicates/scan" => post(scan),
+    "/members/duplicates/merge" => post(merge),
+    "/members/duplicates/dismiss" => post(dismiss),
 }
 
 // --- Export -------------------------------------------------------------------------
@@ -85,7 +82,7 @@ pub(crate) async fn export_file(
         Some(l) => l.date(iso),
         None => iso.to_string(),
     };
-    let national = actor.role.edits_registry();
+    let national = actor.role().edits_registry();
     let mut rows = vec![header];
     rows.extend(members.iter().map(|r| export_cells(r, &date, national)));
     let name = format!("members-{}", muster_domain::Date::today());
@@ -166,7 +163,7 @@ fn order_select(v: &Viewer, chosen: DateOrder) -> Markup {
 }
 
 async fn upload_form(State(app): State<App>, v: Viewer) -> Response {
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
     let runs = app.list_imports(&v.actor).await.unwrap_or_default();
@@ -177,7 +174,7 @@ fn upload_page(v: &Viewer, runs: &[ImportView], error: Option<String>) -> Respon
     let l = &v.lang;
     let body = html! {
         @if let Some(e) = &error { p.error role="alert" #import-error { (e) } }
-        form.card method="post" action="/members/import" enctype="multipart/form-data" {
+        form.card method="post" action={ "/members/import?csrf=" (v.csrf) } enctype="multipart/form-data" {
             (v.csrf_field())
             p { (v.t("import-intro")) }
             div.field {
@@ -221,26 +218,18 @@ fn state_label(v: &Viewer, r: &ImportView) -> String {
 
 /// Takes the file, reads its header and asks which field each column holds.
 async fn upload(v: Viewer, mut form: Multipart) -> Response {
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
-    let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_string();
-                match field.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(_) => return upload_page(&v, &[], Some(v.t("import-too-large"))),
-                }
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => return upload_page(&v, &[], Some(v.t("import-too-large"))),
             }
-            _ => {}
         }
-    }
-    if let Some(r) = v.csrf_refusal(&csrf) {
-        return r;
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return upload_page(&v, &[], Some(v.t("import-no-file")));
@@ -254,11 +243,11 @@ async fn upload(v: Viewer, mut form: Multipart) -> Response {
     let estimated = table.estimated_rows;
     if let Ok(mut s) = staged().lock() {
         // One waiting file per user is enough.
-        s.retain(|_, f| f.user != v.actor.user_id);
+        s.retain(|_, f| f.user != v.actor.user_id());
         s.insert(
             token.clone(),
             Staged {
-                user: v.actor.user_id,
+                user: v.actor.user_id(),
                 name: name.clone(),
                 bytes: Arc::new(bytes),
             },
@@ -342,12 +331,9 @@ fn file_error(v: &Viewer, e: &AppError) -> String {
 
 /// Starts the run in the background and shows its progress.
 async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let file = staged().lock().ok().and_then(|s| {
         s.get(f.get("token"))
-            .filter(|s| s.user == v.actor.user_id)
+            .filter(|s| s.user == v.actor.user_id())
             .map(|s| (s.name.clone(), Arc::clone(&s.bytes)))
     });
     let Some((name, bytes)) = file else {
@@ -444,7 +430,7 @@ async fn show(
     let staged_token = q.token.filter(|t| {
         staged()
             .lock()
-            .map(|s| s.get(t).is_some_and(|f| f.user == v.actor.user_id))
+            .map(|s| s.get(t).is_some_and(|f| f.user == v.actor.user_id()))
             .unwrap_or(false)
     });
     let body = html! {
@@ -571,7 +557,7 @@ async fn duplicates(State(app): State<App>, v: Viewer, Query(q): Query<DupQuery>
         Ok(p) => p,
         Err(e) => return error_page(&v, e),
     };
-    let edits = v.actor.role.edits_registry();
+    let edits = v.actor.role().edits_registry();
     let body = html! {
         p { (l.t_args("dup-count", &[("pairs", l.number(page.total))])) }
         @if edits {
@@ -674,10 +660,7 @@ fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
     }
 }
 
-async fn scan(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
+async fn scan(State(app): State<App>, v: Viewer) -> Response {
     match app.scan_duplicates(&v.actor).await {
         Ok(_) => redirect_with_flash("/members/duplicates", "flash-dup-scanned"),
         Err(e) => error_page(&v, e),
@@ -685,9 +668,6 @@ async fn scan(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Re
 }
 
 async fn merge(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let (Ok(keep), Ok(drop)) = (f.int("keep"), f.int("drop")) else {
         return error_page(&v, AppError::NotFound("member"));
     };
@@ -698,9 +678,6 @@ async fn merge(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> R
 }
 
 async fn dismiss(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let (Ok(a), Ok(b)) = (f.int("a"), f.int("b")) else {
         return error_page(&v, AppError::NotFound("member"));
     };

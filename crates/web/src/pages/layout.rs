@@ -74,12 +74,20 @@ impl FromRequestParts<App> for Viewer {
                 .unwrap_or("/");
             Redirect::to(&format!("/login?next={}", crate::api::enc(next))).into_response()
         };
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(to_login());
+        let found = match parts.extensions.remove::<super::csrf::Session>() {
+            Some(s) => Some((s.actor, s.csrf)),
+            None => {
+                let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+                    return Err(to_login());
+                };
+                app.session(&token)
+                    .await
+                    .map_err(|e| crate::ApiError::from(e).into_response())?
+            }
         };
-        match app.session(&token).await {
-            Ok(Some((actor, csrf))) => {
-                let lang = Lang::new(&actor.locale, Some(&actor.calendar), Some(&actor.digits));
+        match found {
+            Some((actor, csrf)) => {
+                let lang = Lang::new(actor.locale(), Some(actor.calendar()), Some(actor.digits()));
                 Ok(Viewer {
                     actor,
                     csrf,
@@ -87,8 +95,7 @@ impl FromRequestParts<App> for Viewer {
                     flash: cookie(&parts.headers, FLASH_COOKIE),
                 })
             }
-            Ok(None) => Err(to_login()),
-            Err(e) => Err(crate::ApiError::from(e).into_response()),
+            None => Err(to_login()),
         }
     }
 }
@@ -109,12 +116,6 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
 }
 
 impl Viewer {
-    /// The refusal of a form whose CSRF token is not this session's.
-    pub fn csrf_refusal(&self, sent: &str) -> Option<Response> {
-        (sent.is_empty() || sent != self.csrf)
-            .then(|| (StatusCode::FORBIDDEN, self.lang.t("error-csrf")).into_response())
-    }
-
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
@@ -193,13 +194,13 @@ pub fn frame(
                             (nav_link(lang, "/units", "nav-units", active))
                             (nav_link(lang, "/workplaces", "nav-workplaces", active))
                             (nav_link(lang, "/drives", "nav-drives", active))
-                            @if v.actor.role.manages_units() {
+                            @if v.actor.role().manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }
                             (nav_link(lang, "/settings", "nav-settings", active))
                         }
                         div.who {
-                            span { (v.actor.username) }
+                            span { (v.actor.username()) }
                             form method="post" action="/logout" {
                                 (v.csrf_field())
                                 button.link type="submit" { (lang.t("logout")) }
@@ -275,11 +276,10 @@ pub fn select(
     }
 }
 
-/// A submitted form read field by field: every value as typed, and its CSRF token.
+/// A submitted form read field by field: every value as typed (its CSRF token was
+/// checked before the page saw it).
 #[derive(serde::Deserialize, Default)]
 pub struct PlainForm {
-    #[serde(default)]
-    pub csrf: String,
     #[serde(flatten)]
     pub values: std::collections::HashMap<String, String>,
 }

@@ -6,8 +6,7 @@ use crate::api::enc;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use maud::{html, Markup};
 use muster_app::mapping::{
     Assignment, CommitteeSeat, CoverageGroup, FoundUnion, NewAssessment, NewHeadcount, NewWorker,
@@ -18,19 +17,15 @@ use muster_domain::workplace::{Ownership, SizeBand};
 use muster_domain::Date;
 use serde::Deserialize;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/workplaces/coverage", get(coverage))
-        .route("/workplaces/coverage.csv", get(coverage_csv))
-        .route("/workplaces/priority", get(priority))
-        .route("/workplaces/priority.csv", get(priority_csv))
-        .route("/workplaces/priority/weights", post(save_weights))
-        .route(
-            "/workplaces/{code}/organizing",
-            get(organizing).post(organizing_action),
-        )
-        .route("/workplaces/{code}/wall", get(wall))
-        .route("/workplaces/{code}/found", get(found_form).post(found))
+page_routes! {
+    "/workplaces/coverage" => get(coverage),
+    "/workplaces/coverage.csv" => get(coverage_csv),
+    "/workplaces/priority" => get(priority),
+    "/workplaces/priority.csv" => get(priority_csv),
+    "/workplaces/priority/weights" => post(save_weights),
+    "/workplaces/{code}/organizing" => get(organizing).post(organizing_action),
+    "/workplaces/{code}/wall" => get(wall),
+    "/workplaces/{code}/found" => get(found_form).post(found),
 }
 
 fn band_label(v: &Viewer, key: &str) -> String {
@@ -317,7 +312,7 @@ async fn priority(State(app): State<App>, v: Viewer, Query(f): Query<PriorityFor
                     }
                 }
             }
-            @if v.actor.role.manages_units() {
+            @if v.actor.role().manages_units() {
                 details {
                     summary { (v.t("priority-change-weights")) }
                     form.card method="post" action="/workplaces/priority/weights" {
@@ -398,9 +393,6 @@ async fn priority_csv(
 }
 
 async fn save_weights(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let weights = (|| {
         Ok::<_, AppError>(Weights {
             headcount: f.int("headcount")?,
@@ -471,7 +463,7 @@ async fn organizing_page(app: &App, v: &Viewer, code: &str, errors: &Fields) -> 
     };
     let l = &v.lang;
     let w = &o.workplace;
-    let can = v.actor.role.edits_registry();
+    let can = v.actor.role().edits_registry();
     let action = format!("/workplaces/{code}/organizing");
     let rate = w
         .headcount
@@ -496,7 +488,7 @@ async fn organizing_page(app: &App, v: &Viewer, code: &str, errors: &Fields) -> 
         p.actions {
             a href=(format!("/workplaces/{code}")) { (v.t("workplace-details")) }
             a href=(format!("/workplaces/{code}/wall")) { (v.t("wall-title")) }
-            @if w.covering_unit_code.is_none() && v.actor.role.manages_units() {
+            @if w.covering_unit_code.is_none() && v.actor.role().manages_units() {
                 a href=(format!("/workplaces/{code}/found")) { (v.t("found-title")) }
             }
         }
@@ -564,7 +556,7 @@ async fn organizing_page(app: &App, v: &Viewer, code: &str, errors: &Fields) -> 
                     (v.csrf_field())
                     input type="hidden" name="action" value="assign";
                     h3 { (v.t("priority-organizer")) }
-                    (field(l, "organizer", "priority-organizer", "", errors.get("organizer"), "text", Some(&v.actor.username)))
+                    (field(l, "organizer", "priority-organizer", "", errors.get("organizer"), "text", Some(v.actor.username())))
                     (field(l, "follow_up_on", "priority-follow-up", "", errors.get("follow_up_on"), "text", Some(&l.date_hint())))
                     div.actions { button type="submit" { (v.t("save")) } }
                 }
@@ -600,9 +592,6 @@ async fn organizing_action(
     Path(code): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let id = |k: &str| f.get(k).parse::<i64>().unwrap_or(0);
     let result = match f.get("action") {
         "assess" => {
@@ -717,7 +706,7 @@ async fn found_form(State(app): State<App>, v: Viewer, Path(code): Path<String>)
 }
 
 async fn found_page(app: &App, v: &Viewer, code: &str, f: &PlainForm, errors: &Fields) -> Response {
-    if !v.actor.role.manages_units() {
+    if !v.actor.role().manages_units() {
         return error_page(v, AppError::Forbidden);
     }
     let o = match app.organizing(&v.actor, code).await {
@@ -765,9 +754,6 @@ async fn found(
     Path(code): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = FoundUnion {
         code: f.get("code").into(),
         name: f.get("name").into(),

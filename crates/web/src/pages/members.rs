@@ -3,8 +3,7 @@
 use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use maud::html;
 use muster_app::dedupe::LikelyDuplicate;
 use muster_app::members::{
@@ -16,14 +15,13 @@ use muster_domain::member::{EmploymentType, Gender, InformalCategory, Status};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/members", get(list))
-        .route("/members/new", get(new_form).post(create))
-        .route("/members/{id}", get(show))
-        .route("/members/{id}/edit", get(edit_form).post(update))
-        .route("/members/{id}/status", axum::routing::post(change_status))
-        .route("/members/{id}/transfer", axum::routing::post(transfer))
+page_routes! {
+    "/members" => get(list),
+    "/members/new" => get(new_form).post(create),
+    "/members/{id}" => get(show),
+    "/members/{id}/edit" => get(edit_form).post(update),
+    "/members/{id}/status" => post(change_status),
+    "/members/{id}/transfer" => post(transfer),
 }
 
 fn enc(s: &str) -> String {
@@ -76,7 +74,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<MemberQuery>) -
             (select(l, "sort", "members-sort", &[(String::new(), v.t("sort-registered")), ("name".to_string(), v.t("sort-name"))], q.sort.as_deref().unwrap_or(""), None))
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
         }
-        @if v.actor.role.edits_registry() {
+        @if v.actor.role().edits_registry() {
             p.actions {
                 a.button href="/members/new" { (v.t("members-new")) }
                 " " a href="/members/import" #import-link { (v.t("members-import")) }
@@ -165,7 +163,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
             (row("member-informal-category", m.informal_category.as_ref().map(|c| v.t(&format!("category-{c}"))).unwrap_or_default()))
             (row("member-workplace", opt(&m.workplace_code)))
         }
-        @if v.actor.role.edits_registry() {
+        @if v.actor.role().edits_registry() {
             (actions(&v, &m))
         }
         h2 { (v.t("member-history")) }
@@ -189,8 +187,6 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
 
 #[derive(Deserialize, Default, Clone)]
 struct MemberForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     values: HashMap<String, String>,
 }
@@ -311,7 +307,7 @@ async fn form_page(
 }
 
 async fn new_form(State(app): State<App>, v: Viewer) -> Response {
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
     form_page(
@@ -326,9 +322,6 @@ async fn new_form(State(app): State<App>, v: Viewer) -> Response {
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<MemberForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let l = &v.lang;
     let input = NewMember {
         unit_code: f.get("unit_code").to_string(),
@@ -446,8 +439,6 @@ fn after_change(
 #[derive(Deserialize)]
 struct ChangeForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     status: String,
     #[serde(default)]
     to_unit_code: String,
@@ -455,12 +446,9 @@ struct ChangeForm {
     on: String,
 }
 
-/// What both change forms start with: the CSRF check, the member id, the date typed in
-/// the reader's calendar (none: today).
+/// What both change forms start with: the member id, the date typed in the reader's
+/// calendar (none: today).
 fn change_of(v: &Viewer, id: &str, f: &ChangeForm) -> Result<(i64, Option<String>), Box<Response>> {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return Err(Box::new(r));
-    }
     let Some(id) = member_id(id) else {
         return Err(Box::new(error_page(v, AppError::NotFound("member"))));
     };
@@ -525,7 +513,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) ->
         Ok(m) => m,
         Err(e) => return error_page(&v, e),
     };
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
     let l = &v.lang;
@@ -542,10 +530,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) ->
     put("employment_type", m.employment_type.clone());
     put("informal_category", m.informal_category.clone());
     put("member_number", m.member_number.clone());
-    let form = MemberForm {
-        csrf: String::new(),
-        values,
-    };
+    let form = MemberForm { values };
     form_page(&app, &v, &form, &Fields::new(), &edit_target(id), &[]).await
 }
 
@@ -555,9 +540,6 @@ async fn update(
     Path(id): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let Some(id) = member_id(&id) else {
         return error_page(&v, AppError::NotFound("member"));
     };

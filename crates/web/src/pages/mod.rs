@@ -2,7 +2,23 @@
 //! JavaScript, in the reader's language, calendar and digits. Each resource has its
 //! own module and router; all of them call the same use cases as the API.
 
+/// Declares a module's page routes, each path with its methods and handlers: routed by
+/// `router()` and listed in `ROUTES`, which the route-generated authorization test
+/// walks, so a page cannot be added without a row in that test's table.
+macro_rules! page_routes {
+    ($($path:literal => $first:ident($h:expr) $(.$more:ident($hm:expr))*,)*) => {
+        pub fn router() -> axum::Router<muster_app::App> {
+            axum::Router::new()
+                $(.route($path, axum::routing::$first($h)$(.$more($hm))*))*
+        }
+
+        pub const ROUTES: &[(&str, &[&str])] =
+            &[$(($path, &[stringify!($first) $(, stringify!($more))*])),*];
+    };
+}
+
 mod auth;
+mod csrf;
 mod dashboard;
 mod drives;
 mod imports;
@@ -21,6 +37,27 @@ use axum::Router;
 use muster_app::App;
 
 const CSS: &str = include_str!("../../static/app.css");
+
+/// Every page route as (method, path), upper-case methods as HTTP writes them.
+pub fn routes() -> Vec<(String, &'static str)> {
+    let modules = [
+        auth::ROUTES,
+        dashboard::ROUTES,
+        drives::ROUTES,
+        mapping::ROUTES,
+        imports::ROUTES,
+        members::ROUTES,
+        settings::ROUTES,
+        units::ROUTES,
+        users::ROUTES,
+        workplaces::ROUTES,
+    ];
+    let mut all = vec![("GET".to_string(), "/static/app.css")];
+    for (path, methods) in modules.into_iter().flatten() {
+        all.extend(methods.iter().map(|m| (m.to_ascii_uppercase(), *path)));
+    }
+    all
+}
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -41,11 +78,12 @@ pub fn router() -> Router<App> {
         .merge(dashboard::router())
         .merge(drives::router())
         .merge(mapping::router())
-        .merge(imports::router())
+        .merge(imports::router().layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .merge(members::router())
         .merge(settings::router())
         .merge(units::router())
         .merge(users::router())
         .merge(workplaces::router())
 }
+pub(crate) use csrf::check as csrf_check;
 pub(crate) use imports::{export_file, MAX_UPLOAD};

@@ -3,14 +3,13 @@
 use super::layout::{redirect_with_flash, select, Viewer};
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use maud::html;
 use muster_app::{App, AppError};
 use serde::Deserialize;
 
-pub fn router() -> Router<App> {
-    Router::new().route("/settings", get(show).post(save))
+page_routes! {
+    "/settings" => get(show).post(save),
 }
 
 fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
@@ -46,7 +45,7 @@ fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
             (v.csrf_field())
             (select(l, "locale", "settings-language", &languages, l.locale, errors.get("locale")))
             (select(l, "calendar", "settings-calendar", &calendars, l.calendar.as_str(), errors.get("calendar")))
-            (select(l, "digits", "settings-digits", &digits, &v.actor.digits, errors.get("digits")))
+            (select(l, "digits", "settings-digits", &digits, v.actor.digits(), errors.get("digits")))
             div.actions { button type="submit" { (v.t("save")) } }
         }
     }
@@ -68,8 +67,6 @@ async fn show(v: Viewer) -> Response {
 
 #[derive(Deserialize)]
 struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     locale: String,
     calendar: String,
     #[serde(default)]
@@ -77,9 +74,6 @@ struct SettingsForm {
 }
 
 async fn save(State(app): State<App>, v: Viewer, Form(f): Form<SettingsForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     match app
         .set_preferences(&v.actor, &f.locale, &f.calendar, &f.digits)
         .await

@@ -4,9 +4,7 @@ use super::layout::{error_page, field, redirect_with_flash, Viewer};
 use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use axum::Form;
-use axum::Router;
 use maud::html;
 use muster_app::units::{MoveUnit, NewUnit, UnitPatch};
 use muster_app::App;
@@ -14,13 +12,12 @@ use muster_app::{AppError, Fields};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/units", get(tree))
-        .route("/units/new", get(new_form).post(create))
-        .route("/units/{code}", get(show))
-        .route("/units/{code}/edit", get(edit_form).post(update))
-        .route("/units/{code}/move", axum::routing::post(move_unit))
+page_routes! {
+    "/units" => get(tree),
+    "/units/new" => get(new_form).post(create),
+    "/units/{code}" => get(show),
+    "/units/{code}/edit" => get(edit_form).post(update),
+    "/units/{code}/move" => post(move_unit),
 }
 
 async fn tree(State(app): State<App>, v: Viewer) -> Response {
@@ -30,7 +27,7 @@ async fn tree(State(app): State<App>, v: Viewer) -> Response {
     };
     let l = &v.lang;
     let body = html! {
-        @if v.actor.role.manages_units() {
+        @if v.actor.role().manages_units() {
             p { a.button href="/units/new" { (v.t("unit-new")) } }
         }
         @if units.is_empty() {
@@ -78,12 +75,12 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
             div.figure { span.value { (l.number(stats.active)) } span.label { (v.t("dash-active")) } }
         }
         p { a href=(format!("/members?unit={}", unit.code)) { (v.t("unit-members")) } }
-        @if v.actor.role.manages_units() {
+        @if v.actor.role().manages_units() {
             p.actions {
                 a.button href=(format!("/units/{}/edit", unit.code)) { (v.t("unit-edit")) }
                 a href=(format!("/units/new?parent={}", unit.code)) { (v.t("unit-new-below")) }
             }
-            @if v.actor.unit_id != Some(unit.id) && unit.parent_code.is_some() {
+            @if v.actor.unit_id() != Some(unit.id) && unit.parent_code.is_some() {
                 form.card method="post" action=(format!("/units/{}/move", unit.code)) {
                     h2 { (v.t("unit-move")) }
                     (v.csrf_field())
@@ -116,8 +113,6 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
 
 #[derive(Deserialize, Default)]
 struct UnitForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     values: HashMap<String, String>,
 }
@@ -192,7 +187,7 @@ struct NewQuery {
 }
 
 async fn new_form(v: Viewer, Query(q): Query<NewQuery>) -> Response {
-    if !v.actor.role.manages_units() {
+    if !v.actor.role().manages_units() {
         return error_page(&v, AppError::Forbidden);
     }
     let mut f = UnitForm::default();
@@ -203,9 +198,6 @@ async fn new_form(v: Viewer, Query(q): Query<NewQuery>) -> Response {
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UnitForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = NewUnit {
         parent_code: f.opt("parent_code"),
         code: f.get("code").into(),
@@ -228,7 +220,7 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UnitForm>) -> R
 }
 
 async fn edit_form(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Response {
-    if !v.actor.role.manages_units() {
+    if !v.actor.role().manages_units() {
         return error_page(&v, AppError::Forbidden);
     }
     let u = match app.get_unit(&v.actor, &code).await {
@@ -258,9 +250,6 @@ async fn update(
     Path(code): Path<String>,
     Form(f): Form<UnitForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let l = &v.lang;
     let patch = UnitPatch {
         level: Some(f.get("level").into()),
@@ -291,9 +280,6 @@ async fn move_unit(
     Path(code): Path<String>,
     Form(f): Form<UnitForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     match app
         .move_unit(
             &v.actor,

@@ -3,24 +3,20 @@
 use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use maud::html;
 use muster_app::users::NewLogin;
 use muster_app::{App, AppError, Fields};
 use muster_domain::user::Role;
 use serde::Deserialize;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/users", get(list).post(create))
-        .route("/users/{username}/role", axum::routing::post(set_role))
+page_routes! {
+    "/users" => get(list).post(create),
+    "/users/{username}/role" => post(set_role),
 }
 
 #[derive(Deserialize, Default)]
 struct UserForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -41,7 +37,7 @@ async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Resp
     let l = &v.lang;
     let roles: Vec<(String, String)> = Role::ALL
         .iter()
-        .filter(|r| **r != Role::Admin || v.actor.role == Role::Admin)
+        .filter(|r| **r != Role::Admin || v.actor.role() == Role::Admin)
         .map(|r| (r.as_str().to_string(), v.t(&format!("role-{}", r.as_str()))))
         .collect();
     let languages: Vec<(String, String)> = crate::i18n::LANGUAGE_NAMES
@@ -61,7 +57,7 @@ async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Resp
                 td { bdi dir="ltr" { (u.unit_code.clone().unwrap_or_else(|| v.t("user-whole-instance"))) } }
                 td { (u.locale) }
                 td {
-                    @if u.username != v.actor.username {
+                    @if u.username != v.actor.username() {
                         form.inline method="post" action=(format!("/users/{}/role", u.username)) {
                             (v.csrf_field())
                             label.visually-hidden for=(format!("role-{}", u.username)) { (v.t("user-role")) }
@@ -100,9 +96,6 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UserForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let login = NewLogin {
         unit_code: Some(f.unit_code.as_str()).filter(|c| !c.trim().is_empty()),
         username: &f.username,
@@ -124,8 +117,6 @@ async fn create(State(app): State<App>, v: Viewer, Form(f): Form<UserForm>) -> R
 
 #[derive(Deserialize)]
 struct RoleForm {
-    #[serde(default)]
-    csrf: String,
     role: String,
 }
 
@@ -135,9 +126,6 @@ async fn set_role(
     axum::extract::Path(username): axum::extract::Path<String>,
     Form(f): Form<RoleForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     match app.set_role(&v.actor, &username, &f.role).await {
         Ok(()) => redirect_with_flash("/users", "flash-role-changed"),
         Err(AppError::Invalid(errors)) => render(&app, &v, &UserForm::default(), &errors).await,

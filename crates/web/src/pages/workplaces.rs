@@ -3,8 +3,7 @@
 use super::layout::{error_page, field, redirect_with_flash, select, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use maud::html;
 use muster_app::workplaces::{WorkplaceInput, WorkplaceQuery, WorkplaceView};
 use muster_app::{App, AppError, Fields};
@@ -12,13 +11,12 @@ use muster_domain::workplace::Ownership;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/workplaces", get(list))
-        .route("/workplaces/new", get(new_form).post(create))
-        .route("/workplaces/{code}", get(show))
-        .route("/workplaces/{code}/edit", get(edit_form).post(update))
-        .route("/workplaces/{code}/archive", axum::routing::post(archive))
+page_routes! {
+    "/workplaces" => get(list),
+    "/workplaces/new" => get(new_form).post(create),
+    "/workplaces/{code}" => get(show),
+    "/workplaces/{code}/edit" => get(edit_form).post(update),
+    "/workplaces/{code}/archive" => post(archive),
 }
 
 async fn list(State(app): State<App>, v: Viewer, Query(q): Query<WorkplaceQuery>) -> Response {
@@ -29,7 +27,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<WorkplaceQuery>
     let l = &v.lang;
     let body = html! {
         p.actions {
-            @if v.actor.role.edits_registry() { a.button href="/workplaces/new" { (v.t("workplace-new")) } }
+            @if v.actor.role().edits_registry() { a.button href="/workplaces/new" { (v.t("workplace-new")) } }
             a href="/workplaces/coverage" { (v.t("coverage-title")) }
             a href="/workplaces/priority" { (v.t("priority-title")) }
         }
@@ -84,14 +82,14 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
             (row("workplace-union", w.covering_unit_code.clone().unwrap_or_else(|| v.t("workplace-no-union"))))
         }
         p.actions {
-            @if v.actor.role.edits_registry() { a.button href=(format!("/workplaces/{}/edit", w.code)) { (v.t("workplace-edit")) } }
+            @if v.actor.role().edits_registry() { a.button href=(format!("/workplaces/{}/edit", w.code)) { (v.t("workplace-edit")) } }
             a href=(format!("/workplaces/{}/organizing", w.code)) { (v.t("wall-organizing")) }
             a href=(format!("/workplaces/{}/wall", w.code)) { (v.t("wall-title")) }
-            @if w.covering_unit_code.is_none() && v.actor.role.manages_units() {
+            @if w.covering_unit_code.is_none() && v.actor.role().manages_units() {
                 a href=(format!("/workplaces/{}/found", w.code)) { (v.t("found-title")) }
             }
         }
-        @if v.actor.role.edits_registry() {
+        @if v.actor.role().edits_registry() {
             form.inline method="post" action=(format!("/workplaces/{}/archive", w.code)) {
                 (v.csrf_field())
                 button.secondary type="submit" { (v.t("workplace-archive")) }
@@ -103,8 +101,6 @@ async fn show(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Re
 
 #[derive(Deserialize, Default)]
 struct WorkplaceForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     values: HashMap<String, String>,
 }
@@ -206,16 +202,13 @@ fn saved(w: &WorkplaceView) -> Response {
 }
 
 async fn new_form(v: Viewer) -> Response {
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
     form_page(&v, &WorkplaceForm::default(), &Fields::new(), None)
 }
 
 async fn create(State(app): State<App>, v: Viewer, Form(f): Form<WorkplaceForm>) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = match f.input(&v) {
         Ok(i) => i,
         Err(errors) => return form_page(&v, &f, &errors, None),
@@ -235,7 +228,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(code): Path<String>) 
         Ok(w) => w,
         Err(e) => return error_page(&v, e),
     };
-    if !v.actor.role.edits_registry() {
+    if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
     let l = &v.lang;
@@ -268,9 +261,6 @@ async fn update(
     Path(code): Path<String>,
     Form(f): Form<WorkplaceForm>,
 ) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
     let input = match f.input(&v) {
         Ok(i) => i,
         Err(errors) => return form_page(&v, &f, &errors, Some(&code)),
@@ -282,15 +272,7 @@ async fn update(
     }
 }
 
-async fn archive(
-    State(app): State<App>,
-    v: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<WorkplaceForm>,
-) -> Response {
-    if let Some(r) = v.csrf_refusal(&f.csrf) {
-        return r;
-    }
+async fn archive(State(app): State<App>, v: Viewer, Path(code): Path<String>) -> Response {
     match app.archive_workplace(&v.actor, &code).await {
         Ok(()) => redirect_with_flash("/workplaces", "flash-workplace-archived"),
         Err(e) => error_page(&v, e),

@@ -1,0 +1,56 @@
+//! The instance acting for itself: the command line, the demo loader, tests and
+//! benchmarks. A `System` is made from a [`Db`], which only a crate that depends on
+//! `muster-store` can open: `main` can, the web crate cannot, so no request reaches
+//! anything here.
+
+use crate::{Actor, App, AppError};
+use muster_store::Db;
+
+#[derive(Clone)]
+pub struct System {
+    app: App,
+}
+
+impl System {
+    pub fn new(db: Db) -> Self {
+        Self { app: App::new(db) }
+    }
+
+    /// The application over the same database, for the use cases every actor has (a
+    /// `System` derefs to it too).
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    pub fn db(&self) -> &Db {
+        self.app.db()
+    }
+
+    /// The instance itself, over every tree.
+    pub fn actor(&self) -> Actor {
+        Actor::system()
+    }
+
+    /// The system acting within one unit's subtree.
+    pub async fn actor_in(&self, code: &str) -> Result<Actor, AppError> {
+        self.app.system_in(code).await
+    }
+
+    /// Fills the name sort keys of members stored before they existed (at start-up).
+    pub async fn fill_sort_keys(&self) -> Result<usize, AppError> {
+        self.app.fill_sort_keys().await
+    }
+
+    /// Issues a bearer token for a user; only its hash is stored.
+    pub async fn create_token(&self, username: &str) -> Result<String, AppError> {
+        self.app.create_token(username).await
+    }
+}
+
+impl std::ops::Deref for System {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}

@@ -1,0 +1,137 @@
+//! The one write path. A use case that changes anything first asks the actor for a
+//! [`Permit`] of the permission it needs and opens a [`Write`] with it: the role is
+//! checked before any input is read, units are
+//! looked up through the actor's scope, and the change commits only with its audit
+//! entry. A write that checked no scope or recorded no audit entry does not commit,
+//! so a new module cannot forget a step without every test of it failing.
+
+use crate::units::find_in_scope;
+use crate::{audit, Actor, App, AppError};
+use muster_domain::date::now_utc;
+use muster_domain::user::Permission;
+use muster_store::units::UnitRow;
+use muster_store::{Conn, Scope, StoreError, Tx};
+
+/// Proof that an actor holds a permission: asked for first thing in a use case, so a
+/// role without it is refused before any input is read, and needed to open a write.
+#[derive(Clone, Copy)]
+pub(crate) struct Permit<'a> {
+    actor: &'a Actor,
+}
+
+impl Actor {
+    pub(crate) fn permit(&self, permission: Permission) -> Result<Permit<'_>, AppError> {
+        if self.role.may(permission) {
+            Ok(Permit { actor: self })
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+pub(crate) struct Write<'a> {
+    tx: Tx,
+    actor: &'a Actor,
+    now: String,
+    scoped: bool,
+    audited: bool,
+}
+
+impl App {
+    /// Opens a write for the actor of `permit`.
+    pub(crate) async fn write<'a>(&self, permit: Permit<'a>) -> Result<Write<'a>, AppError> {
+        let actor = permit.actor;
+        Ok(Write {
+            tx: self.db().begin().await?,
+            actor,
+            now: now_utc(),
+            // An actor over the whole instance has nothing to narrow.
+            scoped: actor.unit_id.is_none(),
+            audited: false,
+        })
+    }
+}
+
+impl<'a> Write<'a> {
+    /// The actor, for lookups that narrow by its scope themselves (a use case's own
+    /// `find(conn, actor, key)`); asking for it this way marks the write as narrowed.
+    pub fn scoped(&mut self) -> &'a Actor {
+        self.scoped = true;
+        self.actor
+    }
+
+    /// The moment of the change, one for all its rows and its audit entry.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    /// The actor's scope, for the lookups of this write. Asking for it is what marks the
+    /// write as narrowed: one that never asks (nor looks a unit up here) cannot commit.
+    pub fn scope(&mut self) -> Scope {
+        self.scoped = true;
+        self.actor.scope()
+    }
+
+    /// A unit of the actor's subtree by code; any other answers `NotFound`.
+    pub async fn unit(&mut self, code: &str) -> Result<UnitRow, AppError> {
+        let unit = find_in_scope(&mut self.tx, self.actor.scope(), code).await?;
+        self.scoped = true;
+        Ok(unit)
+    }
+
+    /// Records the audit entry of the change (one or more per write).
+    pub async fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: i64,
+        unit_id: Option<i64>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), AppError> {
+        audit(
+            &mut self.tx,
+            self.actor,
+            action,
+            entity,
+            entity_id,
+            unit_id,
+            before,
+            after,
+            &self.now,
+        )
+        .await?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// Commits the change; refuses one that skipped the scope check or the audit.
+    pub async fn commit(self) -> Result<(), AppError> {
+        if !self.scoped {
+            return Err(AppError::Internal(
+                "a write committed without a scope check".into(),
+            ));
+        }
+        if !self.audited {
+            return Err(AppError::Internal(
+                "a write committed without an audit entry".into(),
+            ));
+        }
+        self.tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Write<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
