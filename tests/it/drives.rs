@@ -880,7 +880,8 @@ on_both_backends!(
     moving_a_unit_keeps_every_drive_exact,
     |backend: Backend| async move {
         let c = Client::new(backend).await;
-        let admin = small_tree(&c).await;
+        let levels = ["Province", "District", "Grassroots", "Group"];
+        let admin = crate::support::small_tree_of_levels(&c, &levels).await;
         for (code, scope) in [("PROVINCE", "P"), ("DISTRICT", "D1")] {
             let mut d = drive_2024(code);
             d["scope_unit_code"] = json!(scope);
@@ -904,7 +905,7 @@ on_both_backends!(
             .post(
                 "/api/v1/units",
                 &admin,
-                json!({"parent_code": "G1", "code": "G1A", "level": "Grassroots",
+                json!({"parent_code": "G1", "code": "G1A", "level": "Group",
                 "name": "Tổ công đoàn mới", "founded_on": "2024-06-01"}),
             )
             .await;

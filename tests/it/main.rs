@@ -3,10 +3,12 @@
 mod support;
 
 mod api_scope;
+mod authz;
 mod browser;
 mod cli;
 mod drives;
 mod import;
+mod inputs;
 mod mapping;
 mod members;
 mod pages;

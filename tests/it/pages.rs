@@ -178,23 +178,65 @@ on_both_backends!(
         let c = Client::new(backend).await;
         small_tree(&c).await;
         c.login("lan.nguyen", Some("D1"), "organizer").await;
-        for _ in 0..5 {
-            assert_eq!(
-                c.web_login("lan.nguyen", "wrong password").await.status,
-                StatusCode::UNAUTHORIZED
-            );
+        let guesser = Some("203.0.113.7");
+        // Three wrong passwords cost nothing; the fourth makes the next attempt wait.
+        for _ in 0..4 {
+            let answer = c
+                .web_login_from(guesser, "lan.nguyen", "wrong password")
+                .await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
         }
-        let blocked = c.web_login("lan.nguyen", "a long password").await;
+        let blocked = c
+            .web_login_from(guesser, "lan.nguyen", "a long password")
+            .await;
         assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(blocked.body.contains("15 minutes"));
+        assert!(blocked.body.contains("Too many failed attempts from here"));
         assert!(blocked
             .cookies
             .iter()
             .all(|c| !c.starts_with("muster_session=")));
-        // Someone else is not held up.
-        c.login("minh.le", Some("D1"), "organizer").await;
+        // The user, from their own address, is not locked out by the guesser.
+        let own = c
+            .web_login_from(Some("198.51.100.20"), "lan.nguyen", "a long password")
+            .await;
+        assert_eq!(own.status, StatusCode::SEE_OTHER, "{}", own.body);
+        // An unknown username is answered as a wrong password, and throttled the same.
+        for _ in 0..4 {
+            let answer = c.web_login_from(guesser, "no.such.user", "x").await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        }
         assert_eq!(
-            c.web_login("minh.le", "a long password").await.status,
+            c.web_login_from(guesser, "no.such.user", "x").await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // An officer of the unit sees the login held up and unlocks it.
+        c.login("officer.d1", Some("D1"), "officer").await;
+        let me = c.session_cookie("officer.d1").await;
+        let users = c.page("GET", "/users", &me, None).await;
+        assert!(
+            users.body.contains("Held up by failed logins"),
+            "{}",
+            users.body
+        );
+        assert!(users.body.contains("/users/lan.nguyen/unlock"));
+        assert!(
+            !users.body.contains("no.such.user"),
+            "only logins of the subtree"
+        );
+        let csrf = csrf_of(&users.body);
+        let unlocked = c
+            .page(
+                "POST",
+                "/users/lan.nguyen/unlock",
+                &me,
+                Some(&format!("csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(unlocked.status, StatusCode::SEE_OTHER, "{}", unlocked.body);
+        assert_eq!(
+            c.web_login_from(guesser, "lan.nguyen", "a long password")
+                .await
+                .status,
             StatusCode::SEE_OTHER
         );
     }
@@ -441,7 +483,11 @@ on_both_backends!(
     units_and_workplaces_are_kept_through_the_pages,
     |backend: Backend| async move {
         let c = Client::new(backend).await;
-        let admin = small_tree(&c).await;
+        let admin = crate::support::small_tree_of_levels(
+            &c,
+            &["Province", "District", "Grassroots", "Group"],
+        )
+        .await;
         c.login("officer.d1", Some("D1"), "officer").await;
         let me = c.session_cookie("officer.d1").await;
         let csrf = csrf_of(&c.page("GET", "/units/new?parent=D1", &me, None).await.body);
@@ -450,7 +496,7 @@ on_both_backends!(
             let me = me.clone();
             async move { c.page("POST", path, &me, Some(&form)).await }
         };
-        let made = post("/units/new", format!("parent_code=D1&code=G1B&level=Grassroots&name={}&name_en=Coir+mat+union&founded_on=15%2F5%2F2024&csrf={csrf}", enc("CĐCS Thảm xơ dừa"))).await;
+        let made = post("/units/new", format!("parent_code=D1&code=G1B&level=Group&name={}&name_en=Coir+mat+union&founded_on=15%2F5%2F2024&csrf={csrf}", enc("CĐCS Thảm xơ dừa"))).await;
         assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
         let outside = post(
             "/units/new",
@@ -470,7 +516,7 @@ on_both_backends!(
                 "/units/G1B/edit",
                 &me,
                 Some(&format!(
-                    "level=Grassroots&name={}&founded_on=15%2F05%2F2024&csrf={csrf}",
+                    "level=Group&name={}&founded_on=15%2F05%2F2024&csrf={csrf}",
                     enc("CĐCS Thảm xơ dừa Giồng Trôm")
                 )),
             )

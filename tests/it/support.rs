@@ -307,14 +307,31 @@ impl Client {
         self.call("GET", path, token, None).await
     }
 
-    /// Calls the router with a request as it is; answers the status and the body's bytes.
-    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    /// Calls the router with a request as it is; answers the status, the `Location`
+    /// and the body's bytes.
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
         let res = self.router.clone().oneshot(req).await.expect("call router");
         let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let bytes = axum::body::to_bytes(res.into_body(), 64 << 20)
             .await
             .expect("read body");
-        (status, bytes.to_vec())
+        (status, location, bytes.to_vec())
+    }
+
+    /// The headers of the answer to a plain GET.
+    pub async fn headers_of(&self, path: &str) -> axum::http::HeaderMap {
+        let req = Request::builder()
+            .uri(path)
+            .body(Body::empty())
+            .expect("build request");
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        res.headers().clone()
     }
 
     /// Calls the router with a request as it is; answers the body's bytes.
@@ -382,10 +399,15 @@ pub fn names(page: &Value) -> Vec<String> {
 /// `P` (province) → `D1`, `D2` (districts) → `G1` under `D1`, `G2` under `D2`.
 /// Returns the admin's token.
 pub async fn small_tree(c: &Client) -> String {
+    small_tree_of_levels(c, &["Province", "District", "Grassroots"]).await
+}
+
+/// `small_tree` in a tree whose levels are `levels` (the first three as there).
+pub async fn small_tree_of_levels(c: &Client, levels: &[&str]) -> String {
     let admin = c.login("root", None, "admin").await;
     let units = [
         serde_json::json!({"code": "P", "level": "Province", "name": "Tỉnh Bến Tre",
-            "names": {"en": "Ben Tre"}, "levels": ["Province", "District", "Grassroots"]}),
+            "names": {"en": "Ben Tre"}, "levels": levels}),
         serde_json::json!({"parent_code": "P", "code": "D1", "level": "District", "name": "Huyện Châu Thành"}),
         serde_json::json!({"parent_code": "P", "code": "D2", "level": "District", "name": "Huyện Ba Tri"}),
         serde_json::json!({"parent_code": "D1", "code": "G1", "level": "Grassroots", "name": "CĐCS May Phú Thành"}),
@@ -426,10 +448,26 @@ impl Client {
         cookies: &str,
         form: Option<&str>,
     ) -> PageAnswer {
+        self.page_from(None, method, path, cookies, form).await
+    }
+
+    /// `page` from a given address, as a server behind a socket sees it.
+    pub async fn page_from(
+        &self,
+        source: Option<&str>,
+        method: &str,
+        path: &str,
+        cookies: &str,
+        form: Option<&str>,
+    ) -> PageAnswer {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
             .header("accept-language", "en");
+        if let Some(ip) = source {
+            let addr = std::net::SocketAddr::new(ip.parse().expect("an address"), 40_000);
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
         if !cookies.is_empty() {
             req = req.header("cookie", cookies);
         }
@@ -467,6 +505,16 @@ impl Client {
 
     /// Logs in through the login form; returns the session cookie header value.
     pub async fn web_login(&self, username: &str, password: &str) -> PageAnswer {
+        self.web_login_from(None, username, password).await
+    }
+
+    /// `web_login` from a given address.
+    pub async fn web_login_from(
+        &self,
+        source: Option<&str>,
+        username: &str,
+        password: &str,
+    ) -> PageAnswer {
         let form = self.page("GET", "/login", "", None).await;
         let csrf_cookie = form
             .cookies
@@ -478,7 +526,8 @@ impl Client {
             .split_once('=')
             .map(|(_, t)| t.to_string())
             .unwrap();
-        self.page(
+        self.page_from(
+            source,
             "POST",
             "/login",
             &csrf_cookie,

@@ -9,11 +9,15 @@ on_both_backends!(
     moving_a_unit_moves_its_subtree_and_scope,
     |backend: Backend| async move {
         let c = Client::new(backend).await;
-        let admin = small_tree(&c).await;
+        let admin = crate::support::small_tree_of_levels(
+            &c,
+            &["Province", "District", "Grassroots", "Group"],
+        )
+        .await;
         c.post(
             "/api/v1/units",
             &admin,
-            json!({"parent_code": "G1", "code": "G1A", "level": "Grassroots", "name": "Tổ A"}),
+            json!({"parent_code": "G1", "code": "G1A", "level": "Group", "name": "Tổ A"}),
         )
         .await;
         add_member(

@@ -469,10 +469,17 @@ impl App {
         unit_code: &str,
         input: &crate::members::PersonInput,
     ) -> Result<Vec<LikelyDuplicate>, AppError> {
+        if !self.checks.take(actor) {
+            return Err(AppError::TooMany);
+        }
         let mut conn = self.db().read().await?;
         let unit = crate::units::find_in_scope(&mut conn, actor.scope(), unit_code).await?;
         let mut check = crate::error::Check::default();
-        let fields = crate::members::validate_person(input, &mut check);
+        let mut fields = crate::members::validate_person(input, &mut check);
+        if !actor.role.may(Permission::ReadSensitive) {
+            // Matching on a field one may not read would confirm its value by trial.
+            fields.national_id = None;
+        }
         likely_duplicates_of(&mut conn, actor, unit.tree_id, &fields, None).await
     }
 
@@ -626,4 +633,30 @@ async fn whole_subtree(
         }
     }
     Ok(found)
+}
+
+/// How many duplicate checks one login may ask for in a minute: a clerk registering
+/// people asks a few; trying values one after another asks many.
+const CHECKS_PER_MINUTE: u32 = 30;
+
+/// Duplicate checks asked for per login in the current minute (per server process).
+#[derive(Debug, Default)]
+pub(crate) struct Allowance {
+    minutes: std::sync::Mutex<std::collections::HashMap<String, (u64, u32)>>,
+}
+
+impl Allowance {
+    /// Counts one check of `actor`; false when their minute's allowance is spent.
+    fn take(&self, actor: &Actor) -> bool {
+        let minute = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 60);
+        let Ok(mut minutes) = self.minutes.lock() else {
+            return true;
+        };
+        minutes.retain(|_, (m, _)| *m == minute);
+        let used = minutes.entry(actor.username.clone()).or_insert((minute, 0));
+        used.1 += 1;
+        used.1 <= CHECKS_PER_MINUTE
+    }
 }

@@ -4,7 +4,9 @@
 use crate::error::{on_conflict, Check};
 use crate::{Actor, App, AppError};
 use muster_domain::calendar::Calendar;
-use muster_domain::drive::{allocate, MetricKind, Period, Progress, ReportStatus, Standing};
+use muster_domain::drive::{
+    allocate, check_target, MetricKind, Period, Progress, ReportStatus, Standing,
+};
 use muster_domain::member::InformalCategory;
 use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
 use muster_domain::user::Permission;
@@ -505,6 +507,10 @@ impl App {
         if input.metrics.is_empty() {
             check.fail("metrics", "required");
         }
+        if input.metrics.len() > muster_domain::drive::MAX_METRICS {
+            // Refused before reading them: 20,000 metrics would each be checked.
+            return Err(AppError::field("metrics", "too_many"));
+        }
         let mut metrics = Vec::new();
         for (i, m) in input.metrics.iter().enumerate() {
             let field = |f: &str| format!("metrics.{i}.{f}");
@@ -703,8 +709,8 @@ impl App {
         {
             return Err(AppError::field("metric_id", "unknown_metric"));
         }
-        if input.target.is_some_and(|t| t.abs() > 1_000_000_000_000) {
-            return Err(AppError::field("target", "out_of_range"));
+        if let Some(Err(e)) = input.target.map(check_target) {
+            return Err(AppError::field("target", e.code));
         }
         store::set_target(&mut tx, input.metric_id, unit, input.target).await?;
         tx.audit(
@@ -770,11 +776,8 @@ impl App {
                 let parts = children
                     .iter()
                     .map(|c| match input.targets.get(&c.code).copied().flatten() {
-                        Some(t) if t.abs() > 1_000_000_000_000 => {
-                            check.fail(&format!("targets.{}", c.code), "out_of_range");
-                            None
-                        }
-                        t => t,
+                        Some(t) => check.take(&format!("targets.{}", c.code), check_target(t)),
+                        None => None,
                     })
                     .collect();
                 for code in input.targets.keys() {
@@ -968,6 +971,10 @@ impl App {
         let actor = tx.scoped();
         let drive = find(&mut tx, actor, drive_code).await?;
         let (_, unit) = unit_for(&mut tx, actor, &drive, Some(unit_code)).await?;
+        if unit == drive.scope_unit_id {
+            // The drive's own unit reviews the reports below it; it files none itself.
+            return Err(AppError::field("unit", "drive_unit_files_none"));
+        }
         let period = drive.period();
         let index = month_index(&period, month)?;
         if index >= i64::from(period.months_begun(today)) {
@@ -984,7 +991,16 @@ impl App {
             .flatten()
             .unwrap_or_default();
         let mut figures = Vec::new();
-        for m in store::metrics(&mut tx, drive.id).await? {
+        let metrics = store::metrics(&mut tx, drive.id).await?;
+        for id in input.figures.keys() {
+            if !metrics
+                .iter()
+                .any(|m| m.id == *id && m.kind == MetricKind::Custom.as_str())
+            {
+                check.fail(&format!("figures.{id}"), "unknown_metric");
+            }
+        }
+        for m in metrics {
             if m.kind != MetricKind::Custom.as_str() {
                 continue;
             }

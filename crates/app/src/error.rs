@@ -24,6 +24,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Asked too often; ask again in a minute.
+    #[error("too many requests")]
+    TooMany,
     /// Someone like the person to be registered is already registered.
     #[error("likely duplicate of a registered member")]
     LikelyDuplicate(Vec<crate::dedupe::LikelyDuplicate>),
@@ -58,6 +61,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::Forbidden => "forbidden",
+            AppError::TooMany => "too_many_requests",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Invalid(_) => "validation_failed",
             AppError::Conflict { .. } => "conflict",

@@ -204,8 +204,35 @@ fn decode(bytes: Vec<u8>) -> Result<Vec<u8>, AppError> {
     Ok(text)
 }
 
+/// The most a spreadsheet may unpack to: its sheets are read whole, at several times
+/// their unpacked size in memory. (A 694 KB XLSX once unpacked to 204 MB and took
+/// 1.9 GB.) Larger registries come as CSV, which is read row by row.
+pub const MAX_SHEET_UNPACKED: u64 = 32 << 20;
+/// The most rows a spreadsheet may have, for the same reason.
+pub const MAX_SHEET_ROWS: usize = 200_000;
+
+/// Refuses a zipped spreadsheet (XLSX, ODS) whose parts unpack to more than
+/// [`MAX_SHEET_UNPACKED`], from its directory alone, before anything is unpacked.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), AppError> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok(());
+    }
+    let bad = || AppError::bad_file("unreadable_spreadsheet", None);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| bad())?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_SHEET_UNPACKED {
+        return Err(AppError::bad_file("sheet_too_large", None));
+    }
+    Ok(())
+}
+
 fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
     use calamine::{Data, Reader};
+    check_unpacked_size(&bytes)?;
     let bad = || AppError::bad_file("unreadable_spreadsheet", None);
     let mut book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
@@ -227,6 +254,9 @@ fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {
             Data::Error(_) => "#ERROR".into(),
         }
     };
+    if range.height() > MAX_SHEET_ROWS + 1 {
+        return Err(AppError::bad_file("sheet_too_large", None));
+    }
     let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<_>>());
     let headers: Vec<String> = match rows.next() {
         Some(h) => h.into_iter().map(|h| h.trim().to_string()).collect(),
@@ -1494,12 +1524,9 @@ fn own_id(external_id: &str) -> Option<i64> {
 }
 
 /// The cells of one exported member in the order of `Field::ALL`, dates written by
-/// `date` (ISO or the reader's). The national id only for those who edit the registry.
-pub fn export_cells(
-    r: &ExportRow,
-    date: &dyn Fn(&str) -> String,
-    with_national_id: bool,
-) -> Vec<String> {
+/// `date` (ISO or the reader's). (The national id is there only for readers who may see
+/// it: `export_members` leaves it out for the others.)
+pub fn export_cells(r: &ExportRow, date: &dyn Fn(&str) -> String) -> Vec<String> {
     let f = &r.person.fields;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let d = |v: &Option<String>| v.as_deref().map(date).unwrap_or_default();
@@ -1517,8 +1544,7 @@ pub fn export_cells(
             Field::BirthDate => d(&f.birth_date),
             Field::Phone => s(&f.phone),
             Field::Email => s(&f.email),
-            Field::NationalId if with_national_id => s(&f.national_id),
-            Field::NationalId => String::new(),
+            Field::NationalId => s(&f.national_id),
             Field::Region => s(&f.region),
             Field::Address => s(&f.address),
             Field::OccupationCode => s(&f.occupation_code),
@@ -1558,7 +1584,8 @@ impl App {
                 }
             }
             let mut conn = self.db().read().await?;
-            return Ok(muster_store::members::export_people(&mut conn, &ids).await?);
+            let rows = muster_store::members::export_people(&mut conn, &ids).await?;
+            return Ok(redacted(actor, rows));
         }
         // Checks the filters as the list does.
         let mut probe = query.clone();
@@ -1575,8 +1602,18 @@ impl App {
             after = last.membership_id;
             rows.extend(page);
         }
-        Ok(rows)
+        Ok(redacted(actor, rows))
     }
+}
+
+/// Exported rows without what the actor may not read: national ids.
+fn redacted(actor: &Actor, mut rows: Vec<ExportRow>) -> Vec<ExportRow> {
+    if !actor.role.may(Permission::ReadSensitive) {
+        for r in &mut rows {
+            r.person.fields.national_id = None;
+        }
+    }
+    rows
 }
 
 /// A run as the API and pages show it.

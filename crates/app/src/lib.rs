@@ -32,11 +32,16 @@ use muster_store::Conn;
 #[derive(Clone, Debug)]
 pub struct App {
     db: Db,
+    /// Duplicate checks asked for per login this minute, to stop trial and error.
+    checks: std::sync::Arc<dedupe::Allowance>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            checks: Default::default(),
+        }
     }
 
     pub(crate) fn db(&self) -> &Db {

@@ -382,10 +382,18 @@ pub(crate) fn validate_person(input: &PersonInput, check: &mut Check) -> PersonF
     }
 }
 
+/// A date of something that has happened (a join, a transfer, a change of status):
+/// today when not given, and never after today.
 fn date_or_today(check: &mut Check, field: &str, input: Option<&str>) -> Date {
-    check
-        .opt(field, input, Date::parse_iso)
-        .unwrap_or_else(Date::today)
+    let today = Date::today();
+    match check.opt(field, input, Date::parse_iso) {
+        Some(d) if d > today => {
+            check.fail(field, "in_future");
+            today
+        }
+        Some(d) => d,
+        None => today,
+    }
 }
 
 /// Rewrites a person's search keys from their stored name, phone and member number.

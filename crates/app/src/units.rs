@@ -2,7 +2,7 @@
 
 use crate::error::{on_conflict, Check};
 use crate::{Actor, App, AppError};
-use muster_domain::unit::{optional_text, parse_locale, required_text, UnitCode};
+use muster_domain::unit::{level_fits, optional_text, parse_locale, required_text, UnitCode};
 use muster_domain::user::Permission;
 use muster_domain::Date;
 use muster_store::units::{self as store, UnitFields, UnitRow};
@@ -122,17 +122,32 @@ fn check_names(check: &mut Check, names: &BTreeMap<String, String>) -> Vec<(Stri
     out
 }
 
+/// Checks that `level` is one of the tree's and fits between the unit's parent and its
+/// children (`unit_id` when the unit exists already).
 async fn check_level(
     conn: &mut Conn,
     check: &mut Check,
     tree_id: i64,
     level: &str,
+    parent: Option<&str>,
+    unit_id: Option<i64>,
 ) -> Result<(), AppError> {
     let levels = store::levels(conn, tree_id).await?;
-    if !levels.is_empty() && !levels.iter().any(|l| l == level) {
-        check.fail("level", "unknown_level");
-    }
+    let children = match unit_id {
+        Some(id) => store::child_levels(conn, id).await?,
+        None => Vec::new(),
+    };
+    check.take("level", level_fits(&levels, level, parent, &children));
     Ok(())
+}
+
+/// A unit cannot be dissolved before it was founded.
+fn check_span(check: &mut Check, founded_on: Option<&str>, dissolved_on: Option<&str>) {
+    if let (Some(f), Some(d)) = (founded_on, dissolved_on) {
+        if d < f {
+            check.fail("dissolved_on", "before_founded");
+        }
+    }
 }
 
 async fn view(conn: &mut Conn, row: UnitRow) -> Result<UnitView, AppError> {
@@ -214,8 +229,9 @@ impl App {
             None => None,
         };
         if let (Some(p), Some(level)) = (&parent, &level) {
-            check_level(&mut tx, &mut check, p.tree_id, level).await?;
+            check_level(&mut tx, &mut check, p.tree_id, level, Some(&p.level), None).await?;
         }
+        check_span(&mut check, founded_on.as_deref(), dissolved_on.as_deref());
         check.finish()?;
         let (Some(code), Some(level), Some(name)) = (code, level, name) else {
             return Err(AppError::Internal("checked fields missing".into()));
@@ -269,7 +285,12 @@ impl App {
         };
         if let Some(level) = &patch.level {
             if let Some(level) = check.take("level", required_text(level, 80)) {
-                check_level(&mut tx, &mut check, row.tree_id, &level).await?;
+                let parent = match row.parent_id {
+                    Some(id) => store::by_id(&mut tx, id).await?.map(|p| p.level),
+                    None => None,
+                };
+                let (tree, unit) = (row.tree_id, Some(row.id));
+                check_level(&mut tx, &mut check, tree, &level, parent.as_deref(), unit).await?;
                 fields.level = level;
             }
         }
@@ -291,6 +312,11 @@ impl App {
                 check_date(&mut check, "dissolved_on", patch.dissolved_on.as_deref());
         }
         let names = patch.names.as_ref().map(|n| check_names(&mut check, n));
+        check_span(
+            &mut check,
+            fields.founded_on.as_deref(),
+            fields.dissolved_on.as_deref(),
+        );
         check.finish()?;
         let now = tx.now().to_string();
         store::update(&mut tx, row.id, &fields, &now).await?;
@@ -340,6 +366,10 @@ impl App {
         }
         if store::in_scope(&mut tx, Scope::Subtree(row.id), parent.id).await? {
             return Err(AppError::field("parent_code", "inside_own_subtree"));
+        }
+        let levels = store::levels(&mut tx, row.tree_id).await?;
+        if let Err(e) = level_fits(&levels, &row.level, Some(&parent.level), &[]) {
+            return Err(AppError::field("parent_code", e.code));
         }
         let now = tx.now().to_string();
         let drives = crate::drives::move_effects(&mut tx, row.tree_id, row.id, parent.id).await?;

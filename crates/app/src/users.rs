@@ -9,7 +9,9 @@ use muster_domain::calendar::{Calendar, Digits};
 use muster_domain::date::{now_utc, utc_in};
 use muster_domain::unit::parse_locale;
 use muster_domain::user::Permission;
-use muster_domain::user::{may_change_login, parse_username, Role, Standing};
+use muster_domain::user::{
+    login_delay, may_change_login, parse_username, Role, Standing, LOGIN_STREAK_SECS,
+};
 use muster_store::sessions;
 use muster_store::users::{self as store, NewUser, UserRow};
 use muster_store::{Scope, StoreError};
@@ -98,7 +100,10 @@ impl App {
             None if scope == Scope::All => None,
             None => return Err(AppError::field("unit_code", "required")),
         };
-        let password_hash = hash_password(new.password)?;
+        let password = new.password.to_string();
+        let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))??;
         let now = tx.now().to_string();
         let id = store::insert(
             &mut tx,
@@ -148,16 +153,28 @@ impl App {
         }
     }
 
-    /// The actor a username and password stand for.
+    /// The actor a username and password stand for. An unknown username is checked
+    /// against a stand-in hash, so that the time taken does not tell which exist; the
+    /// hashing runs off the async workers.
     pub async fn authenticate_password(
         &self,
         username: &str,
         password: &str,
     ) -> Result<Actor, AppError> {
-        let mut conn = self.db().read().await?;
-        let user = store::by_username(&mut conn, &username.trim().to_ascii_lowercase()).await?;
+        let user = {
+            let mut conn = self.db().read().await?;
+            store::by_username(&mut conn, &username.trim().to_ascii_lowercase()).await?
+        };
+        let hash = match &user {
+            Some(u) => u.password_hash.clone(),
+            None => stand_in_hash()?.to_string(),
+        };
+        let password = password.to_string();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
         match user {
-            Some(u) if !u.disabled && verify_password(password, &u.password_hash) => actor_of(u),
+            Some(u) if matches && !u.disabled => actor_of(u),
             _ => Err(AppError::Unauthenticated),
         }
     }
@@ -168,10 +185,17 @@ impl App {
     }
 }
 
-/// Failed logins allowed per username within `THROTTLE_WINDOW_SECS` before refusing.
-pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 const SESSION_DAYS: i64 = 14;
+
+/// A hash of no one's password, checked for usernames that do not exist.
+fn stand_in_hash() -> Result<&'static str, AppError> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = HASH.get() {
+        return Ok(h);
+    }
+    let h = hash_password(&random_token())?;
+    Ok(HASH.get_or_init(|| h))
+}
 
 /// Why a login was refused.
 #[derive(Debug, PartialEq, Eq)]
@@ -196,22 +220,37 @@ pub fn random_token() -> String {
 }
 
 impl App {
-    /// Checks a password and opens a session; refuses after repeated failures.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Session, LoginError> {
+    /// Checks a password and opens a session. Attempts are counted per source address
+    /// (`source`) and username before the password is checked, and a streak of failures
+    /// waits longer and longer ([`login_delay`]), so a guesser is slowed down without
+    /// locking the user out from everywhere else.
+    pub async fn login(
+        &self,
+        source: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Session, LoginError> {
         let username = username.trim().to_ascii_lowercase();
-        let since = utc_in(-THROTTLE_WINDOW_SECS);
         {
-            let mut conn = self.db().read().await?;
-            if sessions::failures(&mut conn, &username, &since).await? >= MAX_FAILURES {
+            let now = now_utc();
+            let mut tx = self.db().begin().await?;
+            let stale = utc_in(-LOGIN_STREAK_SECS);
+            let Some(failures) =
+                sessions::count_attempt(&mut tx, source, &username, &now, &stale).await?
+            else {
+                tx.commit().await.map_err(StoreError::from)?;
                 return Err(LoginError::Refused(LoginRefused::Throttled));
-            }
+            };
+            let next = utc_in(login_delay(failures));
+            sessions::set_next_attempt(&mut tx, source, &username, &next).await?;
+            tx.commit().await.map_err(StoreError::from)?;
         }
         match self.authenticate_password(&username, password).await {
             Ok(actor) => {
                 let token = random_token();
                 let csrf = random_token();
                 let mut tx = self.db().begin().await?;
-                sessions::clear_failures(&mut tx, &username).await?;
+                sessions::clear_attempts(&mut tx, &username, Some(source)).await?;
                 // Expired sessions go when someone logs in: no background job needed.
                 sessions::prune(&mut tx, &now_utc()).await?;
                 let user_id = actor.user_id.unwrap_or(0);
@@ -228,9 +267,6 @@ impl App {
                 Ok(Session { token, csrf, actor })
             }
             Err(AppError::Unauthenticated) => {
-                let mut tx = self.db().begin().await?;
-                sessions::record_failure(&mut tx, &username, &now_utc(), &since).await?;
-                tx.commit().await.map_err(StoreError::from)?;
                 Err(LoginError::Refused(LoginRefused::BadCredentials))
             }
             Err(e) => Err(LoginError::App(e)),
@@ -374,6 +410,62 @@ impl App {
             user.unit_id,
             Some(serde_json::json!({ "role": user.role })),
             Some(serde_json::json!({ "role": role.as_str() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logins of the actor's subtree held up by failed attempts, with when they may try
+    /// again (the latest of their streaks).
+    pub async fn held_up_logins(&self, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+        actor.permit(Permission::ManageUnits)?;
+        let mut conn = self.db().read().await?;
+        let mut held = Vec::new();
+        for (username, until) in sessions::held_up(&mut conn, &now_utc()).await? {
+            let Some(user) = store::by_username(&mut conn, &username).await? else {
+                continue;
+            };
+            let visible = match (user.unit_id, actor.scope()) {
+                (_, Scope::All) => true,
+                (Some(unit), scope) => {
+                    muster_store::units::in_scope(&mut conn, scope, unit).await?
+                }
+                (None, _) => false,
+            };
+            if visible {
+                held.push((username, until));
+            }
+        }
+        Ok(held)
+    }
+
+    /// Ends every streak of failed logins of a login of the actor's subtree, so its user
+    /// can sign in at once.
+    pub async fn unlock_login(&self, actor: &Actor, username: &str) -> Result<(), AppError> {
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let scope = tx.scope();
+        let username = username.trim().to_ascii_lowercase();
+        let user = store::by_username(&mut tx, &username)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        let visible = match (user.unit_id, scope) {
+            (_, Scope::All) => true,
+            (Some(unit), scope) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
+            (None, _) => false,
+        };
+        if !visible {
+            return Err(AppError::NotFound("user"));
+        }
+        let cleared = sessions::clear_attempts(&mut tx, &username, None).await?;
+        tx.audit(
+            "unlock",
+            "user",
+            user.id,
+            user.unit_id,
+            None,
+            Some(serde_json::json!({ "streaks_ended": cleared })),
         )
         .await?;
         tx.commit().await?;

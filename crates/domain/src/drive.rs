@@ -57,6 +57,21 @@ string_enum!(
 /// The longest drive, in months.
 pub const MAX_MONTHS: u32 = 120;
 
+/// The most metrics one drive may have: a drive is read whole on its dashboard, and
+/// no campaign counts more than a few dozen things.
+pub const MAX_METRICS: usize = 50;
+
+/// A target, or a part of one: a count, so never below zero.
+pub fn check_target(t: i64) -> Result<i64, FieldError> {
+    if t < 0 {
+        Err(FieldError::new("negative"))
+    } else if t > 1_000_000_000_000 {
+        Err(FieldError::new("out_of_range"))
+    } else {
+        Ok(t)
+    }
+}
+
 /// A run of whole months in one calendar: the period of a drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {

@@ -68,6 +68,13 @@ pub fn required_text(s: &str, max_chars: usize) -> Result<String, FieldError> {
     if s.is_empty() {
         return Err(FieldError::new("required"));
     }
+    // A NUL byte (PostgreSQL refuses it in text) or another control character is no
+    // part of a name, an address or a note; line breaks and tabs are.
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(FieldError::new("invalid_characters"));
+    }
     if s.chars().count() > max_chars {
         return Err(FieldError::new("too_long"));
     }
@@ -80,6 +87,33 @@ pub fn optional_text(s: Option<&str>, max_chars: usize) -> Result<Option<String>
         None | Some("") => Ok(None),
         Some(s) => required_text(s, max_chars).map(Some),
     }
+}
+
+/// Whether a unit of `level` may stand under a unit of `parent` level with children of
+/// `children` levels, in a tree whose levels run `levels` from the top. A unit stands
+/// strictly below its parent and above its children: a grassroots unit under another
+/// grassroots unit, or a district given the province's level, is refused. A tree that
+/// declares no levels takes any.
+pub fn level_fits(
+    levels: &[String],
+    level: &str,
+    parent: Option<&str>,
+    children: &[String],
+) -> Result<(), FieldError> {
+    if levels.is_empty() {
+        return Ok(());
+    }
+    let at = |l: &str| levels.iter().position(|x| x == l);
+    let Some(own) = at(level) else {
+        return Err(FieldError::new("unknown_level"));
+    };
+    if parent.and_then(at).is_some_and(|p| p >= own) {
+        return Err(FieldError::new("level_not_below_parent"));
+    }
+    if children.iter().filter_map(|c| at(c)).any(|c| c <= own) {
+        return Err(FieldError::new("level_not_above_children"));
+    }
+    Ok(())
 }
 
 /// Locales a name or a page can be written in.

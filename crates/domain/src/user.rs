@@ -88,6 +88,26 @@ pub fn may_change_login(
     Ok(())
 }
 
+/// Failed logins in a streak that cost nothing: typing a password wrong thrice.
+pub const FREE_LOGIN_FAILURES: i64 = 3;
+/// The longest wait a streak of failed logins asks for, in seconds.
+pub const MAX_LOGIN_DELAY_SECS: i64 = 15 * 60;
+/// A streak of failed logins ends this long after its last failure.
+pub const LOGIN_STREAK_SECS: i64 = 60 * 60;
+
+/// How long to wait, in seconds, before the next attempt after `failures` failed ones
+/// in a row from one address for one username: nothing for the first few, then a delay
+/// that doubles with each failure, up to a quarter of an hour.
+pub fn login_delay(failures: i64) -> i64 {
+    if failures <= FREE_LOGIN_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - FREE_LOGIN_FAILURES - 1).min(20) as u32;
+    (1i64 << doublings)
+        .saturating_mul(2)
+        .min(MAX_LOGIN_DELAY_SECS)
+}
+
 /// A username: 3 to 64 characters of ASCII letters, digits, `.`, `_` and `-`.
 pub fn parse_username(s: &str) -> Result<String, crate::FieldError> {
     let s = s.trim();
@@ -104,6 +124,16 @@ pub fn parse_username(s: &str) -> Result<String, crate::FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_logins_wait_longer_and_longer() {
+        let waits: Vec<i64> = (1..=14).map(login_delay).collect();
+        assert_eq!(
+            waits,
+            [0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+        );
+        assert_eq!(login_delay(1_000_000), MAX_LOGIN_DELAY_SECS);
+    }
 
     #[test]
     fn who_may_change_whom() {

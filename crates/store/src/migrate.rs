@@ -64,9 +64,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "import_phase",
         sql: include_str!("../migrations/0010_import_phase.sql"),
     },
+    Migration {
+        version: 11,
+        name: "login_attempts",
+        sql: include_str!("../migrations/0011_login_attempts.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 10;
+pub const LATEST: i64 = 11;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 3] = match backend {

@@ -61,48 +61,92 @@ pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Failed logins for `username` since `since`.
-pub async fn failures(conn: &mut Conn, username: &str, since: &str) -> Result<i64, StoreError> {
-    let n: Option<i64> = sqlx::query_scalar(
-        "SELECT failures FROM login_failures WHERE username = $1 AND first_at > $2",
-    )
-    .bind(username)
-    .bind(since)
-    .fetch_optional(&mut *conn)
-    .await
-    .store()?;
-    Ok(n.unwrap_or(0))
-}
-
-/// Counts one more failure; a window older than `since` starts again.
-pub async fn record_failure(
+/// Counts an attempt to log in as `username` from `source`, unless the streak of
+/// failures it continues asks to wait (`next_at` is later than `now`): one statement, so
+/// two attempts at once cannot both slip through. A streak whose last failure is before
+/// `stale_before` starts again. Answers the failures of the streak with this attempt,
+/// or `None` when it must wait.
+pub async fn count_attempt(
     conn: &mut Conn,
+    source: &str,
     username: &str,
     now: &str,
-    since: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO login_failures (username, failures, first_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (username) DO UPDATE SET \
-         failures = CASE WHEN login_failures.first_at > $3 THEN login_failures.failures + 1 ELSE 1 END, \
-         first_at = CASE WHEN login_failures.first_at > $3 THEN login_failures.first_at ELSE $2 END",
+    stale_before: &str,
+) -> Result<Option<i64>, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO login_attempts (source, username, failures, last_at, next_at) \
+         VALUES ($1, $2, 1, $3, $3) \
+         ON CONFLICT (source, username) DO UPDATE SET \
+         failures = CASE WHEN login_attempts.last_at < $4 THEN 1 ELSE login_attempts.failures + 1 END, \
+         last_at = $3 \
+         WHERE login_attempts.next_at <= $3 \
+         RETURNING failures",
     )
+    .bind(source)
     .bind(username)
     .bind(now)
-    .bind(since)
-    .execute(&mut *conn)
+    .bind(stale_before)
+    .fetch_optional(&mut *conn)
     .await
-    .store()?;
-    Ok(())
+    .store()
 }
 
-pub async fn clear_failures(conn: &mut Conn, username: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+/// When the next attempt of this streak may come.
+pub async fn set_next_attempt(
+    conn: &mut Conn,
+    source: &str,
+    username: &str,
+    next_at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE login_attempts SET next_at = $3 WHERE source = $1 AND username = $2")
+        .bind(source)
         .bind(username)
+        .bind(next_at)
         .execute(&mut *conn)
         .await
         .store()?;
     Ok(())
+}
+
+/// Ends a streak: a success from `source`, or (without a source) an officer's unlock.
+pub async fn clear_attempts(
+    conn: &mut Conn,
+    username: &str,
+    source: Option<&str>,
+) -> Result<u64, StoreError> {
+    let done = match source {
+        Some(source) => {
+            sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND source = $2")
+                .bind(username)
+                .bind(source)
+                .execute(&mut *conn)
+                .await
+        }
+        None => {
+            sqlx::query("DELETE FROM login_attempts WHERE username = $1")
+                .bind(username)
+                .execute(&mut *conn)
+                .await
+        }
+    }
+    .store()?;
+    Ok(done.rows_affected())
+}
+
+/// The usernames held up now (a streak asks to wait past `now`), with the latest time
+/// they may try again.
+pub async fn held_up(conn: &mut Conn, now: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT username, MAX(next_at) AS until FROM login_attempts WHERE next_at > $1 GROUP BY username",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await
+    .store()?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("username")?, r.try_get("until")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .store()
 }
 
 /// Removes sessions that have expired.

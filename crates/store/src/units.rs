@@ -241,6 +241,15 @@ pub async fn move_subtree(
 }
 
 /// The level names a tree allows, from the top.
+/// The levels of a unit's children.
+pub async fn child_levels(conn: &mut Conn, unit_id: i64) -> Result<Vec<String>, StoreError> {
+    sqlx::query_scalar("SELECT level FROM units WHERE parent_id = $1")
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
+
 pub async fn levels(conn: &mut Conn, tree_id: i64) -> Result<Vec<String>, StoreError> {
     sqlx::query_scalar("SELECT name FROM tree_levels WHERE tree_id = $1 ORDER BY position")
         .bind(tree_id)

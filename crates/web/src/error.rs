@@ -94,6 +94,11 @@ impl From<AppError> for ApiError {
                 "your role does not allow this".into(),
                 Fields::new(),
             ),
+            AppError::TooMany => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many requests; try again in a minute".into(),
+                Fields::new(),
+            ),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "a valid bearer token is required".into(),

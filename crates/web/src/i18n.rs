@@ -202,6 +202,11 @@ impl Lang {
         self.digits.apply(&out)
     }
 
+    /// A text's ASCII digits in this reader's digits (a time of day, a code).
+    pub fn digits(&self, text: &str) -> String {
+        self.digits.apply(text)
+    }
+
     /// A number with one decimal as this reader writes it (`90.3`, `90,3`, `۹۰٫۳`).
     pub fn decimal(&self, x: f64) -> String {
         let tenths = (x.abs() * 10.0).round() as i64;

@@ -56,6 +56,7 @@ pub struct ChildTarget {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
     /// A unit of the drive's subtree; the highest the caller may open when absent.
     pub unit: Option<String>,
@@ -64,6 +65,7 @@ pub struct ProgressQuery {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// As of this ISO date; today when absent.
     pub as_of: Option<String>,

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// A unit code: its subtree; the caller's whole subtree when absent.
     pub unit: Option<String>,

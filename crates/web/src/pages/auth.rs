@@ -36,11 +36,39 @@ struct LoginForm {
 }
 
 /// Only a path on this site may be the page to return to after logging in.
+/// Where to go after signing in: a plain local path only. `//host`, `/\\host` and a path
+/// with a tab or a line break in it (which browsers drop, making `/\t/host` into
+/// `//host`) all lead off the site, so they lead home instead.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if plain {
         next
     } else {
         "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next("/members?q=nguyen"), "/members?q=nguyen");
+        for off_site in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(off_site), "/", "{off_site:?}");
+        }
     }
 }
 
@@ -89,13 +117,21 @@ async fn login_page(headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response
     )
 }
 
-async fn login(State(app): State<App>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(app): State<App>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let next = safe_next(&f.next).to_string();
     if f.csrf.is_empty() || cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(f.csrf.as_str())
     {
         return login_form(&headers, &next, &f.username, Some("error-csrf"));
     }
-    match app.login(&f.username, &f.password).await {
+    // The address the attempt comes from; behind a proxy, the proxy's, so attempts are
+    // then throttled per username alone.
+    let source = peer.map_or_else(|| "local".to_string(), |p| p.0 .0.ip().to_string());
+    match app.login(&source, &f.username, &f.password).await {
         Ok(session) => {
             let mut r = Redirect::to(&next).into_response();
             let secure = is_https(&headers);

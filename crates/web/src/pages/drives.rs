@@ -540,7 +540,7 @@ async fn export_csv(
         })
         .collect();
     let unit = p.path.last().map(|u| u.code.as_str()).unwrap_or("");
-    csv_response(&format!("{code}-{unit}"), rows)
+    csv_response(&format!("{code}-{unit}"), rows, true)
 }
 
 async fn export_xlsx(
@@ -1278,6 +1278,9 @@ async fn edit(
     Path(code): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
+    if !v.actor.role().manages_units() {
+        return error_page(&v, AppError::Forbidden);
+    }
     let due = match f.int("report_due_days") {
         Ok(n) => n,
         Err(_) => {

@@ -82,9 +82,8 @@ pub(crate) async fn export_file(
         Some(l) => l.date(iso),
         None => iso.to_string(),
     };
-    let national = actor.role().edits_registry();
     let mut rows = vec![header];
-    rows.extend(members.iter().map(|r| export_cells(r, &date, national)));
+    rows.extend(members.iter().map(|r| export_cells(r, &date)));
     let name = format!("members-{}", muster_domain::Date::today());
     if xlsx_file {
         let cells: Vec<Vec<Cell>> = rows
@@ -98,7 +97,7 @@ pub(crate) async fn export_file(
             xlsx::workbook("members", &cells, rtl),
         ));
     }
-    Ok(super::layout::csv_response(&name, rows))
+    Ok(super::layout::csv_response(&name, rows, lang.is_some()))
 }
 
 async fn export_csv(State(app): State<App>, v: Viewer, Query(q): Query<ExportQuery>) -> Response {
@@ -331,6 +330,9 @@ fn file_error(v: &Viewer, e: &AppError) -> String {
 
 /// Starts the run in the background and shows its progress.
 async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
+    if !v.actor.role().edits_registry() {
+        return error_page(&v, AppError::Forbidden);
+    }
     let file = staged().lock().ok().and_then(|s| {
         s.get(f.get("token"))
             .filter(|s| s.user == v.actor.user_id())
@@ -537,7 +539,7 @@ async fn errors_csv(State(app): State<App>, v: Viewer, Path(id): Path<String>) -
                     p.reason.clone(),
                 ]
             }));
-            super::layout::csv_response(&format!("import-{id}-errors"), rows)
+            super::layout::csv_response(&format!("import-{id}-errors"), rows, true)
         }
         Err(e) => error_page(&v, e),
     }

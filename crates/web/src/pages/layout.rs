@@ -139,20 +139,51 @@ impl Viewer {
 }
 
 /// A use-case error shown as a page.
+/// The same status as the API answers, with what went wrong in the reader's language:
+/// each field named with its problem, a file's problem with its row.
 pub fn error_page(v: &Viewer, e: AppError) -> Response {
+    let mut details: Vec<(String, String)> = Vec::new();
     let (status, key) = match &e {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "error-not-found"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
-        _ => {
-            let api = crate::ApiError::from(e);
-            tracing::debug!(?api, "page error");
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-forbidden"),
+        AppError::Invalid(fields) => {
+            for (field, code) in fields {
+                details.push((field.clone(), v.t(&format!("field-{code}"))));
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
+        }
+        AppError::Conflict { field, code } => {
+            details.push((field.clone(), v.t(&format!("field-{code}"))));
+            (StatusCode::CONFLICT, "error-invalid")
+        }
+        AppError::LikelyDuplicate(_) => (StatusCode::CONFLICT, "error-conflict"),
+        AppError::TooMany => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
+        AppError::BadFile { code, row, .. } => {
+            let at = row.map(|r| v.lang.number(r)).unwrap_or_default();
+            details.push((at, v.t(&format!("file-{code}"))));
+            (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
+        }
+        AppError::Store(_) | AppError::Internal(_) => {
+            // Logged with its reference by the conversion; the page says only that.
+            let _ = crate::ApiError::from(e);
             (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     };
     let mut r = v.page(
         &v.t(key),
         "",
-        html! { p.empty { (v.t(key)) } p { a href="/" { (v.t("nav-dashboard")) } } },
+        html! {
+            p.empty { (v.t(key)) }
+            @if !details.is_empty() {
+                ul.errors {
+                    @for (field, message) in &details {
+                        li { @if !field.is_empty() { code { (field) } " " } (message) }
+                    }
+                }
+            }
+            p { a href="/" { (v.t("nav-dashboard")) } }
+        },
     );
     *r.status_mut() = status;
     r
@@ -309,11 +340,26 @@ impl PlainForm {
 
 /// A CSV download: UTF-8 with a byte order mark (so spreadsheet programs read it as
 /// such), quoted where a cell needs it, lines ended by CRLF.
-pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+/// A cell of a CSV meant for people: one that a spreadsheet would take for a formula
+/// (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a number)
+/// is written with an apostrophe first, so opening the file runs nothing.
+pub fn neutralized(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A CSV download. `for_people`: its cells are neutralized (see [`neutralized`]); a
+/// CSV for import keeps them as they are, to be read back.
+pub fn csv_response(name: &str, rows: Vec<Vec<String>>, for_people: bool) -> Response {
     let mut out = String::from("\u{FEFF}");
     for row in rows {
         let cells: Vec<String> = row
             .into_iter()
+            .map(|t| if for_people { neutralized(t) } else { t })
             .map(|t| {
                 if t.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", t.replace('"', "\"\""))

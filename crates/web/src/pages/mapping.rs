@@ -161,7 +161,7 @@ async fn coverage_csv(State(app): State<App>, v: Viewer, Query(q): Query<UnitQue
     for g in &c.by_ownership {
         rows.push(line(ownership_label(&v, &g.key), g));
     }
-    csv_response("coverage", rows)
+    csv_response("coverage", rows, true)
 }
 
 #[derive(Deserialize, Default)]
@@ -389,7 +389,7 @@ async fn priority_csv(
             w.score.to_string(),
         ]);
     }
-    csv_response("priority", rows)
+    csv_response("priority", rows, true)
 }
 
 async fn save_weights(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 page_routes! {
     "/users" => get(list).post(create),
     "/users/{username}/role" => post(set_role),
+    "/users/{username}/unlock" => post(unlock),
 }
 
 #[derive(Deserialize, Default)]
@@ -32,6 +33,10 @@ struct UserForm {
 async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Response {
     let users = match app.list_users(&v.actor).await {
         Ok(u) => u,
+        Err(e) => return error_page(v, e),
+    };
+    let held = match app.held_up_logins(&v.actor).await {
+        Ok(h) => h,
         Err(e) => return error_page(v, e),
     };
     let l = &v.lang;
@@ -72,6 +77,20 @@ async fn render(app: &App, v: &Viewer, form: &UserForm, errors: &Fields) -> Resp
                 }
             } } }
         } }
+        @if !held.is_empty() {
+            h2 { (v.t("user-held-up")) }
+            p.hint { (v.t("user-held-up-hint")) }
+            ul.held { @for (username, until) in &held {
+                li {
+                    bdi dir="ltr" { (username) } " · " (v.t("user-held-until")) " "
+                    (l.date(until.get(..10).unwrap_or(until))) " " bdi dir="ltr" { (l.digits(until.get(11..16).unwrap_or(""))) " UTC" }
+                    form.inline method="post" action=(format!("/users/{username}/unlock")) {
+                        (v.csrf_field())
+                        button.secondary type="submit" { (v.t("user-unlock")) }
+                    }
+                }
+            } }
+        }
         h2 { (v.t("user-new")) }
         @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
         form.card method="post" action="/users" {
@@ -129,6 +148,17 @@ async fn set_role(
     match app.set_role(&v.actor, &username, &f.role).await {
         Ok(()) => redirect_with_flash("/users", "flash-role-changed"),
         Err(AppError::Invalid(errors)) => render(&app, &v, &UserForm::default(), &errors).await,
+        Err(e) => error_page(&v, e),
+    }
+}
+
+async fn unlock(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> Response {
+    match app.unlock_login(&v.actor, &username).await {
+        Ok(()) => redirect_with_flash("/users", "flash-user-unlocked"),
         Err(e) => error_page(&v, e),
     }
 }

@@ -1,0 +1,810 @@
+//! The authorization test generated from the routes: every API operation of the
+//! OpenAPI document and every page route, for each role, against objects of the
+//! caller's subtree, of a sibling subtree and of another tree, with the expected outcome
+//! in one table. A route without a row in the table fails the test, as does a row
+//! without a route. The same fixture then posts every page form without its CSRF token.
+
+use crate::on_both_backends;
+use crate::support::{csrf_of, small_tree, Backend, Client};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a route asks of the caller's role (every caller here is attached to district D1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Need {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in role.
+    Read,
+    /// admin, officer, organizer.
+    Registry,
+    /// admin, officer.
+    Units,
+    /// Merging people: admin, officer.
+    Merge,
+    /// Only the tree's top officer (attached to the tree's root): nobody in D1.
+    Top,
+}
+
+/// One row: method, path (placeholders name the kind of object), what the route needs,
+/// and the body sent (JSON for the API, a form for pages; the same placeholders).
+/// `{n}` is a number new to each call. A path with an object is called for the caller's
+/// subtree, a sibling subtree and another tree; so is a body naming a `{unit}`.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    need: Need,
+    body: &'static str,
+    /// The call changes the object for good (archives it): each call gets a fresh one.
+    fresh: bool,
+}
+
+const fn row(method: &'static str, path: &'static str, need: Need, body: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        need,
+        body,
+        fresh: false,
+    }
+}
+
+const fn fresh(method: &'static str, path: &'static str, need: Need) -> Row {
+    Row {
+        method,
+        path,
+        need,
+        body: "",
+        fresh: true,
+    }
+}
+
+use Need::*;
+
+const TABLE: &[Row] = &[
+    // Outside the API and the pages.
+    row("GET", "/healthz", Public, ""),
+    row("GET", "/api/v1/openapi.json", Public, ""),
+    row("GET", "/static/app.css", Public, ""),
+    // API: units.
+    row("GET", "/api/v1/units", Read, ""),
+    row(
+        "POST",
+        "/api/v1/units",
+        Units,
+        r#"{"parent_code": "{unit}", "code": "N{n}", "level": "Grassroots", "name": "Mới {n}"}"#,
+    ),
+    row("GET", "/api/v1/units/{unit}", Read, ""),
+    row("PATCH", "/api/v1/units/{unit}", Units, "{}"),
+    row("POST", "/api/v1/units/{unit}/move", Units, r#"{"parent_code": "{parent}"}"#),
+    row("GET", "/api/v1/units/{unit}/stats", Read, ""),
+    // API: members.
+    row("GET", "/api/v1/members", Read, ""),
+    row(
+        "POST",
+        "/api/v1/members",
+        Registry,
+        r#"{"unit_code": "{unit}", "full_name": "Người Mới {n}", "allow_duplicate": true}"#,
+    ),
+    row("GET", "/api/v1/members/{member}", Read, ""),
+    row("PATCH", "/api/v1/members/{member}", Registry, "{}"),
+    row("POST", "/api/v1/members/{member}/status", Registry, r#"{"status": "active"}"#),
+    row(
+        "POST",
+        "/api/v1/members/{member}/transfer",
+        Registry,
+        r#"{"to_unit_code": "{unit}"}"#,
+    ),
+    fresh("POST", "/api/v1/members/{member}/archive", Registry),
+    // API: import, export, duplicates.
+    row("POST", "/api/v1/members/import", Registry, "csv"),
+    row("GET", "/api/v1/imports/{import}", Read, ""),
+    row("GET", "/api/v1/members/export", Read, ""),
+    row(
+        "POST",
+        "/api/v1/members/check-duplicates",
+        Read,
+        r#"{"unit_code": "{unit}", "full_name": "Lê Văn Minh"}"#,
+    ),
+    row("GET", "/api/v1/duplicates", Read, ""),
+    row("POST", "/api/v1/duplicates/scan", Registry, ""),
+    row(
+        "POST",
+        "/api/v1/duplicates/merge",
+        Merge,
+        r#"{"keep": {member}, "drop": {member}}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/duplicates/dismiss",
+        Merge,
+        r#"{"a": {member}, "b": {other_member}}"#,
+    ),
+    // API: workplaces and mapping.
+    row("GET", "/api/v1/workplaces", Read, ""),
+    row(
+        "POST",
+        "/api/v1/workplaces",
+        Registry,
+        r#"{"code": "WN{n}", "name": "Xưởng {n}", "unit_code": "{unit}"}"#,
+    ),
+    row("GET", "/api/v1/workplaces/{workplace}", Read, ""),
+    row("PATCH", "/api/v1/workplaces/{workplace}", Registry, "{}"),
+    fresh("POST", "/api/v1/workplaces/{workplace}/archive", Registry),
+    row("GET", "/api/v1/coverage", Read, ""),
+    row("GET", "/api/v1/priority", Read, ""),
+    row(
+        "PUT",
+        "/api/v1/trees/{tree}/priority-weights",
+        Top,
+        r#"{"headcount": 50, "years": 20, "rate": 30, "rate_threshold": 50}"#,
+    ),
+    row("PUT", "/api/v1/workplaces/{workplace}/assignment", Registry, "{}"),
+    row("GET", "/api/v1/workplaces/{workplace}/organizing", Read, ""),
+    row(
+        "POST",
+        "/api/v1/workplaces/{workplace}/workers",
+        Registry,
+        r#"{"full_name": "Công Nhân {n}"}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/workplaces/{workplace}/assessments",
+        Registry,
+        r#"{"person_id": {member}, "level": "2"}"#,
+    ),
+    row(
+        "GET",
+        "/api/v1/workplaces/{workplace}/workers/{member}/assessments",
+        Read,
+        "",
+    ),
+    row(
+        "PUT",
+        "/api/v1/workplaces/{workplace}/committee",
+        Registry,
+        r#"{"person_id": {member}}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/workplaces/{workplace}/headcounts",
+        Registry,
+        r#"{"as_of": "2026-01-01", "headcount": 120}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/workplaces/{workplace}/found-union",
+        Units,
+        r#"{"code": "FU{n}", "name": "CĐCS {n}"}"#,
+    ),
+    // API: drives.
+    row("GET", "/api/v1/drives", Read, ""),
+    row(
+        "POST",
+        "/api/v1/drives",
+        Units,
+        r#"{"code": "DN{n}", "name": "Drive {n}", "scope_unit_code": "{unit}", "calendar": "gregorian",
+            "start_month": "2026-01", "end_month": "2026-12", "metrics": [{"kind": "new_members"}]}"#,
+    ),
+    row("GET", "/api/v1/drives/{drive}", Read, ""),
+    row("PATCH", "/api/v1/drives/{drive}", Units, "{}"),
+    row("GET", "/api/v1/drives/{drive}/progress", Read, ""),
+    row(
+        "PUT",
+        "/api/v1/drives/{drive}/targets/{unit}",
+        Units,
+        r#"{"metric_id": {metric}, "target": 10}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/drives/{drive}/targets/{unit}/split",
+        Units,
+        r#"{"metric_id": {metric}, "method": "members"}"#,
+    ),
+    row("GET", "/api/v1/drives/{drive}/reports", Read, ""),
+    row("GET", "/api/v1/drives/{drive}/reports/overdue", Read, ""),
+    row("GET", "/api/v1/drives/{drive}/reports/{unit}/{month}", Read, ""),
+    row(
+        "PUT",
+        "/api/v1/drives/{drive}/reports/{unit}/{month}",
+        Registry,
+        r#"{"narrative": "Báo cáo {n}", "figures": {"{metric}": "4"}}"#,
+    ),
+    row(
+        "POST",
+        "/api/v1/drives/{drive}/reports/{unit}/{month}/review",
+        Units,
+        r#"{"status": "returned", "comment": "Bổ sung"}"#,
+    ),
+    // Pages: signing in and out, settings.
+    row("GET", "/login", Public, ""),
+    row("POST", "/login", Public, "username=nobody&password=x"),
+    row("POST", "/logout", Read, ""),
+    row("POST", "/language", Read, "lang=en"),
+    row("GET", "/settings", Read, ""),
+    row("POST", "/settings", Read, "lang=en&calendar=gregorian&digits="),
+    row("GET", "/", Read, ""),
+    // Pages: units and users.
+    row("GET", "/units", Read, ""),
+    row("GET", "/units/new", Units, ""),
+    row("POST", "/units/new", Units, "parent_code={unit}&code=PN{n}&level=Grassroots&name=M%E1%BB%9Bi"),
+    row("GET", "/units/{unit}", Read, ""),
+    row("GET", "/units/{unit}/edit", Units, ""),
+    row("POST", "/units/{unit}/edit", Units, "name=Unit"),
+    row("POST", "/units/{unit}/move", Units, "parent_code={parent}"),
+    row("GET", "/users", Units, ""),
+    row("POST", "/users", Units, "unit_code={unit}&username=u{n}&role=viewer&password=a+long+password"),
+    row("POST", "/users/{user}/role", Units, "role=organizer"),
+    row("POST", "/users/{user}/unlock", Units, ""),
+    // Pages: members.
+    row("GET", "/members", Read, ""),
+    row("GET", "/members/new", Registry, ""),
+    row("POST", "/members/new", Registry, "unit_code={unit}&full_name=Ng%C6%B0%E1%BB%9Di+{n}&allow_duplicate=1"),
+    row("GET", "/members/{member}", Read, ""),
+    row("GET", "/members/{member}/edit", Registry, ""),
+    row("POST", "/members/{member}/edit", Registry, "full_name=L%C3%AA+V%C4%83n+Minh"),
+    row("POST", "/members/{member}/status", Registry, "status=active"),
+    row("POST", "/members/{member}/transfer", Registry, "to_unit_code={unit}"),
+    row("GET", "/members/import", Registry, ""),
+    row("POST", "/members/import", Registry, "multipart"),
+    row("POST", "/members/import/run", Registry, ""),
+    row("GET", "/members/imports/{import}", Read, ""),
+    row("GET", "/members/imports/{import}/errors.csv", Read, ""),
+    row("GET", "/members/export.csv", Read, ""),
+    row("GET", "/members/export.xlsx", Read, ""),
+    row("GET", "/members/duplicates", Read, ""),
+    row("POST", "/members/duplicates/scan", Registry, ""),
+    row("POST", "/members/duplicates/merge", Merge, "keep={member}&drop={member}"),
+    row("POST", "/members/duplicates/dismiss", Merge, "a={member}&b={other_member}"),
+    // Pages: workplaces and mapping.
+    row("GET", "/workplaces", Read, ""),
+    row("GET", "/workplaces/new", Registry, ""),
+    row("POST", "/workplaces/new", Registry, "code=PW{n}&name=X%C6%B0%E1%BB%9Fng&unit_code={unit}"),
+    row("GET", "/workplaces/{workplace}", Read, ""),
+    row("GET", "/workplaces/{workplace}/edit", Registry, ""),
+    row("POST", "/workplaces/{workplace}/edit", Registry, "name=X%C6%B0%E1%BB%9Fng"),
+    fresh("POST", "/workplaces/{workplace}/archive", Registry),
+    row("GET", "/workplaces/coverage", Read, ""),
+    row("GET", "/workplaces/coverage.csv", Read, ""),
+    row("GET", "/workplaces/priority", Read, ""),
+    row("GET", "/workplaces/priority.csv", Read, ""),
+    row("POST", "/workplaces/priority/weights", Top, "headcount=50&years=20&rate=30&rate_threshold=50"),
+    row("GET", "/workplaces/{workplace}/organizing", Read, ""),
+    row("POST", "/workplaces/{workplace}/organizing", Registry, "action=worker&full_name=C%C3%B4ng+Nh%C3%A2n"),
+    row("GET", "/workplaces/{workplace}/wall", Read, ""),
+    row("GET", "/workplaces/{workplace}/found", Units, ""),
+    row("POST", "/workplaces/{workplace}/found", Units, "code=PF{n}&name=C%C4%90CS"),
+    // Pages: drives.
+    row("GET", "/drives", Read, ""),
+    row("GET", "/drives/new", Units, ""),
+    row("POST", "/drives/new", Units, "code=PD{n}&name=Drive&scope_unit_code={unit}&calendar=gregorian&start_month=2026-01&end_month=2026-12&metric_kind=new_members"),
+    row("GET", "/drives/{drive}", Read, ""),
+    row("GET", "/drives/{drive}/edit", Units, ""),
+    row("POST", "/drives/{drive}/edit", Units, "name=Drive"),
+    row("GET", "/drives/{drive}/export.csv", Read, ""),
+    row("GET", "/drives/{drive}/export.xlsx", Read, ""),
+    row("GET", "/drives/{drive}/targets", Read, ""),
+    row("POST", "/drives/{drive}/targets", Units, "metric={metric}"),
+    row("GET", "/drives/{drive}/reports", Read, ""),
+    row("GET", "/drives/{drive}/reports/{unit}/{month}", Read, ""),
+    row("POST", "/drives/{drive}/reports/{unit}/{month}", Registry, "narrative=B%C3%A1o+c%C3%A1o"),
+    row("POST", "/drives/{drive}/reports/{unit}/{month}/review", Units, "status=returned&comment=B%E1%BB%95+sung"),
+];
+
+const ROLES: [&str; 5] = ["admin", "officer", "organizer", "case_worker", "viewer"];
+
+/// Whether `role` holds what `need` asks.
+fn holds(role: &str, need: Need) -> bool {
+    match need {
+        Public | Read => true,
+        Registry => matches!(role, "admin" | "officer" | "organizer"),
+        Units | Merge => matches!(role, "admin" | "officer"),
+        Top => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Own,
+    Sibling,
+    Other,
+}
+
+/// What each placeholder stands for, for each target.
+struct Fixture {
+    values: BTreeMap<(Target, &'static str), String>,
+    /// Names that only objects outside D1 carry: no answer to a D1 caller may hold one.
+    foreign: Vec<&'static str>,
+}
+
+fn normalized(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for ch in path.chars() {
+        match ch {
+            '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if !inside => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn placeholders(text: &str) -> Vec<String> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect()
+}
+
+/// The status and body of an answer; a redirect to the login page reads as 401.
+async fn send(c: &Client, req: Request<Body>) -> (StatusCode, String) {
+    let (status, location, bytes) = c.send(req).await;
+    if status.is_redirection() && location.starts_with("/login") {
+        return (StatusCode::UNAUTHORIZED, location);
+    }
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Builds the fixture: trees P (D1 with G1, D2 with G2) and Q (Q1), and in G1, G2 and Q1
+/// a member, a workplace, a drive, a filed report, an import and a login.
+async fn fixture(c: &Client, admin: &str) -> Fixture {
+    let (s, b) = c
+        .post(
+            "/api/v1/units",
+            admin,
+            json!({"code": "Q", "level": "Province", "name": "Tỉnh Khác",
+                   "levels": ["Province", "District", "Grassroots"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = c
+        .post(
+            "/api/v1/units",
+            admin,
+            json!({"parent_code": "Q", "code": "Q1", "level": "District", "name": "Huyện Khác"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let mut values = BTreeMap::new();
+    let places = [
+        (Target::Own, "G1", "D1", "P", "Lê Văn Minh"),
+        (Target::Sibling, "G2", "D2", "P", "Trần Sibling Lan"),
+        (Target::Other, "Q1", "Q", "Q", "Phạm Otherworld Hùng"),
+    ];
+    for (target, unit, district, tree, name) in places {
+        let tag = unit.to_ascii_lowercase();
+        let officer = c
+            .login(&format!("{tag}-clerk"), Some(district), "officer")
+            .await;
+        c.login(&format!("{tag}-viewer"), Some(unit), "viewer")
+            .await;
+        let member = crate::support::add_member(
+            c,
+            admin,
+            json!({"unit_code": unit, "full_name": name, "joined_on": "2026-01-15"}),
+        )
+        .await;
+        let other_member = crate::support::add_member(
+            c,
+            admin,
+            json!({"unit_code": unit, "full_name": format!("{name} Hai"), "joined_on": "2026-01-16"}),
+        )
+        .await;
+        let (s, b) = c
+            .post(
+                "/api/v1/workplaces",
+                admin,
+                json!({"code": format!("W-{unit}"), "name": format!("Xưởng {name}"), "unit_code": unit}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/workplaces/W-{unit}/workers"),
+                admin,
+                json!({"person_id": member, "department": "May"}),
+            )
+            .await;
+        assert!(s.is_success(), "{b}");
+        let (s, drive) = c
+            .post(
+                "/api/v1/drives",
+                admin,
+                json!({"code": format!("DR-{unit}"), "name": format!("Drive {name}"),
+                       "scope_unit_code": district, "calendar": "gregorian",
+                       "start_month": "2026-01", "end_month": "2026-12",
+                       "metrics": [{"kind": "custom", "name": "Visits"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{drive}");
+        let metric = drive["metrics"][0]["id"].as_i64().expect("metric id");
+        let (s, b) = c
+            .call(
+                "PUT",
+                &format!("/api/v1/drives/DR-{unit}/reports/{unit}/2026-01"),
+                admin,
+                Some(json!({"narrative": "Tháng một", "figures": {metric.to_string(): "3"}})),
+            )
+            .await;
+        assert!(s.is_success(), "{b}");
+        let (s, import) = c
+            .send_file(
+                "/api/v1/members/import?file_name=m.csv&dry_run=true",
+                &officer,
+                format!("unit_code,full_name\n{unit},Thử Nghiệm\n").into_bytes(),
+            )
+            .await;
+        assert!(s.is_success(), "{import}");
+        let import = import["import_id"]
+            .as_i64()
+            .or_else(|| import["id"].as_i64())
+            .unwrap_or_else(|| panic!("import id in {import}"));
+        for (key, value) in [
+            ("unit", unit.to_string()),
+            ("parent", district.to_string()),
+            ("tree", tree.to_string()),
+            ("member", member.to_string()),
+            ("other_member", other_member.to_string()),
+            ("workplace", format!("W-{unit}")),
+            ("drive", format!("DR-{unit}")),
+            ("metric", metric.to_string()),
+            ("month", "2026-01".to_string()),
+            ("import", import.to_string()),
+            ("user", format!("{tag}-viewer")),
+        ] {
+            values.insert((target, key), value);
+        }
+    }
+    Fixture {
+        values,
+        foreign: vec!["Sibling", "Otherworld"],
+    }
+}
+
+/// A fresh object of the kind the path names, in the caller's own subtree.
+async fn fresh_object(c: &Client, admin: &str, path: &str, n: usize) -> (&'static str, String) {
+    if path.contains("{member}") {
+        let id = crate::support::add_member(
+            c,
+            admin,
+            json!({"unit_code": "G1", "full_name": format!("Lưu Trữ {n}")}),
+        )
+        .await;
+        ("member", id.to_string())
+    } else {
+        let code = format!("WF{n}");
+        let (s, b) = c
+            .post(
+                "/api/v1/workplaces",
+                admin,
+                json!({"code": code, "name": format!("Xưởng Cũ {n}"), "unit_code": "G1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        ("workplace", code)
+    }
+}
+
+fn fill(text: &str, values: &BTreeMap<&str, String>, n: usize) -> String {
+    let mut out = text.replace("{n}", &n.to_string());
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+const BOUNDARY: &str = "muster-authz-boundary";
+
+fn multipart_csv(unit: &str) -> Vec<u8> {
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\nunit_code,full_name\n{unit},Thử\n\r\n--{BOUNDARY}--\r\n"
+    )
+    .into_bytes()
+}
+
+/// A signed-in role: its API token, its session cookie and that session's CSRF token.
+struct Caller {
+    role: &'static str,
+    token: String,
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(c: &Client, username: &str) -> (String, String) {
+    let cookie = c.session_cookie(username).await;
+    let page = c.page("GET", "/settings", &cookie, None).await;
+    (cookie, csrf_of(&page.body))
+}
+
+fn request(
+    row: &Row,
+    path: &str,
+    body: &str,
+    caller: Option<&Caller>,
+    with_csrf: bool,
+) -> Request<Body> {
+    let api = path.starts_with("/api/");
+    let mut uri = path.to_string();
+    if row.body == "multipart" {
+        if let Some(c) = caller.filter(|_| with_csrf) {
+            uri.push_str(&format!("?csrf={}", c.csrf));
+        }
+    }
+    let mut req = Request::builder().method(row.method).uri(uri);
+    if let Some(c) = caller {
+        req = if api {
+            req.header("authorization", format!("Bearer {}", c.token))
+        } else {
+            req.header("cookie", &c.cookie)
+        };
+    }
+    req = req.header("accept-language", "en");
+    let body = if row.body == "multipart" {
+        req = req.header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+        Body::from(multipart_csv("G1"))
+    } else if row.body == "csv" {
+        req = req.header("content-type", "text/csv");
+        Body::from("unit_code,full_name\nG1,Thử\n")
+    } else if api {
+        if row.method == "GET" {
+            Body::empty()
+        } else {
+            req = req.header("content-type", "application/json");
+            Body::from(if body.is_empty() {
+                "{}".into()
+            } else {
+                body.to_string()
+            })
+        }
+    } else if row.method == "GET" {
+        Body::empty()
+    } else {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+        let mut form = body.to_string();
+        if let Some(c) = caller.filter(|_| with_csrf) {
+            if !form.is_empty() {
+                form.push('&');
+            }
+            form.push_str(&format!("csrf={}", c.csrf));
+        }
+        Body::from(form)
+    };
+    req.body(body).expect("build request")
+}
+
+/// An answer that passed authorization: anything but a refusal or an error.
+fn passed(status: StatusCode) -> bool {
+    !matches!(status.as_u16(), 401 | 403 | 404) && !status.is_server_error()
+}
+
+on_both_backends!(
+    every_route_answers_each_role_as_the_table_says,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let fx = fixture(&c, &admin).await;
+
+        // The table and the routes are one list.
+        let doc = c.get("/api/v1/openapi.json", "").await.1;
+        let mut routes: BTreeSet<(String, String)> = BTreeSet::new();
+        for (path, ops) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in ops.as_object().expect("operations") {
+                routes.insert((method.to_ascii_uppercase(), normalized(path)));
+                // Each parameter is declared where it goes: in the path only when the
+                // path has its placeholder, else in the query.
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let name = p["name"].as_str().unwrap_or_default();
+                    let in_path = path.contains(&format!("{{{name}}}"));
+                    assert_eq!(
+                        p["in"].as_str().unwrap_or_default(),
+                        if in_path { "path" } else { "query" },
+                        "{method} {path}: parameter {name}"
+                    );
+                }
+            }
+        }
+        for (method, path) in muster_web::page_routes() {
+            routes.insert((method, normalized(path)));
+        }
+        routes.insert(("GET".into(), "/healthz".into()));
+        routes.insert(("GET".into(), "/api/v1/openapi.json".into()));
+        let table: BTreeSet<(String, String)> = TABLE
+            .iter()
+            .map(|r| (r.method.to_string(), normalized(r.path)))
+            .collect();
+        assert_eq!(TABLE.len(), table.len(), "a route has two rows");
+        let missing: Vec<_> = routes.difference(&table).collect();
+        assert!(
+            missing.is_empty(),
+            "routes without a row in the table: {missing:?}"
+        );
+        let stale: Vec<_> = table.difference(&routes).collect();
+        assert!(stale.is_empty(), "rows without a route: {stale:?}");
+
+        let mut callers = Vec::new();
+        for role in ROLES {
+            let username = format!("d1-{role}");
+            let token = c.login(&username, Some("D1"), role).await;
+            let (cookie, csrf) = sign_in(&c, &username).await;
+            callers.push(Caller {
+                role,
+                token,
+                cookie,
+                csrf,
+            });
+        }
+
+        let mut failures = Vec::new();
+        let mut calls = 0;
+        let mut n = 0;
+        for row in TABLE {
+            let page = !row.path.starts_with("/api/") && row.path != "/healthz";
+            let targeted = !placeholders(row.path).is_empty()
+                || (placeholders(row.body).iter().any(|p| p == "unit")
+                    && row.path.starts_with("/api/"))
+                || placeholders(row.body).iter().any(|p| p == "member");
+            let targets: &[Target] = if targeted {
+                &[Target::Own, Target::Sibling, Target::Other]
+            } else {
+                &[Target::Own]
+            };
+            if row.need == Public {
+                // Signing in answers a wrong password with 401: what matters is an answer.
+                let (status, _) = send(&c, request(row, row.path, row.body, None, false)).await;
+                calls += 1;
+                if status.is_server_error() || status == StatusCode::NOT_FOUND {
+                    failures.push(format!("{} {} anonymous: {status}", row.method, row.path));
+                }
+                continue;
+            }
+            for caller in callers.iter_mut() {
+                for &target in targets {
+                    n += 1;
+                    let mut values: BTreeMap<&str, String> = fx
+                        .values
+                        .iter()
+                        .filter(|((t, _), _)| *t == target)
+                        .map(|((_, k), v)| (*k, v.clone()))
+                        .collect();
+                    if row.fresh && target == Target::Own {
+                        let (key, value) = fresh_object(&c, &admin, row.path, n).await;
+                        values.insert(key, value);
+                    }
+                    let path = fill(row.path, &values, n);
+                    let body = fill(row.body, &values, n);
+                    let (status, answer) =
+                        send(&c, request(row, &path, &body, Some(caller), true)).await;
+                    calls += 1;
+                    let may = holds(caller.role, row.need);
+                    let ok = match target {
+                        // Signing out sends to the login page, and the session is gone.
+                        Target::Own if row.path == "/logout" => {
+                            status == StatusCode::UNAUTHORIZED
+                                && c.page("GET", "/settings", &caller.cookie, None)
+                                    .await
+                                    .location
+                                    .is_some_and(|l| l.starts_with("/login"))
+                        }
+                        Target::Own if may => passed(status),
+                        // The tree's top officer's own acts: D1's unit is not the tree's.
+                        Target::Own if row.need == Top => matches!(status.as_u16(), 403 | 404),
+                        Target::Own => status == StatusCode::FORBIDDEN,
+                        // Out of sight: refused, or (a page) the form again with the unit
+                        // named in it marked unknown.
+                        _ => {
+                            matches!(status.as_u16(), 403 | 404 | 422)
+                                || (page && status == StatusCode::OK && body_refuses(&answer))
+                        }
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{} {path} as {} ({target:?}): {status} {}",
+                            row.method,
+                            caller.role,
+                            answer.chars().take(160).collect::<String>()
+                        ));
+                    }
+                    if status.is_success() || status.as_u16() == 422 {
+                        for name in &fx.foreign {
+                            if answer.contains(name) {
+                                failures.push(format!(
+                                    "{} {path} as {} shows {name}, which lies outside D1",
+                                    row.method, caller.role
+                                ));
+                            }
+                        }
+                    }
+                    if row.path == "/logout" {
+                        let (cookie, csrf) = sign_in(&c, &format!("d1-{}", caller.role)).await;
+                        caller.cookie = cookie;
+                        caller.csrf = csrf;
+                    }
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {calls} calls answered against the table:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+);
+
+/// A page that answers a form for an object out of sight with the form again, its
+/// field marked (an unknown unit in a form is a field error, like the API's 422).
+fn body_refuses(body: &str) -> bool {
+    body.contains("class=\"field-error\"") || body.contains("class=\"error\"")
+}
+
+on_both_backends!(
+    every_page_form_without_its_csrf_token_is_refused,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let fx = fixture(&c, &admin).await;
+        let token = c.login("d1-csrf", Some("D1"), "admin").await;
+        let (cookie, csrf) = sign_in(&c, "d1-csrf").await;
+        let caller = Caller {
+            role: "admin",
+            token,
+            cookie,
+            csrf,
+        };
+        let values: BTreeMap<&str, String> = fx
+            .values
+            .iter()
+            .filter(|((t, _), _)| *t == Target::Own)
+            .map(|((_, k), v)| (*k, v.clone()))
+            .collect();
+        let mut posted = 0;
+        for row in TABLE {
+            if row.method != "POST" || row.path.starts_with("/api/") || row.path == "/login" {
+                continue;
+            }
+            let path = fill(row.path, &values, 0);
+            let body = fill(row.body, &values, 0);
+            let (status, answer) = send(&c, request(row, &path, &body, Some(&caller), false)).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "POST {path} without a CSRF token: {answer}"
+            );
+            assert!(answer.contains("This form has expired"), "{answer}");
+            posted += 1;
+        }
+        let forms = muster_web::page_routes()
+            .into_iter()
+            .filter(|(m, p)| m == "POST" && *p != "/login")
+            .count();
+        assert_eq!(posted, forms, "every page form is posted");
+        // Nothing those forms asked for happened: the member is still there, unchanged.
+        let member = &values["member"];
+        let (s, m) = c.get(&format!("/api/v1/members/{member}"), &admin).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(m["full_name"], "Lê Văn Minh", "{m}");
+        // And the routes of the web crate are all declared where the table can see them.
+        for file in std::fs::read_dir("crates/web/src/pages").unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let allowed = path.ends_with("mod.rs");
+            assert!(
+                allowed || !text.contains(".route("),
+                "{} adds a route outside page_routes!",
+                path.display()
+            );
+        }
+    }
+);
