@@ -54,6 +54,18 @@ enum Command {
     /// Find likely duplicate members and record them for review.
     #[command(subcommand)]
     Dedupe(DedupeCommand),
+    /// Write a consistent copy of the whole database to FILE, also while serving
+    /// (SQLite: a database file; PostgreSQL: pg_dump's custom format).
+    Backup {
+        /// The new backup file (refused if it exists).
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into a blank database: a SQLite path that does not exist yet,
+    /// or an empty PostgreSQL database.
+    Restore {
+        /// A file written by `muster backup`.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -240,6 +252,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
+    if let Command::Restore { file } = &cli.command {
+        muster_store::backup::restore(&cli.database, file).await?;
+        // Brought up to this program's schema, as every start does.
+        Db::open(&cli.database).await?.close().await;
+        eprintln!(
+            "restored {} into {}",
+            file.display(),
+            muster_store::redact_url(&cli.database)
+        );
+        return Ok(());
+    }
     let db = Db::open(&cli.database).await?;
     let system = System::new(db);
     let app = system.app().clone();
@@ -311,6 +334,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::Backup { file } => {
+            system.db().backup(&cli.database, &file).await?;
+            eprintln!("backup written to {}", file.display());
+        }
+        // Restored above, before the database was opened.
+        Command::Restore { .. } => {}
         Command::Token(TokenCommand::Create { username }) => {
             let token = system.create_token(&username).await.map_err(|e| match e {
                 AppError::NotFound(_) => CliError::Usage(format!("no user named {username}")),

@@ -110,6 +110,7 @@ const TABLE: &[Row] = &[
     ),
     row("GET", "/api/v1/duplicates", Read, ""),
     row("POST", "/api/v1/duplicates/scan", Registry, ""),
+    row("GET", "/api/v1/jobs/{job}", Read, ""),
     row(
         "POST",
         "/api/v1/duplicates/merge",
@@ -447,7 +448,12 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .as_i64()
             .or_else(|| import["id"].as_i64())
             .unwrap_or_else(|| panic!("import id in {import}"));
+        // A duplicate scan by the clerk of the district: a job of the subtree.
+        let scanned = crate::support::scan(c, &officer).await;
+        assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
+        let job = scanned["jobs"][0].as_i64().expect("a scan job");
         for (key, value) in [
+            ("job", job.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

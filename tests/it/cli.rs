@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn muster(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
+pub(crate) fn muster(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
         .current_dir(&dir.0)
         .env_remove("MUSTER_DATABASE_URL")
@@ -27,7 +27,7 @@ fn muster(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("wait for muster")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

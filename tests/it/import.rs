@@ -269,7 +269,7 @@ on_both_backends!(
         assert_eq!(active(&c, &admin, "P").await, 3);
 
         // The scan finds the pair; a district officer of D2 alone does not see it.
-        let (_, scan) = c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        let scan = crate::support::scan(&c, &admin).await;
         assert_eq!(scan["likely_pairs"], 1, "{scan}");
         let (_, list) = c.get("/api/v1/duplicates", &admin).await;
         assert_eq!(list["total"], 1);
@@ -327,7 +327,7 @@ on_both_backends!(
             json!({"unit_code": "G1", "full_name": "Tran Thi Lan", "birth_date": "1990-01-01"}),
         )
         .await;
-        c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        crate::support::scan(&c, &admin).await;
         let (_, list) = c.get("/api/v1/duplicates", &admin).await;
         assert_eq!(list["total"], 1);
         let (status, _) = c
@@ -338,7 +338,7 @@ on_both_backends!(
             )
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
-        c.post("/api/v1/duplicates/scan", &admin, json!({})).await;
+        crate::support::scan(&c, &admin).await;
         let (_, list) = c.get("/api/v1/duplicates", &admin).await;
         assert_eq!(list["total"], 0);
     }

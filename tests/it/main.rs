@@ -4,11 +4,13 @@ mod support;
 
 mod api_scope;
 mod authz;
+mod backup;
 mod browser;
-mod cli;
+pub(crate) mod cli;
 mod drives;
 mod import;
 mod inputs;
+mod jobs;
 mod mapping;
 mod members;
 mod pages;

@@ -560,3 +560,31 @@ pub fn csrf_of(body: &str) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// Starts a duplicate scan through the API and waits for its jobs: what they found, summed
+/// (`likely_pairs`, `people`).
+pub async fn scan(c: &Client, token: &str) -> Value {
+    let (status, started) = c
+        .post("/api/v1/duplicates/scan", token, serde_json::json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let mut total = serde_json::json!({"people": 0, "likely_pairs": 0, "jobs": []});
+    for job in started["items"].as_array().expect("jobs") {
+        let id = job["id"].as_i64().expect("job id");
+        let started = std::time::Instant::now();
+        let done = loop {
+            let (_, j) = c.get(&format!("/api/v1/jobs/{id}"), token).await;
+            if j["state"] != "running" {
+                break j;
+            }
+            assert!(started.elapsed().as_secs() < 60, "scan {id} still running");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
+        assert_eq!(done["state"], "done", "{done}");
+        total["jobs"].as_array_mut().unwrap().push(id.into());
+        for k in ["people", "likely_pairs"] {
+            total[k] = (total[k].as_i64().unwrap() + done["result"][k].as_i64().unwrap()).into();
+        }
+    }
+    total
+}

@@ -72,7 +72,7 @@ pub struct ScanReport {
     pub likely_pairs: i64,
 }
 
-fn record(r: &MatchRow) -> dedupe::Person {
+pub(crate) fn record(r: &MatchRow) -> dedupe::Person {
     dedupe::member(
         &r.full_name,
         r.latin_name.as_deref(),
@@ -90,7 +90,7 @@ fn tenths(score: f64) -> f64 {
 }
 
 /// The likely pairs among `people`: (i, j, score), i < j.
-fn likely_pairs(people: &[dedupe::Person]) -> (usize, Vec<(u32, u32, f64)>) {
+pub(crate) fn likely_pairs(people: &[dedupe::Person]) -> (usize, Vec<(u32, u32, f64)>) {
     let tf = Frequencies::of(people);
     let candidates = candidate_pairs(people);
     let n = candidates.len();
@@ -105,7 +105,7 @@ fn likely_pairs(people: &[dedupe::Person]) -> (usize, Vec<(u32, u32, f64)>) {
 }
 
 /// The tree the actor works in: their unit's, or each tree for an instance admin.
-async fn trees_of(conn: &mut Conn, actor: &Actor) -> Result<Vec<i64>, AppError> {
+pub(crate) async fn trees_of(conn: &mut Conn, actor: &Actor) -> Result<Vec<i64>, AppError> {
     Ok(match actor.unit_id {
         Some(u) => units::by_id(conn, u)
             .await?
@@ -253,41 +253,6 @@ pub(crate) async fn likely_duplicates_of(
 }
 
 impl App {
-    /// Scans the actor's subtree for likely duplicates and records them for review.
-    pub async fn scan_duplicates(&self, actor: &Actor) -> Result<ScanReport, AppError> {
-        let permit = actor.permit(Permission::EditRegistry)?;
-        let mut conn = self.db().read().await?;
-        let mut report = ScanReport {
-            people: 0,
-            candidate_pairs: 0,
-            likely_pairs: 0,
-        };
-        for tree in trees_of(&mut conn, actor).await? {
-            let rows = store::members_of(&mut conn, actor.scope(), tree).await?;
-            let people: Vec<dedupe::Person> = rows.iter().map(record).collect();
-            let (candidates, pairs) = likely_pairs(&people);
-            let pairs: Vec<(i64, i64, f64)> = pairs
-                .into_iter()
-                .map(|(i, j, s)| {
-                    let (a, b) = (rows[i as usize].id, rows[j as usize].id);
-                    (a.min(b), a.max(b), s)
-                })
-                .collect();
-            let mut tx = self.write(permit).await?;
-            tx.scope(); // the members compared were read through it above
-            let now = tx.now().to_string();
-            store::add_pairs(&mut tx, tree, &pairs, &now).await?;
-            let found = serde_json::json!({ "people": rows.len(), "likely_pairs": pairs.len() });
-            tx.audit("scan", "duplicates", tree, Some(tree), None, Some(found))
-                .await?;
-            tx.commit().await?;
-            report.people += rows.len() as i64;
-            report.candidate_pairs += candidates as i64;
-            report.likely_pairs += pairs.len() as i64;
-        }
-        Ok(report)
-    }
-
     /// Open pairs in the actor's subtree, surest first.
     pub async fn list_duplicates(
         &self,

@@ -347,6 +347,8 @@ pub struct Prepared {
     options: ImportOptions,
     actor: Actor,
     counts: ImportCounts,
+    /// The heavy job holding the tree while this run goes on.
+    job: i64,
 }
 
 /// How a run ended.
@@ -532,8 +534,21 @@ impl App {
                 .await?
             }
         };
+        // The tree is this import's until it ends; a run of the same file started again
+        // (its process killed) takes over the job of the run it resumes.
+        let now_at = tx.now().to_string();
+        muster_store::jobs::take_over(&mut tx, "import", import_id, &now_at).await?;
+        let tree = match actor.unit_id {
+            Some(unit) => muster_store::units::by_id(&mut tx, unit)
+                .await?
+                .map(|u| u.tree_id),
+            None => None,
+        };
+        let job = crate::jobs::take_tree(&mut tx, actor, "import", tree).await?;
+        muster_store::jobs::set_subject(&mut tx, job, import_id).await?;
         let scope = tx.scope();
-        let started = serde_json::json!({ "file": file_name, "dry_run": options.dry_run });
+        let started =
+            serde_json::json!({ "file": file_name, "dry_run": options.dry_run, "job": job });
         tx.audit(
             "start",
             "import",
@@ -554,6 +569,7 @@ impl App {
             options,
             actor: actor.clone(),
             counts,
+            job,
         })
     }
 
@@ -564,8 +580,14 @@ impl App {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<ImportReport, AppError> {
         let heartbeat = self.heartbeat(run.import_id);
+        let alive = self.touch_job(run.job);
         let result = self.load_rows(&mut run, progress).await;
         drop(heartbeat);
+        drop(alive);
+        let found = result
+            .as_ref()
+            .map(|()| serde_json::json!({ "import": run.import_id }));
+        self.end_job(run.job, found).await;
         let now = now_utc();
         let mut conn = self.db().begin().await?;
         match &result {

@@ -15,6 +15,9 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A backup or a restore could not be made; says why.
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl StoreError {

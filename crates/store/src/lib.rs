@@ -9,11 +9,13 @@ mod migrate;
 mod names;
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod counters;
 pub mod dedupe;
 pub mod drives;
 pub mod import;
+pub mod jobs;
 pub mod mapping;
 pub mod members;
 pub mod search;
@@ -22,7 +24,7 @@ pub mod units;
 pub mod users;
 pub mod workplaces;
 
-pub use db::{Backend, Db, Tx};
+pub use db::{redact as redact_url, Backend, Db, Tx};
 pub use error::StoreError;
 pub use sqlx::AnyConnection as Conn;
 pub use sqlx::Error as SqlxError;

@@ -1,5 +1,5 @@
 //! Forward-only, versioned migrations. One schema text serves both backends: the few
-//! words the dialects spell differently are written as `{id}`, `{without_rowid}` and `{bytewise}` and
+//! words the dialects spell differently are written as `{id}`, `{without_rowid}`, `{bytewise}` and `{blob}` and
 //! filled in per backend. Flags are BIGINT 0/1 on both, since the runtime-generic driver
 //! does not read SQLite integers as booleans.
 
@@ -69,16 +69,22 @@ const MIGRATIONS: &[Migration] = &[
         name: "login_attempts",
         sql: include_str!("../migrations/0011_login_attempts.sql"),
     },
+    Migration {
+        version: 12,
+        name: "jobs",
+        sql: include_str!("../migrations/0012_jobs.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 11;
+pub const LATEST: i64 = 12;
 
 fn dialect(sql: &str, backend: Backend) -> String {
-    let words: [(&str, &str); 3] = match backend {
+    let words: [(&str, &str); 4] = match backend {
         Backend::Sqlite => [
             ("{id}", "INTEGER PRIMARY KEY"),
             ("{without_rowid}", "WITHOUT ROWID"),
             ("{bytewise}", ""),
+            ("{blob}", "BLOB"),
         ],
         Backend::Postgres => [
             (
@@ -87,6 +93,7 @@ fn dialect(sql: &str, backend: Backend) -> String {
             ),
             ("{without_rowid}", ""),
             ("{bytewise}", "COLLATE \"C\""),
+            ("{blob}", "BYTEA"),
         ],
     };
     // A line starting `{pg}` is for PostgreSQL only.

@@ -5,15 +5,16 @@ use crate::error::ErrorBody;
 use crate::ApiError;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use muster_app::dedupe::{DuplicatePage, LikelyDuplicate, ScanReport};
+use muster_app::dedupe::{DuplicatePage, LikelyDuplicate};
 use muster_app::import::{ImportOptions, ImportView};
+use muster_app::jobs::JobView;
 use muster_app::members::{MemberDetail, MemberQuery, NewMember};
 use muster_app::{App, AppError};
 use muster_domain::calendar::{Calendar, DateOrder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(check_duplicates))
         .routes(routes!(list_duplicates))
         .routes(routes!(scan_duplicates))
+        .routes(routes!(get_job))
         .routes(routes!(merge_members))
         .routes(routes!(dismiss_duplicate))
         // A member file of a few hundred thousand rows is tens of megabytes.
@@ -181,14 +183,37 @@ async fn list_duplicates(
     ))
 }
 
-/// Compares every member of the caller's subtree and records the likely pairs.
+/// The jobs a request started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobList {
+    pub items: Vec<JobView>,
+}
+
+/// Starts comparing every member of the caller's subtree, one job per tree, and
+/// answers at once; `GET /api/v1/jobs/{id}` tells when each is done and what it found
+/// (`people`, `candidate_pairs`, `likely_pairs`). A tree with a scan or an import still
+/// running answers 409 (`job_running`).
 #[utoipa::path(post, path = "/api/v1/duplicates/scan", tag = "duplicates",
-    responses((status = 200, body = ScanReport), (status = 403, body = ErrorBody)))]
+    responses((status = 202, body = JobList), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 async fn scan_duplicates(
     State(app): State<App>,
     Caller(actor): Caller,
-) -> Result<Json<ScanReport>, ApiError> {
-    Ok(Json(app.scan_duplicates(&actor).await?))
+) -> Result<(StatusCode, Json<JobList>), ApiError> {
+    let items = app.start_scan(&actor).await?;
+    Ok((StatusCode::ACCEPTED, Json(JobList { items })))
+}
+
+/// A heavy job (a duplicate scan, an import): its state, progress and result.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "duplicates",
+    params(("id" = i64, Path, description = "Job id")),
+    responses((status = 200, body = JobView), (status = 404, body = ErrorBody)))]
+async fn get_job(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    Ok(Json(app.job(&actor, id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -209,12 +209,7 @@ async fn dashboard(
                 tbody { @for m in &p.metrics {
                     tr aria-current=[(m.metric.id == selected.metric.id).then_some("true")] {
                         td { a href=(format!("/drives/{code}?{unit_q}&metric={}", m.metric.id)) { (metric_label(&v, &m.metric)) } }
-                        td.num { (l.number(m.total.actual)) }
-                        td.num { (opt_number(l, m.total.target)) }
-                        td.pct { (bar(&m.total)) " " (l.percent(m.total.percent)) }
-                        td.num { (l.number(m.total.projection)) }
-                        td.num { (opt_number(l, m.total.pace_needed)) }
-                        td { (standing(&v, &m.total.standing)) }
+                        (figures(&v, &m.total, true))
                     }
                 } }
             } }
@@ -270,6 +265,20 @@ fn standing_counts(
     }
 }
 
+/// The cells of one progress row after its name. Each carries its column's name, which
+/// a phone shows above the figure when the table is laid out as stacked cards.
+fn figures(v: &Viewer, r: &ProgressRow, with_standing: bool) -> Markup {
+    let l = &v.lang;
+    html! {
+        td.num data-label=(v.t("drive-actual")) { (l.number(r.actual)) }
+        td.num data-label=(v.t("drive-target")) { (opt_number(l, r.target)) }
+        td.pct data-label=(v.t("drive-percent")) { (bar(r)) " " (l.percent(r.percent)) }
+        td.num data-label=(v.t("drive-projection")) { (l.number(r.projection)) }
+        td.num data-label=(v.t("drive-pace")) { (opt_number(l, r.pace_needed)) }
+        td data-label=(v.t("drive-standing")) { @if with_standing { (standing(v, &r.standing)) } }
+    }
+}
+
 fn children_table(
     v: &Viewer,
     code: &str,
@@ -277,7 +286,6 @@ fn children_table(
     p: &ProgressView,
     by_standing: bool,
 ) -> Markup {
-    let l = &v.lang;
     let mut children: Vec<&ProgressRow> = m.children.iter().collect();
     if by_standing {
         children.sort_by(|a, b| {
@@ -290,16 +298,7 @@ fn children_table(
                 )
         });
     }
-    let row = |r: &ProgressRow, link: bool| {
-        html! {
-            td.num { (l.number(r.actual)) }
-            td.num { (opt_number(l, r.target)) }
-            td.pct { (bar(r)) " " (l.percent(r.percent)) }
-            td.num { (l.number(r.projection)) }
-            td.num { (opt_number(l, r.pace_needed)) }
-            td { @if link || r.target.is_some() { (standing(v, &r.standing)) } }
-        }
-    };
+    let row = |r: &ProgressRow, link: bool| figures(v, r, link || r.target.is_some());
     html! {
         div.scroll { table.progress {
             thead { tr {

@@ -16,8 +16,6 @@ use muster_app::members::MemberQuery;
 use muster_app::{Actor, App, AppError};
 use muster_domain::calendar::{Calendar, DateOrder};
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// The largest file an upload takes, on the page and in the API.
 pub(crate) const MAX_UPLOAD: usize = 256 * 1024 * 1024;
@@ -118,23 +116,6 @@ async fn export_xlsx(State(app): State<App>, v: Viewer, Query(q): Query<ExportQu
 
 // --- Import -------------------------------------------------------------------------
 
-/// Files uploaded and waiting for their column mapping, by a random token, with the
-/// user who sent them. Kept in memory: a restart asks for the file again.
-struct Staged {
-    user: Option<i64>,
-    name: String,
-    bytes: Arc<Vec<u8>>,
-}
-
-fn staged() -> &'static Mutex<HashMap<String, Staged>> {
-    static STAGED: OnceLock<Mutex<HashMap<String, Staged>>> = OnceLock::new();
-    STAGED.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn token() -> String {
-    muster_app::users::random_token()
-}
-
 fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
     html! {
         div.field {
@@ -216,7 +197,7 @@ fn state_label(v: &Viewer, r: &ImportView) -> String {
 }
 
 /// Takes the file, reads its header and asks which field each column holds.
-async fn upload(v: Viewer, mut form: Multipart) -> Response {
+async fn upload(State(app): State<App>, v: Viewer, mut form: Multipart) -> Response {
     if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
@@ -237,21 +218,12 @@ async fn upload(v: Viewer, mut form: Multipart) -> Response {
         Ok(t) => t,
         Err(e) => return upload_page(&v, &[], Some(file_error(&v, &e))),
     };
-    let token = token();
     let headers = table.headers.clone();
     let estimated = table.estimated_rows;
-    if let Ok(mut s) = staged().lock() {
-        // One waiting file per user is enough.
-        s.retain(|_, f| f.user != v.actor.user_id());
-        s.insert(
-            token.clone(),
-            Staged {
-                user: v.actor.user_id(),
-                name: name.clone(),
-                bytes: Arc::new(bytes),
-            },
-        );
-    }
+    let token = match app.stage_upload(&v.actor, &name, &bytes).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&v, e),
+    };
     mapping_page(&v, &token, &name, &headers, estimated, None, None)
 }
 
@@ -333,11 +305,10 @@ async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Res
     if !v.actor.role().edits_registry() {
         return error_page(&v, AppError::Forbidden);
     }
-    let file = staged().lock().ok().and_then(|s| {
-        s.get(f.get("token"))
-            .filter(|s| s.user == v.actor.user_id())
-            .map(|s| (s.name.clone(), Arc::clone(&s.bytes)))
-    });
+    let file = match app.staged_upload(&v.actor, f.get("token")).await {
+        Ok(f) => f,
+        Err(e) => return error_page(&v, e),
+    };
     let Some((name, bytes)) = file else {
         return upload_page(&v, &[], Some(v.t("import-file-gone")));
     };
@@ -360,14 +331,12 @@ async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Res
         Err(e) => return error_page(&v, e),
     };
     let prepared = match app
-        .start_import(&v.actor, &name, bytes.as_ref().clone(), options)
+        .start_import(&v.actor, &name, bytes.clone(), options)
         .await
     {
         Ok(p) => p,
         Err(e @ AppError::BadFile { .. }) => {
-            let headers = Table::read(bytes.as_ref().clone())
-                .map(|t| t.headers)
-                .unwrap_or_default();
+            let headers = Table::read(bytes).map(|t| t.headers).unwrap_or_default();
             let text = file_error(&v, &e);
             let mut r = mapping_page(
                 &v,
@@ -385,8 +354,8 @@ async fn run(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Res
     };
     let id = prepared.import_id;
     if !dry_run {
-        if let Ok(mut s) = staged().lock() {
-            s.remove(f.get("token"));
+        if let Err(e) = app.drop_staged(&v.actor, f.get("token")).await {
+            return error_page(&v, e);
         }
     }
     let token = f.get("token").to_string();
@@ -429,12 +398,14 @@ async fn show(
         0.0
     };
     // A checked file can be loaded as it was mapped, while it is still at hand.
-    let staged_token = q.token.filter(|t| {
-        staged()
-            .lock()
-            .map(|s| s.get(t).is_some_and(|f| f.user == v.actor.user_id()))
-            .unwrap_or(false)
-    });
+    let staged_token = match q.token {
+        Some(t) => match app.is_staged(&v.actor, &t).await {
+            Ok(true) => Some(t),
+            Ok(false) => None,
+            Err(e) => return error_page(&v, e),
+        },
+        None => None,
+    };
     let body = html! {
         @if running {
             // Without JavaScript, the page reloads itself while the run goes on.
@@ -560,8 +531,26 @@ async fn duplicates(State(app): State<App>, v: Viewer, Query(q): Query<DupQuery>
         Err(e) => return error_page(&v, e),
     };
     let edits = v.actor.role().edits_registry();
+    let scans = match app.recent_jobs(&v.actor, "scan").await {
+        Ok(s) => s,
+        Err(e) => return error_page(&v, e),
+    };
     let body = html! {
         p { (l.t_args("dup-count", &[("pairs", l.number(page.total))])) }
+        @if !scans.is_empty() {
+            ul.jobs aria-label=(v.t("dup-scans")) { @for j in &scans {
+                li {
+                    (job_state(&v, j)) " "
+                    (l.date(j.created_at.get(..10).unwrap_or(""))) " · " bdi dir="ltr" { (j.username) }
+                    @if let Some(found) = j.result.as_ref().and_then(|r| r.get("likely_pairs")).and_then(|n| n.as_i64()) {
+                        " · " (l.t_args("dup-scan-found", &[("pairs", l.number(found))]))
+                    }
+                    @if j.state == "running" { @if let Some(total) = j.total {
+                        " · " (l.t_args("dup-scan-people", &[("people", l.number(total))]))
+                    } }
+                }
+            } }
+        }
         @if edits {
             form method="post" action="/members/duplicates/scan" {
                 (v.csrf_field())
@@ -663,8 +652,8 @@ fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
 }
 
 async fn scan(State(app): State<App>, v: Viewer) -> Response {
-    match app.scan_duplicates(&v.actor).await {
-        Ok(_) => redirect_with_flash("/members/duplicates", "flash-dup-scanned"),
+    match app.start_scan(&v.actor).await {
+        Ok(_) => redirect_with_flash("/members/duplicates", "flash-dup-scan-started"),
         Err(e) => error_page(&v, e),
     }
 }
@@ -687,4 +676,13 @@ async fn dismiss(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) ->
         Ok(()) => redirect_with_flash("/members/duplicates", "flash-dup-dismissed"),
         Err(e) => error_page(&v, e),
     }
+}
+
+/// A job's state in words, with its colour.
+fn job_state(v: &Viewer, j: &muster_app::jobs::JobView) -> maud::Markup {
+    maud::html! { span class=(format!("report {}", match j.state.as_str() {
+        "done" => "accepted",
+        "failed" => "missing",
+        _ => "submitted",
+    })) { (v.t(&format!("job-{}", j.state))) } }
 }
