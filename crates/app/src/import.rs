@@ -158,7 +158,10 @@ impl Table {
     }
 
     /// The next data row; `Err` for one that cannot be read.
-    fn next_row(&mut self, record: &mut csv::StringRecord) -> Option<Result<Vec<String>, ()>> {
+    pub(crate) fn next_row(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Option<Result<Vec<String>, ()>> {
         match &mut self.rows {
             Rows::Csv(r) => match r.read_record(record) {
                 Ok(true) => Some(Ok(record.iter().map(str::to_string).collect())),

@@ -5,6 +5,8 @@
 
 mod actor;
 mod counting;
+#[cfg(test)]
+mod csv_props;
 pub mod dedupe;
 pub mod demo;
 pub mod drives;

@@ -13,5 +13,8 @@ pub mod unit;
 pub mod user;
 pub mod workplace;
 
+#[cfg(test)]
+mod props;
+
 pub use date::Date;
 pub use error::FieldError;
