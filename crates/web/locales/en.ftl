@@ -48,6 +48,9 @@ error-internal = Something went wrong on our side. Try again; if it persists, te
 error-not-found-title = Not found
 error-forbidden-title = Not allowed
 error-internal-title = Something went wrong
+error-invalid-title = Check what was sent
+error-conflict-title = A clash
+error-too-many-title = Too many requests
 
 dash-figures = Key figures
 dash-active = Active members

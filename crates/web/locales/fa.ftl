@@ -48,6 +48,9 @@ error-internal = مشکلی در سامانه پیش آمد. دوباره تلا
 error-not-found-title = پیدا نشد
 error-forbidden-title = مجاز نیست
 error-internal-title = خطایی رخ داد
+error-invalid-title = بررسی دادهٔ فرستاده‌شده
+error-conflict-title = تداخل
+error-too-many-title = درخواست‌های بیش از حد
 
 dash-figures = آمار کلیدی
 dash-active = اعضای فعال

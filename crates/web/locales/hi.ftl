@@ -48,6 +48,9 @@ error-internal = हमारी ओर से कुछ गड़बड़ ह�
 error-not-found-title = नहीं मिला
 error-forbidden-title = अनुमति नहीं है
 error-internal-title = कुछ गड़बड़ हो गई
+error-invalid-title = भेजी गई जानकारी जाँचें
+error-conflict-title = टकराव
+error-too-many-title = बहुत अधिक अनुरोध
 
 dash-figures = मुख्य आँकड़े
 dash-active = सक्रिय सदस्य

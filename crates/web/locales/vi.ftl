@@ -48,6 +48,9 @@ error-internal = Hệ thống đã gặp lỗi. Hãy thử lại; nếu vẫn l�
 error-not-found-title = Không tìm thấy
 error-forbidden-title = Không được phép
 error-internal-title = Đã xảy ra lỗi
+error-invalid-title = Kiểm tra dữ liệu
+error-conflict-title = Trùng lặp
+error-too-many-title = Quá nhiều yêu cầu
 
 dash-figures = Số liệu chính
 dash-active = Đoàn viên đang sinh hoạt

@@ -171,7 +171,7 @@ pub fn error_page(v: &Viewer, e: AppError) -> Response {
         }
     };
     let mut r = v.page(
-        &v.t(key),
+        &v.t(&format!("{key}-title")),
         "",
         html! {
             p.empty { (v.t(key)) }
