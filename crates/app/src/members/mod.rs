@@ -610,7 +610,11 @@ impl App {
                 });
             };
             check.finish()?;
-            let mut rows = store::list(&mut conn, scope, &filter, after, limit + 1).await?;
+            let narrow = match filter.unit_id.or(actor.unit_id) {
+                Some(u) => store_search::is_small_subtree(&mut conn, u).await?,
+                None => false,
+            };
+            let mut rows = store::list(&mut conn, scope, &filter, after, limit + 1, narrow).await?;
             let next = (rows.len() as i64 > limit).then(|| {
                 rows.truncate(limit as usize);
                 format!("i{}", rows.last().map_or(0, |r| r.membership_id))
