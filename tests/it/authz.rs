@@ -608,6 +608,14 @@ on_both_backends!(
         for (path, ops) in doc["paths"].as_object().expect("paths") {
             for (method, op) in ops.as_object().expect("operations") {
                 routes.insert((method.to_ascii_uppercase(), normalized(path)));
+                // The answers every operation can give are declared (a schema-driven
+                // run found 401, 400 and 422 given and undeclared).
+                for code in ["400", "401", "422"] {
+                    assert!(
+                        op["responses"].get(code).is_some(),
+                        "{method} {path} does not declare {code}"
+                    );
+                }
                 // Each parameter is declared where it goes: in the path only when the
                 // path has its placeholder, else in the query.
                 for p in op["parameters"].as_array().into_iter().flatten() {

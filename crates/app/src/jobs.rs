@@ -28,7 +28,7 @@ pub struct JobView {
     pub total: Option<i64>,
     /// What a finished job found (a scan: people, candidate_pairs, likely_pairs), or the
     /// code of what stopped it.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     pub username: String,
     pub created_at: String,

@@ -41,7 +41,8 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
 
 /// The whole application as a router, for `serve` and for tests.
 pub fn router(app: App) -> Router {
-    let (api, doc) = api::router().split_for_parts();
+    let (api, mut doc) = api::router().split_for_parts();
+    api::complete(&mut doc);
     let doc = std::sync::Arc::new(doc);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -71,7 +72,9 @@ pub fn page_routes() -> Vec<(String, &'static str)> {
 
 /// The OpenAPI document of the API, as served.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    let mut doc = api::router().split_for_parts().1;
+    api::complete(&mut doc);
+    doc
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

@@ -246,15 +246,17 @@ pub struct ReportView {
     pub filed_at: String,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<String>,
-    /// Figures by custom metric id.
+    /// Figures by custom metric id (JSON keys are strings: `"14"`).
+    #[schema(value_type = BTreeMap<String, i64>)]
     pub figures: BTreeMap<i64, i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct FileReport {
     pub narrative: Option<String>,
-    /// A figure for each custom metric, by metric id.
+    /// A figure for each custom metric, by metric id (JSON keys are strings: `"14"`).
     #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
     pub figures: BTreeMap<i64, String>,
 }
 

@@ -47,6 +47,62 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Adds to every operation the error answers any of them can give, as the document's
+/// generator cannot see them: 400 for a body or a query that does not parse, 401
+/// without a valid token, 403 where a role may not write, 422 for values refused, 429
+/// when asked too often.
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let writes = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in writes.into_iter().flatten() {
+            op.responses
+                .responses
+                .entry("403".into())
+                .or_insert_with(|| error("Your role does not allow this."));
+        }
+        let all = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in all.into_iter().flatten() {
+            let r = &mut op.responses.responses;
+            for (code, description) in [
+                (
+                    "400",
+                    "The body or the query cannot be read (not JSON, a number too large).",
+                ),
+                ("401", "No valid bearer token."),
+                ("422", "A value is refused: `fields` names each and why."),
+                ("429", "Asked too often; ask again in a minute."),
+            ] {
+                r.entry(code.into()).or_insert_with(|| error(description));
+            }
+        }
+    }
+}
+
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(units::router())
