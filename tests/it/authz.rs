@@ -665,9 +665,11 @@ on_both_backends!(
         let mut n = 0;
         for row in TABLE {
             let page = !row.path.starts_with("/api/") && row.path != "/healthz";
+            let names_unit = placeholders(row.body)
+                .iter()
+                .any(|p| p == "unit" || p == "parent");
             let targeted = !placeholders(row.path).is_empty()
-                || (placeholders(row.body).iter().any(|p| p == "unit")
-                    && row.path.starts_with("/api/"))
+                || names_unit
                 || placeholders(row.body).iter().any(|p| p == "member");
             let targets: &[Target] = if targeted {
                 &[Target::Own, Target::Sibling, Target::Other]
@@ -715,12 +717,14 @@ on_both_backends!(
                         // The tree's top officer's own acts: D1's unit is not the tree's.
                         Target::Own if row.need == Top => matches!(status.as_u16(), 403 | 404),
                         Target::Own => status == StatusCode::FORBIDDEN,
-                        // Out of sight: refused, or (a page) the form again with the unit
-                        // named in it marked unknown.
-                        _ => {
+                        // Out of sight: refused. A unit named in a body is a field of
+                        // the form (422, or on a page the form again with it marked
+                        // unknown); anything else (a path, a person in a body) is not found.
+                        _ if names_unit => {
                             matches!(status.as_u16(), 403 | 404 | 422)
                                 || (page && status == StatusCode::OK && body_refuses(&answer))
                         }
+                        _ => matches!(status.as_u16(), 403 | 404),
                     };
                     if !ok {
                         failures.push(format!(

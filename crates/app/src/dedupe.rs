@@ -333,13 +333,15 @@ impl App {
         drop: i64,
     ) -> Result<crate::members::MemberDetail, AppError> {
         let permit = actor.permit(Permission::MergeMembers)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        // Out of sight first: nobody learns of a person outside their subtree, even
+        // by a merge that could not be made anyway.
+        side(&mut tx, actor, keep).await?;
+        side(&mut tx, actor, drop).await?;
         if keep == drop {
             return Err(AppError::field("drop", "same_person"));
         }
-        let mut tx = self.write(permit).await?;
-        let actor = tx.scoped();
-        side(&mut tx, actor, keep).await?;
-        side(&mut tx, actor, drop).await?;
         let kp = members_store::person(&mut tx, keep)
             .await?
             .ok_or(AppError::NotFound("member"))?;

@@ -175,7 +175,7 @@ impl App {
     }
 
     /// The system acting within one unit's subtree (for the command line).
-    pub async fn system_in(&self, code: &str) -> Result<Actor, AppError> {
+    pub(crate) async fn system_in(&self, code: &str) -> Result<Actor, AppError> {
         let mut conn = self.db().read().await?;
         let unit = find_in_scope(&mut conn, Actor::system().scope(), code).await?;
         Ok(Actor {

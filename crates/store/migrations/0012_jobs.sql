@@ -18,7 +18,8 @@ CREATE TABLE jobs (
     finished_at TEXT,
     touched_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX jobs_one_heavy_per_tree ON jobs (tree_id) WHERE state IN ('queued', 'running');
+-- A job of the whole instance (no tree) is one more "tree": one of them at a time too.
+CREATE UNIQUE INDEX jobs_one_heavy_per_tree ON jobs ((COALESCE(tree_id, 0))) WHERE state IN ('queued', 'running');
 CREATE INDEX jobs_by_tree ON jobs (tree_id, id);
 
 -- Files uploaded on the import page and waiting for their columns to be mapped: in the

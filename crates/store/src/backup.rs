@@ -150,6 +150,8 @@ pub async fn restore(url: &str, file: &Path) -> Result<(), StoreError> {
                 &[
                     "--no-owner".as_ref(),
                     "--exit-on-error".as_ref(),
+                    // All or nothing: a restore that fails leaves the database blank.
+                    "--single-transaction".as_ref(),
                     "--dbname".as_ref(),
                     url.as_ref(),
                     file.as_os_str(),

@@ -64,7 +64,8 @@ pub async fn fail_stalled(
 ) -> Result<u64, StoreError> {
     let done = sqlx::query(
         "UPDATE jobs SET state = 'failed', result = 'stalled', finished_at = $3 \
-         WHERE tree_id = $1 AND state IN ('queued', 'running') AND touched_at < $2",
+         WHERE tree_id IS NOT DISTINCT FROM $1 AND state IN ('queued', 'running') \
+         AND touched_at < $2",
     )
     .bind(tree_id)
     .bind(stalled_before)
@@ -83,6 +84,9 @@ pub async fn take_over(
     subject_id: i64,
     now: &str,
 ) -> Result<(), StoreError> {
+    // The same user starting the same file again resumes its run at once (the command
+    // line's "run it again" after a kill), so a double submission of one file can run
+    // twice: known, and left for the import to become a queued job.
     sqlx::query(
         "UPDATE jobs SET state = 'failed', result = 'taken_over', finished_at = $3 \
          WHERE kind = $1 AND subject_id = $2 AND state IN ('queued', 'running')",

@@ -73,6 +73,13 @@ pub async fn count_attempt(
     now: &str,
     stale_before: &str,
 ) -> Result<Option<i64>, StoreError> {
+    // Streaks long over are forgotten.
+    sqlx::query("DELETE FROM login_attempts WHERE last_at < $1 AND next_at < $2")
+        .bind(stale_before)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
     sqlx::query_scalar(
         "INSERT INTO login_attempts (source, username, failures, last_at, next_at) \
          VALUES ($1, $2, 1, $3, $3) \

@@ -428,7 +428,7 @@ impl App {
         }
     }
 
-    pub async fn import_report(
+    pub(crate) async fn import_report(
         &self,
         import_id: i64,
         ignored_columns: Vec<String>,

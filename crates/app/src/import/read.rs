@@ -123,7 +123,61 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), AppError> {
     if total > MAX_SHEET_UNPACKED {
         return Err(AppError::bad_file("sheet_too_large", None));
     }
+    // The directory's sizes are the sender's word; the worksheets are unpacked here,
+    // no further than the limit, and their cells' addresses read: the reader lays a
+    // sheet out from its first cell to its last, so one cell at XFD1048576 would ask
+    // for seventeen billion.
+    let mut unpacked: u64 = 0;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| bad())?;
+        let name = part.name().map_err(|_| bad())?.to_string();
+        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut part, MAX_SHEET_UNPACKED - unpacked + 1),
+            &mut text,
+        )
+        .map_err(|_| bad())?;
+        unpacked += text.len() as u64;
+        if unpacked > MAX_SHEET_UNPACKED {
+            return Err(AppError::bad_file("sheet_too_large", None));
+        }
+        if sheet && !cells_within_limits(&text) {
+            return Err(AppError::bad_file("sheet_too_large", None));
+        }
+    }
     Ok(())
+}
+
+/// The most columns a sheet may reach.
+const MAX_SHEET_COLUMNS: u64 = 256;
+
+/// Whether every cell address (`<c r="AB12"`) of a worksheet lies within the limits.
+fn cells_within_limits(xml: &[u8]) -> bool {
+    let mut rest = xml;
+    while let Some(at) = find(rest, b"<c r=\"") {
+        rest = &rest[at + 6..];
+        let (mut col, mut row) = (0u64, 0u64);
+        for &b in rest.iter().take_while(|b| **b != b'"') {
+            match b {
+                b'A'..=b'Z' => {
+                    col = col
+                        .saturating_mul(26)
+                        .saturating_add(u64::from(b - b'A' + 1))
+                }
+                b'0'..=b'9' => row = row.saturating_mul(10).saturating_add(u64::from(b - b'0')),
+                _ => {}
+            }
+        }
+        if col > MAX_SHEET_COLUMNS || row > MAX_SHEET_ROWS as u64 + 1 {
+            return false;
+        }
+    }
+    true
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn read_sheet(bytes: Vec<u8>) -> Result<Table, AppError> {

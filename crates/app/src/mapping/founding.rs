@@ -31,7 +31,9 @@ impl App {
             check.fail("code", "already_covered");
         }
         for p in &input.person_ids {
-            if !works_at(&mut tx, *p, w.id).await? {
+            // Someone working here but a member elsewhere, outside the actor's subtree,
+            // is not the actor's to move.
+            if !works_at(&mut tx, actor, *p, &w).await? {
                 check.fail("person_ids", "not_a_worker_here");
             }
         }

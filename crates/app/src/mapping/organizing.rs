@@ -141,7 +141,7 @@ impl App {
         if on > Date::today() {
             check.fail("assessed_on", "in_future");
         }
-        if !works_at(&mut tx, input.person_id, w.id).await? {
+        if !works_at(&mut tx, actor, input.person_id, &w).await? {
             check.fail("person_id", "not_a_worker_here");
         }
         check.finish()?;
@@ -180,7 +180,7 @@ impl App {
     ) -> Result<Vec<Assessment>, AppError> {
         let mut conn = self.db().read().await?;
         let w = find(&mut conn, actor, code).await?;
-        if !works_at(&mut conn, person_id, w.id).await? {
+        if !works_at(&mut conn, actor, person_id, &w).await? {
             return Err(AppError::NotFound("worker"));
         }
         Ok(store::assessments(&mut conn, w.id, person_id)
@@ -213,7 +213,7 @@ impl App {
         let since = check
             .opt("since", seat.since.as_deref(), Date::parse_iso)
             .map(|d| d.to_string());
-        if !works_at(&mut tx, seat.person_id, w.id).await? {
+        if !works_at(&mut tx, actor, seat.person_id, &w).await? {
             check.fail("person_id", "not_a_worker_here");
         }
         check.finish()?;
@@ -239,10 +239,16 @@ impl App {
     }
 }
 
+/// Whether someone works at workplace `w` and is the actor's to act on: a member of
+/// another subtree who works here is not (their record is that subtree's).
 pub(super) async fn works_at(
     conn: &mut Conn,
+    actor: &Actor,
     person_id: i64,
-    workplace_id: i64,
+    w: &muster_store::workplaces::WorkplaceRow,
 ) -> Result<bool, AppError> {
-    Ok(crate::members::workplace_of(conn, person_id).await? == Some(workplace_id))
+    Ok(
+        crate::members::workplace_of(conn, person_id).await? == Some(w.id)
+            && crate::members::person_in_scope(conn, actor, person_id, w.tree_id).await?,
+    )
 }

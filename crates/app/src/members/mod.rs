@@ -662,7 +662,7 @@ impl App {
 
 impl App {
     /// Gives every person written before sort keys existed their key; returns how many.
-    pub async fn fill_sort_keys(&self) -> Result<usize, AppError> {
+    pub(crate) async fn fill_sort_keys(&self) -> Result<usize, AppError> {
         let mut filled = 0;
         loop {
             let mut tx = self.db().begin().await?;

@@ -244,6 +244,10 @@ pub(super) async fn edit(
     if !v.actor.role().manages_units() {
         return error_page(&v, AppError::Forbidden);
     }
+    // A drive out of sight is not found, whatever the form holds.
+    if let Err(e) = app.get_drive(&v.actor, &code).await {
+        return error_page(&v, e);
+    }
     let due = match f.int("report_due_days") {
         Ok(n) => n,
         Err(_) => {
