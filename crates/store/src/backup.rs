@@ -27,9 +27,32 @@ fn pg_tool(name: &str) -> PathBuf {
     found.pop().unwrap_or_else(|| PathBuf::from(name))
 }
 
-async fn run_tool(name: &str, args: &[&std::ffi::OsStr]) -> Result<(), StoreError> {
-    let out = tokio::process::Command::new(pg_tool(name))
-        .args(args)
+/// A database URL without its password, and the password: the tool gets the one on its
+/// command line (which any local user can list) and the other in its environment.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let (Some(s), Some(at)) = (url.find("://"), url.rfind('@')) else {
+        return (url.to_string(), None);
+    };
+    if at < s {
+        return (url.to_string(), None);
+    }
+    match url[s + 3..at].split_once(':') {
+        Some((user, password)) => (
+            format!("{}{user}{}", &url[..s + 3], &url[at..]),
+            Some(password.to_string()),
+        ),
+        None => (url.to_string(), None),
+    }
+}
+
+async fn run_tool(name: &str, args: &[&std::ffi::OsStr], url: &str) -> Result<(), StoreError> {
+    let (url, password) = split_password(url);
+    let mut command = tokio::process::Command::new(pg_tool(name));
+    command.args(args).arg(url);
+    if let Some(p) = password {
+        command.env("PGPASSWORD", p);
+    }
+    let out = command
         .output()
         .await
         .map_err(|e| StoreError::Backup(format!("cannot run {name}: {e}")))?;
@@ -73,8 +96,8 @@ impl Db {
                         "--no-owner".as_ref(),
                         "--file".as_ref(),
                         file.as_os_str(),
-                        url.as_ref(),
                     ],
+                    url,
                 )
                 .await
             }
@@ -152,12 +175,32 @@ pub async fn restore(url: &str, file: &Path) -> Result<(), StoreError> {
                     "--exit-on-error".as_ref(),
                     // All or nothing: a restore that fails leaves the database blank.
                     "--single-transaction".as_ref(),
-                    "--dbname".as_ref(),
-                    url.as_ref(),
                     file.as_os_str(),
+                    "--dbname".as_ref(),
                 ],
+                url,
             )
             .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_password;
+
+    #[test]
+    fn the_password_leaves_the_command_line() {
+        assert_eq!(
+            split_password("postgres://muster:s3cret@db.example:5432/muster"),
+            (
+                "postgres://muster@db.example:5432/muster".to_string(),
+                Some("s3cret".to_string())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1:5432/t"),
+            ("postgres://postgres@127.0.0.1:5432/t".to_string(), None)
+        );
     }
 }
