@@ -63,6 +63,20 @@ fn actor_of(u: UserRow) -> Result<Actor, AppError> {
     })
 }
 
+/// Whether a login lies in `scope`: one attached to a unit of it, or any for the whole
+/// instance (a login of the whole instance only there).
+async fn login_in_scope(
+    conn: &mut muster_store::Conn,
+    scope: Scope,
+    user: &UserRow,
+) -> Result<bool, AppError> {
+    Ok(match (user.unit_id, scope) {
+        (_, Scope::All) => true,
+        (Some(unit), scope) => muster_store::units::in_scope(conn, scope, unit).await?,
+        (None, _) => false,
+    })
+}
+
 /// The calendar a new login reads dates in, by language.
 fn default_calendar(locale: &str) -> &'static str {
     if locale == "fa" {
@@ -385,12 +399,7 @@ impl App {
         let user = store::by_username(&mut tx, &username.trim().to_ascii_lowercase())
             .await?
             .ok_or(AppError::NotFound("user"))?;
-        let visible = match (user.unit_id, scope) {
-            (_, Scope::All) => true,
-            (Some(unit), scope) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
-            (None, _) => false,
-        };
-        if !visible {
+        if !login_in_scope(&mut tx, scope, &user).await? {
             return Err(AppError::NotFound("user"));
         }
         if Some(user.id) == actor.user_id {
@@ -429,13 +438,7 @@ impl App {
             let Some(user) = store::by_username(&mut conn, &username).await? else {
                 continue;
             };
-            let visible = match (user.unit_id, actor.scope()) {
-                (_, Scope::All) => true,
-                (Some(unit), scope) => {
-                    muster_store::units::in_scope(&mut conn, scope, unit).await?
-                }
-                (None, _) => false,
-            };
+            let visible = login_in_scope(&mut conn, actor.scope(), &user).await?;
             if visible {
                 held.push((username, until));
             }
@@ -453,12 +456,7 @@ impl App {
         let user = store::by_username(&mut tx, &username)
             .await?
             .ok_or(AppError::NotFound("user"))?;
-        let visible = match (user.unit_id, scope) {
-            (_, Scope::All) => true,
-            (Some(unit), scope) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
-            (None, _) => false,
-        };
-        if !visible {
+        if !login_in_scope(&mut tx, scope, &user).await? {
             return Err(AppError::NotFound("user"));
         }
         let cleared = sessions::clear_attempts(&mut tx, &username, None).await?;
