@@ -10,6 +10,11 @@ on_both_backends!(
     one_heavy_job_holds_a_tree_until_it_ends_or_its_server_stops,
     |backend: Backend| async move {
         let c = Client::new(backend).await;
+        // An instance with no tree yet has nothing to scan, and says so.
+        let root = c.login("root0", None, "admin").await;
+        let (s, b) = c.post("/api/v1/duplicates/scan", &root, json!({})).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+        assert_eq!(b["items"], json!([]));
         let admin = small_tree(&c).await;
         for name in ["Trần Thị Lan", "Tran Thi Lan"] {
             add_member(

@@ -50,6 +50,10 @@ impl App {
             let mut conn = self.db().read().await?;
             trees_of(&mut conn, actor).await?
         };
+        if trees.is_empty() {
+            // Nothing to compare: no job, no write.
+            return Ok(Vec::new());
+        }
         let mut tx = self.write(permit).await?;
         tx.scope(); // the trees were found through it
         let mut jobs = Vec::with_capacity(trees.len());
