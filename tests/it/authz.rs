@@ -437,7 +437,7 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert!(s.is_success(), "{b}");
         let (s, import) = c
-            .send_file(
+            .import_file(
                 "/api/v1/members/import?file_name=m.csv&dry_run=true",
                 &officer,
                 format!("unit_code,full_name\n{unit},Thử Nghiệm\n").into_bytes(),

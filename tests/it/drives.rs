@@ -3,7 +3,7 @@
 //! counted once, reports and their review, overdue lists, exports, and scope.
 
 use crate::on_both_backends;
-use crate::support::{add_member, csrf_of, small_tree, Backend, Client};
+use crate::support::{add_member, csrf_of, small_tree, Backend, Client, Sheet};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -723,12 +723,26 @@ on_both_backends!(
             .page("GET", "/drives/BT-2024/export.xlsx?unit=D1", &me, None)
             .await;
         assert_eq!(xlsx.status, StatusCode::OK);
-        assert!(xlsx.body.starts_with("PK"));
-        assert!(
-            xlsx.body.contains("<c r=\"E2\"><v>3</v></c>"),
-            "D1's total in the sheet"
+        let sheet = Sheet::read(&xlsx.bytes);
+        assert_eq!(
+            sheet.cells[1][4],
+            calamine::Data::Float(3.0),
+            "D1's total, a number"
         );
-        assert!(xlsx.body.contains("CĐCS May Phú Thành"));
+        assert!(sheet
+            .cells
+            .iter()
+            .flatten()
+            .any(|c| c.to_string() == "CĐCS May Phú Thành"));
+        assert!(
+            sheet.xml.contains("state=\"frozen\""),
+            "the header stays in view"
+        );
+        assert!(sheet.xml.contains("<autoFilter"), "the header filters");
+        assert!(
+            !sheet.xml.contains("rightToLeft"),
+            "a Vietnamese sheet reads left to right"
+        );
 
         // Persian reader: right to left, Persian digits in the table.
         let csrf = csrf_of(&c.page("GET", "/settings", &me, None).await.body);
@@ -746,6 +760,19 @@ on_both_backends!(
         assert!(
             fa_csv.body.contains(",4,20,"),
             "numbers stay numbers for spreadsheets"
+        );
+        let fa_xlsx = c
+            .page("GET", "/drives/BT-2024/export.xlsx", &me, None)
+            .await;
+        let fa_sheet = Sheet::read(&fa_xlsx.bytes);
+        assert!(
+            fa_sheet.xml.contains("rightToLeft=\"1\""),
+            "a Persian sheet reads right to left"
+        );
+        assert_eq!(
+            fa_sheet.cells[1][4],
+            calamine::Data::Float(4.0),
+            "numbers stay numbers"
         );
 
         // A sibling district's officer gets nothing of D1, on pages and exports.

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 const HEADER: &str = "external_id,unit_code,full_name,gender,birth_date,phone,joined_on,member_number,status,employment_type,informal_category";
 
 async fn import(c: &Client, token: &str, query: &str, text: &str) -> (StatusCode, Value) {
-    c.send_file(
+    c.import_file(
         &format!("/api/v1/members/import?{query}"),
         token,
         text.as_bytes().to_vec(),
@@ -123,8 +123,22 @@ on_both_backends!(
             .body(axum::body::Body::empty())
             .unwrap();
         let xlsx = c.raw(req).await;
-        assert!(xlsx.starts_with(b"PK"), "a zip package");
-        let (status, back) = c.send_file("/api/v1/members/import", &admin, xlsx).await;
+        let sheet = crate::support::Sheet::read(&xlsx);
+        let header: Vec<String> = sheet.cells[0].iter().map(|c| c.to_string()).collect();
+        let born = header
+            .iter()
+            .position(|h| h == "birth_date")
+            .expect("birth_date");
+        let mai_row = (1..sheet.cells.len())
+            .find(|&r| sheet.text(r, 2) == "Huỳnh Thị Mai")
+            .expect("Mai's row");
+        assert!(
+            matches!(sheet.cells[mai_row][born], calamine::Data::DateTime(_)),
+            "a birth date is a date cell: {:?}",
+            sheet.cells[mai_row][born]
+        );
+        assert_eq!(sheet.text(mai_row, born), "1992-06-12");
+        let (status, back) = c.import_file("/api/v1/members/import", &admin, xlsx).await;
         assert_eq!(status, StatusCode::OK, "{back}");
         assert_eq!(
             (back["unchanged"].as_i64(), back["created"].as_i64()),
@@ -142,7 +156,7 @@ on_both_backends!(
         // Windows-1258 bytes are not UTF-8: the row with the first one is named.
         let mut latin = format!("{HEADER}\nE1,G1,Hoa,female,,,,,,,\n").into_bytes();
         latin.extend_from_slice(b"E2,G1,Nguy\xEA\xF1n,male,,,,,,,\n");
-        let (status, body) = c.send_file("/api/v1/members/import", &admin, latin).await;
+        let (status, body) = c.import_file("/api/v1/members/import", &admin, latin).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["fields"]["file"], "not_utf8");
         assert_eq!(body["fields"]["row"], "3");
@@ -157,7 +171,7 @@ on_both_backends!(
         for u in text.encode_utf16() {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
-        let (status, body) = c.send_file("/api/v1/members/import", &admin, utf16).await;
+        let (status, body) = c.import_file("/api/v1/members/import", &admin, utf16).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["created"], 1);
         assert_eq!(active(&c, &admin, "P").await, 1);
@@ -195,7 +209,7 @@ on_both_backends!(
             ));
         }
         let (status, run) = c
-            .send_file("/api/v1/members/import", &admin, file.clone().into_bytes())
+            .import_file("/api/v1/members/import", &admin, file.clone().into_bytes())
             .await;
         assert_eq!(status, StatusCode::OK);
         let expected_bad = bad.len() as i64;
@@ -218,7 +232,7 @@ on_both_backends!(
             .trim_start_matches('\u{FEFF}')
             .starts_with("external_id,unit_code,full_name"));
         let (_, again) = c
-            .send_file("/api/v1/members/import", &admin, csv.into_bytes())
+            .import_file("/api/v1/members/import", &admin, csv.into_bytes())
             .await;
         assert_eq!(
             again["unchanged"].as_i64(),
@@ -840,5 +854,42 @@ on_both_backends!(
         let (_, m) = c.get(&format!("/api/v1/members/{id}"), &admin).await;
         assert_eq!(m["birth_date"], "1976-07-11", "{m}");
         assert_eq!(m["joined_on"], "2024-05-15", "{m}");
+    }
+);
+
+on_both_backends!(
+    an_api_import_answers_at_once_and_is_followed_to_its_end,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let file =
+            "unit_code,full_name,favourite colour\nG1,Trần Văn Bình,blue\nG9,Lê Thị Cúc,red\n";
+        let (status, run) = import(&c, &admin, "file_name=two.csv", file).await;
+        assert_eq!(status, StatusCode::OK, "{run}");
+        assert_eq!(run["status"], "done");
+        assert_eq!(run["ignored_columns"], json!(["favourite colour"]));
+        assert_eq!(
+            (run["created"].as_i64(), run["rejected"].as_i64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(
+            problems(&run),
+            vec![(3, "unit_code".into(), "unknown_unit".into())]
+        );
+        assert_eq!(active(&c, &admin, "G1").await, 1);
+        // A viewer of another tree cannot follow it.
+        let id = run["id"].as_i64().unwrap();
+        let (s, other) = c
+            .post(
+                "/api/v1/units",
+                &admin,
+                json!({"code": "Q", "level": "Province", "name": "Tỉnh Khác",
+                       "levels": ["Province", "District", "Grassroots"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{other}");
+        let q = c.login("q-viewer", Some("Q"), "viewer").await;
+        let (s, _) = c.get(&format!("/api/v1/imports/{id}"), &q).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );

@@ -362,6 +362,61 @@ impl Client {
         (status, value)
     }
 
+    /// Sends a file to the import API and, when the run is accepted (202), polls its
+    /// record until it ends: the final report, with 200 for a run gone through; a file
+    /// refused at once keeps its status and error.
+    pub async fn import_file(
+        &self,
+        path: &str,
+        token: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "text/csv")
+            .body(Body::from(bytes))
+            .expect("build request");
+        let res = self.router.clone().oneshot(req).await.expect("call router");
+        let status = res.status();
+        let location = res.headers().get("location").cloned();
+        let body = axum::body::to_bytes(res.into_body(), 64 << 20)
+            .await
+            .expect("read body");
+        let started: Value = serde_json::from_slice(&body)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&body).into()));
+        if status != StatusCode::ACCEPTED {
+            return (status, started);
+        }
+        let id = started["id"].as_i64().expect("import id");
+        assert_eq!(
+            location.as_ref().and_then(|l| l.to_str().ok()),
+            Some(format!("/api/v1/imports/{id}").as_str()),
+            "an accepted run says where to follow it"
+        );
+        let begun = std::time::Instant::now();
+        loop {
+            let (s, run) = self.get(&format!("/api/v1/imports/{id}"), token).await;
+            assert_eq!(s, StatusCode::OK, "{run}");
+            if run["status"] == "done" || !run["failure"].is_null() {
+                let mut run = run;
+                run["ignored_columns"] = started["ignored_columns"].clone();
+                let status = if run["failure"].is_null() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                };
+                return (status, run);
+            }
+            assert!(
+                begun.elapsed().as_secs() < 120,
+                "import {id} still running: {run}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
         self.call("POST", path, token, Some(body)).await
     }
@@ -437,6 +492,7 @@ pub struct PageAnswer {
     pub cookies: Vec<String>,
     pub location: Option<String>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Client {
@@ -500,6 +556,7 @@ impl Client {
             cookies,
             location,
             body: String::from_utf8_lossy(&bytes).into(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -587,4 +644,44 @@ pub async fn scan(c: &Client, token: &str) -> Value {
         }
     }
     total
+}
+
+/// A workbook's first sheet as a spreadsheet program reads it (cells, dates as dates), and
+/// the sheet's XML for what cells do not show (direction, frozen panes, filters).
+pub struct Sheet {
+    pub cells: Vec<Vec<calamine::Data>>,
+    pub xml: String,
+}
+
+impl Sheet {
+    pub fn read(bytes: &[u8]) -> Sheet {
+        use calamine::Reader;
+        use std::io::Read;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .expect("an XLSX workbook");
+        let first = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&first).expect("its first sheet");
+        let cells = range.rows().map(|r| r.to_vec()).collect();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet1")
+            .read_to_string(&mut xml)
+            .expect("utf-8");
+        Sheet { cells, xml }
+    }
+
+    /// The cell's text as a spreadsheet shows it without a format (dates as ISO days).
+    pub fn text(&self, row: usize, col: usize) -> String {
+        match &self.cells[row][col] {
+            calamine::Data::DateTime(d) => {
+                // Days since 1899-12-30, the spreadsheet's day zero.
+                let serial = d.as_f64() as i64;
+                let zero = muster_domain::Date::parse_iso("1899-12-30").expect("a date");
+                zero.add_days(serial).to_string()
+            }
+            other => other.to_string(),
+        }
+    }
 }

@@ -1,187 +1,131 @@
-//! A small writer of one-sheet XLSX workbooks: text and number cells, a bold first row,
-//! right to left when asked. The package is a ZIP archive of stored (uncompressed)
-//! entries, which every spreadsheet program reads.
+//! One-sheet XLSX workbooks by `rust_xlsxwriter`: a bold, frozen and filtered header,
+//! real date and number cells, columns as wide as their text, right to left when asked.
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// An ISO date (`2024-05-15`), written as a date cell a spreadsheet sorts and
+    /// computes with; text that is not a date stays text.
+    Date(String),
     Empty,
 }
 
+impl Cell {
+    /// The cell as CSV text.
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(t) | Cell::Date(t) => t,
+            Cell::Number(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// Widest a column grows to fit its text, in characters.
+const MAX_WIDTH: u16 = 60;
+
 /// A workbook of one sheet named `sheet`, whose first row is a header.
 pub fn workbook(sheet: &str, rows: &[Vec<Cell>], right_to_left: bool) -> Vec<u8> {
-    let mut zip = Zip::default();
-    zip.add("[Content_Types].xml", CONTENT_TYPES.as_bytes());
-    zip.add("_rels/.rels", ROOT_RELS.as_bytes());
-    zip.add("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes());
-    zip.add("xl/styles.xml", STYLES.as_bytes());
-    let name: String = escape(sheet).chars().take(31).collect();
-    let workbook = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-    );
-    zip.add("xl/workbook.xml", workbook.as_bytes());
-    zip.add(
-        "xl/worksheets/sheet1.xml",
-        sheet_xml(rows, right_to_left).as_bytes(),
-    );
-    zip.finish()
+    match build(sheet, rows, right_to_left) {
+        Ok(bytes) => bytes,
+        // Every value is checked on the way in (a sheet name is cleaned, a date parsed
+        // before it is written), so this is a bug, not bad input: log it and answer an
+        // empty file rather than none.
+        Err(e) => {
+            tracing::error!(error = %e, "workbook not written");
+            Vec::new()
+        }
+    }
 }
 
-fn sheet_xml(rows: &[Vec<Cell>], rtl: bool) -> String {
-    let mut x = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
-    );
-    x.push_str(&format!(
-        r#"<sheetViews><sheetView workbookViewId="0"{}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>"#,
-        if rtl { r#" rightToLeft="1""# } else { "" }
-    ));
+fn build(sheet: &str, rows: &[Vec<Cell>], right_to_left: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet_name(sheet))?;
+    if right_to_left {
+        ws.set_right_to_left(true);
+    }
+    let bold = Format::new().set_bold();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let mut widths: Vec<usize> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
-        x.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        let style = if r == 0 { r#" s="1""# } else { "" };
+        let at = r as u32;
         for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", column(c), r + 1);
-            match cell {
-                Cell::Text(t) => x.push_str(&format!(
-                    r#"<c r="{at}" t="inlineStr"{style}><is><t xml:space="preserve">{}</t></is></c>"#,
-                    escape(t)
-                )),
-                Cell::Number(n) if n.is_finite() => {
-                    x.push_str(&format!(r#"<c r="{at}"{style}><v>{n}</v></c>"#))
-                }
-                _ => {}
+            let col = c as u16;
+            if widths.len() <= c {
+                widths.resize(c + 1, 0);
             }
-        }
-        x.push_str("</row>");
-    }
-    x.push_str("</sheetData></worksheet>");
-    x
-}
-
-/// `A`, `B`, … `Z`, `AA`, …
-fn column(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// Escapes XML text and drops characters XML 1.0 cannot hold.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#;
-
-const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
-
-const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
-
-const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#;
-
-/// A ZIP archive of stored entries (no compression, no ZIP64: fine below 4 GiB).
-#[derive(Default)]
-struct Zip {
-    data: Vec<u8>,
-    central: Vec<u8>,
-    entries: u16,
-}
-
-impl Zip {
-    fn add(&mut self, name: &str, content: &[u8]) {
-        let crc = crc32(content);
-        let offset = self.data.len() as u32;
-        let size = content.len() as u32;
-        // Local header: version 2.0, UTF-8 names (bit 11), stored, a fixed 1980 date.
-        let mut head = Vec::new();
-        head.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        head.extend_from_slice(&20u16.to_le_bytes());
-        head.extend_from_slice(&0x0800u16.to_le_bytes());
-        head.extend_from_slice(&0u16.to_le_bytes());
-        head.extend_from_slice(&0u16.to_le_bytes());
-        head.extend_from_slice(&0x0021u16.to_le_bytes());
-        head.extend_from_slice(&crc.to_le_bytes());
-        head.extend_from_slice(&size.to_le_bytes());
-        head.extend_from_slice(&size.to_le_bytes());
-        head.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        head.extend_from_slice(&0u16.to_le_bytes());
-        self.data.extend_from_slice(&head);
-        self.data.extend_from_slice(name.as_bytes());
-        self.data.extend_from_slice(content);
-
-        let c = &mut self.central;
-        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        c.extend_from_slice(&20u16.to_le_bytes());
-        c.extend_from_slice(&20u16.to_le_bytes());
-        c.extend_from_slice(&0x0800u16.to_le_bytes());
-        c.extend_from_slice(&0u16.to_le_bytes());
-        c.extend_from_slice(&0u16.to_le_bytes());
-        c.extend_from_slice(&0x0021u16.to_le_bytes());
-        c.extend_from_slice(&crc.to_le_bytes());
-        c.extend_from_slice(&size.to_le_bytes());
-        c.extend_from_slice(&size.to_le_bytes());
-        c.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        c.extend_from_slice(&[0; 8]); // extra, comment, disk, internal attributes
-        c.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-        c.extend_from_slice(&offset.to_le_bytes());
-        c.extend_from_slice(name.as_bytes());
-        self.entries += 1;
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        let at = self.data.len() as u32;
-        let len = self.central.len() as u32;
-        self.data.extend_from_slice(&self.central);
-        self.data.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        self.data.extend_from_slice(&[0; 4]);
-        self.data.extend_from_slice(&self.entries.to_le_bytes());
-        self.data.extend_from_slice(&self.entries.to_le_bytes());
-        self.data.extend_from_slice(&len.to_le_bytes());
-        self.data.extend_from_slice(&at.to_le_bytes());
-        self.data.extend_from_slice(&0u16.to_le_bytes());
-        self.data
-    }
-}
-
-/// CRC-32 (IEEE), bit by bit: workbooks are small.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
+            let shown = match cell {
+                Cell::Text(t) => {
+                    let t = clean(t);
+                    if r == 0 {
+                        ws.write_string_with_format(at, col, &t, &bold)?;
+                    } else {
+                        ws.write_string(at, col, &t)?;
+                    }
+                    t.chars().count()
+                }
+                Cell::Number(n) if n.is_finite() => {
+                    ws.write_number(at, col, *n)?;
+                    n.to_string().len()
+                }
+                Cell::Date(iso) => match excel_date(iso) {
+                    Some(d) => {
+                        ws.write_datetime_with_format(at, col, &d, &day)?;
+                        10
+                    }
+                    None => {
+                        ws.write_string(at, col, clean(iso))?;
+                        iso.chars().count()
+                    }
+                },
+                _ => 0,
             };
+            widths[c] = widths[c].max(shown);
         }
     }
-    !crc
+    for (c, w) in widths.iter().enumerate() {
+        let w = (*w as u16 + 2).clamp(6, MAX_WIDTH);
+        ws.set_column_width(c as u16, w)?;
+    }
+    if !rows.is_empty() {
+        ws.set_freeze_panes(1, 0)?;
+        let last_col = widths.len().saturating_sub(1) as u16;
+        ws.autofilter(0, 0, (rows.len() - 1) as u32, last_col)?;
+    }
+    book.save_to_buffer()
+}
+
+/// A name a spreadsheet accepts for a sheet: at most 31 characters, none of `[]:*?/\`,
+/// not starting or ending with an apostrophe, never empty.
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .take(31)
+        .collect();
+    let cleaned = cleaned.trim_matches('\'').trim().to_string();
+    if cleaned.is_empty() {
+        "Sheet1".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Text without the control characters XML 1.0 cannot hold.
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control())
+        .collect()
+}
+
+fn excel_date(iso: &str) -> Option<ExcelDateTime> {
+    let d = muster_domain::Date::parse_iso(iso).ok()?;
+    ExcelDateTime::from_ymd(u16::try_from(d.year()).ok()?, d.month(), d.day()).ok()
 }
 
 #[cfg(test)]
@@ -189,12 +133,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_and_checksums() {
-        assert_eq!(column(0), "A");
-        assert_eq!(column(25), "Z");
-        assert_eq!(column(26), "AA");
-        assert_eq!(column(27), "AB");
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(escape("a<b & \u{1}c"), "a&lt;b &amp; c");
+    fn sheet_names_a_spreadsheet_accepts() {
+        assert_eq!(sheet_name("a/b:c"), "abc");
+        assert_eq!(sheet_name("''"), "Sheet1");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+        assert_eq!(clean("a\u{1}b\tc"), "ab\tc");
+        assert!(excel_date("2024-05-15").is_some());
+        assert!(excel_date("15/05/2024").is_none());
     }
 }

@@ -251,7 +251,10 @@ impl App {
     ) -> Result<Prepared, AppError> {
         let permit = actor.permit(Permission::EditRegistry)?;
         let hash = hex(&Sha256::digest(&bytes));
-        let table = Table::read(bytes)?;
+        // Reading a file is work for a processor, not for the request's thread.
+        let table = tokio::task::spawn_blocking(move || Table::read(bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("file reader: {e}")))??;
         let columns = mapping_of(&table.headers, options.mapping.as_deref(), &options.aliases);
         let mut missing = Vec::new();
         for required in [Field::UnitCode, Field::FullName] {

@@ -83,23 +83,43 @@ pub(crate) fn options(
 }
 
 /// Imports members from the CSV or XLSX file sent as the body (columns by header
-/// name), and answers when done with the report of every rejected or flagged row.
+/// name). A file that cannot be read at all (no header, missing columns, too large) is
+/// refused at once; a readable one answers 202 with the run's record, whose `Location`
+/// is polled until its `status` is `done` (or a `failure` is named): then it holds the
+/// report of every rejected or flagged row. Columns read as nothing are named in the
+/// first answer.
 #[utoipa::path(post, path = "/api/v1/members/import", tag = "import", params(ImportParams),
     request_body(content = Vec<u8>, content_type = "text/csv"),
-    responses((status = 200, body = ImportView), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = ImportView,
+        headers(("location" = String, description = "The run's record to poll"))),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_members(
     State(app): State<App>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<ImportParams>,
     body: Bytes,
-) -> Result<Json<ImportView>, ApiError> {
+) -> Result<Response, ApiError> {
     let options = options(p.calendar.as_deref(), p.date_order.as_deref(), p.dry_run)?;
     let name = p.file_name.unwrap_or_else(|| "upload".into());
     let run = app
         .start_import(&actor, &name, body.to_vec(), options)
         .await?;
-    let report = app.run_import(run, &mut |_| {}).await?;
-    Ok(Json(report.into()))
+    let id = run.import_id;
+    let mut view = app.get_import(&actor, id).await?;
+    view.ignored_columns = run.ignored_columns.clone();
+    let worker = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = worker.run_import(run, &mut |_| {}).await {
+            tracing::warn!(import = id, error = %e, "import stopped");
+        }
+    });
+    let location = format!("/api/v1/imports/{id}");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(view),
+    )
+        .into_response())
 }
 
 /// An import run and its rejected rows.

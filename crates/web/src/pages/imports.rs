@@ -80,14 +80,31 @@ pub(crate) async fn export_file(
         Some(l) => l.date(iso),
         None => iso.to_string(),
     };
-    let mut rows = vec![header];
-    rows.extend(members.iter().map(|r| export_cells(r, &date)));
     let name = format!("members-{}", muster_domain::Date::today());
     if xlsx_file {
-        let cells: Vec<Vec<Cell>> = rows
-            .into_iter()
-            .map(|r| r.into_iter().map(Cell::Text).collect())
+        // Dates are date cells a spreadsheet sorts, unless the reader counts days in
+        // another calendar than a spreadsheet does: then they are text in theirs.
+        let gregorian = lang.is_none_or(|l| l.calendar == Calendar::Gregorian);
+        let dates: Vec<usize> = Field::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f, Field::BirthDate | Field::JoinedOn))
+            .map(|(i, _)| i)
             .collect();
+        let mut cells: Vec<Vec<Cell>> = vec![header.into_iter().map(Cell::Text).collect()];
+        cells.extend(members.iter().map(|r| {
+            let iso = export_cells(r, &|d| d.to_string());
+            let shown = export_cells(r, &date);
+            iso.into_iter()
+                .zip(shown)
+                .enumerate()
+                .map(|(i, (iso, shown))| match () {
+                    _ if iso.is_empty() => Cell::Empty,
+                    _ if dates.contains(&i) && gregorian => Cell::Date(iso),
+                    _ => Cell::Text(shown),
+                })
+                .collect()
+        }));
         let rtl = lang.is_some_and(|l| l.dir() == "rtl");
         return Ok(download(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,6 +112,8 @@ pub(crate) async fn export_file(
             xlsx::workbook("members", &cells, rtl),
         ));
     }
+    let mut rows = vec![header];
+    rows.extend(members.iter().map(|r| export_cells(r, &date)));
     Ok(super::layout::csv_response(&name, rows, lang.is_some()))
 }
 

@@ -370,15 +370,7 @@ pub(super) async fn export_csv(
     };
     let rows = export_rows(&v, &p)
         .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|c| match c {
-                    Cell::Text(t) => t,
-                    Cell::Number(n) => n.to_string(),
-                    Cell::Empty => String::new(),
-                })
-                .collect()
-        })
+        .map(|row| row.into_iter().map(Cell::into_text).collect())
         .collect();
     let unit = p.path.last().map(|u| u.code.as_str()).unwrap_or("");
     csv_response(&format!("{code}-{unit}"), rows, true)
