@@ -2,7 +2,7 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::Conn;
-use sqlx::Row;
+use sqlx::FromRow;
 
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
@@ -54,7 +54,7 @@ pub async fn trail(
     entity: &str,
     entity_id: i64,
 ) -> Result<Vec<AuditRow>, StoreError> {
-    let rows = sqlx::query(
+    let rows: Vec<StoredEntry> = sqlx::query_as(
         "SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log \
          WHERE entity = $1 AND entity_id = $2 ORDER BY id",
     )
@@ -64,19 +64,30 @@ pub async fn trail(
     .await
     .store()?;
     let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                entity: r.try_get("entity")?,
-                entity_id: r.try_get("entity_id")?,
-                before: json(r.try_get("before_json")?),
-                after: json(r.try_get("after_json")?),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditRow {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: json(r.before_json),
+            after: json(r.after_json),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+        .collect())
+}
+
+/// An entry as stored, its states as JSON text (text that does not parse reads as none).
+#[derive(FromRow)]
+struct StoredEntry {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: i64,
+    before_json: Option<String>,
+    after_json: Option<String>,
 }

@@ -16,8 +16,7 @@
 use crate::error::{ResultExt, StoreError};
 use crate::import::{is_postgres, CounterRows};
 use crate::Conn;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// The tables a bulk load fills.
 const TABLES: [&str; 3] = ["people", "memberships", "person_keys"];
@@ -54,11 +53,12 @@ async fn droppable(conn: &mut Conn) -> Result<Vec<Deferred>, StoreError> {
              AND sql NOT LIKE 'CREATE UNIQUE%'"
         )
     };
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    // By position: the columns of the PostgreSQL query have no names.
+    let rows: Vec<DeferredColumns> = sqlx::query_as(AssertSqlSafe(sql))
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter().map(|r| Deferred::decode(r).store()).collect()
+    Ok(rows.into_iter().map(Deferred::from).collect())
 }
 
 /// Starts a bulk load inside the caller's transaction: records and drops the secondary
@@ -156,27 +156,31 @@ impl Deferred {
     pub fn is_foreign_key(&self) -> bool {
         self.kind == "foreign_key"
     }
+}
 
-    /// From a row of (name, table, kind, definition).
-    fn decode(r: &AnyRow) -> Result<Self, sqlx::Error> {
-        Ok(Deferred {
-            name: r.try_get(0)?,
-            table: r.try_get(1)?,
-            kind: r.try_get(2)?,
-            definition: r.try_get(3)?,
-        })
+/// A row of (name, table, kind, definition).
+type DeferredColumns = (String, String, String, String);
+
+impl From<DeferredColumns> for Deferred {
+    fn from((name, table, kind, definition): DeferredColumns) -> Self {
+        Deferred {
+            name,
+            table,
+            kind,
+            definition,
+        }
     }
 }
 
 /// What bulk loads dropped and is not back yet: primary keys, indexes, foreign keys.
 pub async fn deferred(conn: &mut Conn) -> Result<Vec<Deferred>, StoreError> {
-    let rows = sqlx::query(
+    let rows: Vec<DeferredColumns> = sqlx::query_as(
         "SELECT name, table_name, kind, definition FROM deferred_schema ORDER BY kind DESC, name",
     )
     .fetch_all(&mut *conn)
     .await
     .store()?;
-    rows.iter().map(|r| Deferred::decode(r).store()).collect()
+    Ok(rows.into_iter().map(Deferred::from).collect())
 }
 
 /// Makes one dropped index or foreign key again and forgets it, in the caller's

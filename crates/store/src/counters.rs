@@ -3,7 +3,7 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::Conn;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// A change to one unit's counters in one month.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,14 +80,17 @@ pub async fn apply(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
 }
 
 /// One month of a subtree's roll-up.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
 pub struct MonthTotals {
     pub month: String,
     pub employment_type: String,
     pub joins: i64,
     pub leaves: i64,
+    #[sqlx(rename = "tin")]
     pub transfers_in: i64,
+    #[sqlx(rename = "tout")]
     pub transfers_out: i64,
+    #[sqlx(rename = "delta")]
     pub active_delta: i64,
 }
 
@@ -102,24 +105,10 @@ pub async fn rollup(conn: &mut Conn, root: Option<i64>) -> Result<Vec<MonthTotal
          GROUP BY c.month, c.employment_type ORDER BY c.month, c.employment_type",
         roots("c.unit_id", root)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(root.unwrap_or(0))
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(MonthTotals {
-                month: r.try_get("month")?,
-                employment_type: r.try_get("employment_type")?,
-                joins: r.try_get("joins")?,
-                leaves: r.try_get("leaves")?,
-                transfers_in: r.try_get("tin")?,
-                transfers_out: r.try_get("tout")?,
-                active_delta: r.try_get("delta")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -171,14 +160,10 @@ pub async fn by_status(
          GROUP BY c.status HAVING SUM(c.members) <> 0 ORDER BY c.status",
         roots("c.unit_id", root)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(root.unwrap_or(0))
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 

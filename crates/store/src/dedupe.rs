@@ -3,11 +3,10 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// What the matcher reads of a person.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
 pub struct MatchRow {
     pub id: i64,
     pub tree_id: i64,
@@ -23,20 +22,6 @@ pub struct MatchRow {
 const MATCH_COLUMNS: &str = "p.id, p.tree_id, p.full_name, p.latin_name, p.birth_date, p.phone, \
      p.national_id, p.gender, p.occupation_code";
 
-fn decode(r: &AnyRow) -> Result<MatchRow, sqlx::Error> {
-    Ok(MatchRow {
-        id: r.try_get(0)?,
-        tree_id: r.try_get(1)?,
-        full_name: r.try_get(2)?,
-        latin_name: r.try_get(3)?,
-        birth_date: r.try_get(4)?,
-        phone: r.try_get(5)?,
-        national_id: r.try_get(6)?,
-        gender: r.try_get(7)?,
-        occupation_code: r.try_get(8)?,
-    })
-}
-
 /// Every current member of a tree within the scope, for a scan.
 pub async fn members_of(
     conn: &mut Conn,
@@ -48,13 +33,12 @@ pub async fn members_of(
          AND m.is_current = 1 WHERE p.tree_id = $2 AND p.archived = 0 AND {} ORDER BY p.id",
         scope.condition("m.unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(tree_id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter().map(decode).collect::<Result<_, _>>().store()
+        .store()
 }
 
 /// People of the tree who might be the person described: born on one of the days
@@ -117,16 +101,11 @@ pub async fn by_ids(
             "SELECT {MATCH_COLUMNS} FROM people p JOIN memberships m ON m.person_id = p.id \
              AND m.is_current = 1 WHERE p.archived = 0 AND p.id IN ({list})"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows: Vec<MatchRow> = sqlx::query_as(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
             .await
             .store()?;
-        for r in &rows {
-            let row = decode(r).store()?;
-            if row.tree_id == tree_id {
-                out.push(row);
-            }
-        }
+        out.extend(rows.into_iter().filter(|row| row.tree_id == tree_id));
     }
     Ok(out)
 }
@@ -156,7 +135,7 @@ pub async fn add_pairs(
 }
 
 /// A pair as listed: both people and the score.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct PairRow {
     pub person_a: i64,
     pub person_b: i64,
@@ -185,7 +164,7 @@ pub async fn open_pairs(
         "SELECT d.person_a, d.person_b, d.score, d.status {from} \
          ORDER BY d.score DESC, d.person_a, d.person_b LIMIT $2 OFFSET $3"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    let pairs: Vec<PairRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(limit)
         .bind(offset)
@@ -197,39 +176,17 @@ pub async fn open_pairs(
         .fetch_one(&mut *conn)
         .await
         .store()?;
-    let pairs = rows
-        .iter()
-        .map(|r| {
-            Ok(PairRow {
-                person_a: r.try_get(0)?,
-                person_b: r.try_get(1)?,
-                score: r.try_get(2)?,
-                status: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()?;
     Ok((pairs, total))
 }
 
 pub async fn pair(conn: &mut Conn, a: i64, b: i64) -> Result<Option<PairRow>, StoreError> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT person_a, person_b, score, status FROM duplicate_pairs WHERE person_a = $1 AND person_b = $2",
     )
     .bind(a)
     .bind(b)
     .fetch_optional(&mut *conn)
     .await
-    .store()?;
-    row.map(|r| {
-        Ok(PairRow {
-            person_a: r.try_get(0)?,
-            person_b: r.try_get(1)?,
-            score: r.try_get(2)?,
-            status: r.try_get(3)?,
-        })
-    })
-    .transpose()
     .store()
 }
 

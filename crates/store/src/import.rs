@@ -5,12 +5,12 @@
 //! PostgreSQL): one statement per table and batch instead of one per row, and one bind
 //! instead of twenty per row.
 
+use crate::decode::Flag;
 use crate::error::{ResultExt, StoreError};
 use crate::members::PersonFields;
 use crate::Conn;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// The SQL type of one JSON column.
 #[derive(Debug, Clone, Copy)]
@@ -414,14 +414,10 @@ async fn lookup(
         .replace("{source}", json_source(conn))
         .replace("{t}", &json_at(is_postgres(conn), "0", Kind::Int))
         .replace("{k}", &json_at(is_postgres(conn), "1", Kind::Text));
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(json)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -430,15 +426,13 @@ pub async fn trees_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, i64)>, S
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let list = crate::id_list(chunk);
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT id, tree_id FROM people WHERE archived = 0 AND id IN ({list})"
         )))
         .fetch_all(&mut *conn)
         .await
         .store()?;
-        for r in &rows {
-            out.push((r.try_get(0).store()?, r.try_get(1).store()?));
-        }
+        out.extend(rows);
     }
     Ok(out)
 }
@@ -582,7 +576,7 @@ pub async fn any_drive(conn: &mut Conn) -> Result<bool, StoreError> {
 
 // --- The record of an import run ----------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
 pub struct ImportRow {
     pub id: i64,
     pub user_id: Option<i64>,
@@ -590,10 +584,12 @@ pub struct ImportRow {
     pub file_name: String,
     pub file_hash: String,
     pub options: String,
+    #[sqlx(try_from = "Flag")]
     pub dry_run: bool,
     pub status: String,
     pub total_rows: i64,
     pub done_rows: i64,
+    #[sqlx(flatten)]
     pub counts: ImportCounts,
     pub failure: Option<String>,
     /// `indexing` or `duplicates` once the rows are in (see `set_phase`).
@@ -603,7 +599,7 @@ pub struct ImportRow {
 }
 
 /// What an import did to the rows it has got through.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
 pub struct ImportCounts {
     pub created: i64,
     pub updated: i64,
@@ -615,32 +611,6 @@ pub struct ImportCounts {
 const IMPORT_COLUMNS: &str = "id, user_id, unit_id, file_name, file_hash, options, dry_run, \
      status, total_rows, done_rows, created, updated, unchanged, rejected, duplicates, failure, \
      phase, created_at, updated_at";
-
-fn decode_import(r: &AnyRow) -> Result<ImportRow, sqlx::Error> {
-    Ok(ImportRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        unit_id: r.try_get("unit_id")?,
-        file_name: r.try_get("file_name")?,
-        file_hash: r.try_get("file_hash")?,
-        options: r.try_get("options")?,
-        dry_run: r.try_get::<i64, _>("dry_run")? != 0,
-        status: r.try_get("status")?,
-        total_rows: r.try_get("total_rows")?,
-        done_rows: r.try_get("done_rows")?,
-        counts: ImportCounts {
-            created: r.try_get("created")?,
-            updated: r.try_get("updated")?,
-            unchanged: r.try_get("unchanged")?,
-            rejected: r.try_get("rejected")?,
-            duplicates: r.try_get("duplicates")?,
-        },
-        failure: r.try_get("failure")?,
-        phase: r.try_get("phase")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
 
 /// Starts the record of a run; returns its id.
 #[allow(clippy::too_many_arguments)]
@@ -675,12 +645,11 @@ pub async fn start(
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ImportRow>, StoreError> {
     let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_import).transpose().store()
+        .store()
 }
 
 /// The latest runs of the same file with the same options and status, newest first.
@@ -694,14 +663,13 @@ pub async fn same_file(
         "SELECT {IMPORT_COLUMNS} FROM imports WHERE file_hash = $1 AND options = $2 \
          AND status = $3 AND dry_run = 0 ORDER BY id DESC LIMIT 1"
     );
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(file_hash)
         .bind(options)
         .bind(status)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_import).transpose().store()
+        .store()
 }
 
 /// Runs visible from a unit (all of them when `None`), newest first.
@@ -714,15 +682,11 @@ pub async fn list(
         "SELECT {IMPORT_COLUMNS} FROM imports WHERE {} ORDER BY id DESC LIMIT $2",
         scope.condition("unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(limit)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(decode_import)
-        .collect::<Result<_, _>>()
         .store()
 }
 
@@ -797,9 +761,11 @@ pub async fn finish(
 }
 
 /// One rejected or flagged row of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct RowProblem {
+    #[sqlx(rename = "row_number")]
     pub row: i64,
+    #[sqlx(rename = "column_name")]
     pub column: String,
     pub reason: String,
     pub detail: Option<String>,
@@ -831,7 +797,7 @@ pub async fn problems(
     import_id: i64,
     limit: i64,
 ) -> Result<Vec<RowProblem>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT row_number, column_name, reason, detail FROM import_errors WHERE import_id = $1 \
          ORDER BY row_number, column_name LIMIT $2",
     )
@@ -839,16 +805,5 @@ pub async fn problems(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(RowProblem {
-                row: r.try_get(0)?,
-                column: r.try_get(1)?,
-                reason: r.try_get(2)?,
-                detail: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }

@@ -2,10 +2,9 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, FromRow)]
 pub struct JobRow {
     pub id: i64,
     pub kind: String,
@@ -34,25 +33,6 @@ pub struct NewJob<'a> {
 
 const COLUMNS: &str = "id, kind, tree_id, unit_id, user_id, username, subject_id, state, \
                        done, total, result, created_at, finished_at, touched_at";
-
-fn decode(r: &AnyRow) -> Result<JobRow, sqlx::Error> {
-    Ok(JobRow {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        tree_id: r.try_get("tree_id")?,
-        unit_id: r.try_get("unit_id")?,
-        user_id: r.try_get("user_id")?,
-        username: r.try_get("username")?,
-        subject_id: r.try_get("subject_id")?,
-        state: r.try_get("state")?,
-        done: r.try_get("done")?,
-        total: r.try_get("total")?,
-        result: r.try_get("result")?,
-        created_at: r.try_get("created_at")?,
-        finished_at: r.try_get("finished_at")?,
-        touched_at: r.try_get("touched_at")?,
-    })
-}
 
 /// Fails the jobs of `tree_id` still open but untouched since `stalled_before`: their
 /// server stopped. Answers how many.
@@ -182,14 +162,13 @@ pub async fn finish(
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<JobRow>, StoreError> {
-    let row = sqlx::query(AssertSqlSafe(format!(
+    sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM jobs WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await
-    .store()?;
-    row.as_ref().map(decode).transpose().store()
+    .store()
 }
 
 /// The latest jobs of `kind` on trees of the scope, newest first.
@@ -203,14 +182,13 @@ pub async fn recent(
         "SELECT {COLUMNS} FROM jobs WHERE kind = $2 AND ({}) ORDER BY id DESC LIMIT $3",
         scope.condition("COALESCE(jobs.unit_id, jobs.tree_id)", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(kind)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter().map(decode).collect::<Result<_, _>>().store()
+        .store()
 }
 
 /// Keeps an uploaded file until `expires_at`, under `token`.
@@ -249,7 +227,7 @@ pub async fn staged(
     user_id: Option<i64>,
     now: &str,
 ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT file_name, bytes FROM staged_uploads \
          WHERE token = $1 AND user_id IS NOT DISTINCT FROM $2 AND expires_at >= $3",
     )
@@ -258,10 +236,7 @@ pub async fn staged(
     .bind(now)
     .fetch_optional(&mut *conn)
     .await
-    .store()?;
-    row.map(|r| Ok((r.try_get("file_name")?, r.try_get("bytes")?)))
-        .transpose()
-        .store()
+    .store()
 }
 
 /// Whether a file of `user_id` is staged under `token` and not expired.

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod db;
+mod decode;
 mod error;
 mod migrate;
 mod names;

@@ -2,11 +2,12 @@
 //! organize, the workers known at a workplace with their latest assessment, the
 //! organizing committee, departments, headcount history and each tree's weights.
 
+use crate::decode::Flag;
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
 use muster_domain::workplace::PriorityWeights;
 use muster_domain::Date;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// The size band of `w.headcount` in SQL, named as `SizeBand` names them.
 const BAND: &str = "CASE WHEN w.headcount IS NULL THEN '' WHEN w.headcount < 25 THEN '1-24' \
@@ -14,10 +15,12 @@ const BAND: &str = "CASE WHEN w.headcount IS NULL THEN '' WHEN w.headcount < 25 
 
 /// Workplaces of a subtree grouped by size band, ownership and whether a union covers
 /// them, with their workers and members.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct CoverageRow {
     pub band: String,
     pub ownership: String,
+    /// 0 or 1 in the SQL.
+    #[sqlx(try_from = "Flag")]
     pub covered: bool,
     pub workplaces: i64,
     pub workers: i64,
@@ -34,23 +37,10 @@ pub async fn coverage(conn: &mut Conn, scope: Scope) -> Result<Vec<CoverageRow>,
          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         scope.condition("w.unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(CoverageRow {
-                band: r.try_get("band")?,
-                ownership: r.try_get("ownership")?,
-                covered: r.try_get::<i64, _>("covered")? == 1,
-                workplaces: r.try_get("workplaces")?,
-                workers: r.try_get("workers")?,
-                members: r.try_get("members")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -67,7 +57,7 @@ pub struct PriorityFilter {
 }
 
 /// A workplace on the priority list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct PriorityRow {
     pub id: i64,
     pub code: String,
@@ -219,7 +209,7 @@ pub async fn priority_list(
          LEFT JOIN users o ON o.id = w.organizer_id \
          WHERE {wh} ORDER BY w.priority DESC, w.code LIMIT $5 OFFSET $6"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    let items: Vec<PriorityRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(&sector)
         .bind(&ownership)
@@ -238,33 +228,11 @@ pub async fn priority_list(
         .fetch_one(&mut *conn)
         .await
         .store()?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(PriorityRow {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                unit_code: r.try_get("unit_code")?,
-                sector_code: r.try_get("sector_code")?,
-                ownership: r.try_get("ownership")?,
-                headcount: r.try_get("headcount")?,
-                operating_since: r.try_get("operating_since")?,
-                members: r.try_get("members")?,
-                covering_unit_code: r.try_get("covering_unit_code")?,
-                organizer: r.try_get("organizer")?,
-                follow_up_on: r.try_get("follow_up_on")?,
-                score: r.try_get("score")?,
-                tree_id: r.try_get("tree_id")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()?;
     Ok((items, total))
 }
 
 pub async fn weights(conn: &mut Conn, tree_id: i64) -> Result<PriorityWeights, StoreError> {
-    let row = sqlx::query(
+    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT weight_headcount, weight_years, weight_rate, rate_threshold FROM tree_settings WHERE tree_id = $1",
     )
     .bind(tree_id)
@@ -273,11 +241,11 @@ pub async fn weights(conn: &mut Conn, tree_id: i64) -> Result<PriorityWeights, S
     .store()?;
     match row {
         None => Ok(PriorityWeights::default()),
-        Some(r) => Ok(PriorityWeights {
-            headcount: r.try_get("weight_headcount").store()?,
-            years: r.try_get("weight_years").store()?,
-            rate: r.try_get("weight_rate").store()?,
-            rate_threshold: r.try_get("rate_threshold").store()?,
+        Some((headcount, years, rate, rate_threshold)) => Ok(PriorityWeights {
+            headcount,
+            years,
+            rate,
+            rate_threshold,
         }),
     }
 }
@@ -338,8 +306,9 @@ pub async fn count_member(
 // --- One workplace ------------------------------------------------------------------
 
 /// A worker known at a workplace: a person whose workplace it is, member or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct WorkerRow {
+    #[sqlx(rename = "id")]
     pub person_id: i64,
     pub full_name: String,
     pub department: Option<String>,
@@ -352,7 +321,7 @@ pub struct WorkerRow {
 }
 
 pub async fn workers(conn: &mut Conn, workplace_id: i64) -> Result<Vec<WorkerRow>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT p.id, p.full_name, d.name AS department, m.status, u.code AS unit_code, a.level, a.assessed_on, \
          c.role AS committee_role \
          FROM people p \
@@ -366,26 +335,11 @@ pub async fn workers(conn: &mut Conn, workplace_id: i64) -> Result<Vec<WorkerRow
     .bind(workplace_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(WorkerRow {
-                person_id: r.try_get("id")?,
-                full_name: r.try_get("full_name")?,
-                department: r.try_get("department")?,
-                status: r.try_get("status")?,
-                unit_code: r.try_get("unit_code")?,
-                level: r.try_get("level")?,
-                assessed_on: r.try_get("assessed_on")?,
-                committee_role: r.try_get("committee_role")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// One assessment of a worker's support.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct AssessmentRow {
     pub id: i64,
     pub person_id: i64,
@@ -425,7 +379,7 @@ pub async fn assessments(
     workplace_id: i64,
     person_id: i64,
 ) -> Result<Vec<AssessmentRow>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, person_id, level, note, assessed_on, assessor FROM assessments \
          WHERE workplace_id = $1 AND person_id = $2 ORDER BY id DESC",
     )
@@ -433,37 +387,20 @@ pub async fn assessments(
     .bind(person_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(AssessmentRow {
-                id: r.try_get("id")?,
-                person_id: r.try_get("person_id")?,
-                level: r.try_get("level")?,
-                note: r.try_get("note")?,
-                assessed_on: r.try_get("assessed_on")?,
-                assessor: r.try_get("assessor")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 pub async fn departments(
     conn: &mut Conn,
     workplace_id: i64,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, name FROM workplace_departments WHERE workplace_id = $1 ORDER BY position, id",
     )
     .bind(workplace_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// Adds a department or shift (or finds it by name) and gives its id.
@@ -537,14 +474,10 @@ pub async fn headcounts(
     conn: &mut Conn,
     workplace_id: i64,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT as_of, headcount FROM workplace_headcounts WHERE workplace_id = $1 ORDER BY as_of DESC")
+    sqlx::query_as("SELECT as_of, headcount FROM workplace_headcounts WHERE workplace_id = $1 ORDER BY as_of DESC")
         .bind(workplace_id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("as_of")?, r.try_get("headcount")?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 

@@ -1,12 +1,12 @@
 //! People and their memberships.
 
+use crate::decode::Flag;
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// The fields of a person that a create or an update writes, already validated.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, FromRow)]
 pub struct PersonFields {
     pub full_name: String,
     pub latin_name: Option<String>,
@@ -25,17 +25,19 @@ pub struct PersonFields {
     pub preferred_language: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct PersonRow {
     pub id: i64,
     pub tree_id: i64,
+    #[sqlx(flatten)]
     pub fields: PersonFields,
+    #[sqlx(try_from = "Flag")]
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct MembershipRow {
     pub id: i64,
     pub tree_id: i64,
@@ -47,6 +49,7 @@ pub struct MembershipRow {
     pub joined_on: Option<String>,
     pub left_on: Option<String>,
     pub recruited_by: Option<i64>,
+    #[sqlx(try_from = "Flag")]
     pub is_current: bool,
     pub previous_id: Option<i64>,
     pub created_at: String,
@@ -68,33 +71,6 @@ const PERSON_COLUMNS: &str =
     "full_name, latin_name, gender, birth_date, phone, email, national_id, \
      region, address, occupation_code, sector_code, employment_type, informal_category, \
      workplace_id, preferred_language";
-
-fn decode_person(row: &AnyRow) -> Result<PersonRow, sqlx::Error> {
-    Ok(PersonRow {
-        id: row.try_get("id")?,
-        tree_id: row.try_get("tree_id")?,
-        archived: row.try_get::<i64, _>("archived")? != 0,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        fields: PersonFields {
-            full_name: row.try_get("full_name")?,
-            latin_name: row.try_get("latin_name")?,
-            gender: row.try_get("gender")?,
-            birth_date: row.try_get("birth_date")?,
-            phone: row.try_get("phone")?,
-            email: row.try_get("email")?,
-            national_id: row.try_get("national_id")?,
-            region: row.try_get("region")?,
-            address: row.try_get("address")?,
-            occupation_code: row.try_get("occupation_code")?,
-            sector_code: row.try_get("sector_code")?,
-            employment_type: row.try_get("employment_type")?,
-            informal_category: row.try_get("informal_category")?,
-            workplace_id: row.try_get("workplace_id")?,
-            preferred_language: row.try_get("preferred_language")?,
-        },
-    })
-}
 
 fn bind_person<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
@@ -132,7 +108,8 @@ pub async fn insert_person(
         .bind(now)
         .bind(muster_domain::names::sort_key(&f.full_name));
     let row = q.fetch_one(&mut *conn).await.store()?;
-    row.try_get(0).store()
+    let (id,): (i64,) = FromRow::from_row(&row).store()?;
+    Ok(id)
 }
 
 pub async fn update_person(
@@ -162,12 +139,31 @@ pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>, Store
     let sql = format!(
         "SELECT id, tree_id, archived, created_at, updated_at, {PERSON_COLUMNS} FROM people WHERE id = $1"
     );
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_person).transpose().store()
+        .store()
+}
+
+/// A person with their current membership, whose columns that the person has too are
+/// selected under other names (`m_id`, `m_created_at`).
+#[derive(FromRow)]
+struct PersonWithMembership {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    m_id: i64,
+    unit_id: i64,
+    unit_code: String,
+    status: String,
+    member_number: Option<String>,
+    joined_on: Option<String>,
+    left_on: Option<String>,
+    recruited_by: Option<i64>,
+    #[sqlx(try_from = "Flag")]
+    is_current: bool,
+    previous_id: Option<i64>,
+    m_created_at: String,
 }
 
 /// People with their current membership, by id, for comparing an import with them.
@@ -191,26 +187,26 @@ pub async fn people_with_membership(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows: Vec<PersonWithMembership> = sqlx::query_as(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
             .await
             .store()?;
-        for r in &rows {
-            let p = decode_person(r).store()?;
+        for r in rows {
+            let p = r.person;
             let m = MembershipRow {
-                id: r.try_get("m_id").store()?,
+                id: r.m_id,
                 tree_id: p.tree_id,
                 person_id: p.id,
-                unit_id: r.try_get("unit_id").store()?,
-                unit_code: r.try_get("unit_code").store()?,
-                status: r.try_get("status").store()?,
-                member_number: r.try_get("member_number").store()?,
-                joined_on: r.try_get("joined_on").store()?,
-                left_on: r.try_get("left_on").store()?,
-                recruited_by: r.try_get("recruited_by").store()?,
-                is_current: r.try_get::<i64, _>("is_current").store()? != 0,
-                previous_id: r.try_get("previous_id").store()?,
-                created_at: r.try_get("m_created_at").store()?,
+                unit_id: r.unit_id,
+                unit_code: r.unit_code,
+                status: r.status,
+                member_number: r.member_number,
+                joined_on: r.joined_on,
+                left_on: r.left_on,
+                recruited_by: r.recruited_by,
+                is_current: r.is_current,
+                previous_id: r.previous_id,
+                created_at: r.m_created_at,
             };
             out.push((p, m));
         }
@@ -231,24 +227,6 @@ pub async fn archive_person(conn: &mut Conn, id: i64, now: &str) -> Result<(), S
 const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.tree_id, m.person_id, m.unit_id, u.code AS unit_code, \
      m.status, m.member_number, m.joined_on, m.left_on, m.recruited_by, m.is_current, m.previous_id, \
      m.created_at FROM memberships m JOIN units u ON u.id = m.unit_id";
-
-fn decode_membership(row: &AnyRow) -> Result<MembershipRow, sqlx::Error> {
-    Ok(MembershipRow {
-        id: row.try_get("id")?,
-        tree_id: row.try_get("tree_id")?,
-        person_id: row.try_get("person_id")?,
-        unit_id: row.try_get("unit_id")?,
-        unit_code: row.try_get("unit_code")?,
-        status: row.try_get("status")?,
-        member_number: row.try_get("member_number")?,
-        joined_on: row.try_get("joined_on")?,
-        left_on: row.try_get("left_on")?,
-        recruited_by: row.try_get("recruited_by")?,
-        is_current: row.try_get::<i64, _>("is_current")? != 0,
-        previous_id: row.try_get("previous_id")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
 
 pub async fn insert_membership(
     conn: &mut Conn,
@@ -281,12 +259,11 @@ pub async fn current_membership(
     person_id: i64,
 ) -> Result<Option<MembershipRow>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 AND m.is_current = 1");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(person_id)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_membership).transpose().store()
+        .store()
 }
 
 /// Every membership of the person, oldest first: the history.
@@ -295,14 +272,10 @@ pub async fn memberships(
     person_id: i64,
 ) -> Result<Vec<MembershipRow>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id");
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(person_id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(decode_membership)
-        .collect::<Result<_, _>>()
         .store()
 }
 
@@ -366,7 +339,7 @@ pub async fn close_for_transfer(
 }
 
 /// One line of the members list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct MemberListRow {
     pub person_id: i64,
     pub membership_id: i64,
@@ -382,21 +355,6 @@ pub struct MemberListRow {
 
 pub(crate) const LIST_COLUMNS: &str = "p.id AS person_id, m.id AS membership_id, m.member_number, \
      p.full_name, p.latin_name, u.code AS unit_code, m.status, m.joined_on, p.employment_type, p.phone";
-
-pub(crate) fn decode_list_row(row: &AnyRow) -> Result<MemberListRow, sqlx::Error> {
-    Ok(MemberListRow {
-        person_id: row.try_get("person_id")?,
-        membership_id: row.try_get("membership_id")?,
-        member_number: row.try_get("member_number")?,
-        full_name: row.try_get("full_name")?,
-        latin_name: row.try_get("latin_name")?,
-        unit_code: row.try_get("unit_code")?,
-        status: row.try_get("status")?,
-        joined_on: row.try_get("joined_on")?,
-        employment_type: row.try_get("employment_type")?,
-        phone: row.try_get("phone")?,
-    })
-}
 
 /// Filters of the members list besides the search text.
 #[derive(Debug, Clone, Default)]
@@ -487,7 +445,7 @@ pub async fn list(
         .await
         .store()?;
     rows.iter()
-        .map(decode_list_row)
+        .map(MemberListRow::from_row)
         .collect::<Result<_, _>>()
         .store()
 }
@@ -518,14 +476,10 @@ pub async fn missing_sort_keys(
     conn: &mut Conn,
     limit: i64,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    let rows = sqlx::query("SELECT id, full_name FROM people WHERE sort_key IS NULL LIMIT $1")
+    sqlx::query_as("SELECT id, full_name FROM people WHERE sort_key IS NULL LIMIT $1")
         .bind(limit)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -575,15 +529,25 @@ pub async fn list_by_name(
     }
     let rows = q.fetch_all(&mut *conn).await.store()?;
     rows.iter()
-        .map(|r| Ok((decode_list_row(r)?, r.try_get("sort_key")?)))
-        .collect::<Result<_, sqlx::Error>>()
+        .map(|r| ListRowByName::from_row(r).map(|n| (n.row, n.sort_key)))
+        .collect::<Result<_, _>>()
         .store()
 }
 
+/// A line of the members list in name order, with its sort key.
+#[derive(FromRow)]
+struct ListRowByName {
+    #[sqlx(flatten)]
+    row: MemberListRow,
+    sort_key: String,
+}
+
 /// A member as exported: every stored field with the codes of unit and workplace.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct ExportRow {
+    #[sqlx(rename = "m_id")]
     pub membership_id: i64,
+    #[sqlx(flatten)]
     pub person: PersonRow,
     pub external_id: Option<String>,
     pub unit_code: String,
@@ -608,19 +572,6 @@ fn export_sql(condition: &str, tail: &str) -> String {
     )
 }
 
-fn decode_export(r: &AnyRow) -> Result<ExportRow, sqlx::Error> {
-    Ok(ExportRow {
-        membership_id: r.try_get("m_id")?,
-        person: decode_person(r)?,
-        external_id: r.try_get("external_id")?,
-        unit_code: r.try_get("unit_code")?,
-        workplace_code: r.try_get("workplace_code")?,
-        status: r.try_get("status")?,
-        member_number: r.try_get("member_number")?,
-        joined_on: r.try_get("joined_on")?,
-    })
-}
-
 /// One page of the export of the members passing the filter, by membership id.
 pub async fn export_page(
     conn: &mut Conn,
@@ -642,7 +593,7 @@ pub async fn export_page(
         .await
         .store()?;
     rows.iter()
-        .map(decode_export)
+        .map(ExportRow::from_row)
         .collect::<Result<_, _>>()
         .store()
 }
@@ -653,15 +604,12 @@ pub async fn export_people(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ExportRow
     for chunk in ids.chunks(500) {
         let list = crate::id_list(chunk);
         let sql = export_sql(&format!("m.is_current = 1 AND p.id IN ({list})"), "");
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows: Vec<ExportRow> = sqlx::query_as(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
             .await
             .store()?;
-        let mut found: std::collections::HashMap<i64, ExportRow> = rows
-            .iter()
-            .map(|r| decode_export(r).map(|e| (e.person.id, e)))
-            .collect::<Result<_, _>>()
-            .store()?;
+        let mut found: std::collections::HashMap<i64, ExportRow> =
+            rows.into_iter().map(|e| (e.person.id, e)).collect();
         out.extend(chunk.iter().filter_map(|id| found.remove(id)));
     }
     Ok(out)

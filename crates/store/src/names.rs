@@ -3,7 +3,7 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::Conn;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// One table of names and the column naming its owner (both fixed in the code).
 #[derive(Debug, Clone, Copy)]
@@ -39,14 +39,10 @@ pub(crate) async fn of(
         "SELECT locale, name FROM {} WHERE {} = $1 ORDER BY locale",
         t.table, t.owner
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 

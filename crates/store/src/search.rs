@@ -11,12 +11,11 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::members::{
-    bind_values, decode_list_row, filter_conditions, FilterValue, MemberFilter, MemberListRow,
-    LIST_COLUMNS,
+    bind_values, filter_conditions, FilterValue, MemberFilter, MemberListRow, LIST_COLUMNS,
 };
 use crate::{Conn, Scope};
 use muster_domain::search::Term;
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, FromRow};
 
 /// Replaces the search keys of one person, filed under the branch of `unit_id`.
 pub async fn set_person_keys(
@@ -402,7 +401,7 @@ fn page(
 ) -> Result<(Vec<MemberListRow>, Option<SearchCursor>), StoreError> {
     let mut items = rows
         .iter()
-        .map(decode_list_row)
+        .map(MemberListRow::from_row)
         .collect::<Result<Vec<_>, _>>()
         .store()?;
     let next = (items.len() as i64 > limit).then(|| {
@@ -468,6 +467,14 @@ async fn search_by_unit(
 struct KeyPlan {
     driver: usize,
     branch: Option<i64>,
+}
+
+/// A line of the members list found by one of its keys, with the key.
+#[derive(FromRow)]
+struct ListRowByKey {
+    #[sqlx(flatten)]
+    row: MemberListRow,
+    matched_key: String,
 }
 
 async fn search_by_key(
@@ -551,8 +558,9 @@ async fn search_by_key(
         }
         let rows = q.fetch_all(&mut *conn).await.store()?;
         for row in &rows {
-            items.push(decode_list_row(row).store()?);
-            last_keys.push(sqlx::Row::try_get(row, "matched_key").store()?);
+            let row = ListRowByKey::from_row(row).store()?;
+            items.push(row.row);
+            last_keys.push(row.matched_key);
         }
         after_key = String::new();
         after_person = 0;

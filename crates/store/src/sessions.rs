@@ -3,7 +3,7 @@
 use crate::error::{ResultExt, StoreError};
 use crate::users::UserRow;
 use crate::Conn;
-use sqlx::Row;
+use sqlx::FromRow;
 
 pub async fn insert(
     conn: &mut Conn,
@@ -33,7 +33,7 @@ pub async fn find(
     id_hash: &str,
     now: &str,
 ) -> Result<Option<(UserRow, String)>, StoreError> {
-    let row = sqlx::query(
+    let row: Option<SessionUser> = sqlx::query_as(
         "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.digits, \
          u.disabled, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
     )
@@ -42,14 +42,15 @@ pub async fn find(
     .fetch_optional(&mut *conn)
     .await
     .store()?;
-    match row {
-        None => Ok(None),
-        Some(r) => {
-            let user = crate::users::decode(&r).store()?;
-            let csrf: String = r.try_get("csrf_token").store()?;
-            Ok(Some((user, csrf)))
-        }
-    }
+    Ok(row.map(|r| (r.user, r.csrf_token)))
+}
+
+/// The user of a session and the session's CSRF token.
+#[derive(FromRow)]
+struct SessionUser {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf_token: String,
 }
 
 pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<(), StoreError> {
@@ -143,17 +144,13 @@ pub async fn clear_attempts(
 /// The usernames held up now (a streak asks to wait past `now`), with the latest time
 /// they may try again.
 pub async fn held_up(conn: &mut Conn, now: &str) -> Result<Vec<(String, String)>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT username, MAX(next_at) AS until FROM login_attempts WHERE next_at > $1 GROUP BY username",
     )
     .bind(now)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("username")?, r.try_get("until")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// Removes sessions that have expired.

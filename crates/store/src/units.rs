@@ -1,11 +1,11 @@
 //! The unit tree: rows, names, levels and the closure table.
 
+use crate::decode::ZeroIfNull;
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct UnitRow {
     pub id: i64,
     pub tree_id: i64,
@@ -17,6 +17,8 @@ pub struct UnitRow {
     pub region: Option<String>,
     pub founded_on: Option<String>,
     pub dissolved_on: Option<String>,
+    /// 0 when the unit has no closure rows (the SQL's `MAX` is NULL).
+    #[sqlx(try_from = "ZeroIfNull")]
     pub depth: i64,
 }
 
@@ -37,40 +39,22 @@ const SELECT: &str =
      (SELECT MAX(c.depth) FROM unit_closure c WHERE c.descendant_id = u.id) AS depth \
      FROM units u LEFT JOIN units p ON p.id = u.parent_id";
 
-fn decode(row: &AnyRow) -> Result<UnitRow, sqlx::Error> {
-    Ok(UnitRow {
-        id: row.try_get("id")?,
-        tree_id: row.try_get("tree_id")?,
-        parent_id: row.try_get("parent_id")?,
-        parent_code: row.try_get("parent_code")?,
-        code: row.try_get("code")?,
-        level: row.try_get("level")?,
-        name: row.try_get("name")?,
-        region: row.try_get("region")?,
-        founded_on: row.try_get("founded_on")?,
-        dissolved_on: row.try_get("dissolved_on")?,
-        depth: row.try_get::<Option<i64>, _>("depth")?.unwrap_or(0),
-    })
-}
-
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<UnitRow>, StoreError> {
     let sql = format!("{SELECT} WHERE u.code = $1 AND u.archived = 0");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(code)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UnitRow>, StoreError> {
     let sql = format!("{SELECT} WHERE u.id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 /// Every unit in the scope, parents before children.
@@ -79,12 +63,11 @@ pub async fn list(conn: &mut Conn, scope: Scope) -> Result<Vec<UnitRow>, StoreEr
         "{SELECT} WHERE u.archived = 0 AND {} ORDER BY u.tree_id, depth, u.code",
         scope.condition("u.id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter().map(decode).collect::<Result<_, _>>().store()
+        .store()
 }
 
 /// Whether `unit_id` lies in the scope.
@@ -114,14 +97,10 @@ pub async fn names_in(
         "SELECT n.unit_id, n.locale, n.name FROM unit_names n WHERE {} ORDER BY n.unit_id, n.locale",
         scope.condition("n.unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 

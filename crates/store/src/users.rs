@@ -1,11 +1,11 @@
 //! Logins and API tokens.
 
+use crate::decode::Flag;
 use crate::error::{ResultExt, StoreError};
 use crate::Conn;
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
-#[derive(Clone)]
+#[derive(Clone, FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
@@ -16,6 +16,7 @@ pub struct UserRow {
     pub calendar: String,
     /// `latin`, `persian`, `devanagari`, or empty for the language's own.
     pub digits: String,
+    #[sqlx(try_from = "Flag")]
     pub disabled: bool,
 }
 
@@ -34,20 +35,6 @@ impl std::fmt::Debug for UserRow {
 const SELECT: &str =
     "SELECT u.id, u.username, u.password_hash, u.unit_id, u.role, u.locale, u.calendar, u.digits, \
      u.disabled FROM users u";
-
-pub(crate) fn decode(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
-    Ok(UserRow {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        password_hash: r.try_get("password_hash")?,
-        unit_id: r.try_get("unit_id")?,
-        role: r.try_get("role")?,
-        locale: r.try_get("locale")?,
-        calendar: r.try_get("calendar")?,
-        digits: r.try_get("digits")?,
-        disabled: r.try_get::<i64, _>("disabled")? != 0,
-    })
-}
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -77,12 +64,11 @@ pub async fn insert(conn: &mut Conn, u: &NewUser<'_>, now: &str) -> Result<i64, 
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE u.username = $1"));
-    let row = sqlx::query(sql)
+    sqlx::query_as(sql)
         .bind(username)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 pub async fn insert_token(
@@ -109,12 +95,11 @@ pub async fn by_token_hash(
     let sql = sqlx::AssertSqlSafe(format!(
         "{SELECT} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked = 0"
     ));
-    let row = sqlx::query(sql)
+    sqlx::query_as(sql)
         .bind(token_hash)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
@@ -155,15 +140,20 @@ pub async fn list(
          WHERE ({}) OR ($1 = 0 AND u.unit_id IS NULL) ORDER BY un.code, u.username",
         scope.condition("u.unit_id", 1)
     ));
-    let rows = sqlx::query(sql)
+    let rows: Vec<UserWithUnit> = sqlx::query_as(sql)
         .bind(scope.param())
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter()
-        .map(|r| Ok((decode(r)?, r.try_get("unit_code")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    Ok(rows.into_iter().map(|r| (r.user, r.unit_code)).collect())
+}
+
+/// A login with its unit's code.
+#[derive(FromRow)]
+struct UserWithUnit {
+    #[sqlx(flatten)]
+    user: UserRow,
+    unit_code: Option<String>,
 }
 
 pub async fn set_role(conn: &mut Conn, user_id: i64, role: &str) -> Result<(), StoreError> {

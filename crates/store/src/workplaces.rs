@@ -2,10 +2,9 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, FromRow)]
 pub struct WorkplaceFields {
     pub code: String,
     pub name: String,
@@ -19,12 +18,13 @@ pub struct WorkplaceFields {
     pub covering_unit_id: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct WorkplaceRow {
     pub id: i64,
     pub tree_id: i64,
     pub unit_code: String,
     pub covering_unit_code: Option<String>,
+    #[sqlx(flatten)]
     pub fields: WorkplaceFields,
     /// Active members who work there.
     pub members: i64,
@@ -35,46 +35,22 @@ const SELECT: &str = "SELECT w.id, w.tree_id, w.unit_id, u.code AS unit_code, w.
      w.covering_unit_id, cu.code AS covering_unit_code, w.members \
      FROM workplaces w JOIN units u ON u.id = w.unit_id LEFT JOIN units cu ON cu.id = w.covering_unit_id";
 
-fn decode(r: &AnyRow) -> Result<WorkplaceRow, sqlx::Error> {
-    Ok(WorkplaceRow {
-        id: r.try_get("id")?,
-        tree_id: r.try_get("tree_id")?,
-        unit_code: r.try_get("unit_code")?,
-        covering_unit_code: r.try_get("covering_unit_code")?,
-        members: r.try_get("members")?,
-        fields: WorkplaceFields {
-            code: r.try_get("code")?,
-            name: r.try_get("name")?,
-            unit_id: r.try_get("unit_id")?,
-            registration_id: r.try_get("registration_id")?,
-            sector_code: r.try_get("sector_code")?,
-            ownership: r.try_get("ownership")?,
-            headcount: r.try_get("headcount")?,
-            operating_since: r.try_get("operating_since")?,
-            region: r.try_get("region")?,
-            covering_unit_id: r.try_get("covering_unit_id")?,
-        },
-    })
-}
-
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<WorkplaceRow>, StoreError> {
     let sql = format!("{SELECT} WHERE w.code = $1 AND w.archived = 0");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(code)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<WorkplaceRow>, StoreError> {
     let sql = format!("{SELECT} WHERE w.id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode).transpose().store()
+        .store()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,7 +100,7 @@ pub async fn list(
         .as_ref()
         .map(|q| format!("%{}%", q.to_lowercase()))
         .unwrap_or_default();
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(after)
         .bind(limit)
@@ -132,8 +108,7 @@ pub async fn list(
         .bind(q)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter().map(decode).collect::<Result<_, _>>().store()
+        .store()
 }
 
 pub async fn insert(

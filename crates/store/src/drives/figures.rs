@@ -3,7 +3,7 @@
 use super::*;
 
 /// One metric's figure for one unit and month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
 pub struct Value {
     pub metric_id: i64,
     pub unit_id: i64,
@@ -18,7 +18,7 @@ pub async fn values(
     drive_id: i64,
     unit_id: i64,
 ) -> Result<Vec<Value>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         // Metric by unit, each pair one range of the primary key (an `OR` of the unit
         // and its children would scan the table on PostgreSQL).
         "SELECT v.metric_id, v.unit_id, v.period, v.own, v.total FROM drive_metrics m \
@@ -30,19 +30,7 @@ pub async fn values(
     .bind(unit_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(Value {
-                metric_id: r.try_get("metric_id")?,
-                unit_id: r.try_get("unit_id")?,
-                period: r.try_get("period")?,
-                own: r.try_get("own")?,
-                total: r.try_get("total")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// Adds `delta` to one unit's own figure and to the subtree figure of it and every unit
@@ -95,6 +83,16 @@ pub async fn count(conn: &mut Conn, c: &CountChange) -> Result<(), StoreError> {
     count_many(conn, std::slice::from_ref(c)).await
 }
 
+/// A drive under way with one of its metrics counted from memberships.
+#[derive(FromRow)]
+struct DriveMetric {
+    #[sqlx(flatten)]
+    drive: DriveRow,
+    metric_id: i64,
+    kind: String,
+    informal_category: Option<String>,
+}
+
 /// Counts membership changes (one, or an import's) in every drive whose scope holds
 /// their unit and whose period holds their day, reading the drives under way and the
 /// units' ancestors once and writing each figure once: a unit's own figure, and the
@@ -117,19 +115,16 @@ pub async fn count_many(conn: &mut Conn, changes: &[CountChange]) -> Result<(), 
          WHERE d.starts_on <= $2 AND d.ends_on > $1 \
          AND m.kind IN ('new_members', 'new_informal', 'net_change')"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    let rows: Vec<DriveMetric> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(first)
         .bind(last)
         .fetch_all(&mut *conn)
         .await
         .store()?;
     let mut metrics = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let kind: String = r.try_get("kind").store()?;
-        if let Ok(kind) = MetricKind::parse(&kind) {
-            let category: Option<String> = r.try_get("informal_category").store()?;
-            let metric_id: i64 = r.try_get("metric_id").store()?;
-            metrics.push((decode_drive(r).store()?, metric_id, kind, category));
+    for r in rows {
+        if let Ok(kind) = MetricKind::parse(&r.kind) {
+            metrics.push((r.drive, r.metric_id, kind, r.informal_category));
         }
     }
     if metrics.is_empty() {
@@ -210,7 +205,7 @@ async fn subtree_parents(
     conn: &mut Conn,
     scope_unit_id: i64,
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "SELECT u.id, CASE WHEN c.depth = 0 THEN NULL ELSE u.parent_id END AS parent_id \
          FROM unit_closure c JOIN units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1",
     )
@@ -218,10 +213,7 @@ async fn subtree_parents(
     .fetch_all(&mut *conn)
     .await
     .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("parent_id")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    Ok(rows.into_iter().collect())
 }
 
 /// Figures of units' own, keyed by (metric, unit, month).
@@ -265,7 +257,7 @@ pub async fn rebuild(
         .collect();
 
     if kinds.iter().any(|(_, k, _, _)| k.from_memberships()) {
-        let rows = sqlx::query(
+        let rows: Vec<crate::import::DayRow> = sqlx::query_as(
             "SELECT d.unit_id, d.day, d.employment_type, d.informal_category, d.joins, d.active_delta \
              FROM unit_closure s JOIN unit_day_counts d ON d.unit_id = s.descendant_id \
              WHERE s.ancestor_id = $1 AND d.day >= $2 AND d.day < $3",
@@ -278,14 +270,14 @@ pub async fn rebuild(
         .store()?;
         // Many rows share a day: map each day to its month once.
         let mut months: HashMap<String, Option<u32>> = HashMap::new();
-        for r in &rows {
+        for (unit_id, day, employment_type, informal_category, joins, active_delta) in rows {
             let change = CountChange {
-                unit_id: r.try_get("unit_id").store()?,
-                day: r.try_get("day").store()?,
-                employment_type: r.try_get("employment_type").store()?,
-                informal_category: r.try_get("informal_category").store()?,
-                joins: r.try_get("joins").store()?,
-                active_delta: r.try_get("active_delta").store()?,
+                unit_id,
+                day,
+                employment_type,
+                informal_category,
+                joins,
+                active_delta,
                 ..CountChange::default()
             };
             let month = *months.entry(change.day.clone()).or_insert_with(|| {
@@ -311,7 +303,7 @@ pub async fn rebuild(
         .collect();
     if !unit_metrics.is_empty() {
         // A new grassroots unit counts for the unit it was founded under.
-        let rows = sqlx::query(
+        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT u.parent_id, u.founded_on, w.headcount FROM unit_closure s \
              JOIN units u ON u.id = s.descendant_id \
              LEFT JOIN workplaces w ON w.id = u.workplace_id \
@@ -327,10 +319,7 @@ pub async fn rebuild(
         .fetch_all(&mut *conn)
         .await
         .store()?;
-        for r in &rows {
-            let parent: i64 = r.try_get("parent_id").store()?;
-            let founded: String = r.try_get("founded_on").store()?;
-            let headcount: Option<i64> = r.try_get("headcount").store()?;
+        for (parent, founded, headcount) in rows {
             let Some(month) = Date::parse_iso(&founded)
                 .ok()
                 .and_then(|d| period.index_of(d))
@@ -347,7 +336,7 @@ pub async fn rebuild(
     }
 
     if kinds.iter().any(|(_, k, _, _)| *k == MetricKind::Custom) {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT r.unit_id, r.period, v.metric_id, v.value FROM drive_reports r \
              JOIN drive_report_values v ON v.report_id = r.id \
              WHERE r.drive_id = $1 AND r.status <> 'returned'",
@@ -356,15 +345,9 @@ pub async fn rebuild(
         .fetch_all(&mut *conn)
         .await
         .store()?;
-        for r in &rows {
-            let metric_id: i64 = r.try_get("metric_id").store()?;
+        for (unit_id, period, metric_id, value) in rows {
             if metric_ids.contains(&metric_id) {
-                let key = (
-                    metric_id,
-                    r.try_get("unit_id").store()?,
-                    r.try_get("period").store()?,
-                );
-                *own.entry(key).or_default() += r.try_get::<i64, _>("value").store()?;
+                *own.entry((metric_id, unit_id, period)).or_default() += value;
             }
         }
     }
@@ -444,13 +427,9 @@ pub async fn shift_subtree(
 /// The drives of a tree, for rebuilding after the tree changes.
 pub async fn of_tree(conn: &mut Conn, tree_id: i64) -> Result<Vec<DriveRow>, StoreError> {
     let sql = format!("SELECT {DRIVE_COLUMNS} FROM drives d WHERE d.tree_id = $1 ORDER BY d.id");
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(tree_id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(decode_drive)
-        .collect::<Result<_, _>>()
         .store()
 }

@@ -16,11 +16,10 @@ use crate::{Conn, Scope};
 use muster_domain::calendar::Calendar;
 use muster_domain::drive::{MetricKind, Period, ReportStatus};
 use muster_domain::Date;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AssertSqlSafe, FromRow};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct DriveRow {
     pub id: i64,
     pub tree_id: i64,
@@ -58,7 +57,7 @@ pub struct DriveFields {
     pub report_due_days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct MetricRow {
     pub id: i64,
     pub drive_id: i64,
@@ -82,43 +81,13 @@ pub struct MetricFields {
 const DRIVE_COLUMNS: &str = "d.id, d.tree_id, d.scope_unit_id, d.code, d.name, d.calendar, \
     d.start_month, d.months, d.starts_on, d.ends_on, d.report_due_days";
 
-fn decode_drive(r: &AnyRow) -> Result<DriveRow, sqlx::Error> {
-    Ok(DriveRow {
-        id: r.try_get("id")?,
-        tree_id: r.try_get("tree_id")?,
-        scope_unit_id: r.try_get("scope_unit_id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        calendar: r.try_get("calendar")?,
-        start_month: r.try_get("start_month")?,
-        months: r.try_get("months")?,
-        starts_on: r.try_get("starts_on")?,
-        ends_on: r.try_get("ends_on")?,
-        report_due_days: r.try_get("report_due_days")?,
-    })
-}
-
-fn decode_metric(r: &AnyRow) -> Result<MetricRow, sqlx::Error> {
-    Ok(MetricRow {
-        id: r.try_get("id")?,
-        drive_id: r.try_get("drive_id")?,
-        position: r.try_get("position")?,
-        kind: r.try_get("kind")?,
-        informal_category: r.try_get("informal_category")?,
-        min_workers: r.try_get("min_workers")?,
-        unit_of_measure: r.try_get("unit_of_measure")?,
-        name: r.try_get("name")?,
-    })
-}
-
 pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<DriveRow>, StoreError> {
     let sql = format!("SELECT {DRIVE_COLUMNS} FROM drives d WHERE d.code = $1");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(code)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_drive).transpose().store()
+        .store()
 }
 
 /// Drives a caller may open: those whose scope lies in the caller's subtree, and those
@@ -130,14 +99,10 @@ pub async fn list(conn: &mut Conn, scope: Scope) -> Result<Vec<DriveRow>, StoreE
          ORDER BY d.starts_on DESC, d.id DESC",
         scope.condition("d.scope_unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(decode_drive)
-        .collect::<Result<_, _>>()
         .store()
 }
 
@@ -208,19 +173,9 @@ pub async fn names(
         "SELECT drive_id, locale, name FROM drive_names WHERE drive_id IN ({}) ORDER BY drive_id, locale",
         crate::id_list(drive_ids)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("drive_id")?,
-                r.try_get("locale")?,
-                r.try_get("name")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -255,18 +210,14 @@ pub async fn set_metric_names(
 }
 
 pub async fn metrics(conn: &mut Conn, drive_id: i64) -> Result<Vec<MetricRow>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, drive_id, position, kind, informal_category, min_workers, unit_of_measure, name \
          FROM drive_metrics WHERE drive_id = $1 ORDER BY position, id",
     )
     .bind(drive_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(decode_metric)
-        .collect::<Result<_, _>>()
-        .store()
+    .store()
 }
 
 /// Names by locale of a drive's metrics: (metric id, locale, name).
@@ -274,24 +225,14 @@ pub async fn metric_names(
     conn: &mut Conn,
     drive_id: i64,
 ) -> Result<Vec<(i64, String, String)>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT n.metric_id, n.locale, n.name FROM drive_metric_names n \
          JOIN drive_metrics m ON m.id = n.metric_id WHERE m.drive_id = $1",
     )
     .bind(drive_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("metric_id")?,
-                r.try_get("locale")?,
-                r.try_get("name")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 // --- Targets ----------------------------------------------------------------------
@@ -327,7 +268,7 @@ pub async fn targets(
     drive_id: i64,
     unit_id: i64,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT t.metric_id, t.unit_id, t.target FROM drive_targets t \
          JOIN drive_metrics m ON m.id = t.metric_id AND m.drive_id = $1 \
          WHERE t.unit_id = $2 OR t.unit_id IN (SELECT id FROM units WHERE parent_id = $2)",
@@ -336,15 +277,5 @@ pub async fn targets(
     .bind(unit_id)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("metric_id")?,
-                r.try_get("unit_id")?,
-                r.try_get("target")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }

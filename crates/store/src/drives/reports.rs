@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ReportRow {
     pub id: i64,
     pub drive_id: i64,
@@ -32,24 +32,6 @@ fn report_select(locale: usize) -> String {
     )
 }
 
-fn decode_report(r: &AnyRow) -> Result<ReportRow, sqlx::Error> {
-    Ok(ReportRow {
-        id: r.try_get("id")?,
-        drive_id: r.try_get("drive_id")?,
-        unit_id: r.try_get("unit_id")?,
-        period: r.try_get("period")?,
-        status: r.try_get("status")?,
-        narrative: r.try_get("narrative")?,
-        review_comment: r.try_get("review_comment")?,
-        filed_by: r.try_get("filed_by")?,
-        filed_at: r.try_get("filed_at")?,
-        reviewed_by: r.try_get("reviewed_by")?,
-        reviewed_at: r.try_get("reviewed_at")?,
-        unit_code: r.try_get("unit_code")?,
-        unit_name: r.try_get("unit_name")?,
-    })
-}
-
 /// One unit's report for one month, its unit named in `locale`.
 pub async fn report(
     conn: &mut Conn,
@@ -62,15 +44,14 @@ pub async fn report(
         "{} WHERE r.drive_id = $1 AND r.unit_id = $2 AND r.period = $3",
         report_select(4)
     );
-    let row = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(drive_id)
         .bind(unit_id)
         .bind(period)
         .bind(locale)
         .fetch_optional(&mut *conn)
         .await
-        .store()?;
-    row.as_ref().map(decode_report).transpose().store()
+        .store()
 }
 
 /// The reports of a drive filed by units in `scope`, by month and unit, the units
@@ -86,16 +67,12 @@ pub async fn reports(
         report_select(3),
         scope.condition("r.unit_id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(drive_id)
         .bind(locale)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(decode_report)
-        .collect::<Result<_, _>>()
         .store()
 }
 
@@ -104,7 +81,7 @@ pub async fn drive_report_values(
     conn: &mut Conn,
     drive_id: i64,
 ) -> Result<HashMap<i64, std::collections::BTreeMap<i64, i64>>, StoreError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT v.report_id, v.metric_id, v.value FROM drive_report_values v \
          JOIN drive_reports r ON r.id = v.report_id WHERE r.drive_id = $1",
     )
@@ -113,23 +90,17 @@ pub async fn drive_report_values(
     .await
     .store()?;
     let mut out: HashMap<i64, std::collections::BTreeMap<i64, i64>> = HashMap::new();
-    for r in &rows {
-        out.entry(r.try_get("report_id").store()?)
-            .or_default()
-            .insert(r.try_get("metric_id").store()?, r.try_get("value").store()?);
+    for (report_id, metric_id, value) in rows {
+        out.entry(report_id).or_default().insert(metric_id, value);
     }
     Ok(out)
 }
 
 pub async fn report_values(conn: &mut Conn, report_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT metric_id, value FROM drive_report_values WHERE report_id = $1")
+    sqlx::query_as("SELECT metric_id, value FROM drive_report_values WHERE report_id = $1")
         .bind(report_id)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("metric_id")?, r.try_get("value")?)))
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }
 
@@ -262,7 +233,7 @@ pub async fn review_report(
 }
 
 /// A unit that must report: its id, code, name (in the locale asked for) and founding date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ReportingUnit {
     pub id: i64,
     pub code: String,
@@ -284,22 +255,11 @@ pub async fn reporting_units(
          WHERE s.ancestor_id = $2 AND s.depth > 0 AND u.archived = 0 AND {} ORDER BY u.code",
         scope.condition("u.id", 1)
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(drive.scope_unit_id)
         .bind(locale)
         .fetch_all(&mut *conn)
         .await
-        .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok(ReportingUnit {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                founded_on: r.try_get("founded_on")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
         .store()
 }

@@ -3,19 +3,11 @@
 use super::*;
 
 /// A unit shown in a drive's tables: its id, code and name in the reader's locale.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct NamedUnit {
     pub id: i64,
     pub code: String,
     pub name: String,
-}
-
-fn decode_named(r: &AnyRow) -> Result<NamedUnit, sqlx::Error> {
-    Ok(NamedUnit {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-    })
 }
 
 /// The children of a unit (archived ones too: their figures still count), by code.
@@ -24,7 +16,7 @@ pub async fn children(
     unit_id: i64,
     locale: &str,
 ) -> Result<Vec<NamedUnit>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT u.id, u.code, COALESCE(n.name, u.name) AS name FROM units u \
          LEFT JOIN unit_names n ON n.unit_id = u.id AND n.locale = $2 \
          WHERE u.parent_id = $1 ORDER BY u.code",
@@ -33,11 +25,7 @@ pub async fn children(
     .bind(locale)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(decode_named)
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// The units from `top` down to `unit` (both included), top first.
@@ -47,7 +35,7 @@ pub async fn path(
     unit_id: i64,
     locale: &str,
 ) -> Result<Vec<NamedUnit>, StoreError> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT u.id, u.code, COALESCE(n.name, u.name) AS name FROM unit_closure c \
          JOIN units u ON u.id = c.ancestor_id \
          JOIN unit_closure t ON t.descendant_id = c.ancestor_id AND t.ancestor_id = $1 \
@@ -59,11 +47,7 @@ pub async fn path(
     .bind(locale)
     .fetch_all(&mut *conn)
     .await
-    .store()?;
-    rows.iter()
-        .map(decode_named)
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    .store()
 }
 
 /// What a proportional split weighs each child by.
@@ -93,18 +77,13 @@ pub async fn split_weights(
              WHERE u.parent_id = $1 AND w.archived = 0 AND w.headcount IS NOT NULL GROUP BY c.ancestor_id"
         }
     };
-    let rows = sqlx::query(sql)
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(sql)
         .bind(unit_id)
         .fetch_all(&mut *conn)
         .await
         .store()?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get::<Option<i64>, _>("w")?.unwrap_or(0),
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .store()
+    Ok(rows
+        .into_iter()
+        .map(|(id, w)| (id, w.unwrap_or(0)))
+        .collect())
 }
