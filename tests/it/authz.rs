@@ -111,6 +111,7 @@ const TABLE: &[Row] = &[
     row("GET", "/api/v1/duplicates", Read, ""),
     row("POST", "/api/v1/duplicates/scan", Registry, ""),
     row("GET", "/api/v1/jobs/{job}", Read, ""),
+    row("GET", "/api/v1/jobs/{export}/file", Read, ""),
     row(
         "POST",
         "/api/v1/duplicates/merge",
@@ -255,6 +256,8 @@ const TABLE: &[Row] = &[
     row("GET", "/members/imports/{import}/errors.csv", Read, ""),
     row("GET", "/members/export.csv", Read, ""),
     row("GET", "/members/export.xlsx", Read, ""),
+    row("GET", "/jobs/{job}", Read, ""),
+    row("GET", "/jobs/{export}/file", Read, ""),
     row("GET", "/members/duplicates", Read, ""),
     row("POST", "/members/duplicates/scan", Registry, ""),
     row("POST", "/members/duplicates/merge", Merge, "keep={member}&drop={member}"),
@@ -452,8 +455,11 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
         let job = scanned["jobs"][0].as_i64().expect("a scan job");
+        // An export made by a job, with its file.
+        let (export, _) = crate::support::export_job(c, &officer, "").await;
         for (key, value) in [
             ("job", job.to_string()),
+            ("export", export.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

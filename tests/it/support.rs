@@ -685,3 +685,33 @@ impl Sheet {
         }
     }
 }
+
+/// Asks the export API for a file made by a job (`background=true`, more `query` after)
+/// and waits for it: the job's id and the file's bytes.
+pub async fn export_job(c: &Client, token: &str, query: &str) -> (i64, Vec<u8>) {
+    let (status, job) = c
+        .get(
+            &format!("/api/v1/members/export?background=true{query}"),
+            token,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_i64().expect("job id");
+    assert_eq!(job["kind"], "export");
+    let begun = std::time::Instant::now();
+    loop {
+        let (_, j) = c.get(&format!("/api/v1/jobs/{id}"), token).await;
+        if j["state"] != "running" {
+            assert_eq!(j["state"], "done", "{j}");
+            break;
+        }
+        assert!(begun.elapsed().as_secs() < 60, "export {id} still running");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let req = Request::builder()
+        .uri(format!("/api/v1/jobs/{id}/file"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("build request");
+    (id, c.raw(req).await)
+}

@@ -11,6 +11,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod drives;
 mod error;
+pub mod exports;
 pub mod import;
 pub mod jobs;
 pub mod mapping;

@@ -16,6 +16,7 @@ pub mod counters;
 pub mod dedupe;
 pub mod drives;
 pub mod import;
+pub mod job_files;
 pub mod jobs;
 pub mod mapping;
 pub mod members;

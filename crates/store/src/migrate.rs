@@ -74,9 +74,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../migrations/0012_jobs.sql"),
     },
+    Migration {
+        version: 13,
+        name: "job_files",
+        sql: include_str!("../migrations/0013_job_files.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 12;
+pub const LATEST: i64 = 13;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

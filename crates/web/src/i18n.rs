@@ -161,6 +161,15 @@ impl Lang {
         }
     }
 
+    /// A stored instant (`2026-12-03T10:33:58Z`) as this reader writes it: the day in
+    /// their calendar, the time of day (UTC) in their digits.
+    pub fn datetime(&self, stamp: &str) -> String {
+        match (stamp.get(..10), stamp.get(11..16)) {
+            (Some(day), Some(time)) => format!("{} {} UTC", self.date(day), self.digits(time)),
+            _ => stamp.to_string(),
+        }
+    }
+
     pub fn opt_date(&self, iso: Option<&str>) -> String {
         iso.map(|d| self.date(d)).unwrap_or_default()
     }

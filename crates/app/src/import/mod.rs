@@ -13,6 +13,7 @@ mod rows;
 mod view;
 
 pub use export::{export_cells, own_external_id};
+pub use muster_store::members::ExportRow;
 pub use read::{mapping_of, Table, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED};
 pub use view::{ImportView, ProblemView};
 
@@ -37,9 +38,7 @@ use muster_store::counters;
 use muster_store::import::{
     self as store, CounterRows, IdRow, IdRows, ImportCounts, ImportRow, MonthRow, RowProblem,
 };
-use muster_store::members::{
-    self as members_store, ExportRow, MembershipRow, PersonFields, PersonRow,
-};
+use muster_store::members::{self as members_store, MembershipRow, PersonFields, PersonRow};
 use muster_store::{search as store_search, workplaces, Conn};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};

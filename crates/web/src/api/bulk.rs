@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(list_duplicates))
         .routes(routes!(scan_duplicates))
         .routes(routes!(get_job))
+        .routes(routes!(get_job_file))
         .routes(routes!(merge_members))
         .routes(routes!(dismiss_duplicate))
         // A member file of a few hundred thousand rows is tens of megabytes.
@@ -144,12 +145,21 @@ pub struct ExportParams {
     pub unit: Option<String>,
     pub status: Option<String>,
     pub employment_type: Option<String>,
+    /// `true`: made by a job even when small (a subtree of more than 50,000 members
+    /// always is).
+    pub background: Option<bool>,
 }
 
 /// Members passing the list's filters as CSV or XLSX, with the columns an import
-/// reads and ISO dates: the file imports again as it is.
+/// reads and ISO dates: the file imports again as it is. A large subtree's file (or one
+/// asked for in the `background`) is made by a job: the answer is then 202 with the
+/// job, whose `Location` is polled until it is `done`; its file is at
+/// `/api/v1/jobs/{id}/file`.
 #[utoipa::path(get, path = "/api/v1/members/export", tag = "import", params(ExportParams),
-    responses((status = 200, description = "The file"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The file"),
+        (status = 202, body = JobView,
+            headers(("location" = String, description = "The job to poll"))),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn export_members(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -163,7 +173,22 @@ async fn export_members(
         ..MemberQuery::default()
     };
     let xlsx = p.format.as_deref() == Some("xlsx");
-    Ok(crate::pages::export_file(&app, &actor, &query, None, xlsx).await?)
+    let background = p.background.unwrap_or(false);
+    match crate::pages::export_file(&app, &actor, &query, None, xlsx, background).await? {
+        crate::pages::Exported::File(r) => Ok(r),
+        crate::pages::Exported::Job(job) => Ok(accepted_job(job)),
+    }
+}
+
+/// 202 with a job and where to follow it.
+fn accepted_job(job: JobView) -> Response {
+    let location = format!("/api/v1/jobs/{}", job.id);
+    (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(job),
+    )
+        .into_response()
 }
 
 /// Likely duplicates of a person about to be registered, without registering them.
@@ -234,6 +259,18 @@ async fn get_job(
     Path(id): Path<i64>,
 ) -> Result<Json<JobView>, ApiError> {
     Ok(Json(app.job(&actor, id).await?))
+}
+
+/// The file a finished export job made (kept for a day).
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/file", tag = "import",
+    params(("id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The file"), (status = 404, body = ErrorBody)))]
+async fn get_job_file(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(crate::pages::file_response(app.job_file(&actor, id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

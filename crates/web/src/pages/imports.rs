@@ -3,17 +3,13 @@
 //! duplicates.
 
 use super::layout::{error_page, redirect_with_flash, PlainForm, Viewer};
-use crate::api::bulk::download;
-use crate::i18n::Lang;
-use crate::xlsx::{self, Cell};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use maud::{html, Markup};
 use muster_app::dedupe::{DuplicatePair, PairSide};
-use muster_app::import::{export_cells, Field, ImportOptions, ImportView, Table};
-use muster_app::members::MemberQuery;
-use muster_app::{Actor, App, AppError};
+use muster_app::import::{Field, ImportOptions, ImportView, Table};
+use muster_app::{App, AppError};
 use muster_domain::calendar::{Calendar, DateOrder};
 use serde::Deserialize;
 
@@ -25,112 +21,10 @@ page_routes! {
     "/members/import/run" => post(run),
     "/members/imports/{id}" => get(show),
     "/members/imports/{id}/errors.csv" => get(errors_csv),
-    "/members/export.csv" => get(export_csv),
-    "/members/export.xlsx" => get(export_xlsx),
     "/members/duplicates" => get(duplicates),
     "/members/duplicates/scan" => post(scan),
     "/members/duplicates/merge" => post(merge),
     "/members/duplicates/dismiss" => post(dismiss),
-}
-
-// --- Export -------------------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize)]
-struct ExportQuery {
-    q: Option<String>,
-    unit: Option<String>,
-    status: Option<String>,
-    employment_type: Option<String>,
-    /// `iso` for ISO dates and field names (the import's own format); otherwise the
-    /// reader's language, calendar and digits.
-    dates: Option<String>,
-}
-
-impl ExportQuery {
-    fn members(&self) -> MemberQuery {
-        MemberQuery {
-            q: self.q.clone(),
-            unit: self.unit.clone(),
-            status: self.status.clone(),
-            employment_type: self.employment_type.clone(),
-            ..MemberQuery::default()
-        }
-    }
-}
-
-/// The members passing `query` as a CSV or XLSX download: headers and dates in the
-/// reader's language and calendar when `lang` is given, else field names and ISO
-/// dates. Codes (status, gender, units) stay codes, so both import again.
-pub(crate) async fn export_file(
-    app: &App,
-    actor: &Actor,
-    query: &MemberQuery,
-    lang: Option<&Lang>,
-    xlsx_file: bool,
-) -> Result<Response, AppError> {
-    let members = app.export_members(actor, query).await?;
-    let header: Vec<String> = Field::ALL
-        .iter()
-        .map(|f| match lang {
-            Some(l) => l.t(&format!("col-{}", f.as_str())),
-            None => f.as_str().to_string(),
-        })
-        .collect();
-    let date = |iso: &str| match lang {
-        Some(l) => l.date(iso),
-        None => iso.to_string(),
-    };
-    let name = format!("members-{}", muster_domain::Date::today());
-    if xlsx_file {
-        // Dates are date cells a spreadsheet sorts, unless the reader counts days in
-        // another calendar than a spreadsheet does: then they are text in theirs.
-        let gregorian = lang.is_none_or(|l| l.calendar == Calendar::Gregorian);
-        let dates: Vec<usize> = Field::ALL
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| matches!(f, Field::BirthDate | Field::JoinedOn))
-            .map(|(i, _)| i)
-            .collect();
-        let mut cells: Vec<Vec<Cell>> = vec![header.into_iter().map(Cell::Text).collect()];
-        cells.extend(members.iter().map(|r| {
-            let iso = export_cells(r, &|d| d.to_string());
-            let shown = export_cells(r, &date);
-            iso.into_iter()
-                .zip(shown)
-                .enumerate()
-                .map(|(i, (iso, shown))| match () {
-                    _ if iso.is_empty() => Cell::Empty,
-                    _ if dates.contains(&i) && gregorian => Cell::Date(iso),
-                    _ => Cell::Text(shown),
-                })
-                .collect()
-        }));
-        let rtl = lang.is_some_and(|l| l.dir() == "rtl");
-        return Ok(download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            super::layout::attachment(&name, "xlsx"),
-            xlsx::workbook("members", &cells, rtl),
-        ));
-    }
-    let mut rows = vec![header];
-    rows.extend(members.iter().map(|r| export_cells(r, &date)));
-    Ok(super::layout::csv_response(&name, rows, lang.is_some()))
-}
-
-async fn export_csv(State(app): State<App>, v: Viewer, Query(q): Query<ExportQuery>) -> Response {
-    let lang = (q.dates.as_deref() != Some("iso")).then_some(&v.lang);
-    match export_file(&app, &v.actor, &q.members(), lang, false).await {
-        Ok(r) => r,
-        Err(e) => error_page(&v, e),
-    }
-}
-
-async fn export_xlsx(State(app): State<App>, v: Viewer, Query(q): Query<ExportQuery>) -> Response {
-    let lang = (q.dates.as_deref() != Some("iso")).then_some(&v.lang);
-    match export_file(&app, &v.actor, &q.members(), lang, true).await {
-        Ok(r) => r,
-        Err(e) => error_page(&v, e),
-    }
 }
 
 // --- Import -------------------------------------------------------------------------
@@ -698,7 +592,7 @@ async fn dismiss(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) ->
 }
 
 /// A job's state in words, with its colour.
-fn job_state(v: &Viewer, j: &muster_app::jobs::JobView) -> maud::Markup {
+pub(super) fn job_state(v: &Viewer, j: &muster_app::jobs::JobView) -> maud::Markup {
     maud::html! { span class=(format!("report {}", match j.state.as_str() {
         "done" => "accepted",
         "failed" => "missing",

@@ -355,6 +355,19 @@ pub fn neutralized(cell: String) -> String {
 /// A CSV download. `for_people`: its cells are neutralized (see [`neutralized`]); a
 /// CSV for import keeps them as they are, to be read back.
 pub fn csv_response(name: &str, rows: Vec<Vec<String>>, for_people: bool) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, attachment(name, "csv")),
+        ],
+        csv_text(rows, for_people),
+    )
+        .into_response()
+}
+
+/// Rows as CSV text with a byte order mark (so spreadsheet programs read UTF-8); cells
+/// a spreadsheet would take for a formula are neutralized when `for_people`.
+pub fn csv_text(rows: Vec<Vec<String>>, for_people: bool) -> String {
     let mut out = String::from("\u{FEFF}");
     for row in rows {
         let cells: Vec<String> = row
@@ -371,14 +384,7 @@ pub fn csv_response(name: &str, rows: Vec<Vec<String>>, for_people: bool) -> Res
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, attachment(name, "csv")),
-        ],
-        out,
-    )
-        .into_response()
+    out
 }
 
 /// `Content-Disposition` of a download named `name.ext` (ASCII letters, digits, `-`, `_`).

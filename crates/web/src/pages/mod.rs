@@ -21,6 +21,7 @@ mod auth;
 mod csrf;
 mod dashboard;
 mod drives;
+mod exports;
 mod imports;
 mod layout;
 mod mapping;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         auth::ROUTES,
         dashboard::ROUTES,
         drives::ROUTES,
+        exports::ROUTES,
         mapping::ROUTES,
         imports::ROUTES,
         members::ROUTES,
@@ -77,6 +79,7 @@ pub fn router() -> Router<App> {
         .merge(auth::router())
         .merge(dashboard::router())
         .merge(drives::router())
+        .merge(exports::router())
         .merge(mapping::router())
         .merge(imports::router().layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .merge(members::router())
@@ -86,4 +89,5 @@ pub fn router() -> Router<App> {
         .merge(workplaces::router())
 }
 pub(crate) use csrf::check as csrf_check;
-pub(crate) use imports::{export_file, MAX_UPLOAD};
+pub(crate) use exports::{export_file, file_response, Exported};
+pub(crate) use imports::MAX_UPLOAD;
