@@ -209,6 +209,23 @@ on_both_backends!(
             c.web_login_from(guesser, "no.such.user", "x").await.status,
             StatusCode::TOO_MANY_REQUESTS
         );
+        // Addresses of one IPv6 network are one source: rotating through them gains
+        // nothing.
+        for i in 1..=4 {
+            let from = format!("2001:db8:7:1::{i:x}");
+            let answer = c.web_login_from(Some(&from), "lan.nguyen", "wrong").await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{from}");
+        }
+        assert_eq!(
+            c.web_login_from(
+                Some("2001:db8:7:1:ffff::9"),
+                "lan.nguyen",
+                "a long password"
+            )
+            .await
+            .status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
         // An officer of the unit sees the login held up and unlocks it.
         c.login("officer.d1", Some("D1"), "officer").await;
         let me = c.session_cookie("officer.d1").await;

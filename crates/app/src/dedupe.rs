@@ -3,6 +3,7 @@
 //! recorded of one person moves to the other) or dismissed as two people.
 
 use crate::counting::{rebucket, Bucket};
+use crate::members::PersonView;
 use crate::members::{commit_err, refresh_keys, snapshot};
 use crate::{Actor, App, AppError};
 use muster_domain::date::now_utc;
@@ -34,14 +35,8 @@ pub struct LikelyDuplicate {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PairSide {
     pub id: i64,
-    pub full_name: String,
-    pub latin_name: Option<String>,
-    pub gender: Option<String>,
-    pub birth_date: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub national_id: Option<String>,
-    pub occupation_code: Option<String>,
+    #[serde(flatten)]
+    pub person: PersonView,
     pub unit_code: String,
     pub status: String,
     pub member_number: Option<String>,
@@ -121,27 +116,11 @@ pub(crate) async fn trees_of(conn: &mut Conn, actor: &Actor) -> Result<Vec<i64>,
 }
 
 async fn side(conn: &mut Conn, actor: &Actor, id: i64) -> Result<PairSide, AppError> {
-    let p = members_store::person(conn, id)
-        .await?
-        .filter(|p| !p.archived)
-        .ok_or(AppError::NotFound("member"))?;
-    let m = members_store::current_membership(conn, id)
-        .await?
-        .ok_or(AppError::NotFound("member"))?;
-    if !units::in_scope(conn, actor.scope(), m.unit_id).await? {
-        return Err(AppError::NotFound("member"));
-    }
-    let f = p.fields;
+    let (p, m) = crate::members::find_member(conn, actor, id).await?;
+    let workplace = crate::members::workplace_code(conn, p.fields.workplace_id).await?;
     Ok(PairSide {
         id,
-        full_name: f.full_name,
-        latin_name: f.latin_name,
-        gender: f.gender,
-        birth_date: f.birth_date,
-        phone: f.phone,
-        email: f.email,
-        national_id: f.national_id.filter(|_| actor.role.edits_registry()),
-        occupation_code: f.occupation_code,
+        person: PersonView::of(p.fields, workplace, actor),
         unit_code: m.unit_code,
         status: m.status,
         member_number: m.member_number,
@@ -151,29 +130,45 @@ async fn side(conn: &mut Conn, actor: &Actor, id: i64) -> Result<PairSide, AppEr
 
 fn differences(a: &PairSide, b: &PairSide) -> Vec<String> {
     let fields: [(&str, Option<&str>, Option<&str>); 12] = [
-        ("full_name", Some(&a.full_name), Some(&b.full_name)),
+        (
+            "full_name",
+            Some(&a.person.full_name),
+            Some(&b.person.full_name),
+        ),
         (
             "latin_name",
-            a.latin_name.as_deref(),
-            b.latin_name.as_deref(),
+            a.person.latin_name.as_deref(),
+            b.person.latin_name.as_deref(),
         ),
-        ("gender", a.gender.as_deref(), b.gender.as_deref()),
+        (
+            "gender",
+            a.person.gender.as_deref(),
+            b.person.gender.as_deref(),
+        ),
         (
             "birth_date",
-            a.birth_date.as_deref(),
-            b.birth_date.as_deref(),
+            a.person.birth_date.as_deref(),
+            b.person.birth_date.as_deref(),
         ),
-        ("phone", a.phone.as_deref(), b.phone.as_deref()),
-        ("email", a.email.as_deref(), b.email.as_deref()),
+        (
+            "phone",
+            a.person.phone.as_deref(),
+            b.person.phone.as_deref(),
+        ),
+        (
+            "email",
+            a.person.email.as_deref(),
+            b.person.email.as_deref(),
+        ),
         (
             "national_id",
-            a.national_id.as_deref(),
-            b.national_id.as_deref(),
+            a.person.national_id.as_deref(),
+            b.person.national_id.as_deref(),
         ),
         (
             "occupation_code",
-            a.occupation_code.as_deref(),
-            b.occupation_code.as_deref(),
+            a.person.occupation_code.as_deref(),
+            b.person.occupation_code.as_deref(),
         ),
         ("unit_code", Some(&a.unit_code), Some(&b.unit_code)),
         ("status", Some(&a.status), Some(&b.status)),
@@ -316,7 +311,7 @@ impl App {
             a,
             None,
             None,
-            Some(serde_json::json!({ "other": b, "name": sa.full_name })),
+            Some(serde_json::json!({ "other": b, "name": sa.person.full_name })),
         )
         .await?;
         tx.commit().await?;

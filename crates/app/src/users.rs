@@ -10,7 +10,7 @@ use muster_domain::date::{now_utc, utc_in};
 use muster_domain::unit::parse_locale;
 use muster_domain::user::Permission;
 use muster_domain::user::{
-    login_delay, may_change_login, parse_username, Role, Standing, LOGIN_STREAK_SECS,
+    login_delay, login_source, may_change_login, parse_username, Role, Standing, LOGIN_STREAK_SECS,
 };
 use muster_store::sessions;
 use muster_store::users::{self as store, NewUser, UserRow};
@@ -245,6 +245,7 @@ impl App {
         password: &str,
     ) -> Result<Session, LoginError> {
         let username = username.trim().to_ascii_lowercase();
+        let source = &login_source(source);
         // Names no login can have share one count per address, so that sending new
         // ones does not grow the table or escape the throttle.
         let counted = parse_username(&username).unwrap_or_else(|_| "?".into());

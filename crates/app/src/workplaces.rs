@@ -279,6 +279,7 @@ impl App {
         let id = store::insert(&mut tx, tree_id, &f, &now)
             .await
             .map_err(on_conflict)?;
+        crate::mapping::rescore(&mut tx, muster_store::mapping::Rescore::One(id)).await?;
         if let Some(names) = &input.names {
             store::set_names(&mut tx, id, &check_names(names)?).await?;
         }
@@ -310,6 +311,7 @@ impl App {
         }
         let now = tx.now().to_string();
         store::update(&mut tx, row.id, &f, &now).await?;
+        crate::mapping::rescore(&mut tx, muster_store::mapping::Rescore::One(row.id)).await?;
         if let Some(names) = &input.names {
             store::set_names(&mut tx, row.id, &check_names(names)?).await?;
         }

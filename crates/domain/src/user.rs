@@ -112,6 +112,24 @@ pub fn login_delay(failures: i64) -> i64 {
         .min(MAX_LOGIN_DELAY_SECS)
 }
 
+/// The source a login attempt is counted under: an IPv4 address as it is, an IPv6
+/// address by its /64 network (one subscriber's or one host's addresses, of which it
+/// has billions to rotate through), anything else (`local`) as given.
+pub fn login_source(source: &str) -> String {
+    match source.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+        Err(_) => source.to_string(),
+    }
+}
+
 /// A username: 3 to 64 characters of ASCII letters, digits, `.`, `_` and `-`.
 pub fn parse_username(s: &str) -> Result<String, crate::FieldError> {
     let s = s.trim();
@@ -128,6 +146,22 @@ pub fn parse_username(s: &str) -> Result<String, crate::FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_from_one_ipv6_network_count_as_one_source() {
+        assert_eq!(login_source("203.0.113.7"), "203.0.113.7");
+        assert_eq!(login_source("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(login_source("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            login_source("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            login_source("2001:db8:1:2::9")
+        );
+        assert_ne!(
+            login_source("2001:db8:1:3::1"),
+            login_source("2001:db8:1:2::1")
+        );
+        assert_eq!(login_source("local"), "local");
+    }
 
     #[test]
     fn failed_logins_wait_longer_and_longer() {

@@ -6,7 +6,6 @@ use crate::decode::Flag;
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
 use muster_domain::workplace::PriorityWeights;
-use muster_domain::Date;
 use sqlx::{AssertSqlSafe, FromRow};
 
 /// The size band of `w.headcount` in SQL, named as `SizeBand` names them.
@@ -268,7 +267,7 @@ pub async fn set_weights(
     .execute(&mut *conn)
     .await
     .store()?;
-    rescore(conn, Rescore::Tree(tree_id), Date::today().year()).await
+    Ok(())
 }
 
 /// Assigns (or clears) the organizer following a workplace and the next follow-up.
@@ -300,7 +299,7 @@ pub async fn count_member(
         .execute(&mut *conn)
         .await
         .store()?;
-    rescore(conn, Rescore::One(workplace_id), Date::today().year()).await
+    Ok(())
 }
 
 // --- One workplace ------------------------------------------------------------------
@@ -506,5 +505,5 @@ pub async fn add_headcount(
     .execute(&mut *conn)
     .await
     .store()?;
-    rescore(conn, Rescore::One(workplace_id), Date::today().year()).await
+    Ok(())
 }

@@ -145,15 +145,22 @@ pub(crate) async fn run(db: &Db, up_to: i64) -> Result<usize, StoreError> {
                 .await
                 .store()?;
         }
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(m.version)
-        .bind(m.name)
-        .bind(muster_domain::date::now_utc())
-        .execute(&mut *tx)
-        .await
-        .store()?;
+        // When it was applied, by the database's own clock: the store reads none.
+        let now = match db.backend() {
+            Backend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            Backend::Postgres => {
+                "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            }
+        };
+        let record = format!(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, {now})"
+        );
+        sqlx::query(AssertSqlSafe(record))
+            .bind(m.version)
+            .bind(m.name)
+            .execute(&mut *tx)
+            .await
+            .store()?;
         tx.commit().await.store()?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
         applied += 1;

@@ -138,12 +138,6 @@ pub async fn insert(
     .await
     .store()?;
     link_covering_unit(conn, id, f.covering_unit_id).await?;
-    crate::mapping::rescore(
-        conn,
-        crate::mapping::Rescore::One(id),
-        muster_domain::Date::today().year(),
-    )
-    .await?;
     Ok(id)
 }
 
@@ -190,13 +184,7 @@ pub async fn update(
     .execute(&mut *conn)
     .await
     .store()?;
-    link_covering_unit(conn, id, f.covering_unit_id).await?;
-    crate::mapping::rescore(
-        conn,
-        crate::mapping::Rescore::One(id),
-        muster_domain::Date::today().year(),
-    )
-    .await
+    link_covering_unit(conn, id, f.covering_unit_id).await
 }
 
 /// Archives a workplace: it leaves lists, coverage and the priority list, and stays on

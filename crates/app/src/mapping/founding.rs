@@ -66,6 +66,7 @@ impl App {
             ..w.fields.clone()
         };
         muster_store::workplaces::update(&mut tx, w.id, &covered, &now).await?;
+        crate::mapping::rescore(&mut tx, muster_store::mapping::Rescore::One(w.id)).await?;
         let unit = unit_store::by_id(&mut tx, unit_id)
             .await?
             .ok_or(AppError::NotFound("unit"))?;

@@ -461,6 +461,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         store::set_weights(&mut tx, unit.tree_id, &weights).await?;
+        rescore(&mut tx, store::Rescore::Tree(unit.tree_id)).await?;
         tx.audit(
             "set_weights",
             "tree",
@@ -546,6 +547,7 @@ impl App {
         check.finish()?;
         let on = on.map(|d| d.to_string()).unwrap_or_default();
         store::add_headcount(&mut tx, w.id, &on, h.headcount).await?;
+        rescore(&mut tx, store::Rescore::One(w.id)).await?;
         crate::drives::refresh_tree(&mut tx, w.tree_id, true).await?;
         tx.audit(
             "headcount",
@@ -559,4 +561,14 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Scores a workplace (or a tree's) for organizing again, on this year's figures: after
+/// anything its score reads changed (its headcount, members, founding year, the weights).
+pub(crate) async fn rescore(
+    conn: &mut muster_store::Conn,
+    which: store::Rescore,
+) -> Result<(), AppError> {
+    store::rescore(conn, which, muster_domain::Date::today().year()).await?;
+    Ok(())
 }

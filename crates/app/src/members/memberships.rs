@@ -70,9 +70,11 @@ pub(crate) async fn set_workplace(
     if active && p.fields.workplace_id != workplace_id {
         if let Some(old) = p.fields.workplace_id {
             muster_store::mapping::count_member(conn, old, -1).await?;
+            crate::mapping::rescore(conn, muster_store::mapping::Rescore::One(old)).await?;
         }
         if let Some(new) = workplace_id {
             muster_store::mapping::count_member(conn, new, 1).await?;
+            crate::mapping::rescore(conn, muster_store::mapping::Rescore::One(new)).await?;
         }
     }
     muster_store::mapping::place_worker(conn, person_id, workplace_id, department_id).await?;

@@ -117,17 +117,17 @@ pub struct AuditView {
     pub after: Option<serde_json::Value>,
 }
 
-/// A member with everything known about them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct MemberDetail {
-    pub id: i64,
+/// A person as every view of one shows them (a member's page, a pair under review): the
+/// one record of a person's own fields, with what the reader may not see left out.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PersonView {
     pub full_name: String,
     pub latin_name: Option<String>,
     pub gender: Option<String>,
     pub birth_date: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// Sensitive: shown only to roles that edit the registry.
+    /// Sensitive: shown only to roles that may read it.
     pub national_id: Option<String>,
     pub region: Option<String>,
     pub address: Option<String>,
@@ -137,6 +137,40 @@ pub struct MemberDetail {
     pub informal_category: Option<String>,
     pub workplace_code: Option<String>,
     pub preferred_language: Option<String>,
+}
+
+impl PersonView {
+    /// The stored fields as `actor` may see them; `workplace_code` names the workplace
+    /// the fields hold by id.
+    pub(crate) fn of(f: PersonFields, workplace_code: Option<String>, actor: &Actor) -> Self {
+        Self {
+            national_id: f
+                .national_id
+                .filter(|_| actor.role.may(Permission::ReadSensitive)),
+            full_name: f.full_name,
+            latin_name: f.latin_name,
+            gender: f.gender,
+            birth_date: f.birth_date,
+            phone: f.phone,
+            email: f.email,
+            region: f.region,
+            address: f.address,
+            occupation_code: f.occupation_code,
+            sector_code: f.sector_code,
+            employment_type: f.employment_type,
+            informal_category: f.informal_category,
+            workplace_code,
+            preferred_language: f.preferred_language,
+        }
+    }
+}
+
+/// A member with everything known about them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct MemberDetail {
+    pub id: i64,
+    #[serde(flatten)]
+    pub person: PersonView,
     pub archived: bool,
     pub unit_code: String,
     pub status: String,
@@ -422,7 +456,7 @@ pub(crate) async fn refresh_keys(conn: &mut Conn, person_id: i64) -> Result<(), 
 }
 
 /// The person and current membership of `id`, if the membership lies in scope.
-async fn find_member(
+pub(crate) async fn find_member(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
@@ -458,7 +492,10 @@ fn input_of(p: &PersonFields, workplace_code: Option<String>) -> PersonInput {
     }
 }
 
-async fn workplace_code(conn: &mut Conn, id: Option<i64>) -> Result<Option<String>, AppError> {
+pub(crate) async fn workplace_code(
+    conn: &mut Conn,
+    id: Option<i64>,
+) -> Result<Option<String>, AppError> {
     Ok(match id {
         Some(id) => workplaces::by_id(conn, id).await?.map(|w| w.fields.code),
         None => None,
@@ -469,24 +506,10 @@ async fn detail(conn: &mut Conn, actor: &Actor, id: i64) -> Result<MemberDetail,
     let (p, m) = find_member(conn, actor, id).await?;
     let history = store::memberships(conn, id).await?;
     let audit = trail(conn, "person", id).await?;
-    let f = p.fields;
+    let workplace = workplace_code(conn, p.fields.workplace_id).await?;
     Ok(MemberDetail {
         id,
-        workplace_code: workplace_code(conn, f.workplace_id).await?,
-        full_name: f.full_name,
-        latin_name: f.latin_name,
-        gender: f.gender,
-        birth_date: f.birth_date,
-        phone: f.phone,
-        email: f.email,
-        national_id: f.national_id.filter(|_| actor.role.edits_registry()),
-        region: f.region,
-        address: f.address,
-        occupation_code: f.occupation_code,
-        sector_code: f.sector_code,
-        employment_type: f.employment_type,
-        informal_category: f.informal_category,
-        preferred_language: f.preferred_language,
+        person: PersonView::of(p.fields, workplace, actor),
         archived: p.archived,
         unit_code: m.unit_code.clone(),
         status: m.status.clone(),

@@ -495,16 +495,24 @@ type PairRow = (&'static str, fn(&PairSide) -> Option<String>, Shown);
 fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
     let l = &v.lang;
     let rows: [PairRow; 12] = [
-        ("full_name", |s| Some(s.full_name.clone()), Shown::Text),
-        ("latin_name", |s| s.latin_name.clone(), Shown::Text),
-        ("gender", |s| s.gender.clone(), Shown::Coded("gender")),
-        ("birth_date", |s| s.birth_date.clone(), Shown::Date),
-        ("phone", |s| s.phone.clone(), Shown::Text),
-        ("email", |s| s.email.clone(), Shown::Text),
-        ("national_id", |s| s.national_id.clone(), Shown::Text),
+        (
+            "full_name",
+            |s| Some(s.person.full_name.clone()),
+            Shown::Text,
+        ),
+        ("latin_name", |s| s.person.latin_name.clone(), Shown::Text),
+        (
+            "gender",
+            |s| s.person.gender.clone(),
+            Shown::Coded("gender"),
+        ),
+        ("birth_date", |s| s.person.birth_date.clone(), Shown::Date),
+        ("phone", |s| s.person.phone.clone(), Shown::Text),
+        ("email", |s| s.person.email.clone(), Shown::Text),
+        ("national_id", |s| s.person.national_id.clone(), Shown::Text),
         (
             "occupation_code",
-            |s| s.occupation_code.clone(),
+            |s| s.person.occupation_code.clone(),
             Shown::Text,
         ),
         ("unit_code", |s| Some(s.unit_code.clone()), Shown::Text),
@@ -522,7 +530,7 @@ fn pair_card(v: &Viewer, p: &DuplicatePair, edits: bool) -> Markup {
     };
     html! {
         section.card.dup-pair data-a=(p.a.id) data-b=(p.b.id) {
-            h2 { bdi { (p.a.full_name) } " ↔ " bdi { (p.b.full_name) } " · " (l.t_args("dup-score", &[("score", l.decimal(p.score))])) }
+            h2 { bdi { (p.a.person.full_name) } " ↔ " bdi { (p.b.person.full_name) } " · " (l.t_args("dup-score", &[("score", l.decimal(p.score))])) }
             div.scroll { table.side-by-side {
                 thead { tr {
                     th scope="col" { (v.t("dup-field")) }

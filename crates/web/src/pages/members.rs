@@ -149,19 +149,19 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     let body = html! {
         dl.details {
-            (row("member-latin-name", opt(&m.latin_name)))
+            (row("member-latin-name", opt(&m.person.latin_name)))
             (row("member-number", opt(&m.member_number)))
             (row("member-unit", m.unit_code.clone()))
             (row("member-status", v.t(&format!("status-{}", m.status))))
             (row("member-joined", l.opt_date(m.joined_on.as_deref())))
             (row("member-left", l.opt_date(m.left_on.as_deref())))
-            (row("member-gender", m.gender.as_ref().map(|g| v.t(&format!("gender-{g}"))).unwrap_or_default()))
-            (row("member-birth-date", l.opt_date(m.birth_date.as_deref())))
-            (row("member-phone", opt(&m.phone)))
-            (row("member-email", opt(&m.email)))
-            (row("member-employment", m.employment_type.as_ref().map(|e| v.t(&format!("employment-{e}"))).unwrap_or_default()))
-            (row("member-informal-category", m.informal_category.as_ref().map(|c| v.t(&format!("category-{c}"))).unwrap_or_default()))
-            (row("member-workplace", opt(&m.workplace_code)))
+            (row("member-gender", m.person.gender.as_ref().map(|g| v.t(&format!("gender-{g}"))).unwrap_or_default()))
+            (row("member-birth-date", l.opt_date(m.person.birth_date.as_deref())))
+            (row("member-phone", opt(&m.person.phone)))
+            (row("member-email", opt(&m.person.email)))
+            (row("member-employment", m.person.employment_type.as_ref().map(|e| v.t(&format!("employment-{e}"))).unwrap_or_default()))
+            (row("member-informal-category", m.person.informal_category.as_ref().map(|c| v.t(&format!("category-{c}"))).unwrap_or_default()))
+            (row("member-workplace", opt(&m.person.workplace_code)))
         }
         @if v.actor.role().edits_registry() {
             (actions(&v, &m))
@@ -182,7 +182,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
             li { span.date { (l.date(a.at.get(..10).unwrap_or(""))) " " (a.at.get(11..16).map(|t| l.digits.apply(t)).unwrap_or_default()) } " · " bdi { (a.actor) } " · " (v.t(&format!("audit-{}", a.action))) }
         } }
     };
-    v.page(&m.full_name, "nav-members", body)
+    v.page(&m.person.full_name, "nav-members", body)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -521,14 +521,17 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) ->
     let mut put = |k: &str, val: Option<String>| {
         values.insert(k.to_string(), val.unwrap_or_default());
     };
-    put("full_name", Some(m.full_name.clone()));
-    put("latin_name", m.latin_name.clone());
-    put("gender", m.gender.clone());
-    put("birth_date", m.birth_date.as_deref().map(|d| l.date(d)));
-    put("phone", m.phone.clone());
-    put("email", m.email.clone());
-    put("employment_type", m.employment_type.clone());
-    put("informal_category", m.informal_category.clone());
+    put("full_name", Some(m.person.full_name.clone()));
+    put("latin_name", m.person.latin_name.clone());
+    put("gender", m.person.gender.clone());
+    put(
+        "birth_date",
+        m.person.birth_date.as_deref().map(|d| l.date(d)),
+    );
+    put("phone", m.person.phone.clone());
+    put("email", m.person.email.clone());
+    put("employment_type", m.person.employment_type.clone());
+    put("informal_category", m.person.informal_category.clone());
     put("member_number", m.member_number.clone());
     let form = MemberForm { values };
     form_page(&app, &v, &form, &Fields::new(), &edit_target(id), &[]).await
