@@ -291,8 +291,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 .await
                 .map_err(|e| CliError::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
             let addr = listener.local_addr()?;
-            println!("Muster is running at http://{addr}/");
-            println!("API document: http://{addr}/api/v1/openapi.json");
+            // A server started with its output closed (a service manager, `| head`) runs
+            // on: what it tells a person at start is not worth dying for.
+            say(&format!("Muster is running at http://{addr}/"));
+            say(&format!("API document: http://{addr}/api/v1/openapi.json"));
             if args.demo {
                 print_demo_logins();
             }
@@ -486,11 +488,18 @@ async fn load_demo(system: &System) -> Result<(), CliError> {
 }
 
 fn print_demo_logins() {
-    println!("Demo logins (password: {DEMO_PASSWORD}):");
+    say(&format!("Demo logins (password: {DEMO_PASSWORD}):"));
     for (username, unit, role, lang) in DEMO_LOGINS {
         let scope = unit.unwrap_or("whole instance");
-        println!("  {username:<14} {role:<10} {scope:<16} {lang}");
+        say(&format!("  {username:<14} {role:<10} {scope:<16} {lang}"));
     }
+}
+
+/// A line on standard output, if anyone still reads it.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 async fn shutdown_signal() {

@@ -123,6 +123,16 @@ on_both_backends!(
         ] {
             assert_eq!(c.get(&path, &d2).await.0, StatusCode::NOT_FOUND, "{path}");
         }
+        // A job named by what is no number is not found, answered in JSON as any error.
+        for path in [
+            "/api/v1/jobs/zz",
+            "/api/v1/jobs/1e3/file",
+            "/api/v1/workplaces/W/workers/x/assessments",
+        ] {
+            let (s, body) = c.get(path, &d1).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(body["error"], "not_found", "{path}: {body}");
+        }
         // An XLSX by a job reads as a spreadsheet.
         let (_, xlsx) = export_job(&c, &d1, "&format=xlsx").await;
         let sheet = crate::support::Sheet::read(&xlsx);

@@ -256,8 +256,9 @@ async fn scan_duplicates(
 async fn get_job(
     State(app): State<App>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound("job"))?;
     Ok(Json(app.job(&actor, id).await?))
 }
 
@@ -268,8 +269,9 @@ async fn get_job(
 async fn get_job_file(
     State(app): State<App>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound("job"))?;
     Ok(crate::pages::file_response(app.job_file(&actor, id).await?))
 }
 

@@ -8,7 +8,7 @@ use muster_app::mapping::{
     Assessment, Assignment, CommitteeSeat, Coverage, FoundUnion, NewAssessment, NewHeadcount,
     NewWorker, Organizing, PriorityPage, PriorityQuery, Weights,
 };
-use muster_app::App;
+use muster_app::{App, AppError};
 use muster_domain::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -151,8 +151,9 @@ async fn assess(
 async fn assessments(
     State(app): State<App>,
     Caller(actor): Caller,
-    Path((code, id)): Path<(String, i64)>,
+    Path((code, id)): Path<(String, String)>,
 ) -> Result<Json<AssessmentList>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound("member"))?;
     Ok(Json(AssessmentList {
         items: app.assessments(&actor, &code, id).await?,
     }))
