@@ -111,6 +111,24 @@ const TABLE: &[Row] = &[
     row("GET", "/api/v1/duplicates", Read, ""),
     row("POST", "/api/v1/duplicates/scan", Registry, ""),
     row("GET", "/api/v1/jobs/{job}", Read, ""),
+    // API: governance.
+    row("GET", "/api/v1/committees", Read, ""),
+    row(
+        "POST",
+        "/api/v1/committees",
+        Units,
+        r#"{"unit_code": "{unit}", "name": "Ban {n}", "kind": "working_group", "term_start": "2026-01-01"}"#,
+    ),
+    row("GET", "/api/v1/committees/{committee}", Read, ""),
+    row("PATCH", "/api/v1/committees/{committee}", Units, "{}"),
+    row(
+        "POST",
+        "/api/v1/committees/{committee}/seats",
+        Units,
+        r#"{"outside_name": "Khách {n}", "outside_organization": "Sở Lao động"}"#,
+    ),
+    row("POST", "/api/v1/committees/{committee}/seats/{seat}/end", Units, "{}"),
+    row("GET", "/api/v1/members/{member}/committee-seats", Read, ""),
     row("GET", "/api/v1/jobs/{export}/file", Read, ""),
     row(
         "POST",
@@ -257,6 +275,24 @@ const TABLE: &[Row] = &[
     row("GET", "/members/export.csv", Read, ""),
     row("GET", "/members/export.xlsx", Read, ""),
     row("GET", "/jobs/{job}", Read, ""),
+    row("GET", "/committees", Read, ""),
+    row("GET", "/committees/new", Units, ""),
+    row(
+        "POST",
+        "/committees/new",
+        Units,
+        "unit_code={unit}&name=Ban+{n}&kind=working_group&cadence=monthly&quorum_percent=50&term_start=2026-01-01",
+    ),
+    row("GET", "/committees/{committee}", Read, ""),
+    row("GET", "/committees/{committee}/edit", Units, ""),
+    row(
+        "POST",
+        "/committees/{committee}/edit",
+        Units,
+        "name=Ban&kind=executive&cadence=quarterly&quorum_percent=50&term_start=2026-01-01",
+    ),
+    row("POST", "/committees/{committee}/seats", Units, "outside_name=Kh%C3%A1ch+{n}"),
+    row("POST", "/committees/{committee}/seats/{seat}/end", Units, ""),
     row("GET", "/jobs/{export}/file", Read, ""),
     row("GET", "/members/duplicates", Read, ""),
     row("POST", "/members/duplicates/scan", Registry, ""),
@@ -451,6 +487,26 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .as_i64()
             .or_else(|| import["id"].as_i64())
             .unwrap_or_else(|| panic!("import id in {import}"));
+        // A committee of the unit, its chair the member.
+        let (s, committee) = c
+            .post(
+                "/api/v1/committees",
+                admin,
+                json!({"unit_code": unit, "name": format!("Ban {name}"), "kind": "executive",
+                       "cadence": "quarterly", "term_start": "2026-01-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{committee}");
+        let committee = committee["id"].as_i64().expect("committee id");
+        let (s, seat) = c
+            .post(
+                &format!("/api/v1/committees/{committee}/seats"),
+                admin,
+                json!({"person_id": member, "position": "chair"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{seat}");
+        let seat = seat["id"].as_i64().expect("seat id");
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -460,6 +516,8 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
         for (key, value) in [
             ("job", job.to_string()),
             ("export", export.to_string()),
+            ("committee", committee.to_string()),
+            ("seat", seat.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

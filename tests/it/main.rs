@@ -8,6 +8,7 @@ mod backup;
 mod browser;
 pub(crate) mod cli;
 mod drives;
+mod governance;
 mod import;
 mod inputs;
 mod jobs;

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod actor;
+pub mod committees;
 mod counting;
 #[cfg(test)]
 mod csv_props;

@@ -25,6 +25,9 @@ pub enum Permission {
     MergeMembers,
     /// Reading sensitive fields (national ids) and matching on them.
     ReadSensitive,
+    /// Keeping a unit's committees and their rosters (and, as they come, meetings and
+    /// decisions): an officer's act.
+    Govern,
     /// Taking what one reads away as a file: every role that reads may, and a large file
     /// is made by a job, which is a write of its own.
     Export,
@@ -35,7 +38,7 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ManageUnits | MergeMembers => matches!(self, Role::Admin | Role::Officer),
+            ManageUnits | MergeMembers | Govern => matches!(self, Role::Admin | Role::Officer),
             EditRegistry | ReadSensitive => {
                 matches!(self, Role::Admin | Role::Officer | Role::Organizer)
             }

@@ -12,6 +12,7 @@ mod names;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod committees;
 pub mod counters;
 pub mod dedupe;
 pub mod drives;

@@ -79,9 +79,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "job_files",
         sql: include_str!("../migrations/0013_job_files.sql"),
     },
+    Migration {
+        version: 14,
+        name: "committees",
+        sql: include_str!("../migrations/0014_committees.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 13;
+pub const LATEST: i64 = 14;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -1,6 +1,7 @@
 //! API v1: bearer-token routes, each resource in its own module, described by OpenAPI.
 
 pub(crate) mod bulk;
+mod committees;
 mod drives;
 mod extract;
 mod mapping;
@@ -30,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "members", description = "People and their memberships"),
         (name = "workplaces", description = "Enterprises and worksites"),
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
+        (name = "governance", description = "Committees of a unit and their rosters"),
     )
 )]
 struct ApiDoc;
@@ -111,6 +113,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(drives::router())
         .merge(mapping::router())
         .merge(bulk::router())
+        .merge(committees::router())
 }
 
 /// Percent-encodes a query value.

@@ -140,6 +140,10 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
         Ok(m) => m,
         Err(e) => return error_page(&v, e),
     };
+    let seats = match app.seats_of_member(&v.actor, id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&v, e),
+    };
     let l = &v.lang;
     let row = |key: &str, value: String| {
         html! {
@@ -177,6 +181,20 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
                 td.date { (l.opt_date(h.joined_on.as_deref())) } td.date { (l.opt_date(h.left_on.as_deref())) }
             } } }
         } }
+        @if !seats.is_empty() {
+            h2 { (v.t("member-committee-seats")) }
+            div.scroll { table #committee-seats {
+                thead { tr {
+                    th scope="col" { (v.t("committee-name")) } th scope="col" { (v.t("seat-position")) }
+                    th scope="col" { (v.t("seat-from")) } th scope="col" { (v.t("seat-until")) }
+                } }
+                tbody { @for s in &seats { tr.past[!s.current] {
+                    td { a href=(format!("/committees/{}", s.committee_id)) { bdi { (s.committee_name) } } " · " bdi dir="ltr" { (s.unit_code) } }
+                    td { (v.t(&format!("position-{}", s.position))) }
+                    td.date { (l.date(&s.from_on)) } td.date { (l.opt_date(s.until_on.as_deref())) }
+                } } }
+            } }
+        }
         h2 { (v.t("member-audit")) }
         ol.audit { @for a in &m.audit {
             li { span.date { (l.date(a.at.get(..10).unwrap_or(""))) " " (a.at.get(11..16).map(|t| l.digits.apply(t)).unwrap_or_default()) } " · " bdi { (a.actor) } " · " (v.t(&format!("audit-{}", a.action))) }

@@ -18,6 +18,7 @@ macro_rules! page_routes {
 }
 
 mod auth;
+mod committees;
 mod csrf;
 mod dashboard;
 mod drives;
@@ -43,6 +44,7 @@ const CSS: &str = include_str!("../../static/app.css");
 pub fn routes() -> Vec<(String, &'static str)> {
     let modules = [
         auth::ROUTES,
+        committees::ROUTES,
         dashboard::ROUTES,
         drives::ROUTES,
         exports::ROUTES,
@@ -77,6 +79,7 @@ pub fn router() -> Router<App> {
             }),
         )
         .merge(auth::router())
+        .merge(committees::router())
         .merge(dashboard::router())
         .merge(drives::router())
         .merge(exports::router())

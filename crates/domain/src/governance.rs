@@ -1,0 +1,132 @@
+//! Governance: committees of a unit, who sits on them and for how long, and when a
+//! meeting of one is quorate.
+
+use crate::{string_enum, Date, FieldError};
+
+string_enum!(
+    /// What a committee is: a unit's executive, a steering committee over a campaign
+    /// with its support team, a working group, or one formed with outside bodies.
+    CommitteeKind, "invalid_committee_kind" {
+        Executive => "executive",
+        Steering => "steering",
+        SupportTeam => "support_team",
+        WorkingGroup => "working_group",
+        JointWorkingGroup => "joint_working_group",
+    }
+);
+
+string_enum!(
+    /// How often a committee is to meet.
+    Cadence, "invalid_cadence" {
+        Monthly => "monthly",
+        Quarterly => "quarterly",
+        AsNeeded => "as_needed",
+    }
+);
+
+impl Cadence {
+    /// Meetings a committee of this cadence owes in a quarter.
+    pub fn per_quarter(self) -> i64 {
+        match self {
+            Cadence::Monthly => 3,
+            Cadence::Quarterly => 1,
+            Cadence::AsNeeded => 0,
+        }
+    }
+}
+
+string_enum!(
+    /// A seat's position, highest first.
+    Position, "invalid_position" {
+        Chair => "chair",
+        ViceChair => "vice_chair",
+        Secretary => "secretary",
+        StandingMember => "standing_member",
+        Member => "member",
+    }
+);
+
+/// The share of the members with a vote that must be present, in per cent: a meeting is
+/// quorate when *more than* this share is there. Most statutes say "more than half".
+pub const DEFAULT_QUORUM_PERCENT: i64 = 50;
+
+/// Checks a quorum share: 1 to 99 per cent (100 would ask for more than everyone).
+pub fn check_quorum(percent: i64) -> Result<i64, FieldError> {
+    if (1..=99).contains(&percent) {
+        Ok(percent)
+    } else {
+        Err(FieldError::new("out_of_range"))
+    }
+}
+
+/// Whether `present` of `voting` members with a vote make a quorum under `percent`:
+/// strictly more than the share. A committee without voting members has none.
+pub fn quorate(present: i64, voting: i64, percent: i64) -> bool {
+    voting > 0 && present * 100 > voting * percent
+}
+
+/// The fewest members with a vote present that make a quorum.
+pub fn quorum_needed(voting: i64, percent: i64) -> i64 {
+    if voting <= 0 {
+        return 0;
+    }
+    voting * percent / 100 + 1
+}
+
+/// A term or a seat's span: from a day, until a day or open. The end may not come
+/// before the start.
+pub fn check_span(from: Date, until: Option<Date>) -> Result<(), FieldError> {
+    match until {
+        Some(u) if u < from => Err(FieldError::new("ends_before_start")),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a seat held from `from` until `until` (open when `None`, the last day
+/// included) is held on `day`.
+pub fn holds_on(from: Date, until: Option<Date>, day: Date) -> bool {
+    from <= day && until.is_none_or(|u| day <= u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn more_than_half_of_twelve_is_seven() {
+        assert!(!quorate(6, 12, 50));
+        assert!(quorate(7, 12, 50));
+        assert_eq!(quorum_needed(12, 50), 7);
+        assert_eq!(quorum_needed(8, 50), 5);
+        // More than 67 per cent of nine: seven.
+        assert!(!quorate(6, 9, 67));
+        assert!(quorate(7, 9, 67));
+        assert!(!quorate(0, 0, 50));
+        assert_eq!(check_quorum(100).unwrap_err().code, "out_of_range");
+        assert_eq!(check_quorum(50), Ok(50));
+    }
+
+    #[test]
+    fn spans_end_after_they_start() {
+        assert!(check_span(d("2024-01-01"), Some(d("2023-12-31"))).is_err());
+        assert!(check_span(d("2024-01-01"), Some(d("2024-01-01"))).is_ok());
+        assert!(holds_on(
+            d("2024-01-01"),
+            Some(d("2024-06-30")),
+            d("2024-06-30")
+        ));
+        assert!(!holds_on(
+            d("2024-01-01"),
+            Some(d("2024-06-30")),
+            d("2024-07-01")
+        ));
+        assert!(holds_on(d("2024-01-01"), None, d("2030-01-01")));
+        assert_eq!(Cadence::parse("quarterly"), Ok(Cadence::Quarterly));
+        assert_eq!(Cadence::Monthly.per_quarter(), 3);
+        assert!(CommitteeKind::parse("jury").is_err());
+    }
+}
