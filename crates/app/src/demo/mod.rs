@@ -5,6 +5,7 @@
 
 mod drives;
 mod duplicates;
+mod governance;
 mod mapping;
 pub mod pools;
 
@@ -132,6 +133,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     }
     drives::load(app, &system, today).await?;
     mapping::load(app, &system, today, &mut Rng::new(91)).await?;
+    governance::load(app, &system).await?;
     duplicates::load(app, &system).await
 }
 
