@@ -129,6 +129,30 @@ const TABLE: &[Row] = &[
     ),
     row("POST", "/api/v1/committees/{committee}/seats/{seat}/end", Units, "{}"),
     row("GET", "/api/v1/members/{member}/committee-seats", Read, ""),
+    row("GET", "/api/v1/meetings", Read, ""),
+    row(
+        "POST",
+        "/api/v1/meetings",
+        Units,
+        r#"{"committee_id": {committee}, "day": "2026-02-01", "agenda": [{"title": "Khai mạc"}]}"#,
+    ),
+    row("GET", "/api/v1/meetings/{meeting}", Read, ""),
+    row(
+        "PUT",
+        "/api/v1/meetings/{meeting}/attendance",
+        Units,
+        r#"{"items": [{"seat_id": {seat}, "presence": "present"}]}"#,
+    ),
+    row(
+        "PUT",
+        "/api/v1/meetings/{meeting}/agenda/{item}/minutes",
+        Units,
+        r#"{"minutes": "Biên bản {n}"}"#,
+    ),
+    row("POST", "/api/v1/meetings/{meeting}/finalize", Units, "{}"),
+    row("POST", "/api/v1/meetings/{meeting}/correct", Units, "{}"),
+    row("GET", "/api/v1/meetings/{meeting}/versions/{version}", Read, ""),
+    row("GET", "/api/v1/meetings/{meeting}/ics", Read, ""),
     row("GET", "/api/v1/jobs/{export}/file", Read, ""),
     row(
         "POST",
@@ -507,6 +531,33 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{seat}");
         let seat = seat["id"].as_i64().expect("seat id");
+        // A meeting of it, finalized once (version 1), then opened for a correction.
+        let (s, meeting) = c
+            .post(
+                "/api/v1/meetings",
+                admin,
+                json!({"committee_id": committee, "day": "2026-01-20", "agenda": [{"title": "Khai mạc"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{meeting}");
+        let item = meeting["agenda"][0]["id"].as_i64().expect("item id");
+        let meeting = meeting["id"].as_i64().expect("meeting id");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/meetings/{meeting}/finalize"),
+                admin,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/meetings/{meeting}/correct"),
+                admin,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -518,6 +569,9 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("export", export.to_string()),
             ("committee", committee.to_string()),
             ("seat", seat.to_string()),
+            ("meeting", meeting.to_string()),
+            ("item", item.to_string()),
+            ("version", "1".to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

@@ -372,3 +372,266 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_coordination_meeting_is_held_quorate_and_its_minutes_finalized_and_corrected,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let officer = c.login("p-officer", Some("P"), "officer").await;
+        let (_, committee) = c
+            .post("/api/v1/committees", &officer, json!({"unit_code": "P", "name": "Hội đồng phối hợp", "kind": "executive", "term_start": "2022-01-01"}))
+            .await;
+        let cid = committee["id"].as_i64().unwrap();
+        for (i, name) in ["An", "Bình", "Cúc", "Dũng"].iter().enumerate() {
+            let p = add_member(
+                &c,
+                &admin,
+                json!({"unit_code": "G1", "full_name": format!("Nguyễn Văn {name}")}),
+            )
+            .await;
+            let pos = if i == 0 { "chair" } else { "member" };
+            c.post(
+                &format!("/api/v1/committees/{cid}/seats"),
+                &officer,
+                json!({"person_id": p, "position": pos}),
+            )
+            .await;
+        }
+        c.post(&format!("/api/v1/committees/{cid}/seats"), &officer,
+            json!({"outside_name": "Đặng Văn Phúc", "outside_title": "Phó Chủ tịch UBND tỉnh", "voting": false})).await;
+
+        // Bad input: each field named, nothing saved.
+        let (s, bad) = c
+            .post(
+                "/api/v1/meetings",
+                &officer,
+                json!({"committee_id": cid, "day": "2022-13-01", "time": "25:00",
+                "agenda": [{"title": "Khai mạc"}, {"title": " ", "planned_minutes": 0}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("agenda.2.planned_minutes".into(), "out_of_range".into()),
+                ("agenda.2.title".into(), "required".into()),
+                ("day".into(), "invalid_date".into()),
+            ]
+        );
+        let d2 = c.login("d2-officer", Some("D2"), "officer").await;
+        let (s, bad) = c
+            .post(
+                "/api/v1/meetings",
+                &d2,
+                json!({"committee_id": cid, "day": "2022-04-11"}),
+            )
+            .await;
+        assert_eq!(
+            (s, bad["fields"]["committee_id"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_committee"))
+        );
+        let (_, none) = c.get("/api/v1/meetings", &officer).await;
+        assert_eq!(none["items"], json!([]));
+
+        // The meeting of 1401/01/22 (2022-04-11) with its agenda.
+        let (s, m) = c
+            .post("/api/v1/meetings", &officer, json!({"committee_id": cid, "day": "2022-04-11", "time": "9:30",
+                "place": "Hội trường Liên đoàn Lao động tỉnh",
+                "agenda": [
+                    {"title": "Khai mạc", "presenter": "Chủ tịch", "planned_minutes": 10},
+                    {"title": "Chương trình Tháng Công nhân", "planned_minutes": 60, "items": [
+                        {"title": "Hội nghị biểu dương công nhân tiêu biểu"}, {"title": "Lễ tưởng niệm công nhân tử nạn"}]},
+                    {"title": "Các vấn đề khác"}]}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let id = m["id"].as_i64().unwrap();
+        assert_eq!(m["starts_at"], "2022-04-11T09:30");
+        let labels: Vec<&str> = m["agenda"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["1", "2", "2.1", "2.2", "3"]);
+        assert_eq!(m["status"], "open");
+        // Before anyone is recorded: four votes, three make a quorum, none present.
+        assert_eq!(
+            m["quorum"],
+            json!({"voting": 4, "present": 0, "needed": 3, "quorate": false})
+        );
+        let seats: Vec<i64> = m["roster"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seat_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seats.len(), 5);
+
+        // A representation needs who stood in; a seat not on the roster is refused.
+        let (s, bad) = c
+            .call("PUT", &format!("/api/v1/meetings/{id}/attendance"), &officer, Some(json!({"items": [
+                {"seat_id": seats[0], "presence": "represented"}, {"seat_id": 999_999, "presence": "present"}]})))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("attendance.1.represented_by".into(), "required".into()),
+                ("attendance.2.seat_id".into(), "unknown_seat".into()),
+            ]
+        );
+        let (s, held) = c
+            .call(
+                "PUT",
+                &format!("/api/v1/meetings/{id}/attendance"),
+                &officer,
+                Some(json!({"items": [
+                {"seat_id": seats[0], "presence": "present"},
+                {"seat_id": seats[1], "presence": "represented", "represented_by": "Lê Thị Hạnh"},
+                {"seat_id": seats[2], "presence": "excused"},
+                {"seat_id": seats[3], "presence": "absent"},
+                {"seat_id": seats[4], "presence": "present"}]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{held}");
+        assert_eq!(
+            held["quorum"],
+            json!({"voting": 4, "present": 2, "needed": 3, "quorate": false}),
+            "the guest has no vote"
+        );
+        let (_, held) = c
+            .call(
+                "PUT",
+                &format!("/api/v1/meetings/{id}/attendance"),
+                &officer,
+                Some(json!({"items": [
+                {"seat_id": seats[3], "presence": "present"}]})),
+            )
+            .await;
+        assert_eq!(held["quorum"]["quorate"], true);
+
+        // Minutes, finalized and numbered; then locked.
+        let item = m["agenda"][1]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/meetings/{id}/agenda/{item}/minutes");
+        let (s, _) = c
+            .call(
+                "PUT",
+                &path,
+                &officer,
+                Some(json!({"minutes": "Thông qua 14 chương trình."})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, fin) = c
+            .post(
+                &format!("/api/v1/meetings/{id}/finalize"),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{fin}");
+        assert_eq!(
+            (
+                fin["status"].as_str(),
+                fin["version"].as_i64(),
+                fin["number"].as_i64()
+            ),
+            (Some("finalized"), Some(1), Some(1))
+        );
+        let (s, locked) = c
+            .call("PUT", &path, &officer, Some(json!({"minutes": "Sửa lén."})))
+            .await;
+        assert_eq!(
+            (s, locked["fields"]["minutes"].as_str()),
+            (StatusCode::CONFLICT, Some("minutes_finalized"))
+        );
+        // A correction is a new version; the first is kept as it was.
+        let (s, open) = c
+            .post(
+                &format!("/api/v1/meetings/{id}/correct"),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (s, open["status"].as_str()),
+            (StatusCode::OK, Some("correcting"))
+        );
+        c.call("PUT", &path, &officer, Some(json!({"minutes": "Thông qua 14 chương trình, bổ sung lễ tưởng niệm 418 công nhân."}))).await;
+        let (_, fin2) = c
+            .post(
+                &format!("/api/v1/meetings/{id}/finalize"),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (fin2["version"].as_i64(), fin2["number"].as_i64()),
+            (Some(2), Some(1))
+        );
+        assert_eq!(fin2["versions"].as_array().unwrap().len(), 2);
+        let (_, v1) = c
+            .get(&format!("/api/v1/meetings/{id}/versions/1"), &officer)
+            .await;
+        assert_eq!(v1["agenda"][1]["minutes"], "Thông qua 14 chương trình.");
+        let (_, v2) = c
+            .get(&format!("/api/v1/meetings/{id}/versions/2"), &officer)
+            .await;
+        assert!(v2["agenda"][1]["minutes"].as_str().unwrap().contains("418"));
+
+        // The next meeting of the committee takes the next number.
+        let (_, m2) = c
+            .post(
+                "/api/v1/meetings",
+                &officer,
+                json!({"committee_id": cid, "day": "2022-07-11"}),
+            )
+            .await;
+        let (_, m2) = c
+            .post(
+                &format!("/api/v1/meetings/{}/finalize", m2["id"]),
+                &officer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(m2["number"], 2);
+
+        // As an iCalendar event at its local time.
+        let req = axum::http::Request::builder()
+            .uri(format!("/api/v1/meetings/{id}/ics"))
+            .header("authorization", format!("Bearer {officer}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let ics = String::from_utf8(c.raw(req).await).unwrap();
+        assert!(
+            ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("DTSTART:20220411T093000\r\n"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("DURATION:PT70M") && ics.contains("SUMMARY:Hội đồng phối hợp"),
+            "{ics}"
+        );
+
+        // Out of sight for a sibling district, and a viewer may not record anything.
+        assert_eq!(
+            c.get(&format!("/api/v1/meetings/{id}"), &d2).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, list) = c.get("/api/v1/meetings", &d2).await;
+        assert_eq!(list["items"], json!([]));
+        let viewer = c.login("p-viewer", Some("P"), "viewer").await;
+        let (s, _) = c
+            .post(
+                &format!("/api/v1/meetings/{id}/correct"),
+                &viewer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, seen) = c
+            .get(&format!("/api/v1/meetings?committee={cid}"), &viewer)
+            .await;
+        assert_eq!(seen["items"].as_array().unwrap().len(), 2);
+    }
+);

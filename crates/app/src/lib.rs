@@ -16,6 +16,7 @@ pub mod exports;
 pub mod import;
 pub mod jobs;
 pub mod mapping;
+pub mod meetings;
 pub mod members;
 mod scan;
 pub mod stats;

@@ -46,6 +46,47 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Whether a member of the roster came to a meeting. One represented by someone
+    /// they named counts toward the quorum, as a proxy does.
+    Presence, "invalid_presence" {
+        Present => "present",
+        Represented => "represented",
+        Excused => "excused",
+        Absent => "absent",
+    }
+);
+
+impl Presence {
+    /// Counts toward the quorum.
+    pub fn counts(self) -> bool {
+        matches!(self, Presence::Present | Presence::Represented)
+    }
+}
+
+/// The longest an agenda item is planned to take, in minutes.
+pub const MAX_ITEM_MINUTES: i64 = 600;
+/// Items an agenda holds at most (sub-items included).
+pub const MAX_AGENDA_ITEMS: usize = 100;
+
+/// A meeting's start as typed: a day and an optional `HH:MM` (24 hours), stored as
+/// `2022-04-11T10:00`.
+pub fn meeting_start(day: Date, time: Option<&str>) -> Result<String, FieldError> {
+    let time = time
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("00:00");
+    let digits = crate::names::digits_to_ascii(time);
+    let (h, m) = digits
+        .split_once(':')
+        .ok_or_else(|| FieldError::new("invalid_time"))?;
+    let (h, m): (u32, u32) = match (h.trim().parse(), m.trim().parse()) {
+        (Ok(h), Ok(m)) if h < 24 && m < 60 => (h, m),
+        _ => return Err(FieldError::new("invalid_time")),
+    };
+    Ok(format!("{day}T{h:02}:{m:02}"))
+}
+
 /// The share of the members with a vote that must be present, in per cent: a meeting is
 /// quorate when *more than* this share is there. Most statutes say "more than half".
 pub const DEFAULT_QUORUM_PERCENT: i64 = 50;
@@ -108,6 +149,23 @@ mod tests {
         assert!(!quorate(0, 0, 50));
         assert_eq!(check_quorum(100).unwrap_err().code, "out_of_range");
         assert_eq!(check_quorum(50), Ok(50));
+    }
+
+    #[test]
+    fn a_meeting_starts_on_a_day_at_a_time() {
+        let day = d("2022-04-11");
+        assert_eq!(
+            meeting_start(day, Some("9:30")).unwrap(),
+            "2022-04-11T09:30"
+        );
+        assert_eq!(
+            meeting_start(day, Some("۱۰:۰۰")).unwrap(),
+            "2022-04-11T10:00"
+        );
+        assert_eq!(meeting_start(day, None).unwrap(), "2022-04-11T00:00");
+        assert!(meeting_start(day, Some("25:00")).is_err());
+        assert!(meeting_start(day, Some("noon")).is_err());
+        assert!(Presence::Represented.counts() && !Presence::Excused.counts());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod import;
 pub mod job_files;
 pub mod jobs;
 pub mod mapping;
+pub mod meetings;
 pub mod members;
 pub mod search;
 pub mod sessions;

@@ -84,9 +84,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "committees",
         sql: include_str!("../migrations/0014_committees.sql"),
     },
+    Migration {
+        version: 15,
+        name: "meetings",
+        sql: include_str!("../migrations/0015_meetings.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 14;
+pub const LATEST: i64 = 15;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -5,6 +5,7 @@ mod committees;
 mod drives;
 mod extract;
 mod mapping;
+mod meetings;
 mod members;
 mod units;
 mod workplaces;
@@ -31,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "members", description = "People and their memberships"),
         (name = "workplaces", description = "Enterprises and worksites"),
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
-        (name = "governance", description = "Committees of a unit and their rosters"),
+        (name = "governance", description = "Committees of a unit, their rosters and meetings"),
     )
 )]
 struct ApiDoc;
@@ -114,6 +115,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(mapping::router())
         .merge(bulk::router())
         .merge(committees::router())
+        .merge(meetings::router())
 }
 
 /// Percent-encodes a query value.
