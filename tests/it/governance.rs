@@ -635,3 +635,193 @@ on_both_backends!(
         assert_eq!(seen["items"].as_array().unwrap().len(), 2);
     }
 );
+
+on_both_backends!(
+    the_labor_week_coordination_meeting_is_held_on_the_pages_in_persian,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let (_, committee) = c
+            .post("/api/v1/committees", &admin, json!({"unit_code": "P", "name": "شورای هماهنگی هفتهٔ کارگر", "kind": "steering", "term_start": "2022-01-01"}))
+            .await;
+        let cid = committee["id"].as_i64().unwrap();
+        for name in ["علی رضایی", "مریم احمدی", "حسن موسوی"] {
+            let p = add_member(&c, &admin, json!({"unit_code": "G1", "full_name": name})).await;
+            c.post(
+                &format!("/api/v1/committees/{cid}/seats"),
+                &admin,
+                json!({"person_id": p}),
+            )
+            .await;
+        }
+        c.login("markazi", Some("P"), "officer").await;
+        let me = c.session_cookie("markazi").await;
+        let csrf = csrf_of(&c.page("GET", "/settings", &me, None).await.body);
+        c.page(
+            "POST",
+            "/language",
+            &me,
+            Some(&format!("lang=fa&csrf={csrf}")),
+        )
+        .await;
+
+        let page = c
+            .page("GET", &format!("/committees/{cid}"), &me, None)
+            .await;
+        assert!(page.body.contains("هنوز نشستی نیست"), "{}", page.body);
+        let form = c
+            .page("GET", &format!("/committees/{cid}/meetings/new"), &me, None)
+            .await;
+        let csrf = csrf_of(&form.body);
+        let new = format!("/committees/{cid}/meetings/new");
+        // A sub-item first, and a month 13: refused on their fields, nothing saved.
+        let bad = c
+            .page(
+                "POST",
+                &new,
+                &me,
+                Some(&format!(
+                    "csrf={csrf}&day=1401/01/22&agenda=-+%D8%A8%D9%86%D8%AF"
+                )),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body.contains("نخستین بند نمی‌تواند زیربند باشد"),
+            "{}",
+            bad.body
+        );
+        let bad = c
+            .page(
+                "POST",
+                &new,
+                &me,
+                Some(&format!(
+                    "csrf={csrf}&day=1401/13/01&agenda=%D8%A8%D9%86%D8%AF"
+                )),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, none) = c.get("/api/v1/meetings", &admin).await;
+        assert_eq!(none["items"], json!([]));
+        // 1401/01/22 at ۱۰:۰۰, the agenda typed a line an item.
+        let agenda = "افتتاح | رئیس | ۱۰\nبرنامه‌های هفتهٔ کارگر | دبیر | ۶۰\n- همایش کارگران نمونه\n- یادبود کارگران جان‌باخته\nسایر موارد";
+        let body = format!(
+            "csrf={csrf}&day=%DB%B1%DB%B4%DB%B0%DB%B1/%DB%B0%DB%B1/%DB%B2%DB%B2&time=%DB%B1%DB%B0:%DB%B0%DB%B0&place={}&agenda={}",
+            crate::support::enc("سالن اجتماعات خانهٔ کارگر اراک"),
+            crate::support::enc(agenda)
+        );
+        let made = c.page("POST", &new, &me, Some(&body)).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let path = made.location.unwrap();
+        let (_, list) = c.get("/api/v1/meetings", &admin).await;
+        let m = &list["items"][0];
+        assert_eq!(m["starts_at"], "2022-04-11T10:00");
+        let page = c.page("GET", &path, &me, None).await;
+        assert!(
+            page.body.contains("۱۴۰۱/۰۱/۲۲ ۱۰:۰۰"),
+            "the day and time in Solar Hijri and Persian digits"
+        );
+        assert!(
+            page.body.contains("حد نصاب نیست"),
+            "the quorum is shown before anything is recorded"
+        );
+        assert!(
+            page.body.contains("۲.۱. "),
+            "sub-items numbered under their item: {}",
+            page.body
+        );
+        // Attendance: two of three present make a quorum.
+        let csrf = csrf_of(&page.body);
+        let (_, full) = c
+            .get(&format!("/api/v1/meetings/{}", m["id"]), &admin)
+            .await;
+        let seats: Vec<i64> = full["roster"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seat_id"].as_i64().unwrap())
+            .collect();
+        let r = c
+            .page("POST", &format!("{path}/attendance"), &me, Some(&format!(
+                "csrf={csrf}&seat0={}&presence0=present&seat1={}&presence1=represented&by1=&seat2={}&presence2=absent",
+                seats[0], seats[1], seats[2])))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a representation names who stood in"
+        );
+        assert!(
+            r.body.contains("الزامی")
+                || r.body.contains("field-required")
+                || r.body.contains("class=\"error\""),
+            "{}",
+            r.body
+        );
+        let r = c
+            .page("POST", &format!("{path}/attendance"), &me, Some(&format!(
+                "csrf={csrf}&seat0={}&presence0=present&seat1={}&presence1=represented&by1=%D8%B1%D8%B6%D8%A7&seat2={}&presence2=absent",
+                seats[0], seats[1], seats[2])))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = c.page("GET", &path, &me, None).await;
+        assert!(
+            page.body.contains("حد نصاب هست") && page.body.contains("۲ از ۳"),
+            "{}",
+            page.body
+        );
+        // Minutes, then finalized: numbered, locked, printable.
+        let item = full["agenda"][1]["id"].as_i64().unwrap();
+        let r = c
+            .page(
+                "POST",
+                &format!("{path}/agenda/{item}/minutes"),
+                &me,
+                Some(&format!(
+                    "csrf={csrf}&minutes={}",
+                    crate::support::enc("چهارده برنامه تصویب شد.")
+                )),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = c
+            .page(
+                "POST",
+                &format!("{path}/finalize"),
+                &me,
+                Some(&format!("csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.page("GET", &path, &me, None).await;
+        assert!(
+            page.body.contains("شمارهٔ ۱") && page.body.contains("صورت‌جلسه نهایی شده"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("چهارده برنامه تصویب شد.") && !page.body.contains("<textarea"),
+            "locked minutes are text"
+        );
+        let again = c
+            .page(
+                "POST",
+                &format!("{path}/agenda/{item}/minutes"),
+                &me,
+                Some(&format!("csrf={csrf}&minutes=x")),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        let ics = c
+            .page("GET", &format!("{path}/meeting.ics"), &me, None)
+            .await;
+        assert!(ics.body.contains("DTSTART:20220411T100000"), "{}", ics.body);
+        let committee_page = c
+            .page("GET", &format!("/committees/{cid}"), &me, None)
+            .await;
+        assert!(
+            committee_page.body.contains("۱۴۰۱/۰۱/۲۲") && committee_page.body.contains("شمارهٔ ۱")
+        );
+    }
+);

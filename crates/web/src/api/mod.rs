@@ -5,7 +5,7 @@ mod committees;
 mod drives;
 mod extract;
 mod mapping;
-mod meetings;
+pub(crate) mod meetings;
 mod members;
 mod units;
 mod workplaces;

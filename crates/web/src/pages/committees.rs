@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
 use muster_app::committees::{CommitteeInput, CommitteeQuery, CommitteeView, SeatInput};
+use muster_app::meetings::{MeetingQuery, MeetingView};
 use muster_app::{App, AppError, Fields};
 use muster_domain::governance::{Cadence, CommitteeKind, Position};
 use muster_domain::user::Permission;
@@ -212,9 +213,44 @@ async fn update(
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
-    match load(&app, &v, &id).await {
-        Ok(c) => committee_page(&v, &c, &PlainForm::default(), &Fields::new()),
+    let c = match load(&app, &v, &id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&v, e),
+    };
+    let q = MeetingQuery {
+        committee: Some(c.id),
+        limit: Some(100),
+    };
+    match app.list_meetings(&v.actor, &q).await {
+        Ok(meetings) => committee_page(&v, &c, &meetings, &PlainForm::default(), &Fields::new()),
         Err(e) => error_page(&v, e),
+    }
+}
+
+fn meeting_rows(v: &Viewer, c: &CommitteeView, meetings: &[MeetingView]) -> Markup {
+    let l = &v.lang;
+    html! {
+        @if governs(v) {
+            p.actions { a.button #new-meeting href=(format!("/committees/{}/meetings/new", c.id)) { (v.t("meeting-new")) } }
+        }
+        @if meetings.is_empty() {
+            p.empty { (v.t("meeting-none")) }
+        } @else {
+            table #meetings {
+                thead { tr { th { (v.t("meeting-day")) } th { (v.t("meeting-place")) } th { (v.t("meeting-status")) } th.num { (v.t("committee-quorum")) } } }
+                tbody { @for m in meetings { tr {
+                    td data-label=(v.t("meeting-day")) { a href=(format!("/meetings/{}", m.id)) { (super::meetings::when(v, &m.starts_at)) } }
+                    td data-label=(v.t("meeting-place")) { bdi { (m.place.clone().unwrap_or_default()) } }
+                    td data-label=(v.t("meeting-status")) {
+                        (v.t(&format!("meeting-status-{}", m.status)))
+                        @if let Some(n) = m.number { " · " (l.t_args("meeting-number", &[("number", l.number(n))])) }
+                    }
+                    td.num data-label=(v.t("committee-quorum")) {
+                        (v.t(if m.quorum.quorate { "meeting-quorate" } else { "meeting-not-quorate" }))
+                    }
+                } } }
+            }
+        }
     }
 }
 
@@ -259,7 +295,13 @@ fn seat_rows(v: &Viewer, c: &CommitteeView, current: bool) -> Markup {
     }
 }
 
-fn committee_page(v: &Viewer, c: &CommitteeView, f: &PlainForm, errors: &Fields) -> Response {
+fn committee_page(
+    v: &Viewer,
+    c: &CommitteeView,
+    meetings: &[MeetingView],
+    f: &PlainForm,
+    errors: &Fields,
+) -> Response {
     let l = &v.lang;
     let hint = l.date_hint();
     let row = |key: &str, value: String| html! { @if !value.is_empty() { div { dt { (v.t(key)) } dd { bdi { (value) } } } } };
@@ -280,6 +322,8 @@ fn committee_page(v: &Viewer, c: &CommitteeView, f: &PlainForm, errors: &Fields)
         @if governs(v) {
             p.actions { a.button href=(format!("/committees/{}/edit", c.id)) { (v.t("committee-edit")) } }
         }
+        h2 { (v.t("meeting-list")) }
+        (meeting_rows(v, c, meetings))
         h2 { (v.t("committee-roster")) }
         (seat_rows(v, c, true))
         @if governs(v) {
@@ -331,7 +375,14 @@ async fn add_seat(
     };
     match app.add_seat(&v.actor, c.id, input).await {
         Ok(_) => redirect_with_flash(&format!("/committees/{}", c.id), "flash-seat-added"),
-        Err(AppError::Invalid(errors)) => committee_page(&v, &c, &f, &errors),
+        Err(AppError::Invalid(errors)) => {
+            let q = MeetingQuery {
+                committee: Some(c.id),
+                limit: Some(100),
+            };
+            let meetings = app.list_meetings(&v.actor, &q).await.unwrap_or_default();
+            committee_page(&v, &c, &meetings, &f, &errors)
+        }
         Err(e) => error_page(&v, e),
     }
 }

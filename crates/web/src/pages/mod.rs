@@ -26,6 +26,7 @@ mod exports;
 mod imports;
 mod layout;
 mod mapping;
+mod meetings;
 mod members;
 mod settings;
 mod units;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         drives::ROUTES,
         exports::ROUTES,
         mapping::ROUTES,
+        meetings::ROUTES,
         imports::ROUTES,
         members::ROUTES,
         settings::ROUTES,
@@ -84,6 +86,7 @@ pub fn router() -> Router<App> {
         .merge(drives::router())
         .merge(exports::router())
         .merge(mapping::router())
+        .merge(meetings::router())
         .merge(imports::router().layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .merge(members::router())
         .merge(settings::router())
