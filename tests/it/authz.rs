@@ -153,6 +153,25 @@ const TABLE: &[Row] = &[
     row("POST", "/api/v1/meetings/{meeting}/correct", Units, "{}"),
     row("GET", "/api/v1/meetings/{meeting}/versions/{version}", Read, ""),
     row("GET", "/api/v1/meetings/{meeting}/ics", Read, ""),
+    row("GET", "/api/v1/decisions", Read, ""),
+    row(
+        "POST",
+        "/api/v1/decisions",
+        Units,
+        r#"{"meeting_id": {meeting}, "item_id": {item}, "text": "Quyết định {n}", "quorum_note": "Ghi chú",
+            "actions": [{"unit_code": "{unit}", "due_on": "2026-06-30"}]}"#,
+    ),
+    row("GET", "/api/v1/decisions/{decision}", Read, ""),
+    row("GET", "/api/v1/action-items", Read, ""),
+    row("GET", "/api/v1/action-items/overdue", Read, ""),
+    row("GET", "/api/v1/action-items/{action}", Read, ""),
+    row(
+        "POST",
+        "/api/v1/action-items/{action}/split",
+        Units,
+        r#"{"items": [{"unit_code": "{unit}", "due_on": "2026-06-01"}]}"#,
+    ),
+    row("POST", "/api/v1/action-items/{action}/progress", Units, r#"{"status": "in_progress"}"#),
     row("GET", "/api/v1/jobs/{export}/file", Read, ""),
     row(
         "POST",
@@ -555,6 +574,19 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
         assert_eq!(s, StatusCode::CREATED, "{meeting}");
         let item = meeting["agenda"][0]["id"].as_i64().expect("item id");
         let meeting = meeting["id"].as_i64().expect("meeting id");
+        // A decision of it with an item for its unit, before the minutes lock.
+        let (s, decision) = c
+            .post(
+                "/api/v1/decisions",
+                admin,
+                json!({"meeting_id": meeting, "item_id": item, "text": format!("Quyết định {name}"),
+                       "quorum_note": "Hội nghị mở rộng",
+                       "actions": [{"unit_code": unit, "due_on": "2026-06-30"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{decision}");
+        let action = decision["actions"][0]["id"].as_i64().expect("action id");
+        let decision = decision["id"].as_i64().expect("decision id");
         let (s, b) = c
             .post(
                 &format!("/api/v1/meetings/{meeting}/finalize"),
@@ -585,6 +617,8 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("meeting", meeting.to_string()),
             ("item", item.to_string()),
             ("version", "1".to_string()),
+            ("decision", decision.to_string()),
+            ("action", action.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

@@ -7,6 +7,7 @@ mod authz;
 mod backup;
 mod browser;
 pub(crate) mod cli;
+mod decisions;
 mod drives;
 mod governance;
 mod import;

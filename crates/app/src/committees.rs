@@ -31,6 +31,9 @@ pub struct CommitteeView {
     /// A meeting is quorate when more than this share (per cent) of the members with a
     /// vote is present.
     pub quorum_percent: i64,
+    /// The calendar its decisions are numbered in by year: `gregorian`, `persian`,
+    /// `indian`.
+    pub calendar: String,
     pub term_start: String,
     pub term_end: Option<String>,
     /// Seats held today.
@@ -84,6 +87,8 @@ pub struct CommitteeInput {
     pub cadence: Option<String>,
     /// 1 to 99; 50 ("more than half") when not given.
     pub quorum_percent: Option<i64>,
+    /// The calendar its decisions are numbered in; the caller's when not given.
+    pub calendar: Option<String>,
     /// ISO dates.
     pub term_start: Option<String>,
     pub term_end: Option<String>,
@@ -150,6 +155,7 @@ fn committee_view(c: CommitteeRow, seats: Vec<SeatView>) -> CommitteeView {
         kind: c.kind,
         cadence: c.cadence,
         quorum_percent: c.quorum_percent,
+        calendar: c.calendar,
         term_start: c.term_start,
         term_end: c.term_end,
         seated: c.seated,
@@ -172,8 +178,16 @@ fn committee_fields(
     input: &CommitteeInput,
     unit_id: i64,
     current: Option<&CommitteeRow>,
+    actor: &Actor,
 ) -> Result<CommitteeFields, AppError> {
     let mut check = Check::default();
+    let calendar = match (&input.calendar, current) {
+        (None, Some(c)) => Some(c.calendar.clone()),
+        (None, None) => Some(actor.calendar().to_string()),
+        (Some(c), _) => check
+            .take("calendar", muster_domain::calendar::Calendar::parse(c))
+            .map(|c| c.as_str().to_string()),
+    };
     let name = match (&input.name, current) {
         (None, Some(c)) => Some(c.name.clone()),
         (name, _) => check.take("name", required_text(name.as_deref().unwrap_or(""), 200)),
@@ -225,6 +239,7 @@ fn committee_fields(
         kind: kind.unwrap_or_default(),
         cadence: cadence.unwrap_or_default(),
         quorum_percent: quorum.unwrap_or(DEFAULT_QUORUM_PERCENT),
+        calendar: calendar.unwrap_or_else(|| "gregorian".into()),
         term_start: start.map(|d| d.to_string()).unwrap_or_default(),
         term_end: end.map(|d| d.to_string()),
     })
@@ -296,7 +311,7 @@ impl App {
             .unit(code)
             .await
             .map_err(|_| AppError::field("unit_code", "unknown_unit"))?;
-        let f = committee_fields(&input, unit.id, None)?;
+        let f = committee_fields(&input, unit.id, None, actor)?;
         let now = tx.now().to_string();
         let id = store::insert(&mut tx, unit.tree_id, &f, &now).await?;
         let scope = tx.scope();
@@ -328,7 +343,7 @@ impl App {
         {
             return Err(AppError::field("unit_code", "cannot_change"));
         }
-        let f = committee_fields(&input, before.unit_id, Some(&before))?;
+        let f = committee_fields(&input, before.unit_id, Some(&before), actor)?;
         let now = tx.now().to_string();
         store::update(&mut tx, id, &f, &now).await?;
         let after = find(&mut tx, actor, id).await?;

@@ -8,6 +8,7 @@ pub mod committees;
 mod counting;
 #[cfg(test)]
 mod csv_props;
+pub mod decisions;
 pub mod dedupe;
 pub mod demo;
 pub mod drives;

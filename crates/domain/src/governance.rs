@@ -87,6 +87,62 @@ pub fn meeting_start(day: Date, time: Option<&str>) -> Result<String, FieldError
     Ok(format!("{day}T{h:02}:{m:02}"))
 }
 
+string_enum!(
+    /// What a committee decided on a motion.
+    Outcome, "invalid_outcome" {
+        Adopted => "adopted",
+        Rejected => "rejected",
+        Deferred => "deferred",
+    }
+);
+
+string_enum!(
+    /// Where an action item stands.
+    ActionStatus, "invalid_action_status" {
+        Open => "open",
+        InProgress => "in_progress",
+        Done => "done",
+        Cancelled => "cancelled",
+    }
+);
+
+impl ActionStatus {
+    /// Still to be done.
+    pub fn is_pending(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}
+
+/// Checks a vote's counts against the members with a vote: none negative, together
+/// not more than the roster. `None` of all three is a decision by consensus.
+pub fn check_votes(
+    for_: Option<i64>,
+    against: Option<i64>,
+    abstain: Option<i64>,
+    voting: i64,
+) -> Result<(), (&'static str, FieldError)> {
+    for (field, n) in [
+        ("votes_for", for_),
+        ("votes_against", against),
+        ("votes_abstain", abstain),
+    ] {
+        if n.is_some_and(|n| n < 0) {
+            return Err((field, FieldError::new("negative")));
+        }
+    }
+    let total = for_.unwrap_or(0) + against.unwrap_or(0) + abstain.unwrap_or(0);
+    if total > voting {
+        return Err(("votes_for", FieldError::new("more_votes_than_members")));
+    }
+    Ok(())
+}
+
+/// The share of items done among those not cancelled, in per cent (`None`: nothing to
+/// do).
+pub fn share_done(done: i64, counted: i64) -> Option<f64> {
+    (counted > 0).then(|| done as f64 * 100.0 / counted as f64)
+}
+
 /// The share of the members with a vote that must be present, in per cent: a meeting is
 /// quorate when *more than* this share is there. Most statutes say "more than half".
 pub const DEFAULT_QUORUM_PERCENT: i64 = 50;
@@ -166,6 +222,23 @@ mod tests {
         assert!(meeting_start(day, Some("25:00")).is_err());
         assert!(meeting_start(day, Some("noon")).is_err());
         assert!(Presence::Represented.counts() && !Presence::Excused.counts());
+    }
+
+    #[test]
+    fn votes_fit_the_roster() {
+        assert!(check_votes(Some(7), Some(2), Some(1), 12).is_ok());
+        assert_eq!(
+            check_votes(Some(10), Some(3), None, 12).unwrap_err().1.code,
+            "more_votes_than_members"
+        );
+        assert_eq!(
+            check_votes(Some(-1), None, None, 12).unwrap_err().0,
+            "votes_for"
+        );
+        assert!(check_votes(None, None, None, 0).is_ok());
+        assert_eq!(share_done(1, 2), Some(50.0));
+        assert_eq!(share_done(0, 0), None);
+        assert!(ActionStatus::InProgress.is_pending() && !ActionStatus::Cancelled.is_pending());
     }
 
     #[test]

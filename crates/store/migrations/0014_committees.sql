@@ -10,6 +10,8 @@ CREATE TABLE committees (
     -- A meeting is quorate when more than this share (per cent) of the members with a
     -- vote is present.
     quorum_percent BIGINT NOT NULL,
+    -- The calendar its decisions are numbered in by year (`1401/7`).
+    calendar TEXT NOT NULL,
     term_start TEXT NOT NULL,
     term_end TEXT,
     created_at TEXT NOT NULL,

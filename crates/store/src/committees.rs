@@ -12,6 +12,7 @@ pub struct CommitteeFields {
     pub kind: String,
     pub cadence: String,
     pub quorum_percent: i64,
+    pub calendar: String,
     pub term_start: String,
     pub term_end: Option<String>,
 }
@@ -26,6 +27,7 @@ pub struct CommitteeRow {
     pub kind: String,
     pub cadence: String,
     pub quorum_percent: i64,
+    pub calendar: String,
     pub term_start: String,
     pub term_end: Option<String>,
     /// Seats held today (see `list`/`by_id`'s `today`).
@@ -38,7 +40,7 @@ pub struct CommitteeRow {
 fn select(today: usize) -> String {
     format!(
         "SELECT c.id, c.tree_id, c.unit_id, u.code AS unit_code, c.name, c.kind, c.cadence, \
-         c.quorum_percent, c.term_start, c.term_end, \
+         c.quorum_percent, c.calendar, c.term_start, c.term_end, \
          (SELECT COUNT(*) FROM committee_seats s WHERE s.committee_id = c.id \
           AND s.from_on <= ${today} AND (s.until_on IS NULL OR s.until_on >= ${today})) AS seated, \
          c.created_at, c.updated_at FROM committees c JOIN units u ON u.id = c.unit_id"
@@ -53,7 +55,8 @@ pub async fn insert(
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO committees (tree_id, unit_id, name, kind, cadence, quorum_percent, term_start, \
-         term_end, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+         term_end, created_at, updated_at, calendar) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
+         RETURNING id",
     )
     .bind(tree_id)
     .bind(f.unit_id)
@@ -64,6 +67,7 @@ pub async fn insert(
     .bind(&f.term_start)
     .bind(&f.term_end)
     .bind(now)
+    .bind(&f.calendar)
     .fetch_one(&mut *conn)
     .await
     .store()
@@ -77,7 +81,7 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE committees SET name = $2, kind = $3, cadence = $4, quorum_percent = $5, \
-         term_start = $6, term_end = $7, updated_at = $8 WHERE id = $1",
+         term_start = $6, term_end = $7, updated_at = $8, calendar = $9 WHERE id = $1",
     )
     .bind(id)
     .bind(&f.name)
@@ -87,6 +91,7 @@ pub async fn update(
     .bind(&f.term_start)
     .bind(&f.term_end)
     .bind(now)
+    .bind(&f.calendar)
     .execute(&mut *conn)
     .await
     .store()?;

@@ -14,6 +14,7 @@ pub mod backup;
 pub mod bulk;
 pub mod committees;
 pub mod counters;
+pub mod decisions;
 pub mod dedupe;
 pub mod drives;
 pub mod import;

@@ -89,9 +89,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "meetings",
         sql: include_str!("../migrations/0015_meetings.sql"),
     },
+    Migration {
+        version: 16,
+        name: "decisions",
+        sql: include_str!("../migrations/0016_decisions.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 15;
+pub const LATEST: i64 = 16;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -267,3 +267,20 @@ pub async fn subtree_size(conn: &mut Conn, unit_id: i64) -> Result<i64, StoreErr
         .await
         .store()
 }
+
+/// How far `unit_id` lies below `ancestor_id` (0: the same unit); `None` when it is not
+/// in that subtree.
+pub async fn depth_below(
+    conn: &mut Conn,
+    ancestor_id: i64,
+    unit_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    sqlx::query_scalar(
+        "SELECT depth FROM unit_closure WHERE ancestor_id = $1 AND descendant_id = $2",
+    )
+    .bind(ancestor_id)
+    .bind(unit_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
+}

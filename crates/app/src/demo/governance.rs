@@ -88,6 +88,15 @@ pub async fn load(app: &App, system: &Actor) -> Result<(), AppError> {
                     kind: Some(d.kind.into()),
                     cadence: Some(d.cadence.into()),
                     quorum_percent: None,
+                    // Markazi numbers its decisions by Solar Hijri year.
+                    calendar: Some(
+                        if d.unit == "MK" {
+                            "persian"
+                        } else {
+                            "gregorian"
+                        }
+                        .into(),
+                    ),
                     term_start: Some(d.term_start.into()),
                     term_end: d.term_end.map(String::from),
                 },

@@ -2,6 +2,7 @@
 
 pub(crate) mod bulk;
 mod committees;
+mod decisions;
 mod drives;
 mod extract;
 mod mapping;
@@ -32,7 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "members", description = "People and their memberships"),
         (name = "workplaces", description = "Enterprises and worksites"),
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
-        (name = "governance", description = "Committees of a unit, their rosters and meetings"),
+        (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
     )
 )]
 struct ApiDoc;
@@ -116,6 +117,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(bulk::router())
         .merge(committees::router())
         .merge(meetings::router())
+        .merge(decisions::router())
 }
 
 /// Percent-encodes a query value.

@@ -140,6 +140,7 @@ fn committee_input(v: &Viewer, f: &PlainForm) -> Result<CommitteeInput, Fields> 
         kind: Some(f.get("kind").to_string()),
         cadence: Some(f.get("cadence").to_string()),
         quorum_percent: quorum,
+        calendar: None,
         term_start: date("term_start"),
         term_end: date("term_end"),
     })

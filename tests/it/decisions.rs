@@ -1,0 +1,414 @@
+//! Decisions and their action items as a province sends them down: numbered per committee
+//! and year in the committee's calendar, refused without a quorum unless noted, items to
+//! districts split by their officers for their own units, shares done rolled up, the
+//! overdue listed oldest first, and nothing of another district.
+
+use crate::on_both_backends;
+use crate::support::{add_member, small_tree, Backend, Client};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+fn fields(body: &Value) -> Vec<(String, String)> {
+    body["fields"]
+        .as_object()
+        .map(|f| {
+            f.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A committee of P (in `calendar`) with three voting members, and a meeting on
+/// 2022-04-11 where two came: its id and its agenda's first item.
+async fn quorate_meeting(
+    c: &Client,
+    admin: &str,
+    officer: &str,
+    calendar: &str,
+) -> (i64, i64, i64) {
+    let (_, committee) = c
+        .post(
+            "/api/v1/committees",
+            officer,
+            json!({"unit_code": "P", "name": "Ban Thường vụ", "kind": "executive",
+            "term_start": "2022-01-01", "calendar": calendar}),
+        )
+        .await;
+    let cid = committee["id"].as_i64().expect("committee");
+    for name in ["Một", "Hai", "Ba"] {
+        let p = add_member(
+            c,
+            admin,
+            json!({"unit_code": "G1", "full_name": format!("Trần Văn {name}")}),
+        )
+        .await;
+        c.post(
+            &format!("/api/v1/committees/{cid}/seats"),
+            officer,
+            json!({"person_id": p}),
+        )
+        .await;
+    }
+    let (_, m) = c
+        .post(
+            "/api/v1/meetings",
+            officer,
+            json!({"committee_id": cid, "day": "2022-04-11",
+            "agenda": [{"title": "Chương trình Tháng Công nhân"}]}),
+        )
+        .await;
+    let id = m["id"].as_i64().expect("meeting");
+    let seats: Vec<i64> = m["roster"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seat_id"].as_i64().unwrap())
+        .collect();
+    let (s, held) = c
+        .call("PUT", &format!("/api/v1/meetings/{id}/attendance"), officer, Some(json!({"items": [
+            {"seat_id": seats[0], "presence": "present"}, {"seat_id": seats[1], "presence": "present"}]})))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{held}");
+    assert_eq!(held["quorum"]["quorate"], true);
+    (cid, id, m["agenda"][0]["id"].as_i64().unwrap())
+}
+
+on_both_backends!(
+    a_decision_sends_action_items_down_the_tree_and_their_completion_rolls_up,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let officer = c.login("p-officer", Some("P"), "officer").await;
+        let (cid, meeting, item) = quorate_meeting(&c, &admin, &officer, "gregorian").await;
+        let someone = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G2", "full_name": "Lê Thị Tư"}),
+        )
+        .await;
+
+        // Bad input: each field named, nothing saved.
+        let (s, bad) = c
+            .post(
+                "/api/v1/decisions",
+                &officer,
+                json!({"meeting_id": meeting, "item_id": item, "text": " ",
+                "votes_for": 3, "votes_against": 1,
+                "actions": [
+                    {"unit_code": "D1", "due_on": "2022-04-01"},
+                    {"unit_code": "NOPE", "due_on": "2022-05-01"},
+                    {"unit_code": "D2", "person_id": someone, "due_on": "2022-05-01"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("actions.1.due_on".into(), "due_before_meeting".into()),
+                ("actions.2.unit_code".into(), "unknown_unit".into()),
+                ("actions.3.unit_code".into(), "unit_or_person".into()),
+                ("text".into(), "required".into()),
+                ("votes_for".into(), "more_votes_than_members".into()),
+            ]
+        );
+        let (_, none) = c.get("/api/v1/decisions", &officer).await;
+        assert_eq!(none["items"], json!([]));
+
+        // The decision approving the programs, with items to both districts.
+        let (s, d) = c
+            .post("/api/v1/decisions", &officer, json!({"meeting_id": meeting, "item_id": item,
+                "text": "Phê duyệt 14 chương trình Tháng Công nhân", "votes_for": 2, "votes_against": 0, "votes_abstain": 0,
+                "actions": [
+                    {"unit_code": "D1", "title": "Tổ chức chương trình ở huyện", "due_on": "2022-05-01"},
+                    {"unit_code": "D2", "title": "Tổ chức chương trình ở huyện", "due_on": "2022-05-01"},
+                    {"person_id": someone, "title": "Báo cáo tổng hợp", "due_on": "2022-05-15"}]}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        assert_eq!(
+            (
+                d["label"].as_str(),
+                d["outcome"].as_str(),
+                d["consensus"].as_bool()
+            ),
+            (Some("2022/1"), Some("adopted"), Some(false))
+        );
+        let did = d["id"].as_i64().unwrap();
+        let units: Vec<&str> = d["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["unit_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            units,
+            ["D1", "D2", "G2"],
+            "a person's item is held by their unit"
+        );
+        assert_eq!(d["done_share"], 0.0);
+        let d1_item = d["actions"][0]["id"].as_i64().unwrap();
+        let d2_item = d["actions"][1]["id"].as_i64().unwrap();
+
+        // D1's officer sees their item and splits it for their grassroots unit.
+        let d1 = c.login("d1-officer", Some("D1"), "officer").await;
+        let (_, mine) = c.get("/api/v1/action-items?unit=D1", &d1).await;
+        assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+        assert_eq!(mine["items"][0]["id"], d1_item);
+        for (body, field, code) in [
+            (
+                json!({"items": [{"unit_code": "D1", "due_on": "2022-04-30"}]}),
+                "items.1.unit_code",
+                "not_below",
+            ),
+            (
+                json!({"items": [{"unit_code": "G2", "due_on": "2022-04-30"}]}),
+                "items.1.unit_code",
+                "unknown_unit",
+            ),
+            (
+                json!({"items": [{"unit_code": "G1", "due_on": "2022-05-30"}]}),
+                "items.1.due_on",
+                "due_after_parent",
+            ),
+        ] {
+            let (s, b) = c
+                .post(&format!("/api/v1/action-items/{d1_item}/split"), &d1, body)
+                .await;
+            assert_eq!(
+                (s, b["fields"][field].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+                "{b}"
+            );
+        }
+        let (s, split) = c
+            .post(
+                &format!("/api/v1/action-items/{d1_item}/split"),
+                &d1,
+                json!({"items": [{"unit_code": "G1", "due_on": "2022-04-30"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{split}");
+        assert_eq!(
+            (split["status"].as_str(), split["children"].as_i64()),
+            (Some("in_progress"), Some(1))
+        );
+        // The grassroots unit's item done: D1's item shows all of its part done.
+        let (_, dv) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
+        let g1_item = dv["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["unit_code"] == "G1")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (s, p) = c
+            .post(
+                &format!("/api/v1/action-items/{g1_item}/progress"),
+                &d1,
+                json!({"status": "done", "note": "Đã tổ chức hội nghị"}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["status"].as_str()),
+            (StatusCode::OK, Some("done")),
+            "{p}"
+        );
+        assert_eq!(p["notes"][0]["note"], "Đã tổ chức hội nghị");
+        let (_, p) = c
+            .post(
+                &format!("/api/v1/action-items/{d1_item}/progress"),
+                &d1,
+                json!({"status": "done"}),
+            )
+            .await;
+        assert_eq!(p["children_done_share"], 100.0);
+        let (s, bad) = c
+            .post(
+                &format!("/api/v1/action-items/{d1_item}/progress"),
+                &d1,
+                json!({"status": "finished"}),
+            )
+            .await;
+        assert_eq!(
+            (s, bad["fields"]["status"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("invalid_action_status")
+            )
+        );
+
+        // The province sees which districts did their part.
+        let (_, dv) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
+        let state: Vec<(&str, &str)> = dv["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["unit_code"].as_str().unwrap(),
+                    a["status"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            state,
+            [
+                ("D1", "done"),
+                ("G1", "done"),
+                ("D2", "open"),
+                ("G2", "open")
+            ]
+        );
+        assert!(
+            (dv["done_share"].as_f64().unwrap() - 100.0 / 3.0).abs() < 0.01,
+            "{}",
+            dv["done_share"]
+        );
+        // Overdue on 2022-06-01: D2's and the report, oldest first, with who holds them.
+        let (_, late) = c
+            .get("/api/v1/action-items/overdue?as_of=2022-06-01", &officer)
+            .await;
+        let late: Vec<(&str, &str)> = late["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["unit_code"].as_str().unwrap(),
+                    a["due_on"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(late, [("D2", "2022-05-01"), ("G2", "2022-05-15")]);
+        let (_, d1_late) = c
+            .get("/api/v1/action-items/overdue?as_of=2022-06-01", &d1)
+            .await;
+        assert_eq!(d1_late["items"], json!([]));
+        let (_, on_time) = c
+            .get("/api/v1/action-items/overdue?as_of=2022-04-20", &officer)
+            .await;
+        assert_eq!(on_time["items"], json!([]));
+
+        // Nothing of D2 for D1's officer; the committee's decision is searchable above.
+        assert_eq!(
+            c.get(&format!("/api/v1/action-items/{d2_item}"), &d1)
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = c
+            .post(
+                &format!("/api/v1/action-items/{d2_item}/progress"),
+                &d1,
+                json!({"status": "done"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(
+            c.get(&format!("/api/v1/decisions/{did}"), &d1).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, found) = c
+            .get(
+                &format!(
+                    "/api/v1/decisions?q={}",
+                    crate::support::enc("14 chương trình")
+                ),
+                &officer,
+            )
+            .await;
+        assert_eq!(found["items"][0]["id"], did);
+        let (_, nothing) = c
+            .get(
+                &format!("/api/v1/decisions?q={}", crate::support::enc("ngân sách")),
+                &officer,
+            )
+            .await;
+        assert_eq!(nothing["items"], json!([]));
+        let viewer = c.login("p-viewer", Some("P"), "viewer").await;
+        let (s, _) = c
+            .post(
+                "/api/v1/decisions",
+                &viewer,
+                json!({"meeting_id": meeting, "item_id": item, "text": "X"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // A meeting without a quorum decides only with a note, and is marked.
+        let (_, m2) = c
+            .post(
+                "/api/v1/meetings",
+                &officer,
+                json!({"committee_id": cid, "day": "2022-05-02", "agenda": [{"title": "Khác"}]}),
+            )
+            .await;
+        let m2id = m2["id"].as_i64().unwrap();
+        let item2 = m2["agenda"][0]["id"].as_i64().unwrap();
+        let (s, bad) = c
+            .post(
+                "/api/v1/decisions",
+                &officer,
+                json!({"meeting_id": m2id, "item_id": item2, "text": "Hoãn"}),
+            )
+            .await;
+        assert_eq!(
+            (s, bad["fields"]["quorum_note"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("no_quorum"))
+        );
+        let (s, noted) = c
+            .post(
+                "/api/v1/decisions",
+                &officer,
+                json!({"meeting_id": m2id, "item_id": item2, "text": "Hoãn sang kỳ sau",
+                "outcome": "deferred", "quorum_note": "Thông báo để các ủy viên vắng biết"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{noted}");
+        assert_eq!(
+            (
+                noted["without_quorum"].as_bool(),
+                noted["consensus"].as_bool(),
+                noted["label"].as_str()
+            ),
+            (Some(true), Some(true), Some("2022/2"))
+        );
+        // A finalized meeting takes no more decisions.
+        c.post(
+            &format!("/api/v1/meetings/{m2id}/finalize"),
+            &officer,
+            json!({}),
+        )
+        .await;
+        let (s, _) = c
+            .post(
+                "/api/v1/decisions",
+                &officer,
+                json!({"meeting_id": m2id, "item_id": item2, "text": "Muộn", "quorum_note": "x"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+);
+
+on_both_backends!(
+    a_persian_committee_numbers_its_decisions_by_solar_hijri_year,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let officer = c.login("p-officer", Some("P"), "officer").await;
+        let (_, meeting, item) = quorate_meeting(&c, &admin, &officer, "persian").await;
+        let (s, d) = c
+            .post(
+                "/api/v1/decisions",
+                &officer,
+                json!({"meeting_id": meeting, "item_id": item,
+                "text": "تصویب چهارده برنامهٔ هفتهٔ کارگر"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        assert_eq!(d["label"], "1401/1", "2022-04-11 is in 1401");
+        assert_eq!(d["consensus"], true);
+    }
+);
