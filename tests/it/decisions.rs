@@ -345,6 +345,23 @@ on_both_backends!(
             )
             .await;
         let m2id = m2["id"].as_i64().unwrap();
+        // The first meeting's items still pending come up by themselves as matters arising.
+        let arising: Vec<&str> = m2["matters_arising"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["unit_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(arising, ["D2", "G2"], "D1's item is done");
+        let (_, m1) = c
+            .get(&format!("/api/v1/meetings/{meeting}"), &officer)
+            .await;
+        assert_eq!(
+            m1["matters_arising"],
+            json!([]),
+            "nothing arises before the first meeting"
+        );
+        assert_eq!(m1["decisions"][0]["label"], "2022/1");
         let item2 = m2["agenda"][0]["id"].as_i64().unwrap();
         let (s, bad) = c
             .post(

@@ -290,6 +290,39 @@ async fn check_actions(
     Ok(out)
 }
 
+/// The committee's pending first-level items from its meetings before `before`.
+pub(crate) async fn matters_arising(
+    conn: &mut Conn,
+    committee_id: i64,
+    before: &str,
+) -> Result<Vec<ActionView>, AppError> {
+    let today = Date::today().to_string();
+    let rows = store::pending_of_committee(conn, committee_id, before).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for a in &rows {
+        let family = match a.decision_id {
+            Some(d) => store::actions_of_decision(conn, d).await?,
+            None => vec![a.clone()],
+        };
+        out.push(action_view(a, &family, &today));
+    }
+    Ok(out)
+}
+
+/// The decisions taken at a meeting, in the order taken.
+pub(crate) async fn of_meeting(
+    conn: &mut Conn,
+    meeting_id: i64,
+) -> Result<Vec<DecisionView>, AppError> {
+    let mut rows = store::list(conn, muster_store::Scope::All, Some(meeting_id), None, 500).await?;
+    rows.reverse();
+    let mut out = Vec::with_capacity(rows.len());
+    for d in rows {
+        out.push(decision_view(conn, d).await?);
+    }
+    Ok(out)
+}
+
 impl App {
     /// Records a decision under an agenda item of a meeting of the actor's subtree, with
     /// the action items it sends down.

@@ -39,6 +39,11 @@ pub struct MeetingView {
     pub roster: Vec<AttendanceView>,
     pub quorum: QuorumView,
     pub versions: Vec<VersionView>,
+    /// Matters arising: the committee's action items from earlier meetings still
+    /// pending, on this meeting's agenda by themselves.
+    pub matters_arising: Vec<crate::decisions::ActionView>,
+    /// Decisions taken at this meeting.
+    pub decisions: Vec<crate::decisions::DecisionView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -235,6 +240,9 @@ async fn view(conn: &mut Conn, m: MeetingRow) -> Result<MeetingView, AppError> {
             finalized_by: v.finalized_by,
         })
         .collect();
+    let matters_arising =
+        crate::decisions::matters_arising(conn, m.committee_id, &m.starts_at).await?;
+    let decisions = crate::decisions::of_meeting(conn, m.id).await?;
     Ok(MeetingView {
         id: m.id,
         status: status(&m).into(),
@@ -254,6 +262,8 @@ async fn view(conn: &mut Conn, m: MeetingRow) -> Result<MeetingView, AppError> {
             quorate: quorate(present, voting, committee.quorum_percent),
         },
         versions,
+        matters_arising,
+        decisions,
     })
 }
 
@@ -303,6 +313,8 @@ impl App {
             let mut v = view(&mut conn, m).await?;
             v.agenda.clear();
             v.roster.clear();
+            v.matters_arising.clear();
+            v.decisions.clear();
             out.push(v);
         }
         Ok(out)

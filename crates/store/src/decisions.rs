@@ -296,3 +296,22 @@ pub async fn notes(
     .await
     .store()
 }
+
+/// A committee's first-level action items still pending from its meetings before
+/// `before` (a meeting's start): the matters arising at its next meeting.
+pub async fn pending_of_committee(
+    conn: &mut Conn,
+    committee_id: i64,
+    before: &str,
+) -> Result<Vec<ActionRow>, StoreError> {
+    let sql = format!(
+        "{ACTION_SELECT} WHERE m.committee_id = $1 AND m.starts_at < $2 AND a.parent_id IS NULL \
+         AND a.status IN ('open', 'in_progress') ORDER BY a.due_on, a.id"
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(committee_id)
+        .bind(before)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
