@@ -429,3 +429,147 @@ on_both_backends!(
         assert_eq!(d["consensus"], true);
     }
 );
+
+on_both_backends!(
+    a_decision_is_recorded_split_and_finished_on_the_pages,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let officer = c.login("p-officer", Some("P"), "officer").await;
+        let (_, meeting, item) = quorate_meeting(&c, &admin, &officer, "gregorian").await;
+        c.login("tinh", Some("P"), "officer").await;
+        let me = c.session_cookie("tinh").await;
+        let page = c
+            .page("GET", &format!("/meetings/{meeting}"), &me, None)
+            .await;
+        assert!(page.body.contains("id=\"decision-form\""), "{}", page.body);
+        let csrf = crate::support::csrf_of(&page.body);
+        let path = format!("/meetings/{meeting}/decisions");
+        // An item due before the meeting is named on its row; nothing is saved.
+        let bad = c
+            .page("POST", &path, &me, Some(&format!(
+                "csrf={csrf}&item_id={item}&text=Ph%C3%AA+duy%E1%BB%87t&outcome=adopted&votes_for=2&aunit0=D1&adue0=01/04/2022")))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Due before the meeting."), "{}", bad.body);
+        let (_, none) = c.get("/api/v1/decisions", &officer).await;
+        assert_eq!(none["items"], json!([]));
+        let made = c
+            .page("POST", &path, &me, Some(&format!(
+                "csrf={csrf}&item_id={item}&text=Ph%C3%AA+duy%E1%BB%87t+14+ch%C6%B0%C6%A1ng+tr%C3%ACnh&outcome=adopted&votes_for=2&votes_against=0&votes_abstain=0\
+                 &aunit0=D1&atitle0=T%E1%BB%95+ch%E1%BB%A9c&adue0=01/05/2022&aunit1=D2&atitle1=T%E1%BB%95+ch%E1%BB%A9c&adue1=01/05/2022")))
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let page = c
+            .page("GET", &format!("/meetings/{meeting}"), &me, None)
+            .await;
+        assert!(
+            page.body.contains("Decision No.")
+                && page.body.contains("2022/1")
+                && page.body.contains("2 for, 0 against, 0 abstaining"),
+            "{}",
+            page.body
+        );
+
+        // The district's officer finds the item, splits it for their grassroots unit,
+        // and finishes both.
+        c.login("huyen", Some("D1"), "officer").await;
+        let d1 = c.session_cookie("huyen").await;
+        let list = c.page("GET", "/action-items", &d1, None).await;
+        assert!(
+            list.body.contains("Tổ chức")
+                && list.body.contains("D1")
+                && !list.body.contains(">D2<"),
+            "{}",
+            list.body
+        );
+        let (_, d) = c.get("/api/v1/decisions", &officer).await;
+        let did = d["items"][0]["id"].as_i64().unwrap();
+        let d1_item = d["items"][0]["actions"][0]["id"].as_i64().unwrap();
+        let item_page = c
+            .page("GET", &format!("/action-items/{d1_item}"), &d1, None)
+            .await;
+        let csrf = crate::support::csrf_of(&item_page.body);
+        let wrong = c
+            .page(
+                "POST",
+                &format!("/action-items/{d1_item}/split"),
+                &d1,
+                Some(&format!("csrf={csrf}&sunit0=G2&sdue0=20/04/2022")),
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "G2 is not below D1"
+        );
+        let split = c
+            .page(
+                "POST",
+                &format!("/action-items/{d1_item}/split"),
+                &d1,
+                Some(&format!(
+                    "csrf={csrf}&sunit0=G1&stitle0=H%E1%BB%99i+ngh%E1%BB%8B&sdue0=20/04/2022"
+                )),
+            )
+            .await;
+        assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.body);
+        let (_, dv) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
+        let g1_item = dv["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["unit_code"] == "G1")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        for id in [g1_item, d1_item] {
+            let r = c
+                .page(
+                    "POST",
+                    &format!("/action-items/{id}/progress"),
+                    &d1,
+                    Some(&format!("csrf={csrf}&status=done&note=Xong")),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let done = c
+            .page("GET", &format!("/action-items/{d1_item}"), &d1, None)
+            .await;
+        assert!(
+            done.body.contains("Xong") && done.body.contains("100"),
+            "{}",
+            done.body
+        );
+
+        // The province sees which district has done its part, and what is overdue.
+        let view = c.page("GET", &format!("/decisions/{did}"), &me, None).await;
+        assert!(
+            view.body.contains("50") && view.body.contains("G1") && view.body.contains("D2"),
+            "{}",
+            view.body
+        );
+        let late = c.page("GET", "/action-items/overdue", &me, None).await;
+        assert!(
+            late.body.contains("D2") && !late.body.contains(">G1<"),
+            "{}",
+            late.body
+        );
+        // Another district gets nothing of D1's.
+        c.login("huyen2", Some("D2"), "officer").await;
+        let d2 = c.session_cookie("huyen2").await;
+        assert_eq!(
+            c.page("GET", &format!("/action-items/{d1_item}"), &d2, None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.page("GET", &format!("/decisions/{did}"), &d2, None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

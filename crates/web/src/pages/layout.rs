@@ -226,6 +226,7 @@ pub fn frame(
                             (nav_link(lang, "/workplaces", "nav-workplaces", active))
                             (nav_link(lang, "/drives", "nav-drives", active))
                             (nav_link(lang, "/committees", "nav-committees", active))
+                            (nav_link(lang, "/action-items", "nav-action-items", active))
                             @if v.actor.role().manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }

@@ -168,9 +168,25 @@ async fn load(app: &App, v: &Viewer, m: &str) -> Result<MeetingView, AppError> {
 
 async fn show(State(app): State<App>, v: Viewer, Path(m): Path<String>) -> Response {
     match load(&app, &v, &m).await {
-        Ok(m) => meeting_page(&v, &m, &Fields::new()),
+        Ok(m) => meeting_page(
+            &v,
+            &m,
+            &Fields::new(),
+            &PlainForm::default(),
+            &Fields::new(),
+        ),
         Err(e) => error_page(&v, e),
     }
+}
+
+/// The meeting's page again with the decision form's errors.
+pub(super) fn page_with_decision_errors(
+    v: &Viewer,
+    m: &MeetingView,
+    f: &PlainForm,
+    errors: &Fields,
+) -> Response {
+    meeting_page(v, m, &Fields::new(), f, errors)
 }
 
 fn quorum_banner(v: &Viewer, m: &MeetingView) -> Markup {
@@ -187,7 +203,13 @@ fn quorum_banner(v: &Viewer, m: &MeetingView) -> Markup {
     }
 }
 
-fn meeting_page(v: &Viewer, m: &MeetingView, errors: &Fields) -> Response {
+fn meeting_page(
+    v: &Viewer,
+    m: &MeetingView,
+    errors: &Fields,
+    decision: &PlainForm,
+    decision_errors: &Fields,
+) -> Response {
     let l = &v.lang;
     let open = m.status != "finalized";
     let edit = open && governs(v);
@@ -242,6 +264,10 @@ fn meeting_page(v: &Viewer, m: &MeetingView, errors: &Fields) -> Response {
             }
             @if edit { div.actions.no-print { button type="submit" { (v.t("meeting-save-attendance")) } } }
         }
+        @if !m.matters_arising.is_empty() {
+            h2 #matters-arising { (v.t("meeting-matters-arising")) }
+            (super::decisions::action_table(v, &m.matters_arising, false))
+        }
         h2 { (v.t("meeting-agenda")) }
         ol.agenda {
             @for a in &m.agenda {
@@ -250,6 +276,9 @@ fn meeting_page(v: &Viewer, m: &MeetingView, errors: &Fields) -> Response {
                     p.muted {
                         @if let Some(p) = &a.presenter { bdi { (p) } }
                         @if let Some(min) = a.planned_minutes { " · " (l.t_args("meeting-planned", &[("minutes", l.number(min))])) }
+                    }
+                    @for d in m.decisions.iter().filter(|d| d.item_id == a.id) {
+                        (super::decisions::decision_line(v, d))
                     }
                     @if edit {
                         form.no-print method="post" action=(format!("/meetings/{}/agenda/{}/minutes", m.id, a.id)) {
@@ -264,6 +293,10 @@ fn meeting_page(v: &Viewer, m: &MeetingView, errors: &Fields) -> Response {
                     }
                 }
             }
+        }
+        @if edit {
+            h2 #decisions.no-print { (v.t("decision-record")) }
+            div.no-print { (super::decisions::decision_form(v, m, decision, decision_errors)) }
         }
         @if governs(v) {
             div.actions.no-print {
@@ -289,7 +322,7 @@ fn meeting_page(v: &Viewer, m: &MeetingView, errors: &Fields) -> Response {
     };
     let title = format!("{} · {}", m.committee_name, when(v, &m.starts_at));
     let mut r = v.page(&title, "nav-committees", body);
-    if !errors.is_empty() {
+    if !errors.is_empty() || !decision_errors.is_empty() {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     r
@@ -330,7 +363,9 @@ async fn attendance(
             &format!("/meetings/{}", meeting.id),
             "flash-attendance-saved",
         ),
-        Err(AppError::Invalid(errors)) => meeting_page(&v, &meeting, &errors),
+        Err(AppError::Invalid(errors)) => {
+            meeting_page(&v, &meeting, &errors, &PlainForm::default(), &Fields::new())
+        }
         Err(e) => error_page(&v, e),
     }
 }

@@ -21,6 +21,7 @@ mod auth;
 mod committees;
 mod csrf;
 mod dashboard;
+mod decisions;
 mod drives;
 mod exports;
 mod imports;
@@ -47,6 +48,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         auth::ROUTES,
         committees::ROUTES,
         dashboard::ROUTES,
+        decisions::ROUTES,
         drives::ROUTES,
         exports::ROUTES,
         mapping::ROUTES,
@@ -83,6 +85,7 @@ pub fn router() -> Router<App> {
         .merge(auth::router())
         .merge(committees::router())
         .merge(dashboard::router())
+        .merge(decisions::router())
         .merge(drives::router())
         .merge(exports::router())
         .merge(mapping::router())
