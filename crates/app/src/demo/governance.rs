@@ -142,3 +142,185 @@ pub async fn load(app: &App, system: &Actor) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// A meeting of `committee` on `day` with its agenda, most of the roster present, a
+/// decision under its second item sending an item to each unit below `unit`; the
+/// first `done` of them done, the next one in progress. Finalized.
+#[allow(clippy::too_many_arguments)]
+async fn meeting(
+    app: &App,
+    system: &Actor,
+    committee: i64,
+    unit: &str,
+    day: &str,
+    place: &str,
+    agenda: &[&str],
+    decision: &str,
+    task: &str,
+    due: &str,
+    done: usize,
+) -> Result<(), AppError> {
+    use crate::decisions::{ActionInput, DecisionInput, ProgressInput};
+    use crate::meetings::{AgendaInput, AttendanceInput, MeetingInput};
+    let m = app
+        .create_meeting(
+            system,
+            MeetingInput {
+                committee_id: Some(committee),
+                day: Some(day.into()),
+                time: Some("09:00".into()),
+                place: Some(place.into()),
+                agenda: agenda
+                    .iter()
+                    .map(|t| AgendaInput {
+                        title: Some((*t).into()),
+                        planned_minutes: Some(30),
+                        ..AgendaInput::default()
+                    })
+                    .collect(),
+            },
+        )
+        .await?;
+    let n = m.roster.len();
+    let attendance = m
+        .roster
+        .iter()
+        .enumerate()
+        .map(|(i, s)| AttendanceInput {
+            seat_id: s.seat_id,
+            presence: match i {
+                _ if i + 1 == n && n > 4 => "absent",
+                _ if i + 2 == n && n > 4 => "excused",
+                _ => "present",
+            }
+            .into(),
+            represented_by: None,
+        })
+        .collect();
+    let m = app.record_attendance(system, m.id, attendance).await?;
+    let below: Vec<String> = app
+        .list_units(system)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_code.as_deref() == Some(unit))
+        .map(|u| u.code)
+        .collect();
+    let present = m.quorum.present;
+    let d = app
+        .record_decision(
+            system,
+            DecisionInput {
+                meeting_id: Some(m.id),
+                item_id: m.agenda.get(1).or(m.agenda.first()).map(|a| a.id),
+                text: Some(decision.into()),
+                outcome: Some("adopted".into()),
+                votes_for: Some(present),
+                votes_against: Some(0),
+                votes_abstain: Some(0),
+                quorum_note: None,
+                actions: below
+                    .iter()
+                    .map(|code| ActionInput {
+                        title: Some(task.into()),
+                        unit_code: Some(code.clone()),
+                        person_id: None,
+                        due_on: Some(due.into()),
+                    })
+                    .collect(),
+            },
+        )
+        .await?;
+    for (i, a) in d.actions.iter().enumerate() {
+        let status = if i < done {
+            "done"
+        } else if i == done {
+            "in_progress"
+        } else {
+            continue;
+        };
+        app.record_progress(
+            system,
+            a.id,
+            ProgressInput {
+                status: status.into(),
+                note: None,
+            },
+        )
+        .await?;
+    }
+    app.finalize_meeting(system, m.id).await?;
+    Ok(())
+}
+
+/// The demo's meetings: Markazi's labor-week coordination meeting of 1401/01/22 that
+/// approves fourteen programs and gives each county its part, Bến Tre's steering
+/// committee's first quarterly meeting of 2024 that hands the year's targets to the
+/// districts, and Uttar Pradesh's state meeting that decides units in every district.
+pub async fn meetings(app: &App, system: &Actor) -> Result<(), AppError> {
+    let committees = app
+        .list_committees(system, &crate::committees::CommitteeQuery::default())
+        .await?;
+    let id_of = |unit: &str, kind: &str| {
+        committees
+            .iter()
+            .find(|c| c.unit_code == unit && c.kind == kind)
+            .map(|c| c.id)
+    };
+    if let Some(c) = id_of("MK", "joint_working_group") {
+        meeting(
+            app,
+            system,
+            c,
+            "MK",
+            "2022-04-11",
+            "خانهٔ کارگر اراک",
+            &["افتتاح", "برنامه‌های هفتهٔ کارگر ۱۴۰۱", "سایر موارد"],
+            "تصویب چهارده برنامهٔ هفتهٔ کارگر در استان و شهرستان‌ها",
+            "برگزاری برنامه‌های هفتهٔ کارگر در شهرستان",
+            "2022-05-01",
+            2,
+        )
+        .await?;
+    }
+    if let Some(c) = id_of("BT", "steering") {
+        meeting(
+            app,
+            system,
+            c,
+            "BT",
+            "2024-01-15",
+            "Hội trường Liên đoàn Lao động tỉnh",
+            &[
+                "Khai mạc",
+                "Chỉ tiêu phát triển đoàn viên năm 2024",
+                "Phân công thành viên",
+            ],
+            "Giao chỉ tiêu phát triển đoàn viên năm 2024 cho các huyện, thành phố",
+            "Xây dựng kế hoạch và báo cáo hằng tháng",
+            "2024-03-31",
+            3,
+        )
+        .await?;
+    }
+    if let Some(c) = id_of("UP", "executive") {
+        meeting(
+            app,
+            system,
+            c,
+            "UP",
+            "2024-04-10",
+            "Lucknow",
+            &[
+                "Opening",
+                "Units in every district and block",
+                "Cadre training camp",
+            ],
+            "Form a union unit in every district and block",
+            "Form the district's block units",
+            "2024-09-30",
+            1,
+        )
+        .await?;
+    }
+    Ok(())
+}

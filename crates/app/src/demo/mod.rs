@@ -134,6 +134,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     drives::load(app, &system, today).await?;
     mapping::load(app, &system, today, &mut Rng::new(91)).await?;
     governance::load(app, &system).await?;
+    governance::meetings(app, &system).await?;
     duplicates::load(app, &system).await
 }
 
