@@ -10,7 +10,7 @@ use muster_app::members::{NewMember, PersonInput};
 use muster_app::units::NewUnit;
 use muster_app::users::NewLogin;
 
-async fn start_server(backend: Backend) -> (String, TestDb, muster_app::System) {
+pub(crate) async fn start_server(backend: Backend) -> (String, TestDb, muster_app::System) {
     let db = TestDb::new(backend).await;
     let app = db.system().await;
     let system = app.actor();
@@ -61,7 +61,7 @@ async fn start_server(backend: Backend) -> (String, TestDb, muster_app::System) 
     (url, db, app)
 }
 
-fn log_in(b: &Browser, url: &str, username: &str) {
+pub(crate) fn log_in(b: &Browser, url: &str, username: &str) {
     b.goto(&format!("{url}/login"));
     b.type_into("#username", username);
     b.type_into("#password", "a long password");
