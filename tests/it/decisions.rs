@@ -475,6 +475,11 @@ on_both_backends!(
         // and finishes both.
         c.login("huyen", Some("D1"), "officer").await;
         let d1 = c.session_cookie("huyen").await;
+        let home = c.page("GET", "/", &d1, None).await;
+        assert!(
+            home.body.contains("Action items to do") && home.body.contains("Tổ chức"),
+            "the district's dashboard shows its item"
+        );
         let list = c.page("GET", "/action-items", &d1, None).await;
         assert!(
             list.body.contains("Tổ chức")

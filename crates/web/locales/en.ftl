@@ -714,3 +714,4 @@ field-not_below = Not a unit below.
 field-unknown_item = Not an item of this meeting's agenda.
 field-unknown_meeting = No such meeting in your part of the organization.
 field-action_closed = This item is already closed.
+dash-action-items = Action items to do

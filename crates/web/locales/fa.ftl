@@ -714,3 +714,4 @@ field-not_below = واحد زیرین نیست.
 field-unknown_item = در دستور این نشست نیست.
 field-unknown_meeting = چنین نشستی در بخش شما از تشکیلات نیست.
 field-action_closed = این اقدام پیش‌تر بسته شده است.
+dash-action-items = اقدام‌های در پیش

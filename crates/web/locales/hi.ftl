@@ -714,3 +714,4 @@ field-not_below = नीचे की इकाई नहीं।
 field-unknown_item = इस बैठक की कार्यसूची में नहीं।
 field-unknown_meeting = आपके संगठन-भाग में ऐसी कोई बैठक नहीं है।
 field-action_closed = यह कार्य पहले ही बंद हो चुका है।
+dash-action-items = करने के लिए कार्य बिंदु

@@ -714,3 +714,4 @@ field-not_below = Không phải đơn vị cấp dưới.
 field-unknown_item = Không có trong chương trình cuộc họp này.
 field-unknown_meeting = Không có cuộc họp này trong phạm vi của bạn.
 field-action_closed = Nhiệm vụ này đã đóng.
+dash-action-items = Nhiệm vụ cần thực hiện

@@ -19,6 +19,22 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> Response {
         Ok(d) => d,
         Err(e) => return error_page(&v, e),
     };
+    // The items the subtree holds and has still to do, soonest due first.
+    let items = match app
+        .list_action_items(
+            &v.actor,
+            &muster_app::decisions::ActionQuery::default(),
+            false,
+        )
+        .await
+    {
+        Ok(items) => items
+            .into_iter()
+            .filter(|a| a.status == "open" || a.status == "in_progress")
+            .take(10)
+            .collect::<Vec<_>>(),
+        Err(e) => return error_page(&v, e),
+    };
     let l = &v.lang;
     let body = html! {
         section.figures aria-label=(v.t("dash-figures")) {
@@ -68,6 +84,13 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> Response {
         section {
             h2 id="chart-title" { (v.t("dash-chart")) }
             (chart(l, &d.months, &v.t("dash-joins"), &v.t("dash-leaves")))
+        }
+        @if !items.is_empty() {
+            section #dash-actions {
+                h2 { (v.t("dash-action-items")) }
+                (super::decisions::action_table(&v, &items, false))
+                p { a href="/action-items" { (v.t("action-items")) } " · " a href="/action-items/overdue" { (v.t("action-overdue-list")) } }
+            }
         }
     };
     v.page(&v.t("nav-dashboard"), "nav-dashboard", body)
