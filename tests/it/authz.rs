@@ -154,6 +154,7 @@ const TABLE: &[Row] = &[
     row("GET", "/api/v1/meetings/{meeting}/versions/{version}", Read, ""),
     row("GET", "/api/v1/meetings/{meeting}/ics", Read, ""),
     row("GET", "/api/v1/decisions", Read, ""),
+    row("GET", "/api/v1/governance", Read, ""),
     row(
         "POST",
         "/api/v1/decisions",
@@ -357,6 +358,7 @@ const TABLE: &[Row] = &[
     ),
     row("GET", "/decisions/{decision}", Read, ""),
     row("GET", "/action-items", Read, ""),
+    row("GET", "/governance", Read, ""),
     row("GET", "/action-items/overdue", Read, ""),
     row("GET", "/action-items/{action}", Read, ""),
     row("POST", "/action-items/{action}/progress", Units, "status=in_progress&note=Ghi"),

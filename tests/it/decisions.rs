@@ -206,7 +206,7 @@ on_both_backends!(
             .post(
                 &format!("/api/v1/action-items/{g1_item}/progress"),
                 &d1,
-                json!({"status": "done", "note": "Đã tổ chức hội nghị"}),
+                json!({"status": "done", "note": "Đã tổ chức hội nghị", "done_on": "2022-04-28"}),
             )
             .await;
         assert_eq!(
@@ -215,6 +215,17 @@ on_both_backends!(
             "{p}"
         );
         assert_eq!(p["notes"][0]["note"], "Đã tổ chức hội nghị");
+        let (s, future) = c
+            .post(
+                &format!("/api/v1/action-items/{d1_item}/progress"),
+                &d1,
+                json!({"status": "done", "done_on": "2999-01-01"}),
+            )
+            .await;
+        assert_eq!(
+            (s, future["fields"]["done_on"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("in_future"))
+        );
         let (_, p) = c
             .post(
                 &format!("/api/v1/action-items/{d1_item}/progress"),
@@ -290,6 +301,59 @@ on_both_backends!(
             .await;
         assert_eq!(on_time["items"], json!([]));
 
+        // The quarter's governance, the province's total and each district.
+        let (s, g) = c
+            .get("/api/v1/governance?unit=P&quarter=2022-Q2", &officer)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{g}");
+        let rows: Vec<(&str, i64, i64, i64, i64, i64)> = g["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["unit_code"].as_str().unwrap(),
+                    r["meetings_held"].as_i64().unwrap(),
+                    r["decisions_adopted"].as_i64().unwrap(),
+                    r["items_due"].as_i64().unwrap(),
+                    r["items_done_on_time"].as_i64().unwrap(),
+                    r["items_overdue"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            // G1's part was done by its date; D1's own was recorded done today, late.
+            [
+                ("P", 1, 1, 4, 1, 2),
+                ("D1", 0, 0, 2, 1, 0),
+                ("D2", 0, 0, 2, 0, 2)
+            ]
+        );
+        assert_eq!(
+            g["rows"][0]["attendance_rate"],
+            200.0 / 3.0,
+            "two of three came"
+        );
+        assert_eq!(
+            (
+                g["rows"][0]["committees"].as_i64(),
+                g["rows"][0]["meetings_expected"].as_i64()
+            ),
+            (Some(1), Some(0)),
+            "as needed"
+        );
+        let (s, bad) = c.get("/api/v1/governance?quarter=2022-Q5", &officer).await;
+        assert_eq!(
+            (s, bad["fields"]["quarter"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_quarter"))
+        );
+        let (s, _) = c.get("/api/v1/governance?unit=P", &d1).await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "a district does not see the province's figures"
+        );
         // Nothing of D2 for D1's officer; the committee's decision is searchable above.
         assert_eq!(
             c.get(&format!("/api/v1/action-items/{d2_item}"), &d1)

@@ -532,3 +532,133 @@ impl App {
             .collect())
     }
 }
+
+/// Governance figures of one subtree over a quarter.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct GovernanceFigures {
+    pub unit_code: String,
+    /// `total` for the unit's whole subtree, `child` for each unit right below it.
+    pub row: String,
+    /// Committees serving in the quarter.
+    pub committees: i64,
+    /// Meetings their cadence asks for in a quarter (monthly three, quarterly one).
+    pub meetings_expected: i64,
+    pub meetings_held: i64,
+    /// Share of the recorded roster present or represented (per cent).
+    pub attendance_rate: Option<f64>,
+    pub decisions_adopted: i64,
+    /// Action items due in the quarter, those done by their date, and those still
+    /// pending past it.
+    pub items_due: i64,
+    pub items_done_on_time: i64,
+    pub items_overdue: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct GovernanceReport {
+    pub unit_code: String,
+    /// `2024-Q1`.
+    pub quarter: String,
+    pub from: String,
+    /// The day after the quarter.
+    pub to: String,
+    pub rows: Vec<GovernanceFigures>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GovernanceQuery {
+    /// A unit code; the caller's own unit (or the first top unit) when not given.
+    pub unit: Option<String>,
+    /// `2024-Q1`; the current quarter when not given.
+    pub quarter: Option<String>,
+}
+
+/// A quarter `2024-Q1` as its first day and the day after its last.
+fn quarter_bounds(q: &str) -> Option<(Date, Date)> {
+    let (y, n) = q.trim().split_once("-Q")?;
+    let y: i32 = y.parse().ok()?;
+    let n: u8 = n.parse().ok()?;
+    if !(1..=4).contains(&n) {
+        return None;
+    }
+    let from = Date::new(y, 3 * (n - 1) + 1, 1).ok()?;
+    let to = if n == 4 {
+        Date::new(y + 1, 1, 1).ok()?
+    } else {
+        Date::new(y, 3 * n + 1, 1).ok()?
+    };
+    Some((from, to))
+}
+
+impl App {
+    /// Governance figures of a unit's subtree and of each unit right below it over a
+    /// quarter: committees, meetings held against their cadence, attendance, decisions
+    /// adopted, action items done on time and overdue.
+    pub async fn governance_rollup(
+        &self,
+        actor: &Actor,
+        q: &GovernanceQuery,
+    ) -> Result<GovernanceReport, AppError> {
+        let mut conn = self.db().read().await?;
+        let today = Date::today();
+        let quarter = match q.quarter.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => s.trim().to_string(),
+            None => format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1),
+        };
+        let (from, to) = quarter_bounds(&quarter)
+            .ok_or_else(|| AppError::field("quarter", "invalid_quarter"))?;
+        let unit = match q.unit.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(code) => crate::units::find_in_scope(&mut conn, actor.scope(), code).await?,
+            None => {
+                let units = muster_store::units::list(&mut conn, actor.scope()).await?;
+                let own = actor.unit_id();
+                units
+                    .into_iter()
+                    .find(|u| Some(u.id) == own || (own.is_none() && u.parent_id.is_none()))
+                    .ok_or(AppError::NotFound("unit"))?
+            }
+        };
+        let children = muster_store::governance::children(&mut conn, unit.id).await?;
+        let mut roots = vec![unit.id];
+        roots.extend(children.iter().map(|(id, _)| *id));
+        let figures = muster_store::governance::rollup(
+            &mut conn,
+            &roots,
+            &from.to_string(),
+            &to.to_string(),
+            &today.to_string(),
+        )
+        .await?;
+        let row = |id: i64, code: &str, kind: &str| {
+            let f = figures.get(&id).cloned().unwrap_or_default();
+            let committees = f.committees_by_cadence.values().sum();
+            let expected = f
+                .committees_by_cadence
+                .iter()
+                .map(|(c, n)| Cadence::parse(c).map(Cadence::per_quarter).unwrap_or(0) * n)
+                .sum();
+            GovernanceFigures {
+                unit_code: code.to_string(),
+                row: kind.to_string(),
+                committees,
+                meetings_expected: expected,
+                meetings_held: f.meetings_held,
+                attendance_rate: muster_domain::governance::share_done(f.attended, f.recorded),
+                decisions_adopted: f.decisions_adopted,
+                items_due: f.items_due,
+                items_done_on_time: f.items_done_on_time,
+                items_overdue: f.items_overdue,
+            }
+        };
+        let mut rows = vec![row(unit.id, &unit.code, "total")];
+        rows.extend(children.iter().map(|(id, code)| row(*id, code, "child")));
+        Ok(GovernanceReport {
+            unit_code: unit.code,
+            quarter,
+            from: from.to_string(),
+            to: to.to_string(),
+            rows,
+        })
+    }
+}

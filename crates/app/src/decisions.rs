@@ -114,6 +114,8 @@ pub struct ProgressInput {
     /// `open`, `in_progress`, `done`, `cancelled`.
     pub status: String,
     pub note: Option<String>,
+    /// For `done`: the day it was done (ISO), when recorded later; today when not given.
+    pub done_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -645,7 +647,23 @@ impl App {
         let note = optional_text(input.note.as_deref(), 2000)
             .map_err(|e| AppError::field("note", e.code))?;
         let now = tx.now().to_string();
-        let done_on = (status == ActionStatus::Done).then(|| Date::today().to_string());
+        let today = Date::today();
+        let done_on = match input
+            .done_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(d) => {
+                let d = Date::parse_iso(d).map_err(|e| AppError::field("done_on", e.code))?;
+                if d > today {
+                    return Err(AppError::field("done_on", "in_future"));
+                }
+                d
+            }
+            None => today,
+        };
+        let done_on = (status == ActionStatus::Done).then(|| done_on.to_string());
         store::set_status(&mut tx, a.id, status.as_str(), done_on.as_deref(), &now).await?;
         store::add_note(
             &mut tx,

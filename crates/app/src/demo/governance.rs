@@ -244,6 +244,12 @@ async fn meeting(
             ProgressInput {
                 status: status.into(),
                 note: None,
+                // Done a few days before the date it was due.
+                done_on: (status == "done").then(|| {
+                    muster_domain::Date::parse_iso(due)
+                        .map(|d| d.add_days(-3 - i as i64).to_string())
+                        .unwrap_or_default()
+                }),
             },
         )
         .await?;

@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use muster_app::committees::{
-    CommitteeInput, CommitteeQuery, CommitteeView, PersonSeatView, SeatInput, SeatView,
+    CommitteeInput, CommitteeQuery, CommitteeView, GovernanceQuery, GovernanceReport,
+    PersonSeatView, SeatInput, SeatView,
 };
 use muster_app::{App, AppError};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(add_seat))
         .routes(routes!(end_seat))
         .routes(routes!(member_seats))
+        .routes(routes!(governance))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,4 +148,17 @@ async fn member_seats(
     Ok(Json(PersonSeatList {
         items: app.seats_of_member(&actor, id).await?,
     }))
+}
+
+/// Governance of a unit's subtree and of each unit right below it over a quarter:
+/// committees, meetings held against their cadence, attendance, decisions adopted,
+/// action items done on time and overdue.
+#[utoipa::path(get, path = "/api/v1/governance", tag = "governance", params(GovernanceQuery),
+    responses((status = 200, body = GovernanceReport), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn governance(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<GovernanceQuery>,
+) -> Result<Json<GovernanceReport>, ApiError> {
+    Ok(Json(app.governance_rollup(&actor, &q).await?))
 }

@@ -20,6 +20,7 @@ page_routes! {
     "/committees/{id}/edit" => get(edit_form).post(update),
     "/committees/{id}/seats" => post(add_seat),
     "/committees/{id}/seats/{seat}/end" => post(end_seat),
+    "/governance" => get(governance),
 }
 
 fn governs(v: &Viewer) -> bool {
@@ -55,8 +56,9 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<CommitteeQuery>
     };
     let l = &v.lang;
     let body = html! {
-        @if governs(&v) {
-            p.actions { a.button href="/committees/new" { (v.t("committee-new")) } }
+        p.actions {
+            @if governs(&v) { a.button href="/committees/new" { (v.t("committee-new")) } }
+            a href="/governance" { (v.t("governance-title")) }
         }
         @if items.is_empty() {
             p.empty { (v.t("committee-none")) }
@@ -400,4 +402,69 @@ async fn end_seat(
         Ok(_) => redirect_with_flash(&format!("/committees/{id}"), "flash-seat-ended"),
         Err(e) => error_page(&v, e),
     }
+}
+
+/// Governance figures of a unit's subtree and of each unit right below it, by quarter.
+async fn governance(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<muster_app::committees::GovernanceQuery>,
+) -> Response {
+    let r = match app.governance_rollup(&v.actor, &q).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&v, e),
+    };
+    let l = &v.lang;
+    let link = |unit: &str, quarter: &str| format!("/governance?unit={}&quarter={quarter}", unit);
+    let (year, n) = r.quarter.split_once("-Q").unwrap_or(("", "1"));
+    let (year, n): (i32, i32) = (year.parse().unwrap_or(2024), n.parse().unwrap_or(1));
+    let prev = if n == 1 {
+        format!("{}-Q4", year - 1)
+    } else {
+        format!("{year}-Q{}", n - 1)
+    };
+    let next = if n == 4 {
+        format!("{}-Q1", year + 1)
+    } else {
+        format!("{year}-Q{}", n + 1)
+    };
+    let last_day = muster_domain::Date::parse_iso(&r.to)
+        .map(|d| d.add_days(-1).to_string())
+        .unwrap_or_default();
+    let body = html! {
+        p.actions {
+            a href=(link(&r.unit_code, &prev)) { "‹ " (v.t("governance-previous")) }
+            strong { (l.date(&r.from)) " – " (l.date(&last_day)) }
+            a href=(link(&r.unit_code, &next)) { (v.t("governance-next")) " ›" }
+        }
+        table #governance {
+            thead { tr {
+                th { (v.t("member-unit")) } th.num { (v.t("nav-committees")) }
+                th.num { (v.t("governance-meetings")) } th.num { (v.t("governance-attendance")) }
+                th.num { (v.t("governance-decisions")) } th.num { (v.t("governance-on-time")) }
+                th.num { (v.t("action-overdue-list")) }
+            } }
+            tbody { @for row in &r.rows { tr class=(row.row) {
+                td data-label=(v.t("member-unit")) {
+                    @if row.row == "child" { a href=(link(&row.unit_code, &r.quarter)) { bdi dir="ltr" { (row.unit_code) } } }
+                    @else { strong { bdi dir="ltr" { (row.unit_code) } } }
+                }
+                td.num data-label=(v.t("nav-committees")) { (l.number(row.committees)) }
+                td.num data-label=(v.t("governance-meetings")) {
+                    (l.t_args("governance-held-of", &[("held", l.number(row.meetings_held)), ("expected", l.number(row.meetings_expected))]))
+                }
+                td.num data-label=(v.t("governance-attendance")) { (l.percent(row.attendance_rate)) }
+                td.num data-label=(v.t("governance-decisions")) { (l.number(row.decisions_adopted)) }
+                td.num data-label=(v.t("governance-on-time")) {
+                    (l.t_args("governance-held-of", &[("held", l.number(row.items_done_on_time)), ("expected", l.number(row.items_due))]))
+                }
+                td.num data-label=(v.t("action-overdue-list")) { (l.number(row.items_overdue)) }
+            } } }
+        }
+    };
+    v.page(
+        &format!("{} · {}", v.t("governance-title"), r.unit_code),
+        "nav-committees",
+        body,
+    )
 }

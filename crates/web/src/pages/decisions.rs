@@ -352,6 +352,8 @@ fn item_page(
                 (v.csrf_field())
                 (select(l, "status", "action-status", &statuses, if f.get("status").is_empty() { a.status.as_str() } else { f.get("status") }, errors.get("status")))
                 (field(l, "note", "action-note", f.get("note"), errors.get("note"), "text", None))
+                (field(l, "done_on", "action-done-on", f.get("done_on"), errors.get("done_on"), "text", Some(&l.date_hint())))
+                (field(l, "done_on", "action-done-on", f.get("done_on"), errors.get("done_on"), "text", Some(&l.date_hint())))
                 div.actions { button type="submit" { (v.t("save")) } }
             }
             @if open {
@@ -400,6 +402,7 @@ async fn progress(
     let input = ProgressInput {
         status: f.get("status").to_string(),
         note: f.opt("note"),
+        done_on: f.opt("done_on").map(|d| v.lang.iso_date(&d)),
     };
     match app.record_progress(&v.actor, a, input).await {
         Ok(_) => redirect_with_flash(&format!("/action-items/{a}"), "flash-progress-saved"),
