@@ -359,6 +359,8 @@ const TABLE: &[Row] = &[
     row("GET", "/decisions/{decision}", Read, ""),
     row("GET", "/action-items", Read, ""),
     row("GET", "/governance", Read, ""),
+    row("POST", "/settings/calendar-feed", Read, ""),
+    row("GET", "/calendar/{file}", Public, ""),
     row("GET", "/action-items/overdue", Read, ""),
     row("GET", "/action-items/{action}", Read, ""),
     row("POST", "/action-items/{action}/progress", Units, "status=in_progress&note=Ghi"),

@@ -825,3 +825,81 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_personal_calendar_feed_holds_the_coming_meetings_of_ones_unit,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let (_, p_committee) = c
+            .post("/api/v1/committees", &admin, json!({"unit_code": "P", "name": "Ban Thường vụ tỉnh", "kind": "executive", "term_start": "2024-01-01"}))
+            .await;
+        let (_, d2_committee) = c
+            .post("/api/v1/committees", &admin, json!({"unit_code": "D2", "name": "Ban Thường vụ huyện Ba Tri", "kind": "executive", "term_start": "2024-01-01"}))
+            .await;
+        let soon = muster_domain::Date::today().add_days(7).to_string();
+        let long_ago = "2023-01-10";
+        for (committee, day) in [
+            (&p_committee, soon.as_str()),
+            (&p_committee, long_ago),
+            (&d2_committee, soon.as_str()),
+        ] {
+            let (s, m) = c
+                .post("/api/v1/meetings", &admin, json!({"committee_id": committee["id"], "day": day, "time": "08:30", "place": "Hội trường"}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{m}");
+        }
+        c.login("tinh", Some("P"), "officer").await;
+        let me = c.session_cookie("tinh").await;
+        let settings = c.page("GET", "/settings", &me, None).await;
+        let csrf = csrf_of(&settings.body);
+        let made = c
+            .page(
+                "POST",
+                "/settings/calendar-feed",
+                &me,
+                Some(&format!("csrf={csrf}")),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::OK);
+        let url = made
+            .body
+            .split("/calendar/")
+            .nth(1)
+            .and_then(|r| r.split(".ics").next())
+            .expect("the feed's address")
+            .to_string();
+        let feed = c
+            .page("GET", &format!("/calendar/{url}.ics"), "", None)
+            .await;
+        assert_eq!(feed.status, StatusCode::OK);
+        let start = format!("DTSTART:{}T083000", soon.replace('-', ""));
+        assert!(
+            feed.body.contains(&start) && feed.body.contains("SUMMARY:Ban Thường vụ tỉnh"),
+            "{}",
+            feed.body
+        );
+        assert_eq!(
+            feed.body.matches("BEGIN:VEVENT").count(),
+            1,
+            "only the coming meeting of the province's own committee"
+        );
+        // A new address stops the old one; an address nobody holds is an empty calendar.
+        c.page(
+            "POST",
+            "/settings/calendar-feed",
+            &me,
+            Some(&format!("csrf={csrf}")),
+        )
+        .await;
+        let old = c
+            .page("GET", &format!("/calendar/{url}.ics"), "", None)
+            .await;
+        assert_eq!(old.status, StatusCode::OK);
+        assert!(
+            old.body.starts_with("BEGIN:VCALENDAR") && !old.body.contains("BEGIN:VEVENT"),
+            "{}",
+            old.body
+        );
+    }
+);

@@ -474,3 +474,69 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// A new secret address for the actor's calendar feed (an earlier one stops working):
+    /// the token to put in `/calendar/{token}.ics`.
+    pub async fn new_calendar_feed(&self, actor: &Actor) -> Result<String, AppError> {
+        let Some(user_id) = actor.user_id else {
+            return Err(AppError::Forbidden);
+        };
+        let token = random_token();
+        let mut tx = self.db().begin().await?;
+        store::set_calendar_feed(&mut tx, user_id, &token_hash(&token), &now_utc()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(token)
+    }
+
+    /// The meetings of a calendar feed: those of the committees of its user's own unit
+    /// (the meetings they are called to), from a month ago on. `None` for an address
+    /// nobody holds.
+    pub async fn calendar_feed(
+        &self,
+        token: &str,
+    ) -> Result<Option<Vec<crate::meetings::MeetingView>>, AppError> {
+        let user = {
+            let mut conn = self.db().read().await?;
+            store::by_calendar_feed(&mut conn, &token_hash(token)).await?
+        };
+        let Some(user) = user else { return Ok(None) };
+        let actor = actor_of(user)?;
+        let since = muster_domain::Date::today().add_days(-31).to_string();
+        let committees = self
+            .list_committees(
+                &actor,
+                &crate::committees::CommitteeQuery {
+                    limit: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let mut out = Vec::new();
+        let own = match actor.unit_id {
+            Some(id) => {
+                let mut conn = self.db().read().await?;
+                muster_store::units::by_id(&mut conn, id)
+                    .await?
+                    .map(|u| u.code)
+            }
+            None => None,
+        };
+        for c in committees
+            .iter()
+            .filter(|c| own.as_deref().is_none_or(|o| o == c.unit_code))
+        {
+            let q = crate::meetings::MeetingQuery {
+                committee: Some(c.id),
+                limit: Some(200),
+            };
+            for m in self.list_meetings(&actor, &q).await? {
+                if m.starts_at.as_str() >= since.as_str() {
+                    out.push(self.meeting(&actor, m.id).await?);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+        Ok(Some(out))
+    }
+}

@@ -94,9 +94,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "decisions",
         sql: include_str!("../migrations/0016_decisions.sql"),
     },
+    Migration {
+        version: 17,
+        name: "calendar_feeds",
+        sql: include_str!("../migrations/0017_calendar_feeds.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 16;
+pub const LATEST: i64 = 17;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -165,3 +165,40 @@ pub async fn set_role(conn: &mut Conn, user_id: i64, role: &str) -> Result<(), S
         .store()?;
     Ok(())
 }
+
+/// Gives a user a new calendar feed address (its hash), dropping any earlier one.
+pub async fn set_calendar_feed(
+    conn: &mut Conn,
+    user_id: i64,
+    token_hash: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    sqlx::query("INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// The enabled user a calendar feed address belongs to.
+pub async fn by_calendar_feed(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} JOIN calendar_feeds f ON f.user_id = u.id WHERE f.token_hash = $1 AND u.disabled = 0"
+    ));
+    sqlx::query_as(sql)
+        .bind(token_hash)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()
+}

@@ -724,3 +724,7 @@ governance-decisions = Decisions adopted
 governance-on-time = Items done on time of due
 governance-held-of = { $held } of { $expected }
 field-invalid_quarter = Write a quarter as 2024-Q1.
+feed-title = Calendar feed
+feed-about = A secret address from which a calendar program fetches the meetings of your unit's committees. Making a new one stops the old one.
+feed-make = Make a calendar address
+feed-new = Add this address to your calendar program; it is shown only now:

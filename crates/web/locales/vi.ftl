@@ -724,3 +724,7 @@ governance-decisions = Nghị quyết thông qua
 governance-on-time = Nhiệm vụ đúng hạn trên số đến hạn
 governance-held-of = { $held } trên { $expected }
 field-invalid_quarter = Ghi quý theo dạng 2024-Q1.
+feed-title = Lịch họp
+feed-about = Một địa chỉ bí mật để ứng dụng lịch lấy các cuộc họp của các ban thuộc đơn vị bạn. Tạo địa chỉ mới thì địa chỉ cũ thôi hoạt động.
+feed-make = Tạo địa chỉ lịch
+feed-new = Thêm địa chỉ này vào ứng dụng lịch; địa chỉ chỉ hiện lần này:

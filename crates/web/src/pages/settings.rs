@@ -1,8 +1,8 @@
 //! The reader's own settings: language, calendar, digits.
 
 use super::layout::{redirect_with_flash, select, Viewer};
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use maud::html;
 use muster_app::{App, AppError};
@@ -10,6 +10,56 @@ use serde::Deserialize;
 
 page_routes! {
     "/settings" => get(show).post(save),
+    "/settings/calendar-feed" => post(new_feed),
+    "/calendar/{file}" => get(feed),
+}
+
+/// A new calendar feed address, shown once (only its hash is kept).
+async fn new_feed(State(app): State<App>, v: Viewer, headers: axum::http::HeaderMap) -> Response {
+    let token = match app.new_calendar_feed(&v.actor).await {
+        Ok(t) => t,
+        Err(e) => return super::layout::error_page(&v, e),
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = if super::layout::is_https(&headers) {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{host}/calendar/{token}.ics");
+    let body = html! {
+        (body(&v, &Default::default()))
+        section.card #calendar-feed {
+            h2 { (v.t("feed-title")) }
+            p { (v.t("feed-new")) }
+            p { code dir="ltr" { (url) } }
+        }
+    };
+    v.page(&v.t("nav-settings"), "nav-settings", body)
+}
+
+/// The meetings of a calendar feed as iCalendar; an address nobody holds answers an
+/// empty calendar, which tells nothing about which addresses exist.
+async fn feed(State(app): State<App>, Path(file): Path<String>) -> Response {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let meetings = match app.calendar_feed(token).await {
+        Ok(m) => m.unwrap_or_default(),
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed");
+            return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
+        crate::api::meetings::calendar(&meetings),
+    )
+        .into_response()
 }
 
 fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
@@ -47,6 +97,12 @@ fn body(v: &Viewer, errors: &muster_app::Fields) -> maud::Markup {
             (select(l, "calendar", "settings-calendar", &calendars, l.calendar.as_str(), errors.get("calendar")))
             (select(l, "digits", "settings-digits", &digits, v.actor.digits(), errors.get("digits")))
             div.actions { button type="submit" { (v.t("save")) } }
+        }
+        form.card method="post" action="/settings/calendar-feed" {
+            (v.csrf_field())
+            h2 { (v.t("feed-title")) }
+            p { (v.t("feed-about")) }
+            div.actions { button.secondary type="submit" #new-feed { (v.t("feed-make")) } }
         }
     }
 }
