@@ -343,7 +343,32 @@ on_both_backends!(
             (Some(1), Some(0)),
             "as needed"
         );
-        let (s, bad) = c.get("/api/v1/governance?quarter=2022-Q5", &officer).await;
+        // The same spring in the Solar Hijri calendar: 1401's first quarter (Farvardin
+        // to Khordad, 2022-03-21 to 2022-06-21) holds the meeting and the items due.
+        let (_, fa) = c
+            .get(
+                "/api/v1/governance?unit=P&quarter=1401-Q1&calendar=persian",
+                &officer,
+            )
+            .await;
+        assert_eq!(
+            (fa["from"].as_str(), fa["to"].as_str()),
+            (Some("2022-03-21"), Some("2022-06-22")),
+            "{fa}"
+        );
+        assert_eq!(
+            (
+                fa["rows"][0]["meetings_held"].as_i64(),
+                fa["rows"][0]["items_due"].as_i64()
+            ),
+            (Some(1), Some(4))
+        );
+        let (s, bad) = c
+            .get(
+                "/api/v1/governance?quarter=2022-Q5&calendar=gregorian",
+                &officer,
+            )
+            .await;
         assert_eq!(
             (s, bad["fields"]["quarter"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_quarter"))
@@ -618,6 +643,22 @@ on_both_backends!(
             view.body.contains("50") && view.body.contains("G1") && view.body.contains("D2"),
             "{}",
             view.body
+        );
+        let g = c
+            .page(
+                "GET",
+                "/governance?unit=P&quarter=2022-Q2&calendar=gregorian",
+                &me,
+                None,
+            )
+            .await;
+        assert!(
+            g.body.contains("2022-04-01 – 2022-06-30")
+                && g.body.contains(
+                    "href=\"/governance?unit=D1&amp;quarter=2022-Q2&amp;calendar=gregorian\""
+                ),
+            "{}",
+            g.body
         );
         let late = c.page("GET", "/action-items/overdue", &me, None).await;
         assert!(

@@ -3,6 +3,7 @@
 
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
+use muster_domain::calendar::{Calendar, CalendarDate};
 use muster_domain::governance::{
     check_quorum, check_span, holds_on, quorum_needed, Cadence, CommitteeKind, Position,
     DEFAULT_QUORUM_PERCENT,
@@ -557,8 +558,9 @@ pub struct GovernanceFigures {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct GovernanceReport {
     pub unit_code: String,
-    /// `2024-Q1`.
+    /// `2024-Q1`, in `calendar`.
     pub quarter: String,
+    pub calendar: String,
     pub from: String,
     /// The day after the quarter.
     pub to: String,
@@ -570,23 +572,35 @@ pub struct GovernanceReport {
 pub struct GovernanceQuery {
     /// A unit code; the caller's own unit (or the first top unit) when not given.
     pub unit: Option<String>,
-    /// `2024-Q1`; the current quarter when not given.
+    /// `2024-Q1`, a quarter of `calendar`; the current quarter when not given.
     pub quarter: Option<String>,
+    /// `gregorian`, `persian` or `indian`; the caller's calendar when not given.
+    pub calendar: Option<String>,
 }
 
-/// A quarter `2024-Q1` as its first day and the day after its last.
-fn quarter_bounds(q: &str) -> Option<(Date, Date)> {
+/// A quarter `2024-Q1` of `calendar` (`1401-Q1` in the Solar Hijri one: Farvardin to
+/// Khordad) as its first day and the day after its last.
+fn quarter_bounds(q: &str, calendar: Calendar) -> Option<(Date, Date)> {
     let (y, n) = q.trim().split_once("-Q")?;
     let y: i32 = y.parse().ok()?;
     let n: u8 = n.parse().ok()?;
     if !(1..=4).contains(&n) {
         return None;
     }
-    let from = Date::new(y, 3 * (n - 1) + 1, 1).ok()?;
+    let first = |year: i32, month: u8| {
+        calendar
+            .to_iso(CalendarDate {
+                year,
+                month,
+                day: 1,
+            })
+            .ok()
+    };
+    let from = first(y, 3 * (n - 1) + 1)?;
     let to = if n == 4 {
-        Date::new(y + 1, 1, 1).ok()?
+        first(y + 1, 1)?
     } else {
-        Date::new(y, 3 * n + 1, 1).ok()?
+        first(y, 3 * n + 1)?
     };
     Some((from, to))
 }
@@ -602,11 +616,20 @@ impl App {
     ) -> Result<GovernanceReport, AppError> {
         let mut conn = self.db().read().await?;
         let today = Date::today();
+        let calendar = match q.calendar.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(c) => Calendar::parse(c).map_err(|e| AppError::field("calendar", e.code))?,
+            None => Calendar::parse(actor.calendar()).unwrap_or(Calendar::Gregorian),
+        };
         let quarter = match q.quarter.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => s.trim().to_string(),
-            None => format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1),
+            None => {
+                let t = calendar
+                    .from_iso(today)
+                    .ok_or(AppError::Internal("today".into()))?;
+                format!("{}-Q{}", t.year, (t.month - 1) / 3 + 1)
+            }
         };
-        let (from, to) = quarter_bounds(&quarter)
+        let (from, to) = quarter_bounds(&quarter, calendar)
             .ok_or_else(|| AppError::field("quarter", "invalid_quarter"))?;
         let unit = match q.unit.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(code) => crate::units::find_in_scope(&mut conn, actor.scope(), code).await?,
@@ -656,6 +679,7 @@ impl App {
         Ok(GovernanceReport {
             unit_code: unit.code,
             quarter,
+            calendar: calendar.as_str().to_string(),
             from: from.to_string(),
             to: to.to_string(),
             rows,

@@ -415,7 +415,12 @@ async fn governance(
         Err(e) => return error_page(&v, e),
     };
     let l = &v.lang;
-    let link = |unit: &str, quarter: &str| format!("/governance?unit={}&quarter={quarter}", unit);
+    let link = |unit: &str, quarter: &str| {
+        format!(
+            "/governance?unit={unit}&quarter={quarter}&calendar={}",
+            r.calendar
+        )
+    };
     let (year, n) = r.quarter.split_once("-Q").unwrap_or(("", "1"));
     let (year, n): (i32, i32) = (year.parse().unwrap_or(2024), n.parse().unwrap_or(1));
     let prev = if n == 1 {
