@@ -15,6 +15,7 @@ mod import;
 mod inputs;
 mod jobs;
 mod mapping;
+mod meetings;
 mod members;
 mod pages;
 mod search;

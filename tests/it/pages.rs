@@ -28,11 +28,20 @@ fn catalogs_are_complete_and_cover_every_message_the_code_uses() {
         "crates/domain/src",
         "crates/app/src",
     ] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
+        // The module's files, those of its folders too (pages/drives/, pages/mapping/).
+        let mut files = Vec::new();
+        let mut folders = vec![std::path::PathBuf::from(dir)];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
             }
+        }
+        for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             let quoted: Vec<&str> = text.split('"').skip(1).step_by(2).collect();
             for q in quoted {

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod drives;
 mod error;
 pub mod exports;
+pub mod governance;
 pub mod import;
 pub mod jobs;
 pub mod mapping;

@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use muster_app::committees::{
-    CommitteeInput, CommitteeQuery, CommitteeView, GovernanceQuery, GovernanceReport,
-    PersonSeatView, SeatInput, SeatView,
+    CommitteeInput, CommitteeQuery, CommitteeView, PersonSeatView, SeatInput, SeatView,
 };
+use muster_app::governance::{GovernanceQuery, GovernanceReport};
 use muster_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

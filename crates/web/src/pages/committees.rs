@@ -408,7 +408,7 @@ async fn end_seat(
 async fn governance(
     State(app): State<App>,
     v: Viewer,
-    Query(q): Query<muster_app::committees::GovernanceQuery>,
+    Query(q): Query<muster_app::governance::GovernanceQuery>,
 ) -> Response {
     let r = match app.governance_rollup(&v.actor, &q).await {
         Ok(r) => r,
