@@ -4,20 +4,9 @@
 //! overdue listed oldest first, and nothing of another district.
 
 use crate::on_both_backends;
-use crate::support::{add_member, small_tree, Backend, Client};
+use crate::support::{add_member, field_codes as fields, small_tree, Backend, Client};
 use axum::http::StatusCode;
-use serde_json::{json, Value};
-
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["fields"]
-        .as_object()
-        .map(|f| {
-            f.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use serde_json::json;
 
 /// A committee of P (in `calendar`) with three voting members, and a meeting on
 /// 2022-04-11 where two came: its id and its agenda's first item.

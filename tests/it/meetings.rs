@@ -4,20 +4,9 @@
 //! Persian, each meeting as a calendar event and a personal calendar feed.
 
 use crate::on_both_backends;
-use crate::support::{add_member, csrf_of, small_tree, Backend, Client};
+use crate::support::{add_member, csrf_of, field_codes as fields, small_tree, Backend, Client};
 use axum::http::StatusCode;
-use serde_json::{json, Value};
-
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["fields"]
-        .as_object()
-        .map(|f| {
-            f.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use serde_json::json;
 
 on_both_backends!(
     a_coordination_meeting_is_held_quorate_and_its_minutes_finalized_and_corrected,

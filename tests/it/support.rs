@@ -715,3 +715,15 @@ pub async fn export_job(c: &Client, token: &str, query: &str) -> (i64, Vec<u8>) 
         .expect("build request");
     (id, c.raw(req).await)
 }
+
+/// An error answer's field codes, field by field in name order.
+pub fn field_codes(body: &Value) -> Vec<(String, String)> {
+    body["fields"]
+        .as_object()
+        .map(|f| {
+            f.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

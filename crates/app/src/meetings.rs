@@ -191,7 +191,9 @@ async fn find(conn: &mut Conn, actor: &Actor, id: i64) -> Result<MeetingRow, App
         .ok_or(AppError::NotFound("meeting"))
 }
 
-async fn view(conn: &mut Conn, m: MeetingRow) -> Result<MeetingView, AppError> {
+/// A meeting as shown; a list's line (`full` false) leaves out its matters arising and
+/// decisions, which only its own page shows.
+async fn view(conn: &mut Conn, m: MeetingRow, full: bool) -> Result<MeetingView, AppError> {
     let items = store::items(conn, m.id).await?;
     let seats = roster_on(
         committee_store::seats(conn, m.committee_id).await?,
@@ -240,9 +242,14 @@ async fn view(conn: &mut Conn, m: MeetingRow) -> Result<MeetingView, AppError> {
             finalized_by: v.finalized_by,
         })
         .collect();
-    let matters_arising =
-        crate::decisions::matters_arising(conn, m.committee_id, &m.starts_at).await?;
-    let decisions = crate::decisions::of_meeting(conn, m.id).await?;
+    let (matters_arising, decisions) = if full {
+        (
+            crate::decisions::matters_arising(conn, m.committee_id, &m.starts_at).await?,
+            crate::decisions::of_meeting(conn, m.id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(MeetingView {
         id: m.id,
         status: status(&m).into(),
@@ -310,11 +317,9 @@ impl App {
         let rows = store::list(&mut conn, actor.scope(), q.committee, page_size(q.limit)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for m in rows {
-            let mut v = view(&mut conn, m).await?;
+            let mut v = view(&mut conn, m, false).await?;
             v.agenda.clear();
             v.roster.clear();
-            v.matters_arising.clear();
-            v.decisions.clear();
             out.push(v);
         }
         Ok(out)
@@ -323,7 +328,7 @@ impl App {
     pub async fn meeting(&self, actor: &Actor, id: i64) -> Result<MeetingView, AppError> {
         let mut conn = self.db().read().await?;
         let m = find(&mut conn, actor, id).await?;
-        view(&mut conn, m).await
+        view(&mut conn, m, true).await
     }
 
     /// Calls a meeting of a committee of the actor's subtree, with its agenda.
@@ -415,7 +420,7 @@ impl App {
             }
         }
         let m = find(&mut tx, actor, id).await?;
-        let v = view(&mut tx, m).await?;
+        let v = view(&mut tx, m, true).await?;
         let after = serde_json::json!({ "committee": c.id, "starts_at": v.starts_at, "place": v.place, "agenda": v.agenda.len() });
         tx.audit("create", "meeting", id, Some(c.unit_id), None, Some(after))
             .await?;
@@ -475,7 +480,7 @@ impl App {
         }
         let now = tx.now().to_string();
         store::touch(&mut tx, m.id, &now).await?;
-        let v = view(&mut tx, m.clone()).await?;
+        let v = view(&mut tx, m.clone(), true).await?;
         let after = serde_json::to_value(&v.quorum).ok();
         tx.audit("attendance", "meeting", m.id, Some(m.unit_id), None, after)
             .await?;
@@ -523,7 +528,7 @@ impl App {
             Some(serde_json::json!({ "item": item_id, "minutes": text })),
         )
         .await?;
-        let v = view(&mut tx, m).await?;
+        let v = view(&mut tx, m, true).await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -545,7 +550,7 @@ impl App {
             Some(n) => n,
             None => store::next_number(&mut tx, m.committee_id).await?,
         };
-        let mut content = view(&mut tx, m.clone()).await?;
+        let mut content = view(&mut tx, m.clone(), true).await?;
         content.version = m.version + 1;
         content.number = Some(number);
         content.status = "finalized".into();
@@ -573,7 +578,7 @@ impl App {
         )
         .await?;
         let m = find(&mut tx, actor, id).await?;
-        let v = view(&mut tx, m).await?;
+        let v = view(&mut tx, m, true).await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -603,7 +608,7 @@ impl App {
         )
         .await?;
         let m = find(&mut tx, actor, id).await?;
-        let v = view(&mut tx, m).await?;
+        let v = view(&mut tx, m, true).await?;
         tx.commit().await?;
         Ok(v)
     }

@@ -1,6 +1,6 @@
 //! Committees of a unit and their rosters.
 
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{path_id, ApiJson, ApiQuery, Caller};
 use crate::error::ErrorBody;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -10,7 +10,7 @@ use muster_app::committees::{
     CommitteeInput, CommitteeQuery, CommitteeView, PersonSeatView, SeatInput, SeatView,
 };
 use muster_app::governance::{GovernanceQuery, GovernanceReport};
-use muster_app::{App, AppError};
+use muster_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,10 +41,6 @@ pub struct PersonSeatList {
 pub struct SeatEnd {
     /// The seat's last day (ISO); today when not given.
     pub until_on: Option<String>,
-}
-
-fn id_of(text: &str, what: &'static str) -> Result<i64, AppError> {
-    text.parse().map_err(|_| AppError::NotFound(what))
 }
 
 /// Committees of the caller's subtree (or of `unit`'s), with how many sit on each today.
@@ -83,7 +79,7 @@ async fn get_committee(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CommitteeView>, ApiError> {
-    let id = id_of(&id, "committee")?;
+    let id = path_id(&id, "committee")?;
     Ok(Json(app.committee(&actor, id).await?))
 }
 
@@ -96,7 +92,7 @@ async fn update_committee(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CommitteeInput>,
 ) -> Result<Json<CommitteeView>, ApiError> {
-    let id = id_of(&id, "committee")?;
+    let id = path_id(&id, "committee")?;
     Ok(Json(app.update_committee(&actor, id, input).await?))
 }
 
@@ -110,7 +106,7 @@ async fn add_seat(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<SeatInput>,
 ) -> Result<(StatusCode, Json<SeatView>), ApiError> {
-    let id = id_of(&id, "committee")?;
+    let id = path_id(&id, "committee")?;
     Ok((
         StatusCode::CREATED,
         Json(app.add_seat(&actor, id, input).await?),
@@ -127,8 +123,8 @@ async fn end_seat(
     Path((id, seat)): Path<(String, String)>,
     ApiJson(input): ApiJson<SeatEnd>,
 ) -> Result<Json<SeatView>, ApiError> {
-    let id = id_of(&id, "committee")?;
-    let seat = id_of(&seat, "seat")?;
+    let id = path_id(&id, "committee")?;
+    let seat = path_id(&seat, "seat")?;
     Ok(Json(
         app.end_seat(&actor, id, seat, input.until_on.as_deref())
             .await?,
@@ -144,7 +140,7 @@ async fn member_seats(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<PersonSeatList>, ApiError> {
-    let id = id_of(&id, "member")?;
+    let id = path_id(&id, "member")?;
     Ok(Json(PersonSeatList {
         items: app.seats_of_member(&actor, id).await?,
     }))

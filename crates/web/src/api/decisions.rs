@@ -1,6 +1,6 @@
 //! Decisions and the action items they send down the tree.
 
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{path_id, ApiJson, ApiQuery, Caller};
 use crate::error::ErrorBody;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -9,7 +9,7 @@ use axum::Json;
 use muster_app::decisions::{
     ActionQuery, ActionView, DecisionInput, DecisionQuery, DecisionView, ProgressInput, SplitInput,
 };
-use muster_app::{App, AppError};
+use muster_app::App;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,10 +34,6 @@ pub struct DecisionList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActionList {
     pub items: Vec<ActionView>,
-}
-
-fn id_of(text: &str, what: &'static str) -> Result<i64, AppError> {
-    text.parse().map_err(|_| AppError::NotFound(what))
 }
 
 /// Decisions of the caller's subtree, newest first: of one meeting, or holding words.
@@ -77,7 +73,7 @@ async fn get_decision(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<DecisionView>, ApiError> {
-    Ok(Json(app.decision(&actor, id_of(&id, "decision")?).await?))
+    Ok(Json(app.decision(&actor, path_id(&id, "decision")?).await?))
 }
 
 /// Action items held by the units of the caller's subtree (or of `unit`'s), by due date.
@@ -116,7 +112,8 @@ async fn get_action(
     Path(id): Path<String>,
 ) -> Result<Json<ActionView>, ApiError> {
     Ok(Json(
-        app.action_item(&actor, id_of(&id, "action item")?).await?,
+        app.action_item(&actor, path_id(&id, "action item")?)
+            .await?,
     ))
 }
 
@@ -131,7 +128,7 @@ async fn split_action(
     ApiJson(input): ApiJson<SplitInput>,
 ) -> Result<Json<ActionView>, ApiError> {
     Ok(Json(
-        app.split_action(&actor, id_of(&id, "action item")?, input)
+        app.split_action(&actor, path_id(&id, "action item")?, input)
             .await?,
     ))
 }
@@ -147,7 +144,7 @@ async fn record_progress(
     ApiJson(input): ApiJson<ProgressInput>,
 ) -> Result<Json<ActionView>, ApiError> {
     Ok(Json(
-        app.record_progress(&actor, id_of(&id, "action item")?, input)
+        app.record_progress(&actor, path_id(&id, "action item")?, input)
             .await?,
     ))
 }

@@ -86,3 +86,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         }
     }
 }
+
+/// A numeric id from a path segment; anything else names nothing (404, in the caller's
+/// format), rather than axum's plain-text 400.
+pub(crate) fn path_id(text: &str, what: &'static str) -> Result<i64, muster_app::AppError> {
+    text.parse()
+        .map_err(|_| muster_app::AppError::NotFound(what))
+}

@@ -1,7 +1,7 @@
 //! Meetings of committees: agenda, attendance and quorum, minutes, finalizing, and each
 //! meeting as an iCalendar file.
 
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{path_id, ApiJson, ApiQuery, Caller};
 use crate::error::ErrorBody;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -9,7 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use muster_app::meetings::{AttendanceInput, MeetingInput, MeetingQuery, MeetingView};
-use muster_app::{App, AppError};
+use muster_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,10 +40,6 @@ pub struct AttendanceList {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MinutesText {
     pub minutes: String,
-}
-
-fn id_of(text: &str, what: &'static str) -> Result<i64, AppError> {
-    text.parse().map_err(|_| AppError::NotFound(what))
 }
 
 /// Meetings of the caller's subtree (of one committee when asked), latest first.
@@ -82,7 +78,7 @@ async fn get_meeting(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    Ok(Json(app.meeting(&actor, id_of(&id, "meeting")?).await?))
+    Ok(Json(app.meeting(&actor, path_id(&id, "meeting")?).await?))
 }
 
 /// Records who of the roster came; answers the meeting with its quorum.
@@ -95,7 +91,7 @@ async fn record_attendance(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AttendanceList>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = id_of(&id, "meeting")?;
+    let id = path_id(&id, "meeting")?;
     Ok(Json(app.record_attendance(&actor, id, input.items).await?))
 }
 
@@ -109,8 +105,8 @@ async fn write_minutes(
     Path((id, item)): Path<(String, String)>,
     ApiJson(input): ApiJson<MinutesText>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = id_of(&id, "meeting")?;
-    let item = id_of(&item, "agenda item")?;
+    let id = path_id(&id, "meeting")?;
+    let item = path_id(&item, "agenda item")?;
     Ok(Json(
         app.write_minutes(&actor, id, item, &input.minutes).await?,
     ))
@@ -126,7 +122,8 @@ async fn finalize(
     Path(id): Path<String>,
 ) -> Result<Json<MeetingView>, ApiError> {
     Ok(Json(
-        app.finalize_meeting(&actor, id_of(&id, "meeting")?).await?,
+        app.finalize_meeting(&actor, path_id(&id, "meeting")?)
+            .await?,
     ))
 }
 
@@ -140,7 +137,8 @@ async fn correct(
     Path(id): Path<String>,
 ) -> Result<Json<MeetingView>, ApiError> {
     Ok(Json(
-        app.correct_meeting(&actor, id_of(&id, "meeting")?).await?,
+        app.correct_meeting(&actor, path_id(&id, "meeting")?)
+            .await?,
     ))
 }
 
@@ -153,8 +151,8 @@ async fn get_version(
     Caller(actor): Caller,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = id_of(&id, "meeting")?;
-    let version = id_of(&version, "version")?;
+    let id = path_id(&id, "meeting")?;
+    let version = path_id(&version, "version")?;
     Ok(Json(app.meeting_version(&actor, id, version).await?))
 }
 
@@ -167,7 +165,7 @@ async fn meeting_ics(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let m = app.meeting(&actor, id_of(&id, "meeting")?).await?;
+    let m = app.meeting(&actor, path_id(&id, "meeting")?).await?;
     Ok(ics_response(&m))
 }
 

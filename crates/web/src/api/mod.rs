@@ -4,7 +4,7 @@ pub(crate) mod bulk;
 mod committees;
 mod decisions;
 mod drives;
-mod extract;
+pub(crate) mod extract;
 mod mapping;
 pub(crate) mod meetings;
 mod members;

@@ -11,7 +11,6 @@ use muster_app::committees::{CommitteeInput, CommitteeQuery, CommitteeView, Seat
 use muster_app::meetings::{MeetingQuery, MeetingView};
 use muster_app::{App, AppError, Fields};
 use muster_domain::governance::{Cadence, CommitteeKind, Position};
-use muster_domain::user::Permission;
 
 page_routes! {
     "/committees" => get(list),
@@ -21,10 +20,6 @@ page_routes! {
     "/committees/{id}/seats" => post(add_seat),
     "/committees/{id}/seats/{seat}/end" => post(end_seat),
     "/governance" => get(governance),
-}
-
-fn governs(v: &Viewer) -> bool {
-    v.actor.role().may(Permission::Govern)
 }
 
 fn options(v: &Viewer, prefix: &str, values: &[&'static str]) -> Vec<(String, String)> {
@@ -57,7 +52,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<CommitteeQuery>
     let l = &v.lang;
     let body = html! {
         p.actions {
-            @if governs(&v) { a.button href="/committees/new" { (v.t("committee-new")) } }
+            @if v.governs() { a.button href="/committees/new" { (v.t("committee-new")) } }
             a href="/governance" { (v.t("governance-title")) }
         }
         @if items.is_empty() {
@@ -149,7 +144,7 @@ fn committee_input(v: &Viewer, f: &PlainForm) -> Result<CommitteeInput, Fields> 
 }
 
 async fn new_form(v: Viewer) -> Response {
-    if !governs(&v) {
+    if !v.governs() {
         return error_page(&v, AppError::Forbidden);
     }
     committee_form(&v, &PlainForm::default(), &Fields::new(), None)
@@ -177,7 +172,7 @@ async fn edit_form(State(app): State<App>, v: Viewer, Path(id): Path<String>) ->
         Ok(c) => c,
         Err(e) => return error_page(&v, e),
     };
-    if !governs(&v) {
+    if !v.governs() {
         return error_page(&v, AppError::Forbidden);
     }
     let l = &v.lang;
@@ -233,7 +228,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
 fn meeting_rows(v: &Viewer, c: &CommitteeView, meetings: &[MeetingView]) -> Markup {
     let l = &v.lang;
     html! {
-        @if governs(v) {
+        @if v.governs() {
             p.actions { a.button #new-meeting href=(format!("/committees/{}/meetings/new", c.id)) { (v.t("meeting-new")) } }
         }
         @if meetings.is_empty() {
@@ -268,7 +263,7 @@ fn seat_rows(v: &Viewer, c: &CommitteeView, current: bool) -> Markup {
                 thead { tr {
                     th { (v.t("seat-position")) } th { (v.t("seat-name")) } th { (v.t("seat-vote")) }
                     th { (v.t("seat-from")) } th { (v.t("seat-until")) }
-                    @if current && governs(v) { th { span.visually-hidden { (v.t("seat-end")) } } }
+                    @if current && v.governs() { th { span.visually-hidden { (v.t("seat-end")) } } }
                 } }
                 tbody { @for s in seats { tr {
                     td data-label=(v.t("seat-position")) { (v.t(&format!("position-{}", s.position))) }
@@ -286,7 +281,7 @@ fn seat_rows(v: &Viewer, c: &CommitteeView, current: bool) -> Markup {
                     td data-label=(v.t("seat-vote")) { (v.t(if s.voting { "yes" } else { "no" })) }
                     td data-label=(v.t("seat-from")) { (l.date(&s.from_on)) }
                     td data-label=(v.t("seat-until")) { (l.opt_date(s.until_on.as_deref())) }
-                    @if current && governs(v) { td {
+                    @if current && v.governs() { td {
                         form.inline method="post" action=(format!("/committees/{}/seats/{}/end", c.id, s.id)) {
                             (v.csrf_field())
                             button.secondary type="submit" { (v.t("seat-end")) }
@@ -322,14 +317,14 @@ fn committee_page(
             ("needed", l.number(c.quorum_needed)),
             ("voting", l.number(c.voting)),
         ])) }
-        @if governs(v) {
+        @if v.governs() {
             p.actions { a.button href=(format!("/committees/{}/edit", c.id)) { (v.t("committee-edit")) } }
         }
         h2 { (v.t("meeting-list")) }
         (meeting_rows(v, c, meetings))
         h2 { (v.t("committee-roster")) }
         (seat_rows(v, c, true))
-        @if governs(v) {
+        @if v.governs() {
             h2 { (v.t("seat-add")) }
             @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
             form.card #seat-form method="post" action=(format!("/committees/{}/seats", c.id)) novalidate {

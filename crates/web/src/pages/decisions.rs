@@ -3,6 +3,7 @@
 //! overdue ones, and an item's page where its holders record progress or split it.
 
 use super::layout::{error_page, field, redirect_with_flash, select, PlainForm, Viewer};
+use crate::api::extract::path_id;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,7 +15,6 @@ use muster_app::decisions::{
 use muster_app::meetings::MeetingView;
 use muster_app::{App, AppError, Fields};
 use muster_domain::governance::{ActionStatus, Outcome};
-use muster_domain::user::Permission;
 
 page_routes! {
     "/meetings/{id}/decisions" => post(record),
@@ -28,14 +28,6 @@ page_routes! {
 
 /// Rows of items a form offers at once.
 const ROWS: usize = 3;
-
-fn governs(v: &Viewer) -> bool {
-    v.actor.role().may(Permission::Govern)
-}
-
-fn id(text: &str, what: &'static str) -> Result<i64, AppError> {
-    text.parse().map_err(|_| AppError::NotFound(what))
-}
 
 fn number(text: &str) -> Option<i64> {
     muster_domain::names::digits_to_ascii(text.trim())
@@ -200,7 +192,7 @@ async fn record(
     Path(m): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let meeting = match id(&m, "meeting") {
+    let meeting = match path_id(&m, "meeting") {
         Ok(m) => m,
         Err(e) => return error_page(&v, e),
     };
@@ -233,7 +225,7 @@ async fn record(
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(d): Path<String>) -> Response {
-    let d = match id(&d, "decision") {
+    let d = match path_id(&d, "decision") {
         Ok(d) => d,
         Err(e) => return error_page(&v, e),
     };
@@ -345,7 +337,7 @@ fn item_page(
                     @if let Some(t) = &n.note { " · " bdi { (t) } } }
             } }
         }
-        @if governs(v) {
+        @if v.governs() {
             @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
             h2 { (v.t("action-progress")) }
             form.card #progress-form method="post" action=(format!("/action-items/{}/progress", a.id)) {
@@ -373,7 +365,7 @@ fn item_page(
 }
 
 async fn item(State(app): State<App>, v: Viewer, Path(a): Path<String>) -> Response {
-    let a = match id(&a, "action item") {
+    let a = match path_id(&a, "action item") {
         Ok(a) => a,
         Err(e) => return error_page(&v, e),
     };
@@ -395,7 +387,7 @@ async fn progress(
     Path(a): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let a = match id(&a, "action item") {
+    let a = match path_id(&a, "action item") {
         Ok(a) => a,
         Err(e) => return error_page(&v, e),
     };
@@ -420,7 +412,7 @@ async fn split(
     Path(a): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let a = match id(&a, "action item") {
+    let a = match path_id(&a, "action item") {
         Ok(a) => a,
         Err(e) => return error_page(&v, e),
     };

@@ -133,6 +133,13 @@ impl Viewer {
     }
 
     /// The hidden field every form of this session carries.
+    /// Whether the reader keeps committees, meetings and decisions.
+    pub fn governs(&self) -> bool {
+        self.actor
+            .role()
+            .may(muster_domain::user::Permission::Govern)
+    }
+
     pub fn csrf_field(&self) -> Markup {
         html! { input type="hidden" name="csrf" value=(self.csrf); }
     }

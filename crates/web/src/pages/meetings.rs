@@ -3,6 +3,7 @@
 //! layout of the agenda and minutes.
 
 use super::layout::{error_page, field, redirect_with_flash, PlainForm, Viewer};
+use crate::api::extract::path_id;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +12,6 @@ use maud::{html, Markup};
 use muster_app::meetings::{AgendaInput, AttendanceInput, MeetingInput, MeetingView};
 use muster_app::{App, AppError, Fields};
 use muster_domain::governance::Presence;
-use muster_domain::user::Permission;
 
 page_routes! {
     "/committees/{id}/meetings/new" => get(new_form).post(create),
@@ -21,14 +21,6 @@ page_routes! {
     "/meetings/{id}/agenda/{item}/minutes" => post(minutes),
     "/meetings/{id}/finalize" => post(finalize),
     "/meetings/{id}/correct" => post(correct),
-}
-
-fn governs(v: &Viewer) -> bool {
-    v.actor.role().may(Permission::Govern)
-}
-
-fn id(text: &str, what: &'static str) -> Result<i64, AppError> {
-    text.parse().map_err(|_| AppError::NotFound(what))
 }
 
 /// When a meeting starts, as the reader writes days and digits.
@@ -118,14 +110,14 @@ fn meeting_form(v: &Viewer, committee: i64, f: &PlainForm, errors: &Fields) -> R
 }
 
 async fn new_form(State(app): State<App>, v: Viewer, Path(c): Path<String>) -> Response {
-    let c = match id(&c, "committee") {
+    let c = match path_id(&c, "committee") {
         Ok(c) => c,
         Err(e) => return error_page(&v, e),
     };
     if let Err(e) = app.committee(&v.actor, c).await {
         return error_page(&v, e);
     }
-    if !governs(&v) {
+    if !v.governs() {
         return error_page(&v, AppError::Forbidden);
     }
     meeting_form(&v, c, &PlainForm::default(), &Fields::new())
@@ -137,7 +129,7 @@ async fn create(
     Path(c): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let c = match id(&c, "committee") {
+    let c = match path_id(&c, "committee") {
         Ok(c) => c,
         Err(e) => return error_page(&v, e),
     };
@@ -163,7 +155,7 @@ async fn create(
 }
 
 async fn load(app: &App, v: &Viewer, m: &str) -> Result<MeetingView, AppError> {
-    app.meeting(&v.actor, id(m, "meeting")?).await
+    app.meeting(&v.actor, path_id(m, "meeting")?).await
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(m): Path<String>) -> Response {
@@ -212,7 +204,7 @@ fn meeting_page(
 ) -> Response {
     let l = &v.lang;
     let open = m.status != "finalized";
-    let edit = open && governs(v);
+    let edit = open && v.governs();
     let presences: Vec<&str> = Presence::ALL.iter().map(|p| p.as_str()).collect();
     let body = html! {
         p.meeting-head {
@@ -298,7 +290,7 @@ fn meeting_page(
             h2 #decisions.no-print { (v.t("decision-record")) }
             div.no-print { (super::decisions::decision_form(v, m, decision, decision_errors)) }
         }
-        @if governs(v) {
+        @if v.governs() {
             div.actions.no-print {
                 @if open {
                     form method="post" action=(format!("/meetings/{}/finalize", m.id)) {
@@ -376,7 +368,7 @@ async fn minutes(
     Path((m, item)): Path<(String, String)>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let (m, item) = match (id(&m, "meeting"), id(&item, "agenda item")) {
+    let (m, item) = match (path_id(&m, "meeting"), path_id(&item, "agenda item")) {
         (Ok(m), Ok(item)) => (m, item),
         (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
     };
@@ -387,7 +379,7 @@ async fn minutes(
 }
 
 async fn finalize(State(app): State<App>, v: Viewer, Path(m): Path<String>) -> Response {
-    let m = match id(&m, "meeting") {
+    let m = match path_id(&m, "meeting") {
         Ok(m) => m,
         Err(e) => return error_page(&v, e),
     };
@@ -398,7 +390,7 @@ async fn finalize(State(app): State<App>, v: Viewer, Path(m): Path<String>) -> R
 }
 
 async fn correct(State(app): State<App>, v: Viewer, Path(m): Path<String>) -> Response {
-    let m = match id(&m, "meeting") {
+    let m = match path_id(&m, "meeting") {
         Ok(m) => m,
         Err(e) => return error_page(&v, e),
     };
