@@ -361,3 +361,212 @@ on_both_backends!(
         );
     }
 );
+
+/// A committee of `unit` with no seats yet: its id.
+async fn committee_of(c: &Client, token: &str, unit: &str) -> i64 {
+    let (s, body) = c
+        .post(
+            "/api/v1/committees",
+            token,
+            json!({"unit_code": unit, "name": format!("Ban chấp hành {unit}"), "kind": "executive",
+                   "cadence": "monthly", "term_start": "2023-01-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+/// A meeting of a committee on `day` with one agenda item, its minutes finalized when
+/// `finalize`: the meeting's id and its item's.
+async fn meeting_on(
+    c: &Client,
+    token: &str,
+    committee: i64,
+    day: &str,
+    finalize: bool,
+) -> (i64, i64) {
+    let (s, m) = c
+        .post(
+            "/api/v1/meetings",
+            token,
+            json!({"committee_id": committee, "day": day, "agenda": [{"title": "Kế hoạch tháng"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let item = m["agenda"][0]["id"].as_i64().unwrap();
+    if finalize {
+        let (s, f) = c
+            .post(&format!("/api/v1/meetings/{id}/finalize"), token, json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{f}");
+    }
+    (id, item)
+}
+
+/// A governance metric's monthly figures in a drive's progress: the unit's subtree
+/// total, and each child's.
+async fn governed(
+    c: &Client,
+    token: &str,
+    unit: &str,
+    kind: &str,
+) -> (Vec<i64>, Vec<(String, Vec<i64>)>) {
+    let (s, p) = c
+        .get(
+            &format!("/api/v1/drives/GOV/progress?as_of=2024-06-30&unit={unit}"),
+            token,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let m = p["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"]["kind"] == kind)
+        .unwrap_or_else(|| panic!("no metric {kind}"));
+    let ints = |v: &Value| -> Vec<i64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect()
+    };
+    let children = m["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["unit_code"].as_str().unwrap().to_string(),
+                ints(&c["monthly"]),
+            )
+        })
+        .collect();
+    (ints(&m["total"]["monthly"]), children)
+}
+
+on_both_backends!(
+    a_drive_counts_committees_that_met_meetings_decisions_and_items_done,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let (s, d) = c
+            .post(
+                "/api/v1/drives",
+                &admin,
+                json!({"code": "GOV", "name": "Sinh hoạt đều đặn 2024",
+                "scope_unit_code": "P", "start_month": "2024-01", "end_month": "2024-06",
+                "metrics": [{"kind": "committees_met"}, {"kind": "meetings_held"},
+                            {"kind": "decisions_adopted"}, {"kind": "action_items_done"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let g1 = committee_of(&c, &admin, "G1").await;
+        let g2 = committee_of(&c, &admin, "G2").await;
+
+        // G1's committee meets in February and March; April's minutes are not final yet,
+        // and a meeting before the drive does not count.
+        meeting_on(&c, &admin, g1, "2023-12-15", true).await;
+        meeting_on(&c, &admin, g1, "2024-02-10", true).await;
+        meeting_on(&c, &admin, g1, "2024-03-10", true).await;
+        meeting_on(&c, &admin, g1, "2024-04-10", false).await;
+        // G2's meets in March and adopts a decision with an item, done in April.
+        let (m2, item) = meeting_on(&c, &admin, g2, "2024-03-05", false).await;
+        let (s, dec) = c
+            .post("/api/v1/decisions", &admin, json!({"meeting_id": m2, "item_id": item,
+                "text": "Tổ chức đối thoại tại nơi làm việc", "quorum_note": "Họp bất thường",
+                "actions": [{"unit_code": "G2", "title": "Đối thoại với giám đốc", "due_on": "2024-04-30"}]}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{dec}");
+        let action = dec["actions"][0]["id"].as_i64().expect("action");
+        c.post(
+            &format!("/api/v1/meetings/{m2}/finalize"),
+            &admin,
+            json!({}),
+        )
+        .await;
+        let (s, done) = c
+            .post(
+                &format!("/api/v1/action-items/{action}/progress"),
+                &admin,
+                json!({"status": "done", "done_on": "2024-04-02"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{done}");
+
+        let (met, by_district) = governed(&c, &admin, "P", "committees_met").await;
+        assert_eq!(
+            met,
+            [0, 1, 1, 0, 0, 0],
+            "each committee once, in the month it first met"
+        );
+        assert_eq!(
+            by_district,
+            [
+                ("D1".to_string(), vec![0, 1, 0, 0, 0, 0]),
+                ("D2".to_string(), vec![0, 0, 1, 0, 0, 0])
+            ]
+        );
+        assert_eq!(
+            governed(&c, &admin, "P", "meetings_held").await.0,
+            [0, 1, 2, 0, 0, 0]
+        );
+        assert_eq!(
+            governed(&c, &admin, "P", "decisions_adopted").await.0,
+            [0, 0, 1, 0, 0, 0]
+        );
+        assert_eq!(
+            governed(&c, &admin, "P", "action_items_done").await.0,
+            [0, 0, 0, 1, 0, 0]
+        );
+
+        // Minutes of an earlier January meeting of G2's committee, finalized late: the
+        // committee now counts in January instead, still once.
+        meeting_on(&c, &admin, g2, "2024-01-20", true).await;
+        assert_eq!(
+            governed(&c, &admin, "P", "committees_met").await.0,
+            [1, 1, 0, 0, 0, 0]
+        );
+        assert_eq!(
+            governed(&c, &admin, "P", "meetings_held").await.0,
+            [1, 1, 2, 0, 0, 0]
+        );
+        // The item reopened stops counting as done.
+        c.post(
+            &format!("/api/v1/action-items/{action}/progress"),
+            &admin,
+            json!({"status": "in_progress"}),
+        )
+        .await;
+        assert_eq!(
+            governed(&c, &admin, "P", "action_items_done").await.0,
+            [0; 6]
+        );
+
+        // G2 moves to D1: the figures follow it, the province's total unchanged.
+        let (s, moved) = c
+            .post(
+                "/api/v1/units/G2/move",
+                &admin,
+                json!({"parent_code": "D1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{moved}");
+        let (met, by_district) = governed(&c, &admin, "P", "committees_met").await;
+        assert_eq!(met, [1, 1, 0, 0, 0, 0]);
+        assert_eq!(
+            by_district,
+            [
+                ("D1".to_string(), vec![1, 1, 0, 0, 0, 0]),
+                ("D2".to_string(), vec![0; 6])
+            ]
+        );
+        // A district's officer sees their own part only.
+        let d2 = c.login("d2-officer", Some("D2"), "officer").await;
+        let (s, _) = c
+            .get("/api/v1/drives/GOV/progress?as_of=2024-06-30&unit=D1", &d2)
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

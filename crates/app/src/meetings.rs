@@ -577,6 +577,7 @@ impl App {
             Some(serde_json::json!({ "version": m.version + 1, "number": number })),
         )
         .await?;
+        tx.recount(m.unit_id);
         let m = find(&mut tx, actor, id).await?;
         let v = view(&mut tx, m, true).await?;
         tx.commit().await?;

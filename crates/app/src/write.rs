@@ -35,6 +35,8 @@ pub(crate) struct Write<'a> {
     now: String,
     scoped: bool,
     audited: bool,
+    /// Units whose computed drive figures the change may move.
+    recount: Vec<i64>,
 }
 
 impl App {
@@ -48,6 +50,7 @@ impl App {
             // An actor over the whole instance has nothing to narrow.
             scoped: actor.unit_id.is_none(),
             audited: false,
+            recount: Vec::new(),
         })
     }
 }
@@ -105,8 +108,16 @@ impl<'a> Write<'a> {
         Ok(())
     }
 
+    /// Marks a unit whose meetings, decisions or action items the change touched: its
+    /// figures in drives' computed metrics are counted again before the change commits.
+    pub fn recount(&mut self, unit_id: i64) {
+        if !self.recount.contains(&unit_id) {
+            self.recount.push(unit_id);
+        }
+    }
+
     /// Commits the change; refuses one that skipped the scope check or the audit.
-    pub async fn commit(self) -> Result<(), AppError> {
+    pub async fn commit(mut self) -> Result<(), AppError> {
         if !self.scoped {
             return Err(AppError::Internal(
                 "a write committed without a scope check".into(),
@@ -116,6 +127,9 @@ impl<'a> Write<'a> {
             return Err(AppError::Internal(
                 "a write committed without an audit entry".into(),
             ));
+        }
+        if !self.recount.is_empty() {
+            muster_store::drives::recount(&mut self.tx, &self.recount).await?;
         }
         self.tx.commit().await.map_err(StoreError::from)?;
         Ok(())

@@ -7,17 +7,38 @@ use crate::{string_enum, FieldError};
 
 string_enum!(
     /// What a metric counts. The first four are computed from the registry; `custom`
-    /// figures are filed by units in their monthly reports.
+    /// figures are filed by units in their monthly reports; the last four are computed
+    /// from committees' meetings, decisions and action items.
     MetricKind, "invalid_metric_kind" {
         NewMembers => "new_members",
         NewInformal => "new_informal",
         NetChange => "net_change",
         NewUnits => "new_units",
         Custom => "custom",
+        MeetingsHeld => "meetings_held",
+        CommitteesMet => "committees_met",
+        DecisionsAdopted => "decisions_adopted",
+        ActionItemsDone => "action_items_done",
     }
 );
 
 impl MetricKind {
+    /// The kinds computed from other modules' records (governance), recounted for the
+    /// units a write touched: a meeting counts once its minutes are finalized, a
+    /// committee once in the month of its first such meeting in the drive, a decision
+    /// when adopted (in its meeting's month), an action item when done (in the month it
+    /// was done; an item split into parts counts through its parts).
+    pub const COMPUTED: [MetricKind; 4] = [
+        MetricKind::MeetingsHeld,
+        MetricKind::CommitteesMet,
+        MetricKind::DecisionsAdopted,
+        MetricKind::ActionItemsDone,
+    ];
+
+    pub fn computed(self) -> bool {
+        Self::COMPUTED.contains(&self)
+    }
+
     /// Whether the figures come from membership changes.
     pub fn from_memberships(self) -> bool {
         matches!(

@@ -202,6 +202,7 @@ impl App {
             Some(serde_json::json!({ "status": status.as_str(), "note": note })),
         )
         .await?;
+        tx.recount(a.unit_id);
         tx.commit().await?;
         self.action_item(actor, id).await
     }

@@ -459,6 +459,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("decision"))?;
         let view = decision_view(&mut tx, row).await?;
+        tx.recount(committee.unit_id);
         tx.commit().await?;
         Ok(view)
     }

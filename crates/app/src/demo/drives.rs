@@ -246,6 +246,8 @@ async fn ben_tre(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Resul
                     unit_of_measure: Some("người".into()),
                     ..NewMetric::default()
                 },
+                metric("committees_met"),
+                metric("meetings_held"),
             ],
         },
     )
@@ -257,7 +259,16 @@ async fn ben_tre(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Resul
         system,
         &code,
         "BT",
-        &[Some(700), Some(58), Some(580), Some(6), Some(2), Some(80)],
+        &[
+            Some(700),
+            Some(58),
+            Some(580),
+            Some(6),
+            Some(2),
+            Some(80),
+            Some(8),
+            Some(96),
+        ],
     )
     .await?;
     reports(

@@ -6,6 +6,7 @@
 use crate::committees::{CommitteeInput, SeatInput};
 use crate::members::MemberQuery;
 use crate::{Actor, App, AppError};
+use muster_domain::Date;
 
 /// A committee and its seats: the first `members` people of `unit`'s registry, the
 /// first of them in the chair, then the outside participants (name, title,
@@ -327,6 +328,83 @@ pub async fn meetings(app: &App, system: &Actor) -> Result<(), AppError> {
             1,
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Bến Tre's grassroots unions with executives that meet monthly this year, each with
+/// its first three members, minutes finalized for the months that have ended, some
+/// months missed: what the drive's "committees that met" and "meetings held" count.
+pub async fn grassroots(app: &App, system: &Actor, today: Date) -> Result<(), AppError> {
+    use crate::meetings::{AgendaInput, MeetingInput};
+    // The first grassroots union of each of eight districts.
+    let mut districts = std::collections::BTreeSet::new();
+    let units: Vec<_> = app
+        .list_units(system)
+        .await?
+        .into_iter()
+        .filter(|u| u.depth == 2 && u.code.starts_with("BT"))
+        .filter(|u| districts.insert(u.parent_code.clone()))
+        .take(8)
+        .collect();
+    let year = today.year();
+    for (k, u) in units.iter().enumerate() {
+        let c = app
+            .create_committee(
+                system,
+                CommitteeInput {
+                    unit_code: Some(u.code.clone()),
+                    name: Some(format!("Ban Chấp hành {}", u.name)),
+                    kind: Some("executive".into()),
+                    cadence: Some("monthly".into()),
+                    quorum_percent: None,
+                    calendar: Some("gregorian".into()),
+                    term_start: Some(format!("{year}-01-01")),
+                    term_end: None,
+                },
+            )
+            .await?;
+        let q = MemberQuery {
+            unit: Some(u.code.clone()),
+            status: Some("active".into()),
+            limit: Some(3),
+            ..MemberQuery::default()
+        };
+        for (i, p) in app.list_members(system, &q).await?.items.iter().enumerate() {
+            let seat = SeatInput {
+                person_id: Some(p.id),
+                position: Some(POSITIONS[i].into()),
+                ..SeatInput::default()
+            };
+            app.add_seat(system, c.id, seat).await?;
+        }
+        for month in 1..today.month() {
+            // Every unit misses a month now and then; the last two units start late.
+            if (month as usize * 7 + k) % 5 == 0 || (k >= 6 && month < 6) {
+                continue;
+            }
+            let m = app
+                .create_meeting(
+                    system,
+                    MeetingInput {
+                        committee_id: Some(c.id),
+                        day: Some(
+                            Date::new(year, month, 10)
+                                .map_err(|e| AppError::field("day", e.code))?
+                                .to_string(),
+                        ),
+                        time: Some("16:00".into()),
+                        place: Some("Nhà văn hoá công nhân".into()),
+                        agenda: vec![AgendaInput {
+                            title: Some("Sinh hoạt định kỳ".into()),
+                            planned_minutes: Some(45),
+                            ..AgendaInput::default()
+                        }],
+                    },
+                )
+                .await?;
+            app.finalize_meeting(system, m.id).await?;
+        }
     }
     Ok(())
 }

@@ -135,6 +135,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     mapping::load(app, &system, today, &mut Rng::new(91)).await?;
     governance::load(app, &system).await?;
     governance::meetings(app, &system).await?;
+    governance::grassroots(app, &system, today).await?;
     duplicates::load(app, &system).await
 }
 

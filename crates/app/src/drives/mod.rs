@@ -31,7 +31,10 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct MetricView {
     pub id: i64,
-    /// `new_members`, `new_informal`, `net_change`, `new_units` or `custom`.
+    /// `new_members`, `new_informal`, `net_change`, `new_units`, `custom`, or one counted
+    /// from governance: `meetings_held` (minutes finalized), `committees_met` (each
+    /// committee once, in the month of its first finalized meeting), `decisions_adopted`,
+    /// `action_items_done`.
     pub kind: String,
     pub informal_category: Option<String>,
     /// For `new_units`: only units founded in workplaces of at least this many workers.

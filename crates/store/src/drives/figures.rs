@@ -217,7 +217,7 @@ async fn subtree_parents(
 }
 
 /// Figures of units' own, keyed by (metric, unit, month).
-type OwnFigures = HashMap<(i64, i64, i64), i64>;
+pub(super) type OwnFigures = HashMap<(i64, i64, i64), i64>;
 
 /// Recomputes a drive's figures from scratch: membership metrics from the day counters,
 /// new units from the units' founding dates, custom metrics from the reports that count.
@@ -350,6 +350,10 @@ pub async fn rebuild(
                 *own.entry((metric_id, unit_id, period)).or_default() += value;
             }
         }
+    }
+    let computed: Vec<(i64, MetricKind)> = kinds.iter().map(|(id, k, _, _)| (*id, *k)).collect();
+    for (key, n) in super::computed::scope_figures(conn, drive, &computed).await? {
+        *own.entry(key).or_default() += n;
     }
     write_figures(conn, drive.scope_unit_id, own).await
 }

@@ -2,10 +2,12 @@
 //! unit in a drive's subtree (`drive_values`), kept current with each membership change
 //! and report, and rebuilt from the day counters when the tree changes shape.
 
+mod computed;
 mod figures;
 mod reports;
 mod units;
 
+pub use computed::recount;
 pub use figures::*;
 pub use reports::*;
 pub use units::*;

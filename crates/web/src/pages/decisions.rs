@@ -345,7 +345,6 @@ fn item_page(
                 (select(l, "status", "action-status", &statuses, if f.get("status").is_empty() { a.status.as_str() } else { f.get("status") }, errors.get("status")))
                 (field(l, "note", "action-note", f.get("note"), errors.get("note"), "text", None))
                 (field(l, "done_on", "action-done-on", f.get("done_on"), errors.get("done_on"), "text", Some(&l.date_hint())))
-                (field(l, "done_on", "action-done-on", f.get("done_on"), errors.get("done_on"), "text", Some(&l.date_hint())))
                 div.actions { button type="submit" { (v.t("save")) } }
             }
             @if open {

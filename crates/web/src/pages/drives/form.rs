@@ -43,6 +43,11 @@ fn drive_input(f: &PlainForm) -> Result<NewDrive, Fields> {
             }
         }
     }
+    for kind in MetricKind::COMPUTED {
+        if f.on(&format!("m_{kind}")) {
+            metrics.push(builtin(kind.as_str()));
+        }
+    }
     for i in 0..CUSTOM_ROWS {
         if let Some(name) = f.opt(&format!("custom_{i}_name")) {
             metrics.push(NewMetric {
@@ -144,6 +149,9 @@ fn drive_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
                 (check("m_new_units", "metric-new_units"))
                 (check("m_new_units_min", "drive-units-min"))
                 (field(l, "min_workers", "drive-min-workers", f.get("min_workers"), errors.get("min_workers"), "text", Some("25")))
+                @for kind in MetricKind::COMPUTED {
+                    (check(&format!("m_{kind}"), &format!("metric-{kind}")))
+                }
                 @for i in 0..CUSTOM_ROWS {
                     div.pair {
                         (field(l, &format!("custom_{i}_name"), "drive-custom-name", f.get(&format!("custom_{i}_name")), None, "text", None))

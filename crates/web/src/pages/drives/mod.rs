@@ -19,6 +19,7 @@ use muster_app::drives::{
 };
 use muster_app::{App, AppError, Fields};
 use muster_domain::calendar::Calendar;
+use muster_domain::drive::MetricKind;
 use muster_domain::member::InformalCategory;
 use muster_domain::Date;
 use serde::Deserialize;
@@ -65,6 +66,9 @@ fn metric_label(v: &Viewer, m: &MetricView) -> String {
             None => v.t("metric-new_units"),
         },
         "net_change" => v.t("metric-net_change"),
+        k @ ("meetings_held" | "committees_met" | "decisions_adopted" | "action_items_done") => {
+            v.t(&format!("metric-{k}"))
+        }
         _ => v.t("metric-new_members"),
     }
 }
