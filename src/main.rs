@@ -270,6 +270,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     if filled > 0 {
         eprintln!("{filled} names given their sort keys");
     }
+    if system.count_governance(false).await? {
+        eprintln!("governance figures counted");
+    }
     match cli.command {
         Command::Migrate => {
             eprintln!("database is up to date");

@@ -40,20 +40,21 @@ async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
         .rows_affected())
 }
 
-pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), Error> {
-    if !database.starts_with("postgres") && std::path::Path::new(database).exists() {
-        return Err(format!("{database} exists; remove it to generate anew").into());
-    }
-    if let Some(dir) = std::path::Path::new(database)
-        .parent()
-        .filter(|_| !database.starts_with("postgres"))
-    {
-        std::fs::create_dir_all(dir)?;
-    }
-    let started = Instant::now();
-    let db = Db::open(database).await?;
-    let pg = db.backend() == Backend::Postgres;
+/// The province's units as `province` made them.
+pub struct Province {
+    /// Every unit's parent (the province's is `None`).
+    pub parent: HashMap<i64, Option<i64>>,
+    /// Grassroots units are the ids `first_grassroots..first_grassroots + grassroots`.
+    pub first_grassroots: i64,
+    pub grassroots: i64,
+}
+
+/// Writes the units of a province (`BP`, its districts `BP-D01`, their areas
+/// `BP-D01-A01` and the grassroots units under them, `units` in all) with explicit ids,
+/// the province 1, and their closure.
+pub async fn province(db: &Db, units: usize) -> Result<Province, Error> {
     let now = muster_domain::date::now_utc();
+    let pg = db.backend() == Backend::Postgres;
     let (districts, areas, grassroots_total) = shape(units);
 
     // Units with explicit ids: the province 1, districts, areas, then grassroots units in
@@ -117,7 +118,7 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
             })
             .collect();
         exec(
-            &db,
+            db,
             format!(
                 "INSERT INTO units (id, tree_id, parent_id, code, level, name, founded_on, archived, created_at, updated_at) VALUES {}",
                 values.join(",")
@@ -125,11 +126,11 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
         )
         .await?;
     }
-    exec(&db, "UPDATE units SET tree_id = NULL WHERE id = 1".into()).await?;
-    exec(&db, "UPDATE units SET tree_id = 1".into()).await?;
+    exec(db, "UPDATE units SET tree_id = NULL WHERE id = 1".into()).await?;
+    exec(db, "UPDATE units SET tree_id = 1".into()).await?;
     for (i, level) in ["Tỉnh", "Huyện", "Cụm", "Cơ sở"].iter().enumerate() {
         exec(
-            &db,
+            db,
             format!("INSERT INTO tree_levels (tree_id, position, name) VALUES (1, {i}, '{level}')"),
         )
         .await?;
@@ -145,7 +146,7 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     }
     for chunk in closure.chunks(1000) {
         exec(
-            &db,
+            db,
             format!(
                 "INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES {}",
                 chunk.join(",")
@@ -155,14 +156,40 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
     }
     if pg {
         exec(
-            &db,
+            db,
             format!("SELECT setval(pg_get_serial_sequence('units', 'id'), {next})"),
         )
         .await?;
     }
+    Ok(Province {
+        parent,
+        first_grassroots,
+        grassroots,
+    })
+}
+
+pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), Error> {
+    if !database.starts_with("postgres") && std::path::Path::new(database).exists() {
+        return Err(format!("{database} exists; remove it to generate anew").into());
+    }
+    if let Some(dir) = std::path::Path::new(database)
+        .parent()
+        .filter(|_| !database.starts_with("postgres"))
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let started = Instant::now();
+    let db = Db::open(database).await?;
+    let pg = db.backend() == Backend::Postgres;
+    let now = muster_domain::date::now_utc();
+    let (districts, _, _) = shape(units);
+    let Province {
+        first_grassroots,
+        grassroots,
+        ..
+    } = province(&db, units).await?;
     eprintln!(
-        "{} units ({grassroots} grassroots) in {:.1?}",
-        rows.len(),
+        "{units} units ({grassroots} grassroots) in {:.1?}",
         started.elapsed()
     );
 

@@ -7,6 +7,8 @@
 //! muster-bench drive-progress --database bench/data/province-10m.db --requests 2000
 //! muster-bench gen-workplaces --database bench/data/province-10m.db --workplaces 100000
 //! muster-bench priority --database bench/data/province-10m.db --requests 1200
+//! muster-bench gen-governance --database bench/data/governance.db --units 30000 --months 60
+//! muster-bench governance --database bench/data/governance.db --requests 1200
 //! ```
 #![forbid(unsafe_code)]
 
@@ -14,6 +16,7 @@ mod bulk;
 mod dedupe;
 mod drive;
 mod generate;
+mod governance;
 mod http;
 mod mapping;
 mod people;
@@ -76,6 +79,23 @@ enum Command {
     /// Time the priority list of workplaces to organize.
     Priority {
         #[arg(long, default_value = "bench/data/province-10m.db")]
+        database: String,
+        #[arg(long, default_value_t = 1200)]
+        requests: usize,
+    },
+    /// Generate a province whose committees met monthly: a meeting per unit and month,
+    /// decisions, and the action items they send down the tree.
+    GenGovernance {
+        #[arg(long, default_value = "bench/data/governance.db")]
+        database: String,
+        #[arg(long, default_value_t = 30_000)]
+        units: usize,
+        #[arg(long, default_value_t = 60)]
+        months: i64,
+    },
+    /// Time the overdue lists, a decision's completion and the governance roll-up.
+    Governance {
+        #[arg(long, default_value = "bench/data/governance.db")]
         database: String,
         #[arg(long, default_value_t = 1200)]
         requests: usize,
@@ -179,6 +199,14 @@ async fn main() {
             workplaces,
         } => mapping::generate(&database, workplaces).await,
         Command::Priority { database, requests } => mapping::priority(&database, requests).await,
+        Command::GenGovernance {
+            database,
+            units,
+            months,
+        } => governance::generate(&database, units, months).await,
+        Command::Governance { database, requests } => {
+            governance::measure(&database, requests).await
+        }
         Command::Dedupe { file, thresholds } => dedupe::run(&file, &thresholds),
         Command::GenPeople {
             file,

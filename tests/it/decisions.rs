@@ -182,8 +182,10 @@ on_both_backends!(
             (Some("in_progress"), Some(1))
         );
         // The grassroots unit's item done: D1's item shows all of its part done.
-        let (_, dv) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
-        let g1_item = dv["actions"]
+        let (_, d1_view) = c
+            .get(&format!("/api/v1/action-items/{d1_item}"), &officer)
+            .await;
+        let g1_item = d1_view["parts"]
             .as_array()
             .unwrap()
             .iter()
@@ -253,12 +255,16 @@ on_both_backends!(
             .collect();
         assert_eq!(
             state,
-            [
-                ("D1", "done"),
-                ("G1", "done"),
-                ("D2", "open"),
-                ("G2", "open")
-            ]
+            // The decision's own items; the report is held by its member's unit.
+            [("D1", "done"), ("D2", "open"), ("G2", "open")]
+        );
+        assert_eq!(
+            (
+                dv["actions"][0]["children"].as_i64(),
+                dv["actions"][0]["children_done_share"].as_f64()
+            ),
+            (Some(1), Some(100.0)),
+            "D1's part below done"
         );
         assert!(
             (dv["done_share"].as_f64().unwrap() - 100.0 / 3.0).abs() < 0.01,
@@ -597,8 +603,10 @@ on_both_backends!(
             )
             .await;
         assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.body);
-        let (_, dv) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
-        let g1_item = dv["actions"]
+        let (_, d1_view) = c
+            .get(&format!("/api/v1/action-items/{d1_item}"), &officer)
+            .await;
+        let g1_item = d1_view["parts"]
             .as_array()
             .unwrap()
             .iter()
@@ -621,7 +629,7 @@ on_both_backends!(
             .page("GET", &format!("/action-items/{d1_item}"), &d1, None)
             .await;
         assert!(
-            done.body.contains("Xong") && done.body.contains("100"),
+            done.body.contains("Xong") && done.body.contains("100") && done.body.contains("G1"),
             "{}",
             done.body
         );
@@ -629,7 +637,7 @@ on_both_backends!(
         // The province sees which district has done its part, and what is overdue.
         let view = c.page("GET", &format!("/decisions/{did}"), &me, None).await;
         assert!(
-            view.body.contains("50") && view.body.contains("G1") && view.body.contains("D2"),
+            view.body.contains("50") && view.body.contains("D1") && view.body.contains("D2"),
             "{}",
             view.body
         );

@@ -243,7 +243,7 @@ macro_rules! on_both_backends {
 pub struct Client {
     pub app: System,
     router: axum::Router,
-    pub _db: TestDb,
+    pub db: TestDb,
 }
 
 impl Client {
@@ -253,7 +253,7 @@ impl Client {
         Self {
             router: muster_web::router(app.app().clone()),
             app,
-            _db: db,
+            db,
         }
     }
 

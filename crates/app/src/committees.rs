@@ -320,6 +320,7 @@ impl App {
             .ok_or(AppError::NotFound("committee"))?;
         let view = committee_view(row, Vec::new());
         let after = serde_json::to_value(&view).ok();
+        tx.recount(unit.id);
         tx.audit("create", "committee", id, Some(unit.id), None, after)
             .await?;
         tx.commit().await?;
@@ -351,6 +352,7 @@ impl App {
             serde_json::to_value(committee_view(before.clone(), Vec::new())).ok(),
             serde_json::to_value(committee_view(after.clone(), Vec::new())).ok(),
         );
+        tx.recount(before.unit_id);
         tx.audit("update", "committee", id, Some(before.unit_id), b, a)
             .await?;
         tx.commit().await?;
@@ -440,6 +442,7 @@ impl App {
             .ok_or(AppError::NotFound("seat"))?;
         let view = seat_view(row, Date::today());
         let after = serde_json::to_value(&view).ok();
+        tx.recount(c.unit_id);
         tx.audit("seat", "committee", c.id, Some(c.unit_id), None, after)
             .await?;
         tx.commit().await?;
@@ -502,6 +505,7 @@ impl App {
         ended.until_on = Some(until.to_string());
         let view = seat_view(ended, Date::today());
         let after = serde_json::to_value(&view).ok();
+        tx.recount(c.unit_id);
         tx.audit("unseat", "committee", c.id, Some(c.unit_id), before, after)
             .await?;
         tx.commit().await?;

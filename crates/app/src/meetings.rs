@@ -422,6 +422,7 @@ impl App {
         let m = find(&mut tx, actor, id).await?;
         let v = view(&mut tx, m, true).await?;
         let after = serde_json::json!({ "committee": c.id, "starts_at": v.starts_at, "place": v.place, "agenda": v.agenda.len() });
+        tx.recount(c.unit_id);
         tx.audit("create", "meeting", id, Some(c.unit_id), None, Some(after))
             .await?;
         tx.commit().await?;
@@ -482,6 +483,7 @@ impl App {
         store::touch(&mut tx, m.id, &now).await?;
         let v = view(&mut tx, m.clone(), true).await?;
         let after = serde_json::to_value(&v.quorum).ok();
+        tx.recount(m.unit_id);
         tx.audit("attendance", "meeting", m.id, Some(m.unit_id), None, after)
             .await?;
         tx.commit().await?;

@@ -41,6 +41,19 @@ impl System {
         self.app.fill_sort_keys().await
     }
 
+    /// Counts every unit's governance figures from the records when committees exist but
+    /// were never counted (a database from before the counters), or always with
+    /// `force` (after a bulk load). Answers whether it counted.
+    pub async fn count_governance(&self, force: bool) -> Result<bool, AppError> {
+        let mut tx = self.db().begin().await?;
+        if !force && !muster_store::governance::counts_missing(&mut tx).await? {
+            return Ok(false);
+        }
+        muster_store::governance::rebuild_counts(&mut tx).await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(true)
+    }
+
     /// Issues a bearer token for a user; only its hash is stored.
     pub async fn create_token(&self, username: &str) -> Result<String, AppError> {
         self.app.create_token(username).await

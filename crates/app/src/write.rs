@@ -108,8 +108,9 @@ impl<'a> Write<'a> {
         Ok(())
     }
 
-    /// Marks a unit whose meetings, decisions or action items the change touched: its
-    /// figures in drives' computed metrics are counted again before the change commits.
+    /// Marks a unit whose committees, meetings, decisions or action items the change
+    /// touched: its governance figures and its figures in drives' computed metrics are
+    /// counted again before the change commits.
     pub fn recount(&mut self, unit_id: i64) {
         if !self.recount.contains(&unit_id) {
             self.recount.push(unit_id);
@@ -129,6 +130,7 @@ impl<'a> Write<'a> {
             ));
         }
         if !self.recount.is_empty() {
+            muster_store::governance::recount(&mut self.tx, &self.recount).await?;
             muster_store::drives::recount(&mut self.tx, &self.recount).await?;
         }
         self.tx.commit().await.map_err(StoreError::from)?;

@@ -3,6 +3,7 @@
 use crate::error::{ResultExt, StoreError};
 use crate::{Conn, Scope};
 use sqlx::{AssertSqlSafe, FromRow};
+use std::collections::HashMap;
 
 /// A decision as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,12 +208,13 @@ pub async fn action(
         .store()
 }
 
-/// Every action item of a decision (all levels), by id.
+/// A decision's own action items (not the parts they were split into), by id.
 pub async fn actions_of_decision(
     conn: &mut Conn,
     decision_id: i64,
 ) -> Result<Vec<ActionRow>, StoreError> {
-    let sql = format!("{ACTION_SELECT} WHERE a.decision_id = $1 ORDER BY a.id");
+    let sql =
+        format!("{ACTION_SELECT} WHERE a.decision_id = $1 AND a.parent_id IS NULL ORDER BY a.id");
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(decision_id)
         .fetch_all(&mut *conn)
@@ -220,8 +222,63 @@ pub async fn actions_of_decision(
         .store()
 }
 
-/// Action items held by units of `scope` (under `unit_id` when given): pending ones
-/// due before `due_before` when given (oldest due first), else all, by due date.
+/// The parts an item was split into, by id.
+pub async fn parts(conn: &mut Conn, id: i64) -> Result<Vec<ActionRow>, StoreError> {
+    let sql = format!("{ACTION_SELECT} WHERE a.parent_id = $1 ORDER BY a.id");
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
+
+/// How the parts of each item stand: all of them, those not cancelled, those done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PartCounts {
+    pub parts: i64,
+    pub counted: i64,
+    pub done: i64,
+}
+
+/// The parts of each of `ids`, counted; an item without parts is left out.
+pub async fn part_counts(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<HashMap<i64, PartCounts>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT parent_id, COUNT(*), \
+         CAST(SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM action_items WHERE parent_id IN ({}) GROUP BY parent_id",
+        crate::id_list(ids)
+    );
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await
+        .store()?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, parts, counted, done)| {
+            (
+                id,
+                PartCounts {
+                    parts,
+                    counted,
+                    done,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Pending action items held by units of `scope`, or of `unit_id`'s subtree when given
+/// (the caller has checked it lies in `scope`): those due before `due_before` when
+/// given, oldest due first. The partial index of pending items by due date gives them
+/// in order, each tested for the subtree, so a province's first page reads about a
+/// page of rows however many items it holds.
 pub async fn actions_held(
     conn: &mut Conn,
     scope: Scope,
@@ -229,16 +286,19 @@ pub async fn actions_held(
     due_before: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ActionRow>, StoreError> {
+    let root = unit_id.or(scope.unit());
     let sql = format!(
-        "{ACTION_SELECT} WHERE {} AND ($2 = 0 OR a.unit_id IN (SELECT descendant_id FROM unit_closure \
-         WHERE ancestor_id = $2)) AND ($3 = '' OR (a.status IN ('open', 'in_progress') AND a.due_on < $3)) \
-         ORDER BY a.due_on, a.id LIMIT $4",
-        scope.condition("a.unit_id", 1)
+        "{ACTION_SELECT} WHERE a.status IN ('open', 'in_progress') AND {} AND a.due_on < $2 \
+         ORDER BY a.due_on, a.id LIMIT $3",
+        match root {
+            Some(_) =>
+                "a.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)",
+            None => "$1 = 0",
+        }
     );
     sqlx::query_as(AssertSqlSafe(sql))
-        .bind(scope.param())
-        .bind(unit_id.unwrap_or(0))
-        .bind(due_before.unwrap_or(""))
+        .bind(root.unwrap_or(0))
+        .bind(due_before.unwrap_or("9999-12-31"))
         .bind(limit)
         .fetch_all(&mut *conn)
         .await

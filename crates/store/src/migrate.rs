@@ -99,9 +99,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "calendar_feeds",
         sql: include_str!("../migrations/0017_calendar_feeds.sql"),
     },
+    Migration {
+        version: 18,
+        name: "governance_counts",
+        sql: include_str!("../migrations/0018_governance_counts.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 17;
+pub const LATEST: i64 = 18;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

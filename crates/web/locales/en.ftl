@@ -674,6 +674,7 @@ action-none-overdue = Nothing overdue.
 action-done-on = Done on
 action-decision = The decision
 action-meeting = The meeting
+action-parts = Split into
 action-notes = Progress notes
 action-progress = Record progress
 action-note = Note

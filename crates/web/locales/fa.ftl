@@ -674,6 +674,7 @@ action-none-overdue = اقدام عقب‌افتاده‌ای نیست.
 action-done-on = تاریخ انجام
 action-decision = مصوبه
 action-meeting = نشست
+action-parts = تقسیم‌شده میان
 action-notes = یادداشت‌های پیشرفت
 action-progress = ثبت پیشرفت
 action-note = یادداشت

@@ -674,6 +674,7 @@ action-none-overdue = कुछ भी विलंबित नहीं।
 action-done-on = पूरा होने की तिथि
 action-decision = निर्णय
 action-meeting = बैठक
+action-parts = इनमें बाँटा गया
 action-notes = प्रगति टिप्पणियाँ
 action-progress = प्रगति दर्ज करें
 action-note = टिप्पणी

@@ -674,6 +674,7 @@ action-none-overdue = Không có nhiệm vụ quá hạn.
 action-done-on = Hoàn thành ngày
 action-decision = Nghị quyết
 action-meeting = Cuộc họp
+action-parts = Đã giao tiếp cho
 action-notes = Ghi chép tiến độ
 action-progress = Cập nhật tiến độ
 action-note = Ghi chú

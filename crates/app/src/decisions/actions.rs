@@ -2,7 +2,8 @@
 //! below, record progress. Only the units holding an item act on it.
 
 use super::{
-    action_view, check_actions, ActionQuery, ActionView, NoteView, ProgressInput, SplitInput,
+    action_view, action_views, check_actions, ActionQuery, ActionView, NoteView, ProgressInput,
+    SplitInput,
 };
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
@@ -21,11 +22,14 @@ impl App {
         let a = store::action(&mut conn, actor.scope(), id)
             .await?
             .ok_or(AppError::NotFound("action item"))?;
-        let all = match a.decision_id {
-            Some(d) => store::actions_of_decision(&mut conn, d).await?,
-            None => vec![a.clone()],
-        };
-        let mut v = action_view(&a, &all, &Date::today().to_string());
+        let today = Date::today().to_string();
+        let parts = store::parts(&mut conn, a.id).await?;
+        let mut v = action_view(&a, None, &today);
+        v.parts = action_views(&mut conn, &parts, &today).await?;
+        v.children = v.parts.len() as i64;
+        let counted = v.parts.iter().filter(|p| p.status != "cancelled").count() as i64;
+        let done = v.parts.iter().filter(|p| p.status == "done").count() as i64;
+        v.children_done_share = muster_domain::governance::share_done(done, counted);
         v.notes = store::notes(&mut conn, id)
             .await?
             .into_iter()
@@ -39,7 +43,8 @@ impl App {
         Ok(v)
     }
 
-    /// Items held by the units of the actor's subtree (or of `unit`'s), by due date.
+    /// Pending items held by the units of the actor's subtree (or of `unit`'s), by due
+    /// date; with `overdue`, only those due before `as_of`.
     pub async fn list_action_items(
         &self,
         actor: &Actor,
@@ -68,15 +73,7 @@ impl App {
             page_size(q.limit),
         )
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for a in &rows {
-            let family = match a.decision_id {
-                Some(d) => store::actions_of_decision(&mut conn, d).await?,
-                None => vec![a.clone()],
-            };
-            out.push(action_view(a, &family, &as_of));
-        }
-        Ok(out)
+        action_views(&mut conn, &rows, &as_of).await
     }
 
     /// Splits an item held by a unit of the actor's subtree into items for units below
@@ -131,8 +128,10 @@ impl App {
                 due_on: due.clone(),
             };
             store::insert_action(&mut tx, &child, &now).await?;
+            tx.recount(*unit);
         }
         if a.status == "open" {
+            tx.recount(a.unit_id);
             store::set_status(&mut tx, a.id, "in_progress", None, &now).await?;
             store::add_note(&mut tx, a.id, actor.username(), "in_progress", None, &now).await?;
         }

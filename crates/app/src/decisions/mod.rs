@@ -10,7 +10,9 @@ use muster_domain::governance::{check_votes, share_done, ActionStatus, Outcome};
 use muster_domain::unit::{optional_text, required_text};
 use muster_domain::user::Permission;
 use muster_domain::Date;
-use muster_store::decisions::{self as store, ActionRow, DecisionRow, NewAction, NewDecision};
+use muster_store::decisions::{
+    self as store, ActionRow, DecisionRow, NewAction, NewDecision, PartCounts,
+};
 use muster_store::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -68,6 +70,9 @@ pub struct ActionView {
     pub children_done_share: Option<f64>,
     /// Its progress notes (on one item's answer).
     pub notes: Vec<NoteView>,
+    /// The items it was split into (on one item's answer).
+    #[schema(no_recursion)]
+    pub parts: Vec<ActionView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -141,10 +146,8 @@ fn label(d: &DecisionRow) -> String {
     format!("{}/{}", d.year, d.number)
 }
 
-fn action_view(a: &ActionRow, all: &[ActionRow], today: &str) -> ActionView {
-    let kids: Vec<&ActionRow> = all.iter().filter(|c| c.parent_id == Some(a.id)).collect();
-    let counted = kids.iter().filter(|c| c.status != "cancelled").count() as i64;
-    let done = kids.iter().filter(|c| c.status == "done").count() as i64;
+fn action_view(a: &ActionRow, parts: Option<&PartCounts>, today: &str) -> ActionView {
+    let parts = parts.copied().unwrap_or_default();
     let pending = ActionStatus::parse(&a.status).is_ok_and(ActionStatus::is_pending);
     ActionView {
         id: a.id,
@@ -159,32 +162,33 @@ fn action_view(a: &ActionRow, all: &[ActionRow], today: &str) -> ActionView {
         status: a.status.clone(),
         done_on: a.done_on.clone(),
         overdue: pending && a.due_on.as_str() < today,
-        children: kids.len() as i64,
-        children_done_share: share_done(done, counted),
+        children: parts.parts,
+        children_done_share: share_done(parts.done, parts.counted),
         notes: Vec::new(),
+        parts: Vec::new(),
     }
 }
 
-/// Items in tree order: each after its parent.
-fn tree_order(all: &[ActionRow], today: &str) -> Vec<ActionView> {
-    fn walk(all: &[ActionRow], parent: Option<i64>, today: &str, out: &mut Vec<ActionView>) {
-        for a in all.iter().filter(|a| a.parent_id == parent) {
-            out.push(action_view(a, all, today));
-            walk(all, Some(a.id), today, out);
-        }
-    }
-    let mut out = Vec::with_capacity(all.len());
-    walk(all, None, today, &mut out);
-    out
+/// Views of items, their parts counted in one query.
+async fn action_views(
+    conn: &mut Conn,
+    rows: &[ActionRow],
+    today: &str,
+) -> Result<Vec<ActionView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let counts = store::part_counts(conn, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|a| action_view(a, counts.get(&a.id), today))
+        .collect())
 }
 
 async fn decision_view(conn: &mut Conn, d: DecisionRow) -> Result<DecisionView, AppError> {
     let today = Date::today().to_string();
-    let all = store::actions_of_decision(conn, d.id).await?;
-    let actions = tree_order(&all, &today);
-    let firsts: Vec<&ActionView> = actions.iter().filter(|a| a.parent_id.is_none()).collect();
-    let counted = firsts.iter().filter(|a| a.status != "cancelled").count() as i64;
-    let done = firsts.iter().filter(|a| a.status == "done").count() as i64;
+    let own = store::actions_of_decision(conn, d.id).await?;
+    let actions = action_views(conn, &own, &today).await?;
+    let counted = actions.iter().filter(|a| a.status != "cancelled").count() as i64;
+    let done = actions.iter().filter(|a| a.status == "done").count() as i64;
     Ok(DecisionView {
         label: label(&d),
         id: d.id,
@@ -300,15 +304,7 @@ pub(crate) async fn matters_arising(
 ) -> Result<Vec<ActionView>, AppError> {
     let today = Date::today().to_string();
     let rows = store::pending_of_committee(conn, committee_id, before).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for a in &rows {
-        let family = match a.decision_id {
-            Some(d) => store::actions_of_decision(conn, d).await?,
-            None => vec![a.clone()],
-        };
-        out.push(action_view(a, &family, &today));
-    }
-    Ok(out)
+    action_views(conn, &rows, &today).await
 }
 
 /// The decisions taken at a meeting, in the order taken.
@@ -444,6 +440,7 @@ impl App {
                 due_on: due.clone(),
             };
             store::insert_action(&mut tx, &a, &now).await?;
+            tx.recount(*unit);
         }
         let after = serde_json::json!({ "number": format!("{year}/{number}"), "outcome": new.outcome, "actions": actions.len() });
         tx.audit(

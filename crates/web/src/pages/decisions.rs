@@ -330,6 +330,10 @@ fn item_page(
             @if let Some(d) = a.decision_id { a href=(format!("/decisions/{d}")) { (v.t("action-decision")) } " · " }
             a href=(format!("/meetings/{}", a.meeting_id)) { (v.t("action-meeting")) }
         }
+        @if !a.parts.is_empty() {
+            h2 { (v.t("action-parts")) }
+            (action_table(v, &a.parts, false))
+        }
         @if !a.notes.is_empty() {
             h2 { (v.t("action-notes")) }
             ol.audit { @for n in &a.notes {

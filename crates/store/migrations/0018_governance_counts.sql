@@ -1,0 +1,19 @@
+-- Governance figures of every unit by day: its own (committees begun and ended by
+-- cadence, meetings, attendance, decisions adopted, action items by due day) and its
+-- subtree's, so a roll-up reads a few rows per unit instead of every record below it.
+-- Kept by the write path (a touched unit's own figures are counted again and the
+-- difference added up the tree); filled from the records at start-up when empty.
+CREATE TABLE governance_days (
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    figure TEXT NOT NULL,
+    day TEXT NOT NULL,
+    own BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (unit_id, figure, day)
+) {without_rowid};
+
+-- The overdue list walks pending items by due date.
+CREATE INDEX action_items_pending ON action_items (due_on, id) WHERE status IN ('open', 'in_progress');
+-- A decision's own items (not their parts) without reading every part.
+DROP INDEX action_items_by_decision;
+CREATE INDEX action_items_by_decision ON action_items (decision_id, parent_id);
