@@ -221,7 +221,7 @@ pub async fn generate(database: &str, units: usize, months: i64) -> Result<(), E
     let mut batch = Batch::new(
         &db,
         "INSERT INTO action_items (id, decision_id, meeting_id, parent_id, unit_id, person_id, title, due_on, \
-         status, done_on, created_at, updated_at)",
+         status, done_on, created_at, updated_at, own_decision_id)",
     );
     let mut next = 1i64;
     let is_grassroots = |u: i64| u >= first_grassroots;
@@ -251,12 +251,17 @@ pub async fn generate(database: &str, units: usize, months: i64) -> Result<(), E
                 let id = next;
                 next += 1;
                 let (status, done) = state(id, due, today);
+                let own = if parent_item.is_none() {
+                    meeting.to_string()
+                } else {
+                    "NULL".into()
+                };
                 let parent_item = parent_item.map_or("NULL".into(), |p| p.to_string());
                 let done = done.map_or("NULL".into(), |d| format!("'{d}'"));
                 batch
                     .push(format!(
                         "({id}, {meeting}, {meeting}, {parent_item}, {holder}, NULL, 'Triển khai nghị quyết', \
-                         '{due}', '{status}', {done}, '{now}', '{now}')"
+                         '{due}', '{status}', {done}, '{now}', '{now}', {own})"
                     ))
                     .await?;
                 if holder != *unit && !is_grassroots(holder) {
@@ -285,6 +290,10 @@ pub async fn generate(database: &str, units: usize, months: i64) -> Result<(), E
             .await?;
         }
     }
+    // The counters the write path keeps, counted once from the records.
+    let t = Instant::now();
+    System::new(db.clone()).count_governance(true).await?;
+    eprintln!("governance counters in {:.1?}", t.elapsed());
     let t = Instant::now();
     exec(&db, "ANALYZE".into()).await?;
     eprintln!(
@@ -356,7 +365,7 @@ pub async fn measure(database: &str, requests: usize) -> Result<(), Error> {
     for i in 0..requests + 12 {
         let kind = i % kinds.len();
         let district = rng.pick(&districts).clone();
-        let actor = if kind % 2 == 0 {
+        let actor = if kind.is_multiple_of(2) {
             &province
         } else {
             &district_actors[&district]

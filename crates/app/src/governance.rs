@@ -108,14 +108,17 @@ impl App {
             .ok_or_else(|| AppError::field("quarter", "invalid_quarter"))?;
         let unit = match q.unit.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(code) => crate::units::find_in_scope(&mut conn, actor.scope(), code).await?,
-            None => {
-                let units = muster_store::units::list(&mut conn, actor.scope()).await?;
-                let own = actor.unit_id();
-                units
+            // The caller's own unit, or for the whole instance the first top unit.
+            None => match actor.unit_id() {
+                Some(own) => muster_store::units::by_id(&mut conn, own)
+                    .await?
+                    .ok_or(AppError::NotFound("unit"))?,
+                None => muster_store::units::list(&mut conn, actor.scope())
+                    .await?
                     .into_iter()
-                    .find(|u| Some(u.id) == own || (own.is_none() && u.parent_id.is_none()))
-                    .ok_or(AppError::NotFound("unit"))?
-            }
+                    .find(|u| u.parent_id.is_none())
+                    .ok_or(AppError::NotFound("unit"))?,
+            },
         };
         let children = muster_store::governance::children(&mut conn, unit.id).await?;
         let mut roots = vec![unit.id];

@@ -14,6 +14,9 @@ CREATE TABLE governance_days (
 
 -- The overdue list walks pending items by due date.
 CREATE INDEX action_items_pending ON action_items (due_on, id) WHERE status IN ('open', 'in_progress');
--- A decision's own items (not their parts) without reading every part.
-DROP INDEX action_items_by_decision;
-CREATE INDEX action_items_by_decision ON action_items (decision_id, parent_id);
+-- A decision's own items (not the parts they were split into) by a column of their
+-- own: asked as `decision_id = ? AND parent_id IS NULL`, PostgreSQL expected a large
+-- decision's thirty thousand parts and planned for them.
+ALTER TABLE action_items ADD COLUMN own_decision_id BIGINT REFERENCES decisions(id);
+UPDATE action_items SET own_decision_id = decision_id WHERE parent_id IS NULL;
+CREATE INDEX action_items_of_decision ON action_items (own_decision_id);

@@ -165,16 +165,19 @@ pub struct ActionRow {
     pub updated_at: String,
 }
 
+/// The holder's code and name are looked up per row: as joins, PostgreSQL misjudges how
+/// few of a large decision's items are its own and hashes every unit first.
 const ACTION_SELECT: &str = "SELECT a.id, a.decision_id, a.meeting_id, a.parent_id, a.unit_id, \
-     u.code AS unit_code, a.person_id, p.full_name AS person_name, a.title, a.due_on, a.status, \
-     a.done_on, m.unit_id AS origin_unit_id, a.created_at, a.updated_at FROM action_items a \
-     JOIN units u ON u.id = a.unit_id JOIN meetings m ON m.id = a.meeting_id \
-     LEFT JOIN people p ON p.id = a.person_id";
+     (SELECT u.code FROM units u WHERE u.id = a.unit_id) AS unit_code, a.person_id, \
+     (SELECT p.full_name FROM people p WHERE p.id = a.person_id) AS person_name, a.title, a.due_on, \
+     a.status, a.done_on, m.unit_id AS origin_unit_id, a.created_at, a.updated_at FROM action_items a \
+     JOIN meetings m ON m.id = a.meeting_id";
 
 pub async fn insert_action(conn: &mut Conn, a: &NewAction, now: &str) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO action_items (decision_id, meeting_id, parent_id, unit_id, person_id, title, due_on, \
-         status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8) RETURNING id",
+         status, created_at, updated_at, own_decision_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8, $9) RETURNING id",
     )
     .bind(a.decision_id)
     .bind(a.meeting_id)
@@ -184,6 +187,7 @@ pub async fn insert_action(conn: &mut Conn, a: &NewAction, now: &str) -> Result<
     .bind(&a.title)
     .bind(&a.due_on)
     .bind(now)
+    .bind(a.decision_id.filter(|_| a.parent_id.is_none()))
     .fetch_one(&mut *conn)
     .await
     .store()
@@ -213,8 +217,7 @@ pub async fn actions_of_decision(
     conn: &mut Conn,
     decision_id: i64,
 ) -> Result<Vec<ActionRow>, StoreError> {
-    let sql =
-        format!("{ACTION_SELECT} WHERE a.decision_id = $1 AND a.parent_id IS NULL ORDER BY a.id");
+    let sql = format!("{ACTION_SELECT} WHERE a.own_decision_id = $1 ORDER BY a.id");
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(decision_id)
         .fetch_all(&mut *conn)
@@ -274,6 +277,9 @@ pub async fn part_counts(
         .collect())
 }
 
+/// Units in a subtree above which the overdue list walks pending items by due date.
+const LARGE_SUBTREE: i64 = 200;
+
 /// Pending action items held by units of `scope`, or of `unit_id`'s subtree when given
 /// (the caller has checked it lies in `scope`): those due before `due_before` when
 /// given, oldest due first. The partial index of pending items by due date gives them
@@ -287,14 +293,23 @@ pub async fn actions_held(
     limit: i64,
 ) -> Result<Vec<ActionRow>, StoreError> {
     let root = unit_id.or(scope.unit());
-    let sql = format!(
-        "{ACTION_SELECT} WHERE a.status IN ('open', 'in_progress') AND {} AND a.due_on < $2 \
-         ORDER BY a.due_on, a.id LIMIT $3",
-        match root {
-            Some(_) =>
-                "a.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)",
-            None => "$1 = 0",
+    let units = match root {
+        Some(r) => crate::units::subtree_size(conn, r).await?,
+        None => i64::MAX,
+    };
+    // A large subtree walks pending items in due order (the unary `+` keeps SQLite off
+    // the by-unit index, which would gather and sort every pending item first); a small
+    // one gathers its units' few items by that index.
+    let within = match root {
+        None => "$1 = 0",
+        Some(_) if units > LARGE_SUBTREE => {
+            "+a.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)"
         }
+        Some(_) => "a.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)",
+    };
+    let sql = format!(
+        "{ACTION_SELECT} WHERE a.status IN ('open', 'in_progress') AND {within} AND a.due_on < $2 \
+         ORDER BY a.due_on, a.id LIMIT $3"
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(root.unwrap_or(0))

@@ -213,25 +213,48 @@ pub async fn rollup(
     if roots.is_empty() {
         return Ok(out);
     }
-    // Each root and figure one range of the primary key.
-    let sql = format!(
-        "SELECT v.unit_id, v.figure, CAST(SUM(v.total) AS BIGINT) FROM governance_days v \
-         WHERE v.unit_id IN ({}) AND ( \
-         (v.figure IN ('meetings', 'attended', 'roster', 'adopted') AND v.day >= $1 AND v.day < $2 AND v.day <= $3) \
-         OR (v.figure IN ('items_due', 'items_on_time') AND v.day >= $1 AND v.day < $2) \
-         OR (v.figure = 'items_pending' AND v.day >= $1 AND v.day < $2 AND v.day < $3) \
-         OR (v.figure >= 'start:' AND v.figure < 'start;' AND v.day < $2) \
-         OR (v.figure >= 'end:' AND v.figure < 'end;' AND v.day < $1)) \
-         GROUP BY v.unit_id, v.figure",
-        id_list(roots)
-    );
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(from)
-        .bind(to)
-        .bind(today)
-        .fetch_all(&mut *conn)
-        .await
-        .store()?;
+    // Each root and figure one range of the primary key: a query per kind of range (an
+    // `OR` of them would read every row of each root; a `UNION ALL` of them PostgreSQL
+    // runs in parallel workers, whose start costs more than the whole of it).
+    let ids = id_list(roots);
+    let part = |figures: &str, days: &str| {
+        format!(
+            "SELECT v.unit_id, v.figure, CAST(SUM(v.total) AS BIGINT) AS n FROM governance_days v \
+             WHERE v.unit_id IN ({ids}) AND v.figure IN ({figures}) AND {days} GROUP BY v.unit_id, v.figure"
+        )
+    };
+    let cadences = |prefix: &str| {
+        muster_domain::governance::Cadence::ALL
+            .iter()
+            .map(|c| format!("'{prefix}:{}'", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let parts = [
+        part(
+            "'meetings', 'attended', 'roster', 'adopted'",
+            "v.day >= $1 AND v.day < $2 AND v.day <= $3",
+        ),
+        part("'items_due', 'items_on_time'", "v.day >= $1 AND v.day < $2"),
+        part(
+            "'items_pending'",
+            "v.day >= $1 AND v.day < $2 AND v.day < $3",
+        ),
+        part(&cadences("start"), "v.day < $2"),
+        part(&cadences("end"), "v.day < $1"),
+    ];
+    let mut rows: Vec<(i64, String, i64)> = Vec::new();
+    for sql in parts {
+        rows.extend(
+            sqlx::query_as::<_, (i64, String, i64)>(AssertSqlSafe(sql))
+                .bind(from)
+                .bind(to)
+                .bind(today)
+                .fetch_all(&mut *conn)
+                .await
+                .store()?,
+        );
+    }
     for (root, figure, n) in rows {
         let Some(r) = out.get_mut(&root) else {
             continue;

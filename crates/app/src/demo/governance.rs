@@ -380,7 +380,7 @@ pub async fn grassroots(app: &App, system: &Actor, today: Date) -> Result<(), Ap
         }
         for month in 1..today.month() {
             // Every unit misses a month now and then; the last two units start late.
-            if (month as usize * 7 + k) % 5 == 0 || (k >= 6 && month < 6) {
+            if (month as usize * 7 + k).is_multiple_of(5) || (k >= 6 && month < 6) {
                 continue;
             }
             let m = app
