@@ -270,8 +270,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     if filled > 0 {
         eprintln!("{filled} names given their sort keys");
     }
-    if system.count_governance(false).await? {
-        eprintln!("governance figures counted");
+    if system.count_tallies(false).await? {
+        eprintln!("unit tallies counted");
     }
     match cli.command {
         Command::Migrate => {

@@ -292,7 +292,7 @@ pub async fn generate(database: &str, units: usize, months: i64) -> Result<(), E
     }
     // The counters the write path keeps, counted once from the records.
     let t = Instant::now();
-    System::new(db.clone()).count_governance(true).await?;
+    System::new(db.clone()).count_tallies(true).await?;
     eprintln!("governance counters in {:.1?}", t.elapsed());
     let t = Instant::now();
     exec(&db, "ANALYZE".into()).await?;

@@ -590,7 +590,7 @@ on_both_backends!(
             .collect();
         assert_eq!(q1, [("P", 2, 4, 1), ("D1", 2, 4, 1), ("D2", 0, 0, 0)]);
         assert_eq!(kept[1]["rows"][0]["items_due"], 1);
-        assert!(c.db.system().await.count_governance(true).await.unwrap());
+        assert!(c.db.system().await.count_tallies(true).await.unwrap());
         for (q, before) in ["2024-Q1", "2024-Q2"].iter().zip(&kept) {
             let (_, r) = c
                 .get(

@@ -41,15 +41,15 @@ impl System {
         self.app.fill_sort_keys().await
     }
 
-    /// Counts every unit's governance figures from the records when committees exist but
-    /// were never counted (a database from before the counters), or always with
-    /// `force` (after a bulk load). Answers whether it counted.
-    pub async fn count_governance(&self, force: bool) -> Result<bool, AppError> {
+    /// Counts every unit's tallies from the records when records exist but were never
+    /// tallied (a database from before the tallies), or always with `force` (after a
+    /// bulk load). Answers whether it counted.
+    pub async fn count_tallies(&self, force: bool) -> Result<bool, AppError> {
         let mut tx = self.db().begin().await?;
-        if !force && !muster_store::governance::counts_missing(&mut tx).await? {
+        if !force && !muster_store::tallies::missing(&mut tx).await? {
             return Ok(false);
         }
-        muster_store::governance::rebuild_counts(&mut tx).await?;
+        muster_store::tallies::rebuild(&mut tx).await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(true)
     }

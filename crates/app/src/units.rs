@@ -374,7 +374,7 @@ impl App {
         let now = tx.now().to_string();
         let drives = crate::drives::move_effects(&mut tx, row.tree_id, row.id, parent.id).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, -1).await?;
-        muster_store::governance::shift_subtree(&mut tx, row.id, -1).await?;
+        muster_store::tallies::shift_subtree(&mut tx, row.id, -1).await?;
         for d in &drives {
             if let crate::drives::MoveEffect::Shift(drive) = d {
                 muster_store::drives::shift_subtree(&mut tx, drive, row.id, -1).await?;
@@ -382,7 +382,7 @@ impl App {
         }
         store::move_subtree(&mut tx, row.id, parent.id, &now).await?;
         muster_store::counters::shift_subtree(&mut tx, row.id, 1).await?;
-        muster_store::governance::shift_subtree(&mut tx, row.id, 1).await?;
+        muster_store::tallies::shift_subtree(&mut tx, row.id, 1).await?;
         for d in &drives {
             match d {
                 crate::drives::MoveEffect::Shift(drive) => {

@@ -130,7 +130,7 @@ impl<'a> Write<'a> {
             ));
         }
         if !self.recount.is_empty() {
-            muster_store::governance::recount(&mut self.tx, &self.recount).await?;
+            muster_store::tallies::recount(&mut self.tx, &self.recount).await?;
             muster_store::drives::recount(&mut self.tx, &self.recount).await?;
         }
         self.tx.commit().await.map_err(StoreError::from)?;

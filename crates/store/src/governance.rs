@@ -1,10 +1,10 @@
 //! Governance figures of subtrees over a period: committees and the meetings their
 //! cadence asks for, meetings held, attendance, decisions adopted, action items done on
-//! time and overdue. One query per figure, grouped by the subtree's root.
+//! time and overdue, read from the unit tallies the write path keeps.
 
 use crate::error::{ResultExt, StoreError};
-use crate::{id_list, Conn};
-use sqlx::AssertSqlSafe;
+use crate::tallies::{self, Range};
+use crate::Conn;
 use std::collections::BTreeMap;
 
 /// The figures of one subtree.
@@ -32,19 +32,12 @@ pub async fn children(conn: &mut Conn, unit_id: i64) -> Result<Vec<(i64, String)
         .store()
 }
 
-/// A unit's own governance records as (unit, figure, day, count) rows, grouped: of one
-/// unit (`$1`) or of every unit (`only_unit` false). Committees count on the day they
-/// begin and the day they end (`start:` and `end:` with their cadence); meetings, the
-/// attendance of their roster and decisions adopted on the meeting's day; action items
-/// on their due day: all, done by then, still pending.
-fn own_sql(only_unit: bool) -> String {
-    let within = |column: &str| {
-        if only_unit {
-            format!("{column} = $1")
-        } else {
-            "1 = 1".to_string()
-        }
-    };
+/// The tallies of governance records: queries of (unit, figure, day, count) rows, each
+/// unit's own, narrowed by `within(column)`. Committees count on the day they begin and
+/// the day they end (`start:` and `end:` with their cadence); meetings, the attendance
+/// of their roster and decisions adopted on the meeting's day; action items on their
+/// due day: all, done by then, still pending.
+pub(crate) fn tally_parts(within: &dyn Fn(&str) -> String) -> Vec<String> {
     let day = "substr(m.starts_at, 1, 10)";
     [
         format!(
@@ -96,108 +89,11 @@ fn own_sql(only_unit: bool) -> String {
             within("a.unit_id")
         ),
     ]
-    .join(" UNION ALL ")
-}
-
-/// Counts every unit's governance figures again from the records: at start-up when the
-/// counters are empty but committees exist (a database from before them), and after a
-/// bulk load.
-pub async fn rebuild_counts(conn: &mut Conn) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM governance_days")
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    let sql = format!(
-        "INSERT INTO governance_days (unit_id, figure, day, own, total) \
-         SELECT cl.ancestor_id, f.figure, f.day, SUM(CASE WHEN cl.depth = 0 THEN f.n ELSE 0 END), SUM(f.n) \
-         FROM ({}) f JOIN unit_closure cl ON cl.descendant_id = f.unit_id \
-         GROUP BY cl.ancestor_id, f.figure, f.day",
-        own_sql(false)
-    );
-    sqlx::query(AssertSqlSafe(sql))
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    Ok(())
-}
-
-/// Whether committees exist but their figures were never counted.
-pub async fn counts_missing(conn: &mut Conn) -> Result<bool, StoreError> {
-    let any = |table: &str| format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) x");
-    let committees: i64 = sqlx::query_scalar(AssertSqlSafe(any("committees")))
-        .fetch_one(&mut *conn)
-        .await
-        .store()?;
-    let counted: i64 = sqlx::query_scalar(AssertSqlSafe(any("governance_days")))
-        .fetch_one(&mut *conn)
-        .await
-        .store()?;
-    Ok(committees > 0 && counted == 0)
-}
-
-/// Counts the own figures of `units` again from their records and adds each difference
-/// to the unit and every unit above it. Called by the write path for the units whose
-/// committees, meetings, decisions or action items a change touched.
-pub async fn recount(conn: &mut Conn, units: &[i64]) -> Result<(), StoreError> {
-    let sql = own_sql(true);
-    for unit in units {
-        let now: Vec<(i64, String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql.clone()))
-            .bind(unit)
-            .fetch_all(&mut *conn)
-            .await
-            .store()?;
-        let before: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT figure, day, own FROM governance_days WHERE unit_id = $1")
-                .bind(unit)
-                .fetch_all(&mut *conn)
-                .await
-                .store()?;
-        let mut delta: BTreeMap<(String, String), i64> = BTreeMap::new();
-        for (_, figure, day, n) in now {
-            *delta.entry((figure, day)).or_default() += n;
-        }
-        for (figure, day, own) in before {
-            *delta.entry((figure, day)).or_default() -= own;
-        }
-        for ((figure, day), d) in delta.into_iter().filter(|(_, d)| *d != 0) {
-            sqlx::query(
-                "INSERT INTO governance_days (unit_id, figure, day, own, total) \
-                 SELECT c.ancestor_id, $2, $3, CASE WHEN c.depth = 0 THEN $4 ELSE 0 END, $4 \
-                 FROM unit_closure c WHERE c.descendant_id = $1 \
-                 ON CONFLICT (unit_id, figure, day) DO UPDATE SET \
-                 own = governance_days.own + excluded.own, total = governance_days.total + excluded.total",
-            )
-            .bind(unit)
-            .bind(&figure)
-            .bind(&day)
-            .bind(d)
-            .execute(&mut *conn)
-            .await
-            .store()?;
-        }
-    }
-    Ok(())
-}
-
-/// Moves the subtree figures of `unit_id` off the units above it (`sign` -1, before a
-/// move) or onto them (`sign` 1, after it).
-pub async fn shift_subtree(conn: &mut Conn, unit_id: i64, sign: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO governance_days (unit_id, figure, day, own, total) \
-         SELECT c.ancestor_id, v.figure, v.day, 0, $2 * v.total FROM governance_days v \
-         JOIN unit_closure c ON c.descendant_id = v.unit_id AND c.depth > 0 WHERE v.unit_id = $1 \
-         ON CONFLICT (unit_id, figure, day) DO UPDATE SET total = governance_days.total + excluded.total",
-    )
-    .bind(unit_id)
-    .bind(sign)
-    .execute(&mut *conn)
-    .await
-    .store()?;
-    Ok(())
+    .into()
 }
 
 /// The figures of the subtree under each of `roots` for days `from` to `to` (both ISO,
-/// `to` excluded), read from the counters: meetings held by `today` (included), items
+/// `to` excluded), read from the tallies: meetings held by `today` (included), items
 /// still pending overdue once their date is before `today`.
 pub async fn rollup(
     conn: &mut Conn,
@@ -213,49 +109,45 @@ pub async fn rollup(
     if roots.is_empty() {
         return Ok(out);
     }
-    // Each root and figure one range of the primary key: a query per kind of range (an
-    // `OR` of them would read every row of each root; a `UNION ALL` of them PostgreSQL
-    // runs in parallel workers, whose start costs more than the whole of it).
-    let ids = id_list(roots);
-    let part = |figures: &str, days: &str| {
-        format!(
-            "SELECT v.unit_id, v.figure, CAST(SUM(v.total) AS BIGINT) AS n FROM governance_days v \
-             WHERE v.unit_id IN ({ids}) AND v.figure IN ({figures}) AND {days} GROUP BY v.unit_id, v.figure"
-        )
-    };
-    let cadences = |prefix: &str| {
+    let cadences = |prefix: &str| -> Vec<String> {
         muster_domain::governance::Cadence::ALL
             .iter()
-            .map(|c| format!("'{prefix}:{}'", c.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|c| format!("{prefix}:{}", c.as_str()))
+            .collect()
     };
-    let parts = [
-        part(
-            "'meetings', 'attended', 'roster', 'adopted'",
-            "v.day >= $1 AND v.day < $2 AND v.day <= $3",
-        ),
-        part("'items_due', 'items_on_time'", "v.day >= $1 AND v.day < $2"),
-        part(
-            "'items_pending'",
-            "v.day >= $1 AND v.day < $2 AND v.day < $3",
-        ),
-        part(&cadences("start"), "v.day < $2"),
-        part(&cadences("end"), "v.day < $1"),
+    let figures = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let ranges = [
+        // Meetings held: dated up to today.
+        Range {
+            figures: figures(&["meetings", "attended", "roster", "adopted"]),
+            from: Some(from.into()),
+            to: std::cmp::min(to.to_string(), next_day(today)),
+        },
+        Range {
+            figures: figures(&["items_due", "items_on_time"]),
+            from: Some(from.into()),
+            to: to.into(),
+        },
+        // Overdue: still pending, due before today.
+        Range {
+            figures: figures(&["items_pending"]),
+            from: Some(from.into()),
+            to: std::cmp::min(to, today).into(),
+        },
+        // Serving: begun before the end, not ended before the start.
+        Range {
+            figures: cadences("start"),
+            from: None,
+            to: to.into(),
+        },
+        Range {
+            figures: cadences("end"),
+            from: None,
+            to: from.into(),
+        },
     ];
-    let mut rows: Vec<(i64, String, i64)> = Vec::new();
-    for sql in parts {
-        rows.extend(
-            sqlx::query_as::<_, (i64, String, i64)>(AssertSqlSafe(sql))
-                .bind(from)
-                .bind(to)
-                .bind(today)
-                .fetch_all(&mut *conn)
-                .await
-                .store()?,
-        );
-    }
-    for (root, figure, n) in rows {
+    let rows = tallies::read(conn, roots, &ranges).await?;
+    for ((root, figure), n) in rows {
         let Some(r) = out.get_mut(&root) else {
             continue;
         };
@@ -280,4 +172,11 @@ pub async fn rollup(
         r.committees_by_cadence.retain(|_, n| *n != 0);
     }
     Ok(out)
+}
+
+/// The day after an ISO day (the same text when it is not one).
+fn next_day(day: &str) -> String {
+    muster_domain::Date::parse_iso(day)
+        .map(|d| d.add_days(1).to_string())
+        .unwrap_or_else(|_| day.to_string())
 }

@@ -26,6 +26,7 @@ pub mod meetings;
 pub mod members;
 pub mod search;
 pub mod sessions;
+pub mod tallies;
 pub mod units;
 pub mod users;
 pub mod workplaces;

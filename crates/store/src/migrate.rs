@@ -101,8 +101,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 18,
-        name: "governance_counts",
-        sql: include_str!("../migrations/0018_governance_counts.sql"),
+        name: "tallies",
+        sql: include_str!("../migrations/0018_tallies.sql"),
     },
 ];
 

@@ -1,9 +1,10 @@
--- Governance figures of every unit by day: its own (committees begun and ended by
--- cadence, meetings, attendance, decisions adopted, action items by due day) and its
--- subtree's, so a roll-up reads a few rows per unit instead of every record below it.
--- Kept by the write path (a touched unit's own figures are counted again and the
--- difference added up the tree); filled from the records at start-up when empty.
-CREATE TABLE governance_days (
+-- Tallies of every unit by figure and day: its own (for governance: committees begun
+-- and ended by cadence, meetings, attendance, decisions adopted, action items by due
+-- day) and its subtree's, so a roll-up reads a few rows per unit instead of every
+-- record below it. Kept by the write path (a touched unit's own figures are counted
+-- again and the difference added up the tree); filled from the records at start-up
+-- when empty.
+CREATE TABLE unit_tallies (
     unit_id BIGINT NOT NULL REFERENCES units(id),
     figure TEXT NOT NULL,
     day TEXT NOT NULL,

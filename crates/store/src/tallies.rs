@@ -1,0 +1,163 @@
+//! Tallies: for every unit, figure and day, the unit's own count and its subtree's, so a
+//! roll-up of any subtree over any run of days (a quarter of any calendar) reads a few
+//! rows per unit instead of every record below it. Modules give the queries that count
+//! their records (`tally_parts`); the write path counts the units a change touched
+//! again and adds the differences up the tree; a unit move shifts its subtree's totals.
+
+use crate::error::{ResultExt, StoreError};
+use crate::{id_list, Conn};
+use sqlx::AssertSqlSafe;
+use std::collections::BTreeMap;
+
+/// Every module's tally queries as one: of the unit `${param}` when given, else of all.
+fn own_sql(param: Option<usize>) -> String {
+    let within = |column: &str| match param {
+        Some(p) => format!("{column} = ${p}"),
+        None => "1 = 1".to_string(),
+    };
+    crate::governance::tally_parts(&within).join(" UNION ALL ")
+}
+
+/// Counts every unit's tallies again from the records: at start-up when they are empty
+/// but records exist (a database from before them), and after a bulk load.
+pub async fn rebuild(conn: &mut Conn) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM unit_tallies")
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    let sql = format!(
+        "INSERT INTO unit_tallies (unit_id, figure, day, own, total) \
+         SELECT cl.ancestor_id, f.figure, f.day, SUM(CASE WHEN cl.depth = 0 THEN f.n ELSE 0 END), SUM(f.n) \
+         FROM ({}) f JOIN unit_closure cl ON cl.descendant_id = f.unit_id \
+         GROUP BY cl.ancestor_id, f.figure, f.day",
+        own_sql(None)
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// Whether records exist but were never tallied.
+pub async fn missing(conn: &mut Conn) -> Result<bool, StoreError> {
+    let any = |table: &str| format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) x");
+    let committees: i64 = sqlx::query_scalar(AssertSqlSafe(any("committees")))
+        .fetch_one(&mut *conn)
+        .await
+        .store()?;
+    let counted: i64 = sqlx::query_scalar(AssertSqlSafe(any("unit_tallies")))
+        .fetch_one(&mut *conn)
+        .await
+        .store()?;
+    Ok(committees > 0 && counted == 0)
+}
+
+/// Counts the own tallies of `units` again from their records and adds each difference
+/// to the unit and every unit above it. Called by the write path for the units whose
+/// records a change touched.
+pub async fn recount(conn: &mut Conn, units: &[i64]) -> Result<(), StoreError> {
+    let sql = own_sql(Some(1));
+    for unit in units {
+        let now: Vec<(i64, String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql.clone()))
+            .bind(unit)
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
+        let before: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1")
+                .bind(unit)
+                .fetch_all(&mut *conn)
+                .await
+                .store()?;
+        let mut delta: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for (_, figure, day, n) in now {
+            *delta.entry((figure, day)).or_default() += n;
+        }
+        for (figure, day, own) in before {
+            *delta.entry((figure, day)).or_default() -= own;
+        }
+        for ((figure, day), d) in delta.into_iter().filter(|(_, d)| *d != 0) {
+            sqlx::query(
+                "INSERT INTO unit_tallies (unit_id, figure, day, own, total) \
+                 SELECT c.ancestor_id, $2, $3, CASE WHEN c.depth = 0 THEN $4 ELSE 0 END, $4 \
+                 FROM unit_closure c WHERE c.descendant_id = $1 \
+                 ON CONFLICT (unit_id, figure, day) DO UPDATE SET \
+                 own = unit_tallies.own + excluded.own, total = unit_tallies.total + excluded.total",
+            )
+            .bind(unit)
+            .bind(&figure)
+            .bind(&day)
+            .bind(d)
+            .execute(&mut *conn)
+            .await
+            .store()?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves the subtree figures of `unit_id` off the units above it (`sign` -1, before a
+/// move) or onto them (`sign` 1, after it).
+pub async fn shift_subtree(conn: &mut Conn, unit_id: i64, sign: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO unit_tallies (unit_id, figure, day, own, total) \
+         SELECT c.ancestor_id, v.figure, v.day, 0, $2 * v.total FROM unit_tallies v \
+         JOIN unit_closure c ON c.descendant_id = v.unit_id AND c.depth > 0 WHERE v.unit_id = $1 \
+         ON CONFLICT (unit_id, figure, day) DO UPDATE SET total = unit_tallies.total + excluded.total",
+    )
+    .bind(unit_id)
+    .bind(sign)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// Figures summed over a run of days: `from` (included, none for all before) to `to`
+/// (excluded).
+#[derive(Debug, Clone)]
+pub struct Range {
+    pub figures: Vec<String>,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The subtree totals of each root for each range's figures over its days, keyed by
+/// (root, figure). Each root and figure is one range of the primary key; a query per
+/// range (an `OR` of them would read every row of each root; a `UNION ALL` of them
+/// PostgreSQL runs in parallel workers, whose start costs more than the whole of it).
+pub async fn read(
+    conn: &mut Conn,
+    roots: &[i64],
+    ranges: &[Range],
+) -> Result<BTreeMap<(i64, String), i64>, StoreError> {
+    let mut out = BTreeMap::new();
+    if roots.is_empty() {
+        return Ok(out);
+    }
+    let ids = id_list(roots);
+    for r in ranges.iter().filter(|r| !r.figures.is_empty()) {
+        let figures = r
+            .figures
+            .iter()
+            .map(|f| format!("'{}'", f.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT v.unit_id, v.figure, CAST(SUM(v.total) AS BIGINT) FROM unit_tallies v \
+             WHERE v.unit_id IN ({ids}) AND v.figure IN ({figures}) AND v.day >= $1 AND v.day < $2 \
+             GROUP BY v.unit_id, v.figure"
+        );
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(r.from.as_deref().unwrap_or(""))
+            .bind(&r.to)
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
+        for (root, figure, n) in rows {
+            *out.entry((root, figure)).or_default() += n;
+        }
+    }
+    Ok(out)
+}
