@@ -19,6 +19,8 @@ string_enum!(
         CommitteesMet => "committees_met",
         DecisionsAdopted => "decisions_adopted",
         ActionItemsDone => "action_items_done",
+        EventsHeld => "events_held",
+        RecruitedAtEvents => "recruited_at_events",
     }
 );
 
@@ -27,12 +29,16 @@ impl MetricKind {
     /// units a write touched: a meeting counts once its minutes are finalized, a
     /// committee once in the month of its first such meeting in the drive, a decision
     /// when adopted (in its meeting's month), an action item when done (in the month it
-    /// was done; an item split into parts counts through its parts).
-    pub const COMPUTED: [MetricKind; 4] = [
+    /// was done; an item split into parts counts through its parts), an event once its
+    /// closing report is filed (in the month it began), a member recruited at an event
+    /// in the month they joined there.
+    pub const COMPUTED: [MetricKind; 6] = [
         MetricKind::MeetingsHeld,
         MetricKind::CommitteesMet,
         MetricKind::DecisionsAdopted,
         MetricKind::ActionItemsDone,
+        MetricKind::EventsHeld,
+        MetricKind::RecruitedAtEvents,
     ];
 
     pub fn computed(self) -> bool {

@@ -6,6 +6,7 @@ pub mod date;
 pub mod dedupe;
 pub mod drive;
 pub mod error;
+pub mod events;
 pub mod governance;
 pub mod member;
 pub mod names;

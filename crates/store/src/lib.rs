@@ -17,6 +17,7 @@ pub mod counters;
 pub mod decisions;
 pub mod dedupe;
 pub mod drives;
+pub mod events;
 pub mod governance;
 pub mod import;
 pub mod job_files;

@@ -104,9 +104,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "tallies",
         sql: include_str!("../migrations/0018_tallies.sql"),
     },
+    Migration {
+        version: 19,
+        name: "events",
+        sql: include_str!("../migrations/0019_events.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 18;
+pub const LATEST: i64 = 19;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

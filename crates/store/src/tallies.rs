@@ -15,7 +15,9 @@ fn own_sql(param: Option<usize>) -> String {
         Some(p) => format!("{column} = ${p}"),
         None => "1 = 1".to_string(),
     };
-    crate::governance::tally_parts(&within).join(" UNION ALL ")
+    let mut parts = crate::governance::tally_parts(&within);
+    parts.extend(crate::events::tally_parts(&within));
+    parts.join(" UNION ALL ")
 }
 
 /// Counts every unit's tallies again from the records: at start-up when they are empty
@@ -42,15 +44,19 @@ pub async fn rebuild(conn: &mut Conn) -> Result<(), StoreError> {
 /// Whether records exist but were never tallied.
 pub async fn missing(conn: &mut Conn) -> Result<bool, StoreError> {
     let any = |table: &str| format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) x");
-    let committees: i64 = sqlx::query_scalar(AssertSqlSafe(any("committees")))
-        .fetch_one(&mut *conn)
-        .await
-        .store()?;
+    let mut records = 0;
+    for table in ["committees", "events"] {
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(any(table)))
+            .fetch_one(&mut *conn)
+            .await
+            .store()?;
+        records += n;
+    }
     let counted: i64 = sqlx::query_scalar(AssertSqlSafe(any("unit_tallies")))
         .fetch_one(&mut *conn)
         .await
         .store()?;
-    Ok(committees > 0 && counted == 0)
+    Ok(records > 0 && counted == 0)
 }
 
 /// Counts the own tallies of `units` again from their records and adds each difference

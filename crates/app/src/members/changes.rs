@@ -10,78 +10,7 @@ impl App {
     ) -> Result<MemberDetail, AppError> {
         let permit = actor.permit(Permission::EditRegistry)?;
         let mut tx = self.write(permit).await?;
-        let mut check = Check::default();
-        let unit = match tx.unit(&input.unit_code).await {
-            Ok(u) => Some(u),
-            Err(AppError::NotFound(_)) => {
-                check.fail("unit_code", "unknown_unit");
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        let tree_id = unit.as_ref().map_or(0, |u| u.tree_id);
-        let fields = person_fields(&mut tx, actor, tree_id, &input.person, &mut check).await?;
-        let joined_on = date_or_today(&mut check, "joined_on", input.joined_on.as_deref());
-        let number = check.opt(
-            "member_number",
-            input.member_number.as_deref(),
-            MemberNumber::parse,
-        );
-        let status = check
-            .opt("status", input.status.as_deref(), Status::parse)
-            .unwrap_or(Status::Active);
-        if !matches!(status, Status::Active | Status::Applicant) {
-            check.fail("status", "invalid_initial_status");
-        }
-        check.finish()?;
-        let Some(unit) = unit else {
-            return Err(AppError::field("unit_code", "unknown_unit"));
-        };
-        if !input.allow_duplicate {
-            let found =
-                crate::dedupe::likely_duplicates_of(&mut tx, actor, unit.tree_id, &fields, None)
-                    .await?;
-            if !found.is_empty() {
-                return Err(AppError::LikelyDuplicate(found));
-            }
-        }
-        let now = tx.now().to_string();
-        let person_id = store::insert_person(&mut tx, unit.tree_id, &fields, &now).await?;
-        let membership = NewMembership {
-            tree_id: unit.tree_id,
-            person_id,
-            unit_id: unit.id,
-            status: status.as_str().into(),
-            member_number: number.map(|n| n.as_str().into()),
-            joined_on: Some(joined_on.to_string()),
-            recruited_by: None,
-            previous_id: None,
-        };
-        store::insert_membership(&mut tx, &membership, &now)
-            .await
-            .map_err(on_conflict)?;
-        let bucket = Bucket::of(
-            fields.employment_type.as_deref(),
-            fields.informal_category.as_deref(),
-            fields.workplace_id,
-        );
-        if let Some(c) = status_change(&bucket, unit.id, joined_on, None, status) {
-            counters::apply(&mut tx, &c).await?;
-        }
-        counters::status_delta(&mut tx, unit.id, status.as_str(), 1).await?;
-        refresh_keys(&mut tx, person_id).await?;
-        let m = store::current_membership(&mut tx, person_id)
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
-        tx.audit(
-            "create",
-            "person",
-            person_id,
-            Some(unit.id),
-            None,
-            Some(snapshot(&fields, &m)),
-        )
-        .await?;
+        let person_id = register(&mut tx, actor, &input).await?;
         let created = detail(&mut tx, actor, person_id).await?;
         tx.commit().await?;
         Ok(created)
@@ -315,4 +244,87 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Registers a person as a member within a write that holds `EditRegistry`: checks the
+/// input (and, unless allowed, likely duplicates), writes the person, their membership,
+/// counters, search keys and the audit entry. Answers the person's id.
+pub(crate) async fn register(
+    tx: &mut crate::write::Write<'_>,
+    actor: &Actor,
+    input: &NewMember,
+) -> Result<i64, AppError> {
+    let mut check = Check::default();
+    let unit = match tx.unit(&input.unit_code).await {
+        Ok(u) => Some(u),
+        Err(AppError::NotFound(_)) => {
+            check.fail("unit_code", "unknown_unit");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let tree_id = unit.as_ref().map_or(0, |u| u.tree_id);
+    let fields = person_fields(&mut *tx, actor, tree_id, &input.person, &mut check).await?;
+    let joined_on = date_or_today(&mut check, "joined_on", input.joined_on.as_deref());
+    let number = check.opt(
+        "member_number",
+        input.member_number.as_deref(),
+        MemberNumber::parse,
+    );
+    let status = check
+        .opt("status", input.status.as_deref(), Status::parse)
+        .unwrap_or(Status::Active);
+    if !matches!(status, Status::Active | Status::Applicant) {
+        check.fail("status", "invalid_initial_status");
+    }
+    check.finish()?;
+    let Some(unit) = unit else {
+        return Err(AppError::field("unit_code", "unknown_unit"));
+    };
+    if !input.allow_duplicate {
+        let found =
+            crate::dedupe::likely_duplicates_of(&mut *tx, actor, unit.tree_id, &fields, None)
+                .await?;
+        if !found.is_empty() {
+            return Err(AppError::LikelyDuplicate(found));
+        }
+    }
+    let now = tx.now().to_string();
+    let person_id = store::insert_person(&mut *tx, unit.tree_id, &fields, &now).await?;
+    let membership = NewMembership {
+        tree_id: unit.tree_id,
+        person_id,
+        unit_id: unit.id,
+        status: status.as_str().into(),
+        member_number: number.map(|n| n.as_str().into()),
+        joined_on: Some(joined_on.to_string()),
+        recruited_by: None,
+        previous_id: None,
+    };
+    store::insert_membership(&mut *tx, &membership, &now)
+        .await
+        .map_err(on_conflict)?;
+    let bucket = Bucket::of(
+        fields.employment_type.as_deref(),
+        fields.informal_category.as_deref(),
+        fields.workplace_id,
+    );
+    if let Some(c) = status_change(&bucket, unit.id, joined_on, None, status) {
+        counters::apply(&mut *tx, &c).await?;
+    }
+    counters::status_delta(&mut *tx, unit.id, status.as_str(), 1).await?;
+    refresh_keys(&mut *tx, person_id).await?;
+    let m = store::current_membership(&mut *tx, person_id)
+        .await?
+        .ok_or(AppError::NotFound("member"))?;
+    tx.audit(
+        "create",
+        "person",
+        person_id,
+        Some(unit.id),
+        None,
+        Some(snapshot(&fields, &m)),
+    )
+    .await?;
+    Ok(person_id)
 }

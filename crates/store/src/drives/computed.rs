@@ -49,6 +49,19 @@ async fn own_rows(
              GROUP BY a.unit_id, a.done_on",
             within("a.unit_id")
         ),
+        MetricKind::EventsHeld => format!(
+            "SELECT e.unit_id, e.starts_on AS day, COUNT(*) FROM events e \
+             WHERE e.closed_at IS NOT NULL AND e.starts_on >= $1 AND e.starts_on < $2 AND {} \
+             GROUP BY e.unit_id, e.starts_on",
+            within("e.unit_id")
+        ),
+        MetricKind::RecruitedAtEvents => format!(
+            "SELECT e.unit_id, substr(x.created_at, 1, 10) AS day, COUNT(*) FROM events e \
+             JOIN event_participants x ON x.event_id = e.id WHERE x.recruited = 1 \
+             AND x.created_at >= $1 AND x.created_at < $2 AND {} \
+             GROUP BY e.unit_id, substr(x.created_at, 1, 10)",
+            within("e.unit_id")
+        ),
         _ => return Ok(Vec::new()),
     };
     sqlx::query_as(AssertSqlSafe(sql))

@@ -66,9 +66,7 @@ fn metric_label(v: &Viewer, m: &MetricView) -> String {
             None => v.t("metric-new_units"),
         },
         "net_change" => v.t("metric-net_change"),
-        k @ ("meetings_held" | "committees_met" | "decisions_adopted" | "action_items_done") => {
-            v.t(&format!("metric-{k}"))
-        }
+        k if MetricKind::parse(k).is_ok_and(MetricKind::computed) => v.t(&format!("metric-{k}")),
         _ => v.t("metric-new_members"),
     }
 }

@@ -1,0 +1,229 @@
+//! Programs and events: what an event is, who comes in what role, where each person
+//! stands (registered, waitlisted, confirmed, attended...), when a place frees for the
+//! first waitlisted person, and which days a check-in may be for.
+
+use crate::{string_enum, Date, FieldError};
+
+string_enum!(
+    /// What kind of event it is.
+    EventKind, "invalid_event_kind" {
+        Conference => "conference",
+        Ceremony => "ceremony",
+        Memorial => "memorial",
+        Visit => "visit",
+        Competition => "competition",
+        ServiceDesk => "service_desk",
+        TrainingCamp => "training_camp",
+        March => "march",
+        Sports => "sports",
+        Cultural => "cultural",
+        Awareness => "awareness",
+        Other => "other",
+    }
+);
+
+string_enum!(
+    /// Who may come: members of the organizing unit's tree, people invited, anyone.
+    Audience, "invalid_audience" {
+        Members => "members",
+        Invited => "invited",
+        Open => "open",
+    }
+);
+
+string_enum!(
+    /// What a person comes as.
+    Role, "invalid_role" {
+        Participant => "participant",
+        Speaker => "speaker",
+        Honoree => "honoree",
+        Volunteer => "volunteer",
+        Guest => "guest",
+    }
+);
+
+string_enum!(
+    /// Where a participant stands.
+    ParticipantStatus, "invalid_participant_status" {
+        Registered => "registered",
+        Waitlisted => "waitlisted",
+        Confirmed => "confirmed",
+        Attended => "attended",
+        NoShow => "no_show",
+        Cancelled => "cancelled",
+    }
+);
+
+impl ParticipantStatus {
+    /// Whether the person holds one of the event's places.
+    pub fn holds_place(self) -> bool {
+        matches!(
+            self,
+            ParticipantStatus::Registered
+                | ParticipantStatus::Confirmed
+                | ParticipantStatus::Attended
+        )
+    }
+}
+
+/// Where a new registration stands: a place while the event has one free, else the
+/// waitlist. Speakers, honorees, volunteers and guests are never waitlisted: the
+/// organizers asked them.
+pub fn on_register(role: Role, capacity: Option<i64>, holding: i64) -> ParticipantStatus {
+    match capacity {
+        Some(c) if role == Role::Participant && holding >= c => ParticipantStatus::Waitlisted,
+        _ => ParticipantStatus::Registered,
+    }
+}
+
+/// How many waitlisted people move up once `holding` people hold places of `capacity`.
+pub fn places_free(capacity: Option<i64>, holding: i64) -> i64 {
+    capacity.map_or(i64::MAX, |c| (c - holding).max(0))
+}
+
+/// The longest event, in days.
+pub const MAX_DAYS: i64 = 60;
+
+/// Checks an event's first and last day (and, for an event of a program, that it falls
+/// within the program's days): the field at fault and why.
+pub fn check_days(
+    starts: Date,
+    ends: Date,
+    program: Option<(Date, Date)>,
+) -> Result<(), (&'static str, FieldError)> {
+    if ends < starts {
+        return Err(("ends_on", FieldError::new("end_before_start")));
+    }
+    if ends.to_days() - starts.to_days() + 1 > MAX_DAYS {
+        return Err(("ends_on", FieldError::new("period_too_long")));
+    }
+    if let Some((from, to)) = program {
+        if starts < from || starts > to {
+            return Err(("starts_on", FieldError::new("outside_program")));
+        }
+        if ends > to {
+            return Err(("ends_on", FieldError::new("outside_program")));
+        }
+    }
+    Ok(())
+}
+
+/// A capacity: at least one place, and no fewer than the people who already hold one.
+pub fn check_capacity(capacity: i64, holding: i64) -> Result<i64, FieldError> {
+    if !(1..=1_000_000).contains(&capacity) {
+        Err(FieldError::new("out_of_range"))
+    } else if capacity < holding {
+        Err(FieldError::new("below_confirmed"))
+    } else {
+        Ok(capacity)
+    }
+}
+
+/// Whether a check-in may be for `day`: one of the event's days.
+pub fn check_day(day: Date, starts: Date, ends: Date) -> Result<Date, FieldError> {
+    if day < starts || day > ends {
+        Err(FieldError::new("not_an_event_day"))
+    } else {
+        Ok(day)
+    }
+}
+
+/// A ticket code as printed under its QR: 20 characters of Crockford's base 32 taken
+/// from random bytes, so it says nothing about whose it is and cannot be guessed.
+pub fn ticket_code(random: &[u8; 13]) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bits: u128 = 0;
+    for b in random {
+        bits = (bits << 8) | u128::from(*b);
+    }
+    (0..20)
+        .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+/// A ticket code as typed or scanned: letters upper-cased, the look-alikes Crockford
+/// reads as digits (O, I, L) taken as them, spaces and dashes dropped; `None` when it
+/// cannot be one.
+pub fn parse_ticket(s: &str) -> Option<String> {
+    let code: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == 20
+        && code
+            .chars()
+            .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && c != 'U')))
+    .then_some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn a_full_event_waitlists_participants_but_not_speakers() {
+        assert_eq!(
+            on_register(Role::Participant, Some(2), 1),
+            ParticipantStatus::Registered
+        );
+        assert_eq!(
+            on_register(Role::Participant, Some(2), 2),
+            ParticipantStatus::Waitlisted
+        );
+        assert_eq!(
+            on_register(Role::Speaker, Some(2), 2),
+            ParticipantStatus::Registered
+        );
+        assert_eq!(
+            on_register(Role::Participant, None, 500),
+            ParticipantStatus::Registered
+        );
+        assert_eq!(places_free(Some(3), 2), 1);
+        assert_eq!(places_free(Some(3), 5), 0);
+    }
+
+    #[test]
+    fn an_event_lies_within_its_program() {
+        let week = Some((d("2022-04-22"), d("2022-05-01")));
+        assert!(check_days(d("2022-04-23"), d("2022-04-24"), week).is_ok());
+        assert_eq!(
+            check_days(d("2022-04-23"), d("2022-04-22"), week)
+                .unwrap_err()
+                .0,
+            "ends_on"
+        );
+        assert_eq!(
+            check_days(d("2022-04-20"), d("2022-04-24"), week)
+                .unwrap_err()
+                .0,
+            "starts_on"
+        );
+        let e = check_days(d("2022-04-30"), d("2022-05-02"), week).unwrap_err();
+        assert_eq!((e.0, e.1.code), ("ends_on", "outside_program"));
+        assert_eq!(check_capacity(10, 12).unwrap_err().code, "below_confirmed");
+    }
+
+    #[test]
+    fn tickets_are_random_codes_read_back_as_typed() {
+        let code = ticket_code(&[7; 13]);
+        assert_eq!(code.len(), 20);
+        assert_ne!(code, ticket_code(&[8; 13]));
+        let typed = format!(
+            " {}-{} ",
+            code[..10].to_lowercase(),
+            code[10..].to_lowercase()
+        );
+        assert_eq!(parse_ticket(&typed), Some(code));
+        assert_eq!(parse_ticket("NOT A TICKET"), None);
+        assert_eq!(parse_ticket("0123456789ABCDEFGHJU"), None);
+    }
+}
