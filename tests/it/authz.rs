@@ -280,6 +280,36 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
+        // A program of the unit with an event, the member registered for it.
+        let (s, program) = c
+            .post(
+                "/api/v1/programs",
+                admin,
+                json!({"unit_code": unit, "name": format!("Tháng Công nhân {name}"),
+                       "starts_on": "2026-01-01", "ends_on": "2026-01-31"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{program}");
+        let program = program["id"].as_i64().expect("program id");
+        let (s, event) = c
+            .post(
+                "/api/v1/events",
+                admin,
+                json!({"unit_code": unit, "program_id": program, "kind": "conference",
+                       "name": format!("Hội nghị {name}"), "starts_on": "2026-01-10", "ends_on": "2026-01-12"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{event}");
+        let event = event["id"].as_i64().expect("event id");
+        let (s, participant) = c
+            .post(
+                &format!("/api/v1/events/{event}/participants"),
+                admin,
+                json!({"person_id": member}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{participant}");
+        let participant = participant["id"].as_i64().expect("participant id");
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -296,6 +326,9 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("version", "1".to_string()),
             ("decision", decision.to_string()),
             ("action", action.to_string()),
+            ("program", program.to_string()),
+            ("event", event.to_string()),
+            ("participant", participant.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

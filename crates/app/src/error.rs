@@ -103,6 +103,11 @@ impl Check {
         }
     }
 
+    /// Whether `field` has an error already.
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
     pub fn fail(&mut self, field: &str, code: &str) {
         self.fields
             .entry(field.into())

@@ -13,6 +13,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod drives;
 mod error;
+pub mod events;
 pub mod exports;
 pub mod governance;
 pub mod import;

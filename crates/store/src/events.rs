@@ -294,6 +294,22 @@ pub async fn set_report(
     Ok(())
 }
 
+/// The person whose current membership in tree `tree_id` has member number `number`.
+pub async fn person_by_number(
+    conn: &mut Conn,
+    tree_id: i64,
+    number: &str,
+) -> Result<Option<i64>, StoreError> {
+    sqlx::query_scalar(
+        "SELECT person_id FROM memberships WHERE tree_id = $1 AND member_number = $2 AND is_current = 1",
+    )
+    .bind(tree_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
+}
+
 /// A participant as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewParticipant {

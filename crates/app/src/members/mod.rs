@@ -1,6 +1,7 @@
 //! Members: a person and their membership in a tree, as one resource.
 
 mod changes;
+pub(crate) use changes::register;
 mod person;
 pub use person::PersonView;
 mod memberships;

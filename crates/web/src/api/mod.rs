@@ -4,6 +4,7 @@ pub(crate) mod bulk;
 mod committees;
 mod decisions;
 mod drives;
+mod events;
 pub(crate) mod extract;
 mod mapping;
 pub(crate) mod meetings;
@@ -34,6 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "workplaces", description = "Enterprises and worksites"),
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
         (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
+        (name = "events", description = "Programs and their events across the tree: who comes, check-in, walk-ins, closing reports, figures rolled up"),
     )
 )]
 struct ApiDoc;
@@ -118,6 +120,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(committees::router())
         .merge(meetings::router())
         .merge(decisions::router())
+        .merge(events::router())
 }
 
 /// Percent-encodes a query value.
