@@ -10,6 +10,7 @@ mod browser_governance;
 pub(crate) mod cli;
 mod decisions;
 mod drives;
+mod events;
 mod governance;
 mod import;
 mod inputs;

@@ -389,12 +389,8 @@ impl App {
             }
             (None, None, None) => return Err(AppError::field("ticket", "required")),
         };
-        if p.status == ParticipantStatus::Cancelled.as_str() {
-            return Err(AppError::Conflict {
-                field: "ticket".into(),
-                code: "registration_cancelled".into(),
-            });
-        }
+        // Whoever stands at the desk is checked in, a cancelled registration too: they
+        // came after all.
         let counted = store::check_in(
             &mut tx,
             p.id,
