@@ -234,6 +234,7 @@ pub fn frame(
                             (nav_link(lang, "/drives", "nav-drives", active))
                             (nav_link(lang, "/committees", "nav-committees", active))
                             (nav_link(lang, "/action-items", "nav-action-items", active))
+                            (nav_link(lang, "/programs", "nav-programs", active))
                             @if v.actor.role().manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }

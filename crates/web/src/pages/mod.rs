@@ -23,6 +23,7 @@ mod csrf;
 mod dashboard;
 mod decisions;
 mod drives;
+mod events;
 mod exports;
 mod imports;
 mod layout;
@@ -50,6 +51,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         dashboard::ROUTES,
         decisions::ROUTES,
         drives::ROUTES,
+        events::ROUTES,
         exports::ROUTES,
         mapping::ROUTES,
         meetings::ROUTES,
@@ -87,6 +89,7 @@ pub fn router() -> Router<App> {
         .merge(dashboard::router())
         .merge(decisions::router())
         .merge(drives::router())
+        .merge(events::router())
         .merge(exports::router())
         .merge(mapping::router())
         .merge(meetings::router())
