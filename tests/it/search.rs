@@ -142,11 +142,16 @@ on_both_backends!(
             json!({"unit_code": "G1", "full_name": "Lê Thị Khác"}),
         )
         .await;
+        // Two keys of one person in the range of one word: حسن and حسن‌زاده.
+        for name in ["ابراهیم حسن‌زاده", "حسن حیدری"] {
+            add_member(&c, &admin, json!({"unit_code": "G2", "full_name": name})).await;
+        }
         let d1 = c.login("district1", Some("D1"), "organizer").await;
         for (token, query, expected) in [
             (&admin, "q=nguyen%20van", 23),
             (&admin, "q=so", 23),
-            (&admin, "status=active", 24),
+            (&admin, "status=active", 26),
+            (&admin, "q=%D8%AD%D8%B3%D9%86", 2),
             (&d1, "q=nguyen", 12),
             (&d1, "", 13),
         ] {

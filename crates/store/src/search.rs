@@ -366,8 +366,10 @@ async fn search_by_set(
     for (term, is_small) in terms.iter().zip(small) {
         let ranges = sql.ranges(term, if *is_small { "key" } else { "t.key" });
         if *is_small {
+            // DISTINCT: a person with two keys in a term's ranges (حسن and حسن‌زاده for
+            // `حسن`) is one person; INTERSECT would make them one, a lone set does not.
             sets.push(format!(
-                "SELECT person_id FROM person_keys WHERE {in_branch}({ranges})"
+                "SELECT DISTINCT person_id FROM person_keys WHERE {in_branch}({ranges})"
             ));
         } else {
             common.push_str(&format!(

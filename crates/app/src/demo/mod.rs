@@ -5,6 +5,7 @@
 
 mod drives;
 mod duplicates;
+mod events;
 mod governance;
 mod mapping;
 pub mod pools;
@@ -136,6 +137,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     governance::load(app, &system).await?;
     governance::meetings(app, &system).await?;
     governance::grassroots(app, &system, today).await?;
+    events::load(app, &system).await?;
     duplicates::load(app, &system).await
 }
 
