@@ -6,6 +6,7 @@ mod api_scope;
 mod authz;
 mod backup;
 mod browser;
+mod browser_events;
 mod browser_governance;
 pub(crate) mod cli;
 mod decisions;

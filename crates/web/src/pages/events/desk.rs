@@ -211,7 +211,9 @@ fn desk_page(
     errors: &Fields,
 ) -> Response {
     let l = &v.lang;
-    let day_field = |f: &str| html! { input type="hidden" name="day" value=(f); };
+    // The day as the reader writes it, read back by `desk_day`.
+    let shown_day = l.date(day);
+    let day_field = |_: &str| html! { input type="hidden" name="day" value=(shown_day); };
     let body = html! {
         p.muted { a href=(format!("/events/{}", e.id)) { bdi { (event_name(v, e)) } } " · " (l.date(&e.starts_on)) @if e.ends_on != e.starts_on { " – " (l.date(&e.ends_on)) } }
         @if let Some(m) = message { (m) }
@@ -221,7 +223,7 @@ fn desk_page(
                 label for="deskq" { (v.t("desk-search")) }
                 input #deskq name="q" type="search" value=(q) autofocus autocomplete="off" inputmode="search" placeholder=(v.t("desk-search-hint"));
             }
-            (field(l, "day", "desk-day", day, None, "text", Some(&l.date_hint())))
+            (field(l, "day", "desk-day", &shown_day, None, "text", Some(&l.date_hint())))
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
         }
         @if !q.is_empty() {
