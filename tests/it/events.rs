@@ -198,6 +198,14 @@ on_both_backends!(
             (Some(2), Some(0))
         );
 
+        // Printable tickets: a QR and the code for each person holding a place.
+        let cookie = c.session_cookie("d1-officer").await;
+        let page = c
+            .page("GET", &format!("/events/{event}/tickets"), &cookie, None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.body.matches("<svg").count(), 2, "Lan and Mai hold places");
+        assert!(page.body.contains(p1["ticket"].as_str().unwrap()));
         // Check-in by the ticket's code as scanned, twice: counted once.
         let ticket = p1["ticket"].as_str().unwrap();
         assert!(!ticket.contains("Lan") && ticket.len() == 20, "{ticket}");

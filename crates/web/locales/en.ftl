@@ -737,6 +737,7 @@ feed-make = Make a calendar address
 feed-new = Add this address to your calendar program; it is shown only now:
 
 ## Programs and events
+event-tickets = Tickets and badges
 flash-event-report-filed = Closing report filed.
 nav-programs = Programs
 program-new = New program

@@ -737,6 +737,7 @@ feed-make = ساختن نشانی تقویم
 feed-new = این نشانی را به برنامهٔ تقویم خود بدهید؛ تنها همین بار نمایش داده می‌شود:
 
 ## Programs and events
+event-tickets = بلیت‌ها و کارت‌ها
 flash-event-report-filed = گزارش پایانی ثبت شد.
 nav-programs = برنامه‌ها
 program-new = برنامهٔ جدید

@@ -737,6 +737,7 @@ feed-make = कैलेंडर पता बनाएँ
 feed-new = यह पता अपने कैलेंडर ऐप में जोड़ें; यह केवल अभी दिखाया जा रहा है:
 
 ## Programs and events
+event-tickets = टिकट और बैज
 flash-event-report-filed = समापन रिपोर्ट दर्ज हुई।
 nav-programs = कार्यक्रम
 program-new = नया कार्यक्रम

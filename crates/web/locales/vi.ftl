@@ -737,6 +737,7 @@ feed-make = Tạo địa chỉ lịch
 feed-new = Thêm địa chỉ này vào ứng dụng lịch; địa chỉ chỉ hiện lần này:
 
 ## Programs and events
+event-tickets = Vé và thẻ đeo
 flash-event-report-filed = Đã gửi báo cáo tổng kết.
 nav-programs = Chương trình
 program-new = Chương trình mới

@@ -408,6 +408,7 @@ pub(super) const TABLE: &[Row] = &[
         "full_name=Kh%C3%A1ch+v%C3%A3ng+lai+{n}&day=2026-01-12",
     ),
     row("POST", "/events/{event}/desk/list", Registry, "day=2026-01-11&lines=0000"),
+    row("GET", "/events/{event}/tickets", Read, ""),
     // Pages: drives.
     row("GET", "/drives", Read, ""),
     row("GET", "/drives/new", Units, ""),

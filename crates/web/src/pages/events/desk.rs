@@ -66,7 +66,10 @@ fn event_page(
         }
         p { (v.t("event-holding")) ": " (l.number(e.holding)) @if let Some(c) = e.capacity { " / " (l.number(c)) }
             @if e.waitlisted > 0 { " · " (v.t("pstatus-waitlisted")) ": " (l.number(e.waitlisted)) } }
-        p.actions { a.button #open-desk href=(format!("/events/{}/desk", e.id)) { (v.t("event-desk")) } }
+        p.actions {
+            a.button #open-desk href=(format!("/events/{}/desk", e.id)) { (v.t("event-desk")) }
+            a href=(format!("/events/{}/tickets", e.id)) { (v.t("event-tickets")) }
+        }
         (report_view(v, e))
         h2 { (v.t("event-participants")) }
         @if e.participants.is_empty() { p.empty { (v.t("event-no-participants")) } } @else {
@@ -486,4 +489,68 @@ pub(super) async fn list(
         Err(AppError::Invalid(errors)) => desk_page(&v, &e, "", &day, &[], None, &[], &errors),
         Err(err) => error_page(&v, err),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct TicketQuery {
+    participant: Option<i64>,
+}
+
+/// A QR code of a ticket's code as inline SVG: the code alone, which names no one.
+fn qr(code: &str) -> maud::PreEscaped<String> {
+    use qrcode::render::svg;
+    let svg = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
+        .map(|q| {
+            q.render::<svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default();
+    // The renderer's XML declaration has no place inside HTML.
+    let svg = match svg.find("<svg") {
+        Some(i) => svg[i..].to_string(),
+        None => svg,
+    };
+    maud::PreEscaped(svg)
+}
+
+/// Printable tickets or badges: each with the event, the person, their role and the
+/// QR of their ticket's code, which a scanner types into the desk's search field.
+pub(super) async fn tickets(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<TicketQuery>,
+) -> Response {
+    let id = match event_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&v, e),
+    };
+    let e = match app.event(&v.actor, id).await {
+        Ok(e) => e,
+        Err(err) => return error_page(&v, err),
+    };
+    let l = &v.lang;
+    let people: Vec<_> = e
+        .participants
+        .iter()
+        .filter(|p| p.status != "cancelled" && q.participant.is_none_or(|only| only == p.id))
+        .collect();
+    let body = html! {
+        p.actions.no-print { a href=(format!("/events/{}", e.id)) { bdi { (event_name(&v, &e)) } } }
+        div.tickets { @for p in &people {
+            article.ticket {
+                div.ticket-qr { (qr(&p.ticket)) }
+                div.ticket-text {
+                    p.ticket-event { bdi { (event_name(&v, &e)) } }
+                    p.muted { (l.date(&e.starts_on)) @if e.ends_on != e.starts_on { " – " (l.date(&e.ends_on)) } @if let Some(pl) = &e.place { " · " bdi { (pl) } } }
+                    p.ticket-name { bdi { (p.name) } }
+                    p { (v.t(&format!("role-{}", p.role))) @if let Some(n) = &p.member_number { " · " bdi dir="ltr" { (n) } } }
+                    p { code dir="ltr" { (p.ticket) } }
+                }
+            }
+        } }
+    };
+    v.page(&v.t("event-tickets"), "nav-programs", body)
 }

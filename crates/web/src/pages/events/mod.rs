@@ -29,6 +29,7 @@ page_routes! {
     "/events/{id}/desk/check-in" => post(desk::check_in),
     "/events/{id}/desk/walk-in" => post(desk::walk_in),
     "/events/{id}/desk/list" => post(desk::list),
+    "/events/{id}/tickets" => get(desk::tickets),
 }
 
 /// A name in the reader's language when one was given, else as entered.
