@@ -204,7 +204,11 @@ on_both_backends!(
             .page("GET", &format!("/events/{event}/tickets"), &cookie, None)
             .await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.body.matches("<svg").count(), 2, "Lan and Mai hold places");
+        assert_eq!(
+            page.body.matches("<svg").count(),
+            2,
+            "Lan and Mai hold places"
+        );
         assert!(page.body.contains(p1["ticket"].as_str().unwrap()));
         // Check-in by the ticket's code as scanned, twice: counted once.
         let ticket = p1["ticket"].as_str().unwrap();
@@ -420,6 +424,39 @@ on_both_backends!(
             ]
         );
         assert_eq!(dash["rows"][0]["held"], 1);
+        // The same figures in the files.
+        let officer_cookie = c.session_cookie("p-officer").await;
+        let csv = c
+            .page(
+                "GET",
+                &format!("/programs/{program}/export.csv?unit=P"),
+                &officer_cookie,
+                None,
+            )
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines.len(), 4, "{}", csv.body);
+        assert!(
+            lines[1].contains(",P,") && lines[1].ends_with(",2,1,6,4,3,1"),
+            "{}",
+            lines[1]
+        );
+        let xlsx = c
+            .page(
+                "GET",
+                &format!("/programs/{program}/export.xlsx?unit=P"),
+                &officer_cookie,
+                None,
+            )
+            .await;
+        let sheet = crate::support::Sheet::read(&xlsx.bytes);
+        assert_eq!(sheet.cells.len(), 4);
+        assert_eq!(
+            sheet.cells[1].last(),
+            Some(&calamine::Data::Float(1.0)),
+            "recruited"
+        );
         let (_, own) = c
             .get(&format!("/api/v1/programs/{program}/dashboard"), &d2)
             .await;

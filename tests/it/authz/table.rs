@@ -389,6 +389,8 @@ pub(super) const TABLE: &[Row] = &[
         "unit_code={unit}&name=Tu%E1%BA%A7n+l%E1%BB%85&starts_on=2026-04-22&ends_on=2026-05-01",
     ),
     row("GET", "/programs/{program}", Read, ""),
+    row("GET", "/programs/{program}/export.csv", Read, ""),
+    row("GET", "/programs/{program}/export.xlsx", Read, ""),
     row("GET", "/events/new", Units, ""),
     row(
         "POST",

@@ -2,9 +2,14 @@
 //! its figures up the tree and its events, adding an event. An event's own page and its
 //! check-in desk are in `desk`.
 
-use super::layout::{error_page, field, redirect_with_flash, select, PlainForm, Viewer};
+use super::layout::{
+    attachment, csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
+};
+use crate::xlsx::{self, Cell};
 use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
@@ -21,6 +26,8 @@ page_routes! {
     "/programs" => get(list),
     "/programs/new" => get(new_program).post(create_program),
     "/programs/{id}" => get(show),
+    "/programs/{id}/export.csv" => get(export_csv),
+    "/programs/{id}/export.xlsx" => get(export_xlsx),
     "/events/new" => get(new_event).post(create_event),
     "/events/{id}" => get(desk::show),
     "/events/{id}/participants" => post(desk::register),
@@ -190,6 +197,10 @@ async fn show(
         p.muted { bdi dir="ltr" { (p.unit_code) } " · " (l.date(&p.starts_on)) " – " (l.date(&p.ends_on)) }
         @if v.governs() { p.actions { a.button #new-event href=(format!("/events/new?program={}", p.id)) { (v.t("event-new")) } } }
         h2 { (v.t("program-dashboard")) " · " bdi dir="ltr" { (d.unit_code) } }
+        p.actions.no-print {
+            a href=(format!("/programs/{}/export.csv?unit={}", p.id, crate::api::enc(&d.unit_code))) { (v.t("drive-export-csv")) }
+            a href=(format!("/programs/{}/export.xlsx?unit={}", p.id, crate::api::enc(&d.unit_code))) { (v.t("drive-export-xlsx")) }
+        }
         table #program-dashboard {
             thead { tr {
                 th { (v.t("member-unit")) } th.num { (v.t("program-events")) } th.num { (v.t("event-held")) }
@@ -308,4 +319,127 @@ async fn create_event(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm
         Err(AppError::Invalid(errors)) => event_form(&v, &f, &errors),
         Err(e) => error_page(&v, e),
     }
+}
+
+/// The dashboard's rows for a file: a unit's subtree and each unit below it, events by
+/// kind in the reader's language, then the counts; the program's days in the reader's
+/// calendar as dates.
+fn export_rows(v: &Viewer, d: &muster_app::events::ProgramDashboard) -> Vec<Vec<Cell>> {
+    let mut header: Vec<Cell> = [
+        "program-name",
+        "program-starts",
+        "program-ends",
+        "member-unit",
+    ]
+    .iter()
+    .map(|k| Cell::Text(v.t(k)))
+    .collect();
+    header.extend(
+        EventKind::ALL
+            .iter()
+            .map(|k| Cell::Text(v.t(&format!("event-kind-{}", k.as_str())))),
+    );
+    header.extend(
+        [
+            "program-events",
+            "event-held",
+            "event-came",
+            "event-members",
+            "event-women",
+            "event-recruited",
+        ]
+        .iter()
+        .map(|k| Cell::Text(v.t(k))),
+    );
+    let mut rows = vec![header];
+    for r in &d.rows {
+        let mut row = vec![
+            Cell::Text(program_name(v, &d.program).to_string()),
+            Cell::Date(d.program.starts_on.clone()),
+            Cell::Date(d.program.ends_on.clone()),
+            Cell::Text(r.unit_code.clone()),
+        ];
+        row.extend(
+            EventKind::ALL
+                .iter()
+                .map(|k| Cell::Number(r.events.get(k.as_str()).copied().unwrap_or(0) as f64)),
+        );
+        for n in [
+            r.events.values().sum::<i64>(),
+            r.held,
+            r.came,
+            r.members,
+            r.women,
+            r.recruited,
+        ] {
+            row.push(Cell::Number(n as f64));
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+async fn dashboard_for_file(
+    app: &App,
+    v: &Viewer,
+    id: &str,
+    q: &DashboardQuery,
+) -> Result<muster_app::events::ProgramDashboard, AppError> {
+    let id = crate::api::extract::path_id(id, "program")?;
+    app.program_dashboard(&v.actor, id, q).await
+}
+
+async fn export_csv(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let d = match dashboard_for_file(&app, &v, &id, &q).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&v, e),
+    };
+    let rows = export_rows(&v, &d)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|c| match c {
+                    Cell::Date(iso) => v.lang.date(&iso),
+                    other => other.into_text(),
+                })
+                .collect()
+        })
+        .collect();
+    csv_response(
+        &format!("program-{}-{}", d.program.id, d.unit_code),
+        rows,
+        false,
+    )
+}
+
+async fn export_xlsx(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let d = match dashboard_for_file(&app, &v, &id, &q).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&v, e),
+    };
+    let bytes = xlsx::workbook(&d.unit_code, &export_rows(&v, &d), v.lang.dir() == "rtl");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("program-{}-{}", d.program.id, d.unit_code), "xlsx"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
