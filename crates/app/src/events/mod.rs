@@ -285,6 +285,29 @@ fn date_field(check: &mut Check, field: &str, value: Option<&str>) -> Option<Dat
     }
 }
 
+/// The unit a form names, in the actor's subtree: required, and refused on its field
+/// when unknown.
+async fn unit_field(
+    tx: &mut crate::write::Write<'_>,
+    check: &mut Check,
+    code: Option<&str>,
+) -> Result<Option<muster_store::units::UnitRow>, AppError> {
+    match code.filter(|c| !c.trim().is_empty()) {
+        None => {
+            check.fail("unit_code", "required");
+            Ok(None)
+        }
+        Some(code) => match tx.unit(code).await {
+            Ok(u) => Ok(Some(u)),
+            Err(AppError::NotFound(_)) => {
+                check.fail("unit_code", "unknown_unit");
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+    }
+}
+
 /// An event of the actor's subtree.
 pub(crate) async fn find_event(
     conn: &mut Conn,
@@ -334,20 +357,7 @@ impl App {
         let permit = actor.permit(Permission::Govern)?;
         let mut tx = self.write(permit).await?;
         let mut check = Check::default();
-        let unit = match input.unit_code.as_deref().filter(|c| !c.trim().is_empty()) {
-            None => {
-                check.fail("unit_code", "required");
-                None
-            }
-            Some(code) => match tx.unit(code).await {
-                Ok(u) => Some(u),
-                Err(AppError::NotFound(_)) => {
-                    check.fail("unit_code", "unknown_unit");
-                    None
-                }
-                Err(e) => return Err(e),
-            },
-        };
+        let unit = unit_field(&mut tx, &mut check, input.unit_code.as_deref()).await?;
         let name = check.take(
             "name",
             required_text(input.name.as_deref().unwrap_or(""), 200),
@@ -447,20 +457,7 @@ impl App {
         let permit = actor.permit(Permission::Govern)?;
         let mut tx = self.write(permit).await?;
         let mut check = Check::default();
-        let unit = match input.unit_code.as_deref().filter(|c| !c.trim().is_empty()) {
-            None => {
-                check.fail("unit_code", "required");
-                None
-            }
-            Some(code) => match tx.unit(code).await {
-                Ok(u) => Some(u),
-                Err(AppError::NotFound(_)) => {
-                    check.fail("unit_code", "unknown_unit");
-                    None
-                }
-                Err(e) => return Err(e),
-            },
-        };
+        let unit = unit_field(&mut tx, &mut check, input.unit_code.as_deref()).await?;
         let program = match input.program_id {
             None => None,
             Some(p) => {

@@ -22,6 +22,11 @@ fn event_id(id: &str) -> Result<i64, AppError> {
     path_id(id, "event")
 }
 
+/// The event of a path, if the reader may see it.
+async fn event_of(app: &App, v: &Viewer, id: &str) -> Result<EventView, AppError> {
+    app.event(&v.actor, event_id(id)?).await
+}
+
 fn report_view(v: &Viewer, e: &EventView) -> Markup {
     let l = &v.lang;
     html! {
@@ -297,11 +302,7 @@ pub(super) async fn desk(
     Path(id): Path<String>,
     Query(dq): Query<DeskQuery>,
 ) -> Response {
-    let id = match event_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&v, e),
-    };
-    let e = match app.event(&v.actor, id).await {
+    let e = match event_of(&app, &v, &id).await {
         Ok(e) => e,
         Err(err) => return error_page(&v, err),
     };
@@ -390,11 +391,7 @@ pub(super) async fn check_in(
     Path(id): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let id = match event_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&v, e),
-    };
-    let e = match app.event(&v.actor, id).await {
+    let e = match event_of(&app, &v, &id).await {
         Ok(e) => e,
         Err(err) => return error_page(&v, err),
     };
@@ -414,14 +411,11 @@ pub(super) async fn walk_in(
     Path(id): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let id = match event_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&v, e),
-    };
-    let e = match app.event(&v.actor, id).await {
+    let e = match event_of(&app, &v, &id).await {
         Ok(e) => e,
         Err(err) => return error_page(&v, err),
     };
+    let id = e.id;
     let day = desk_day(&v, &e, f.opt("day").as_deref());
     let input = WalkIn {
         full_name: f.opt("full_name"),
@@ -468,14 +462,11 @@ pub(super) async fn list(
     Path(id): Path<String>,
     Form(f): Form<PlainForm>,
 ) -> Response {
-    let id = match event_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&v, e),
-    };
-    let e = match app.event(&v.actor, id).await {
+    let e = match event_of(&app, &v, &id).await {
         Ok(e) => e,
         Err(err) => return error_page(&v, err),
     };
+    let id = e.id;
     let day = desk_day(&v, &e, f.opt("day").as_deref());
     let input = BulkCheckIn {
         day: Some(day.clone()),
@@ -523,11 +514,7 @@ pub(super) async fn tickets(
     Path(id): Path<String>,
     Query(q): Query<TicketQuery>,
 ) -> Response {
-    let id = match event_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&v, e),
-    };
-    let e = match app.event(&v.actor, id).await {
+    let e = match event_of(&app, &v, &id).await {
         Ok(e) => e,
         Err(err) => return error_page(&v, err),
     };
