@@ -42,7 +42,8 @@ on_both_backends!(
                 "/api/v1/meetings",
                 &officer,
                 json!({"committee_id": cid, "day": "2022-13-01", "time": "25:00",
-                "agenda": [{"title": "Khai mạc"}, {"title": " ", "planned_minutes": 0}]}),
+                "agenda": [{"title": "Khai mạc"}, {"title": " ", "planned_minutes": 0}],
+                "guests": [{"organization": "UBND tỉnh"}]}),
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
@@ -52,6 +53,7 @@ on_both_backends!(
                 ("agenda.2.planned_minutes".into(), "out_of_range".into()),
                 ("agenda.2.title".into(), "required".into()),
                 ("day".into(), "invalid_date".into()),
+                ("guests.1.name".into(), "required".into()),
             ]
         );
         let d2 = c.login("d2-officer", Some("D2"), "officer").await;
@@ -77,7 +79,8 @@ on_both_backends!(
                     {"title": "Khai mạc", "presenter": "Chủ tịch", "planned_minutes": 10},
                     {"title": "Chương trình Tháng Công nhân", "planned_minutes": 60, "items": [
                         {"title": "Hội nghị biểu dương công nhân tiêu biểu"}, {"title": "Lễ tưởng niệm công nhân tử nạn"}]},
-                    {"title": "Các vấn đề khác"}]}))
+                    {"title": "Các vấn đề khác"}],
+                "guests": [{"name": "Nguyễn Văn Khách", "organization": "UBND tỉnh Bến Tre", "title": "Phó Chủ tịch"}]}))
             .await;
         assert_eq!(s, StatusCode::CREATED, "{m}");
         let id = m["id"].as_i64().unwrap();
@@ -90,6 +93,11 @@ on_both_backends!(
             .collect();
         assert_eq!(labels, ["1", "2", "2.1", "2.2", "3"]);
         assert_eq!(m["status"], "open");
+        // The province's vice-chair is invited beyond the roster; not in the quorum.
+        assert_eq!(
+            m["guests"],
+            json!([{"name": "Nguyễn Văn Khách", "organization": "UBND tỉnh Bến Tre", "title": "Phó Chủ tịch"}])
+        );
         // Before anyone is recorded: four votes, three make a quorum, none present.
         assert_eq!(
             m["quorum"],

@@ -44,6 +44,8 @@ pub struct MeetingView {
     pub matters_arising: Vec<crate::decisions::ActionView>,
     /// Decisions taken at this meeting.
     pub decisions: Vec<crate::decisions::DecisionView>,
+    /// People invited beyond the roster.
+    pub guests: Vec<GuestView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -110,6 +112,26 @@ pub struct MeetingInput {
     pub place: Option<String>,
     #[serde(default)]
     pub agenda: Vec<AgendaInput>,
+    /// People invited beyond the committee's roster.
+    #[serde(default)]
+    pub guests: Vec<GuestInput>,
+}
+
+/// Someone invited to one meeting beyond the roster.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, PartialEq)]
+pub struct GuestInput {
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    /// "deputy governor for political and security affairs".
+    pub title: Option<String>,
+}
+
+/// Someone invited to a meeting beyond the roster.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct GuestView {
+    pub name: String,
+    pub organization: Option<String>,
+    pub title: Option<String>,
 }
 
 /// Whether one seat's holder came.
@@ -242,6 +264,15 @@ async fn view(conn: &mut Conn, m: MeetingRow, full: bool) -> Result<MeetingView,
             finalized_by: v.finalized_by,
         })
         .collect();
+    let guests = store::guests(conn, m.id)
+        .await?
+        .into_iter()
+        .map(|(name, organization, title)| GuestView {
+            name,
+            organization,
+            title,
+        })
+        .collect();
     let (matters_arising, decisions) = if full {
         (
             crate::decisions::matters_arising(conn, m.committee_id, &m.starts_at).await?,
@@ -262,6 +293,7 @@ async fn view(conn: &mut Conn, m: MeetingRow, full: bool) -> Result<MeetingView,
         number: m.number,
         agenda: agenda_view(items),
         roster,
+        guests,
         quorum: QuorumView {
             voting,
             present,
@@ -372,6 +404,29 @@ impl App {
         let starts = day.and_then(|d| check.take("time", meeting_start(d, input.time.as_deref())));
         let place = check.take("place", optional_text(input.place.as_deref(), 300));
         check_agenda(&mut check, &input.agenda);
+        let mut guests = Vec::new();
+        for (i, g) in input.guests.iter().enumerate() {
+            let field = |f: &str| format!("guests.{}.{f}", i + 1);
+            let name = check.take(
+                &field("name"),
+                required_text(g.name.as_deref().unwrap_or(""), 200),
+            );
+            let organization = check
+                .take(
+                    &field("organization"),
+                    optional_text(g.organization.as_deref(), 200),
+                )
+                .flatten();
+            let title = check
+                .take(&field("title"), optional_text(g.title.as_deref(), 200))
+                .flatten();
+            if let Some(name) = name {
+                guests.push((name, organization, title));
+            }
+        }
+        if input.guests.len() > 200 {
+            check.fail("guests", "too_many");
+        }
         check.finish()?;
         let (Some(c), Some(starts)) = (committee, starts) else {
             return Err(AppError::field("committee_id", "required"));
@@ -386,6 +441,9 @@ impl App {
             &now,
         )
         .await?;
+        for (name, organization, title) in &guests {
+            store::add_guest(&mut tx, id, name, organization.as_deref(), title.as_deref()).await?;
+        }
         let mut position = 0;
         for a in &input.agenda {
             position += 1;

@@ -108,6 +108,41 @@ pub struct ItemRow {
     pub minutes: Option<String>,
 }
 
+/// Invites someone beyond the roster to a meeting.
+pub async fn add_guest(
+    conn: &mut Conn,
+    meeting_id: i64,
+    name: &str,
+    organization: Option<&str>,
+    title: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO meeting_guests (meeting_id, name, organization, title) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(meeting_id)
+    .bind(name)
+    .bind(organization)
+    .bind(title)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// A meeting's invited guests, as invited: (name, organization, title).
+pub async fn guests(
+    conn: &mut Conn,
+    meeting_id: i64,
+) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
+    sqlx::query_as(
+        "SELECT name, organization, title FROM meeting_guests WHERE meeting_id = $1 ORDER BY id",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
 pub async fn add_item(
     conn: &mut Conn,
     meeting_id: i64,

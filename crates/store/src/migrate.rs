@@ -109,9 +109,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "events",
         sql: include_str!("../migrations/0019_events.sql"),
     },
+    Migration {
+        version: 20,
+        name: "meeting_guests",
+        sql: include_str!("../migrations/0020_meeting_guests.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 19;
+pub const LATEST: i64 = 20;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -841,3 +841,5 @@ field-invalid_audience = Choose who may come.
 field-invalid_role = Choose a role.
 field-invalid_participant_status = Choose a status.
 field-unknown_participant = No such participant.
+meeting-guests = Invited guests
+meeting-guests-hint = Beyond the committee, one per line: name | organization | title

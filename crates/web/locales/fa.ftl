@@ -841,3 +841,5 @@ field-invalid_audience = مخاطبان را برگزینید.
 field-invalid_role = نقش را برگزینید.
 field-invalid_participant_status = وضعیت را برگزینید.
 field-unknown_participant = چنین شرکت‌کننده‌ای نیست.
+meeting-guests = مهمانان دعوت‌شده
+meeting-guests-hint = بیرون از اعضای کمیته، هر خط یک نفر: نام | سازمان | سمت

@@ -841,3 +841,5 @@ field-invalid_audience = चुनें कि कौन आ सकता ह�
 field-invalid_role = भूमिका चुनें।
 field-invalid_participant_status = स्थिति चुनें।
 field-unknown_participant = ऐसा कोई प्रतिभागी नहीं।
+meeting-guests = आमंत्रित अतिथि
+meeting-guests-hint = समिति के बाहर, प्रति पंक्ति एक: नाम | संगठन | पद

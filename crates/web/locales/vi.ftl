@@ -841,3 +841,5 @@ field-invalid_audience = Hãy chọn đối tượng.
 field-invalid_role = Hãy chọn vai trò.
 field-invalid_participant_status = Hãy chọn trạng thái.
 field-unknown_participant = Không có người tham dự này.
+meeting-guests = Khách mời
+meeting-guests-hint = Ngoài thành viên, mỗi dòng một người: họ tên | cơ quan | chức vụ

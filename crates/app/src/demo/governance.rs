@@ -179,6 +179,16 @@ async fn meeting(
                         ..AgendaInput::default()
                     })
                     .collect(),
+                // The governor's deputy sits in on Markazi's meetings as a guest.
+                guests: if unit == "MK" {
+                    vec![crate::meetings::GuestInput {
+                        name: Some("محمدرضا کاظمی".into()),
+                        organization: Some("استانداری مرکزی".into()),
+                        title: Some("معاون سیاسی، امنیتی و اجتماعی استاندار".into()),
+                    }]
+                } else {
+                    Vec::new()
+                },
             },
         )
         .await?;
@@ -400,6 +410,7 @@ pub async fn grassroots(app: &App, system: &Actor, today: Date) -> Result<(), Ap
                             planned_minutes: Some(45),
                             ..AgendaInput::default()
                         }],
+                        guests: Vec::new(),
                     },
                 )
                 .await?;

@@ -202,11 +202,16 @@ pub(crate) fn calendar(meetings: &[MeetingView]) -> String {
             .sum();
         let minutes = if planned > 0 { planned } else { 60 };
         let stamp = muster_domain::date::now_utc().replace(['-', ':'], "");
-        let agenda: Vec<String> = m
+        let mut agenda: Vec<String> = m
             .agenda
             .iter()
             .map(|a| format!("{}. {}", a.label, a.title))
             .collect();
+        // Guests have no address to invite them by: named in the description.
+        if !m.guests.is_empty() {
+            let names: Vec<&str> = m.guests.iter().map(|g| g.name.as_str()).collect();
+            agenda.push(format!("+ {}", names.join(", ")));
+        }
         for line in [
             "BEGIN:VEVENT".to_string(),
             format!("UID:meeting-{}@muster", m.id),

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
-use muster_app::meetings::{AgendaInput, AttendanceInput, MeetingInput, MeetingView};
+use muster_app::meetings::{AgendaInput, AttendanceInput, GuestInput, MeetingInput, MeetingView};
 use muster_app::{App, AppError, Fields};
 use muster_domain::governance::Presence;
 
@@ -35,6 +35,23 @@ pub(super) fn when(v: &Viewer, starts_at: &str) -> String {
 
 /// An agenda typed one item a line: a line starting with `-` is a sub-item of the item
 /// above; ` | presenter | minutes` may follow the title.
+/// Guests as typed, one per line: name | organization | title.
+fn parse_guests(text: &str) -> Vec<GuestInput> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut parts = line.split('|').map(str::trim);
+            let mut next = || parts.next().filter(|p| !p.is_empty()).map(String::from);
+            GuestInput {
+                name: next(),
+                organization: next(),
+                title: next(),
+            }
+        })
+        .collect()
+}
+
 fn parse_agenda(text: &str) -> Result<Vec<AgendaInput>, Fields> {
     let mut items: Vec<AgendaInput> = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -80,6 +97,10 @@ fn meeting_form(v: &Viewer, committee: i64, f: &PlainForm, errors: &Fields) -> R
     let l = &v.lang;
     let hint = l.date_hint();
     // Errors of one agenda item (`agenda.2.title`) are shown on the agenda.
+    let guest_error = errors
+        .iter()
+        .find(|(k, _)| k.starts_with("guests"))
+        .map(|(_, code)| code.clone());
     let agenda_error = errors.get("agenda").cloned().or_else(|| {
         errors
             .iter()
@@ -98,6 +119,12 @@ fn meeting_form(v: &Viewer, committee: i64, f: &PlainForm, errors: &Fields) -> R
                 textarea #agendatext name="agenda" rows="8" aria-describedby="agenda-hint" { (f.get("agenda")) }
                 p.hint #agenda-hint { (v.t("meeting-agenda-hint")) }
                 @if let Some(code) = &agenda_error { p.error { (v.t(&format!("field-{code}"))) } }
+            }
+            div.field.invalid[guest_error.is_some()] {
+                label for="gueststext" { (v.t("meeting-guests")) }
+                textarea #gueststext name="guests" rows="3" aria-describedby="guests-hint" { (f.get("guests")) }
+                p.hint #guests-hint { (v.t("meeting-guests-hint")) }
+                @if let Some(code) = &guest_error { p.error { (v.t(&format!("field-{code}"))) } }
             }
             div.actions { button type="submit" { (v.t("meeting-new")) } a href=(format!("/committees/{committee}")) { (v.t("cancel")) } }
         }
@@ -143,6 +170,7 @@ async fn create(
         time: f.opt("time"),
         place: f.opt("place"),
         agenda,
+        guests: parse_guests(f.get("guests")),
     };
     match app.create_meeting(&v.actor, input).await {
         Ok(m) => redirect_with_flash(&format!("/meetings/{}", m.id), "flash-meeting-saved"),
@@ -220,6 +248,12 @@ fn meeting_page(
             span.muted { (v.t("meeting-print")) }
         }
         @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        @if !m.guests.is_empty() {
+            h2 { (v.t("meeting-guests")) }
+            ul #guests { @for g in &m.guests {
+                li { bdi { (g.name) } @if let Some(t) = &g.title { " · " bdi { (t) } } @if let Some(o) = &g.organization { " · " bdi { (o) } } }
+            } }
+        }
         h2 { (v.t("meeting-attendance")) }
         form method="post" action=(format!("/meetings/{}/attendance", m.id)) {
             (v.csrf_field())
