@@ -123,6 +123,19 @@ on_both_backends!(
             (Some("2022/1"), Some("adopted"), Some(false))
         );
         let did = d["id"].as_i64().unwrap();
+        // The decision approves the program of Workers' Month; it lists it.
+        let (s, program) = c
+            .post(
+                "/api/v1/programs",
+                &officer,
+                json!({"unit_code": "P", "name": "Tháng Công nhân 2022", "starts_on": "2022-05-01",
+                       "ends_on": "2022-05-31", "decision_id": did}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{program}");
+        assert_eq!(program["decision_id"].as_i64(), Some(did));
+        let (_, with_program) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
+        assert_eq!(with_program["programs"][0]["name"], "Tháng Công nhân 2022");
         let units: Vec<&str> = d["actions"]
             .as_array()
             .unwrap()

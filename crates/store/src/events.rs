@@ -93,6 +93,21 @@ pub async fn programs(
         .store()
 }
 
+/// The programs a decision approved: (id, name, unit code).
+pub async fn programs_of_decision(
+    conn: &mut Conn,
+    decision_id: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    sqlx::query_as(
+        "SELECT p.id, p.name, u.code FROM programs p JOIN units u ON u.id = p.unit_id \
+         WHERE p.decision_id = $1 ORDER BY p.id",
+    )
+    .bind(decision_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
 /// Names in other locales of programs (`table` `program_names`) or events
 /// (`event_names`): (id, locale, name).
 pub async fn names(

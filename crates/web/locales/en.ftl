@@ -843,3 +843,5 @@ field-invalid_participant_status = Choose a status.
 field-unknown_participant = No such participant.
 meeting-guests = Invited guests
 meeting-guests-hint = Beyond the committee, one per line: name | organization | title
+decision-programs = Programs it approved
+program-decision = Approved by a decision

@@ -843,3 +843,5 @@ field-invalid_participant_status = وضعیت را برگزینید.
 field-unknown_participant = چنین شرکت‌کننده‌ای نیست.
 meeting-guests = مهمانان دعوت‌شده
 meeting-guests-hint = بیرون از اعضای کمیته، هر خط یک نفر: نام | سازمان | سمت
+decision-programs = برنامه‌های تصویب‌شده
+program-decision = به استناد مصوبه

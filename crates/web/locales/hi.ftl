@@ -843,3 +843,5 @@ field-invalid_participant_status = स्थिति चुनें।
 field-unknown_participant = ऐसा कोई प्रतिभागी नहीं।
 meeting-guests = आमंत्रित अतिथि
 meeting-guests-hint = समिति के बाहर, प्रति पंक्ति एक: नाम | संगठन | पद
+decision-programs = स्वीकृत कार्यक्रम
+program-decision = निर्णय से स्वीकृत

@@ -843,3 +843,5 @@ field-invalid_participant_status = Hãy chọn trạng thái.
 field-unknown_participant = Không có người tham dự này.
 meeting-guests = Khách mời
 meeting-guests-hint = Ngoài thành viên, mỗi dòng một người: họ tên | cơ quan | chức vụ
+decision-programs = Chương trình được phê duyệt
+program-decision = Theo quyết định

@@ -17,6 +17,14 @@ use muster_store::Conn;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+/// A program a decision approved.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ProgramLink {
+    pub id: i64,
+    pub name: String,
+    pub unit_code: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct DecisionView {
     pub id: i64,
@@ -41,10 +49,13 @@ pub struct DecisionView {
     /// Taken in a meeting without a quorum, with the note that says why.
     pub without_quorum: bool,
     pub quorum_note: Option<String>,
-    /// What it caused: its action items at every level, each after its parent.
+    /// What it caused: its own action items (the parts they were split into are on each
+    /// item's answer), and the programs it approved.
     pub actions: Vec<ActionView>,
     /// The share of its first-level items done (per cent; absent with none).
     pub done_share: Option<f64>,
+    /// The programs it approved.
+    pub programs: Vec<ProgramLink>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -208,6 +219,15 @@ async fn decision_view(conn: &mut Conn, d: DecisionRow) -> Result<DecisionView, 
         quorum_note: d.quorum_note,
         actions,
         done_share: share_done(done, counted),
+        programs: muster_store::events::programs_of_decision(conn, d.id)
+            .await?
+            .into_iter()
+            .map(|(id, name, unit_code)| ProgramLink {
+                id,
+                name,
+                unit_code,
+            })
+            .collect(),
     })
 }
 

@@ -240,6 +240,12 @@ async fn show(State(app): State<App>, v: Viewer, Path(d): Path<String>) -> Respo
         }
         (decision_line(&v, &d))
         @if let Some(note) = &d.quorum_note { p.muted { (v.t("decision-quorum-note")) ": " bdi { (note) } } }
+        @if !d.programs.is_empty() {
+            h2 { (v.t("decision-programs")) }
+            ul #decision-programs { @for p in &d.programs {
+                li { a href=(format!("/programs/{}", p.id)) { bdi { (p.name) } } " · " bdi dir="ltr" { (p.unit_code) } }
+            } }
+        }
         h2 { (v.t("decision-completion")) }
         @if d.actions.is_empty() { p.empty { (v.t("action-none")) } } @else {
             p #done-share { (l.t_args("decision-done-share", &[("share", l.percent(d.done_share))])) }

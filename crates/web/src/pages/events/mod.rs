@@ -194,7 +194,10 @@ async fn show(
     let l = &v.lang;
     let p = &d.program;
     let body = html! {
-        p.muted { bdi dir="ltr" { (p.unit_code) } " · " (l.date(&p.starts_on)) " – " (l.date(&p.ends_on)) }
+        p.muted {
+            bdi dir="ltr" { (p.unit_code) } " · " (l.date(&p.starts_on)) " – " (l.date(&p.ends_on))
+            @if let Some(d) = p.decision_id { " · " a href=(format!("/decisions/{d}")) { (v.t("program-decision")) } }
+        }
         @if v.governs() { p.actions { a.button #new-event href=(format!("/events/new?program={}", p.id)) { (v.t("event-new")) } } }
         h2 { (v.t("program-dashboard")) " · " bdi dir="ltr" { (d.unit_code) } }
         p.actions.no-print {
