@@ -62,6 +62,11 @@ fn event_page(
         .iter()
         .map(|r| (r.as_str().to_string(), v.t(&format!("role-{}", r.as_str()))))
         .collect();
+    // The report as filed, to be corrected, unless the form comes back refused.
+    let filed = match (&e.report, f.values.is_empty()) {
+        (Some(r), true) => (r.notes.clone().unwrap_or_default(), r.media.join("\n")),
+        _ => (f.get("notes").to_string(), f.get("media").to_string()),
+    };
     let body = html! {
         p.muted {
             bdi dir="ltr" { (e.unit_code) } " · " (v.t(&format!("event-kind-{}", e.kind))) " · "
@@ -109,11 +114,11 @@ fn event_page(
                 (v.csrf_field())
                 div.field.invalid[errors.contains_key("notes")] {
                     label for="reportnotes" { (v.t("event-report-notes")) }
-                    textarea #reportnotes name="notes" rows="4" { (f.get("notes")) }
+                    textarea #reportnotes name="notes" rows="4" { (filed.0) }
                 }
                 div.field.invalid[errors.contains_key("media")] {
                     label for="reportmedia" { (v.t("event-report-media")) }
-                    textarea #reportmedia name="media" rows="3" dir="ltr" { (f.get("media")) }
+                    textarea #reportmedia name="media" rows="3" dir="ltr" { (filed.1) }
                     @if let Some(code) = errors.get("media") { p.error { (v.t(&format!("field-{code}"))) } }
                 }
                 div.actions { button type="submit" { (v.t("event-report-file")) } }
