@@ -210,6 +210,41 @@ on_both_backends!(
             "Lan and Mai hold places"
         );
         assert!(page.body.contains(p1["ticket"].as_str().unwrap()));
+        // For members only: someone outside the registry comes as a guest, not a
+        // participant; and nobody registers once the window has closed.
+        let (s, outsider) = c
+            .post(
+                &path("/participants"),
+                &clerk,
+                json!({"outside_name": "Người Ngoài"}),
+            )
+            .await;
+        assert_eq!(
+            (s, outsider["fields"]["outside_name"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("members_only"))
+        );
+        let (_, late) = c
+            .post(
+                "/api/v1/events",
+                &d1,
+                json!({"unit_code": "D1", "kind": "visit", "name": "Thăm công nhân",
+                "starts_on": "2022-04-25", "registration_closes": "2022-04-20"}),
+            )
+            .await;
+        let (s, closed) = c
+            .post(
+                &format!("/api/v1/events/{}/participants", late["id"]),
+                &clerk,
+                json!({"person_id": lan}),
+            )
+            .await;
+        assert_eq!(
+            (s, closed["fields"]["registration"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("registration_closed")
+            )
+        );
         // Check-in by the ticket's code as scanned, twice: counted once.
         let ticket = p1["ticket"].as_str().unwrap();
         assert!(!ticket.contains("Lan") && ticket.len() == 20, "{ticket}");

@@ -76,6 +76,27 @@ pub fn on_register(role: Role, capacity: Option<i64>, holding: i64) -> Participa
     }
 }
 
+/// Whether a registration may be taken on `today`: within the window when one is set.
+pub fn check_window(
+    today: Date,
+    opens: Option<Date>,
+    closes: Option<Date>,
+) -> Result<(), FieldError> {
+    if opens.is_some_and(|o| today < o) {
+        Err(FieldError::new("registration_not_open"))
+    } else if closes.is_some_and(|c| today > c) {
+        Err(FieldError::new("registration_closed"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether someone outside the registry may come as `role`: to an event for members
+/// only, just the people the organizers ask (speakers, honorees, volunteers, guests).
+pub fn outsider_may_come(audience: Audience, role: Role) -> bool {
+    audience != Audience::Members || role != Role::Participant
+}
+
 /// How many waitlisted people move up once `holding` people hold places of `capacity`.
 pub fn places_free(capacity: Option<i64>, holding: i64) -> i64 {
     capacity.map_or(i64::MAX, |c| (c - holding).max(0))
@@ -210,6 +231,24 @@ mod tests {
         let e = check_days(d("2022-04-30"), d("2022-05-02"), week).unwrap_err();
         assert_eq!((e.0, e.1.code), ("ends_on", "outside_program"));
         assert_eq!(check_capacity(10, 12).unwrap_err().code, "below_confirmed");
+    }
+
+    #[test]
+    fn registration_keeps_its_window_and_audience() {
+        let (o, c) = (Some(d("2022-04-01")), Some(d("2022-04-20")));
+        assert!(check_window(d("2022-04-10"), o, c).is_ok());
+        assert_eq!(
+            check_window(d("2022-03-31"), o, c).unwrap_err().code,
+            "registration_not_open"
+        );
+        assert_eq!(
+            check_window(d("2022-04-21"), o, c).unwrap_err().code,
+            "registration_closed"
+        );
+        assert!(check_window(d("2030-01-01"), None, None).is_ok());
+        assert!(!outsider_may_come(Audience::Members, Role::Participant));
+        assert!(outsider_may_come(Audience::Members, Role::Guest));
+        assert!(outsider_may_come(Audience::Open, Role::Participant));
     }
 
     #[test]

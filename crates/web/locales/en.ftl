@@ -845,3 +845,6 @@ meeting-guests = Invited guests
 meeting-guests-hint = Beyond the committee, one per line: name | organization | title
 decision-programs = Programs it approved
 program-decision = Approved by a decision
+field-registration_not_open = Registration has not opened yet.
+field-registration_closed = Registration has closed.
+field-members_only = This event is for members: someone outside the registry comes only as a guest, speaker, honoree or volunteer.

@@ -845,3 +845,6 @@ meeting-guests = مهمانان دعوت‌شده
 meeting-guests-hint = بیرون از اعضای کمیته، هر خط یک نفر: نام | سازمان | سمت
 decision-programs = برنامه‌های تصویب‌شده
 program-decision = به استناد مصوبه
+field-registration_not_open = ثبت‌نام هنوز آغاز نشده است.
+field-registration_closed = مهلت ثبت‌نام گذشته است.
+field-members_only = این رویداد ویژهٔ اعضاست: فرد غیرعضو فقط در نقش مهمان، سخنران، تقدیرشده یا داوطلب می‌آید.

@@ -845,3 +845,6 @@ meeting-guests = आमंत्रित अतिथि
 meeting-guests-hint = समिति के बाहर, प्रति पंक्ति एक: नाम | संगठन | पद
 decision-programs = स्वीकृत कार्यक्रम
 program-decision = निर्णय से स्वीकृत
+field-registration_not_open = पंजीकरण अभी शुरू नहीं हुआ।
+field-registration_closed = पंजीकरण बंद हो गया है।
+field-members_only = यह आयोजन सदस्यों के लिए है: बाहर का व्यक्ति केवल अतिथि, वक्ता, सम्मानित या स्वयंसेवक के रूप में आता है।

@@ -845,3 +845,6 @@ meeting-guests = Khách mời
 meeting-guests-hint = Ngoài thành viên, mỗi dòng một người: họ tên | cơ quan | chức vụ
 decision-programs = Chương trình được phê duyệt
 program-decision = Theo quyết định
+field-registration_not_open = Chưa đến thời gian đăng ký.
+field-registration_closed = Đã hết thời gian đăng ký.
+field-members_only = Sự kiện dành cho đoàn viên: người ngoài chỉ tham dự với tư cách khách mời, báo cáo viên, người được biểu dương hoặc tình nguyện viên.

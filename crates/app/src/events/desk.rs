@@ -8,7 +8,8 @@ use crate::error::Check;
 use crate::members::{NewMember, PersonInput};
 use crate::{Actor, App, AppError};
 use muster_domain::events::{
-    check_day, on_register, parse_ticket, places_free, ticket_code, ParticipantStatus, Role,
+    check_day, check_window, on_register, outsider_may_come, parse_ticket, places_free,
+    ticket_code, Audience, ParticipantStatus, Role,
 };
 use muster_domain::unit::optional_text;
 use muster_domain::user::Permission;
@@ -173,6 +174,10 @@ async fn add(
     {
         check.fail("outside_name", "required");
     }
+    let audience = Audience::parse(&e.audience).unwrap_or(Audience::Members);
+    if person.is_none() && name.is_some() && !outsider_may_come(audience, role) {
+        check.fail("outside_name", "members_only");
+    }
     let phone = check
         .take(
             "outside_phone",
@@ -227,6 +232,14 @@ impl App {
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
         let e = find_event(&mut tx, actor, event_id).await?;
+        // Ahead of the event, within its window; the desk takes whoever comes.
+        let day = |d: &Option<String>| d.as_deref().and_then(|d| Date::parse_iso(d).ok());
+        check_window(
+            Date::today(),
+            day(&e.registration_opens),
+            day(&e.registration_closes),
+        )
+        .map_err(|err| AppError::field("registration", err.code))?;
         let now = tx.now().to_string();
         let id = add(&mut tx, actor, &e, &input, None, false, &now).await?;
         let p = store::participant(&mut tx, e.id, ParticipantKey::Id(id))
@@ -568,10 +581,13 @@ impl App {
                     return Err(AppError::LikelyDuplicate(found));
                 }
             }
+            // At an event for members, someone who does not join comes as a guest.
+            let guest = Audience::parse(&e.audience) == Ok(Audience::Members);
             let input = ParticipantInput {
                 outside_name: input.full_name.clone(),
                 outside_phone: input.phone.clone(),
                 gender: input.gender.clone(),
+                role: guest.then(|| Role::Guest.as_str().to_string()),
                 ..ParticipantInput::default()
             };
             add(
