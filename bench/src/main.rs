@@ -15,6 +15,7 @@
 mod bulk;
 mod dedupe;
 mod drive;
+mod events;
 mod generate;
 mod governance;
 mod http;
@@ -99,6 +100,27 @@ enum Command {
         database: String,
         #[arg(long, default_value_t = 1200)]
         requests: usize,
+    },
+    /// Generate a province whose units held many events with their participants and
+    /// check-ins.
+    GenEvents {
+        #[arg(long, default_value = "bench/data/events.db")]
+        database: String,
+        #[arg(long, default_value_t = 30_000)]
+        units: usize,
+        #[arg(long, default_value_t = 100_000)]
+        events: i64,
+        #[arg(long, default_value_t = 100)]
+        people: i64,
+    },
+    /// Time recording check-ins at a province desk, one desk and many at once.
+    Checkin {
+        #[arg(long, default_value = "bench/data/events.db")]
+        database: String,
+        #[arg(long, default_value_t = 2000)]
+        people: usize,
+        #[arg(long, default_value_t = 32)]
+        desks: usize,
     },
     /// Measure duplicate detection on a labelled CSV (`cluster` is the ground truth).
     Dedupe {
@@ -207,6 +229,17 @@ async fn main() {
         Command::Governance { database, requests } => {
             governance::measure(&database, requests).await
         }
+        Command::GenEvents {
+            database,
+            units,
+            events,
+            people,
+        } => events::generate(&database, units, events, people).await,
+        Command::Checkin {
+            database,
+            people,
+            desks,
+        } => events::checkin(&database, people, desks).await,
         Command::Dedupe { file, thresholds } => dedupe::run(&file, &thresholds),
         Command::GenPeople {
             file,

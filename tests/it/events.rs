@@ -459,6 +459,12 @@ on_both_backends!(
             ]
         );
         assert_eq!(dash["rows"][0]["held"], 1);
+        // Kept by every write, a day at a time: the same as counted afresh.
+        assert!(c.db.system().await.count_tallies(true).await.unwrap());
+        let (_, again) = c
+            .get(&format!("/api/v1/programs/{program}/dashboard"), &officer)
+            .await;
+        assert_eq!(again, dash);
         // The same figures in the files.
         let officer_cookie = c.session_cookie("p-officer").await;
         let csv = c

@@ -35,8 +35,9 @@ pub(crate) struct Write<'a> {
     now: String,
     scoped: bool,
     audited: bool,
-    /// Units whose computed drive figures the change may move.
-    recount: Vec<i64>,
+    /// Units whose tallies and computed drive figures the change may move: on every day,
+    /// or (`Some`) only on the days named.
+    recount: Vec<(i64, Option<Vec<String>>)>,
 }
 
 impl App {
@@ -112,8 +113,23 @@ impl<'a> Write<'a> {
     /// touched: its governance figures and its figures in drives' computed metrics are
     /// counted again before the change commits.
     pub fn recount(&mut self, unit_id: i64) {
-        if !self.recount.contains(&unit_id) {
-            self.recount.push(unit_id);
+        match self.recount.iter_mut().find(|(u, _)| *u == unit_id) {
+            Some((_, days)) => *days = None,
+            None => self.recount.push((unit_id, None)),
+        }
+    }
+
+    /// Like `recount`, for a change whose records count on `day` only (a check-in
+    /// counts on its event's first day): the unit's other days are not read again.
+    pub fn recount_on(&mut self, unit_id: i64, day: &str) {
+        match self.recount.iter_mut().find(|(u, _)| *u == unit_id) {
+            Some((_, None)) => {}
+            Some((_, Some(days))) => {
+                if !days.iter().any(|d| d == day) {
+                    days.push(day.to_string());
+                }
+            }
+            None => self.recount.push((unit_id, Some(vec![day.to_string()]))),
         }
     }
 
@@ -131,7 +147,8 @@ impl<'a> Write<'a> {
         }
         if !self.recount.is_empty() {
             muster_store::tallies::recount(&mut self.tx, &self.recount).await?;
-            muster_store::drives::recount(&mut self.tx, &self.recount).await?;
+            let units: Vec<i64> = self.recount.iter().map(|(u, _)| *u).collect();
+            muster_store::drives::recount(&mut self.tx, &units).await?;
         }
         self.tx.commit().await.map_err(StoreError::from)?;
         Ok(())

@@ -504,25 +504,25 @@ pub async fn checkins_by_day(
     .store()
 }
 
-/// The tallies of events, narrowed by `within(column)`: for each program `p:{id}:` the
+/// The tallies of events, narrowed by `within(unit column, day expression)`: for each program `p:{id}:` the
 /// events by kind on their first day, those whose closing report is filed (`held`),
 /// the people who came (checked in at least once), of them registry members who were
 /// members before (`members`) and women, and the members it recruited; and for all
 /// events `events_held` and `recruited` (on the day the walk-in joined).
-pub(crate) fn tally_parts(within: &dyn Fn(&str) -> String) -> Vec<String> {
+pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> {
     let program = "'p:' || CAST(e.program_id AS TEXT)";
     let came = "EXISTS (SELECT 1 FROM event_checkins c WHERE c.participant_id = x.id)";
     vec![
         format!(
             "SELECT e.unit_id, {program} || ':events:' || e.kind AS figure, e.starts_on AS day, COUNT(*) AS n \
              FROM events e WHERE e.program_id IS NOT NULL AND {} GROUP BY e.unit_id, e.program_id, e.kind, e.starts_on",
-            within("e.unit_id")
+            within("e.unit_id", "e.starts_on")
         ),
         format!(
             "SELECT e.unit_id, {program} || ':held', e.starts_on, COUNT(*) FROM events e \
              WHERE e.program_id IS NOT NULL AND e.closed_at IS NOT NULL AND {} \
              GROUP BY e.unit_id, e.program_id, e.starts_on",
-            within("e.unit_id")
+            within("e.unit_id", "e.starts_on")
         ),
         format!(
             "SELECT e.unit_id, {program} || ':' || f.figure, e.starts_on, COUNT(*) FROM events e \
@@ -534,18 +534,18 @@ pub(crate) fn tally_parts(within: &dyn Fn(&str) -> String) -> Vec<String> {
              OR (f.figure = 'women' AND {came} AND COALESCE(x.gender, p.gender) = 'female') \
              OR (f.figure = 'recruited' AND x.recruited = 1) \
              WHERE e.program_id IS NOT NULL AND {} GROUP BY e.unit_id, e.program_id, f.figure, e.starts_on",
-            within("e.unit_id")
+            within("e.unit_id", "e.starts_on")
         ),
         format!(
             "SELECT e.unit_id, 'events_held', e.starts_on, COUNT(*) FROM events e \
              WHERE e.closed_at IS NOT NULL AND {} GROUP BY e.unit_id, e.starts_on",
-            within("e.unit_id")
+            within("e.unit_id", "e.starts_on")
         ),
         format!(
             "SELECT e.unit_id, 'recruited', substr(x.created_at, 1, 10), COUNT(*) FROM events e \
              JOIN event_participants x ON x.event_id = e.id WHERE x.recruited = 1 AND {} \
              GROUP BY e.unit_id, substr(x.created_at, 1, 10)",
-            within("e.unit_id")
+            within("e.unit_id", "substr(x.created_at, 1, 10)")
         ),
     ]
 }

@@ -33,60 +33,60 @@ pub async fn children(conn: &mut Conn, unit_id: i64) -> Result<Vec<(i64, String)
 }
 
 /// The tallies of governance records: queries of (unit, figure, day, count) rows, each
-/// unit's own, narrowed by `within(column)`. Committees count on the day they begin and
+/// unit's own, narrowed by `within(unit column, day expression)`. Committees count on the day they begin and
 /// the day they end (`start:` and `end:` with their cadence); meetings, the attendance
 /// of their roster and decisions adopted on the meeting's day; action items on their
 /// due day: all, done by then, still pending.
-pub(crate) fn tally_parts(within: &dyn Fn(&str) -> String) -> Vec<String> {
+pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> {
     let day = "substr(m.starts_at, 1, 10)";
     [
         format!(
             "SELECT c.unit_id, 'start:' || c.cadence AS figure, c.term_start AS day, COUNT(*) AS n \
              FROM committees c WHERE {} GROUP BY c.unit_id, c.cadence, c.term_start",
-            within("c.unit_id")
+            within("c.unit_id", "c.term_start")
         ),
         format!(
             "SELECT c.unit_id, 'end:' || c.cadence, c.term_end, COUNT(*) FROM committees c \
              WHERE c.term_end IS NOT NULL AND {} GROUP BY c.unit_id, c.cadence, c.term_end",
-            within("c.unit_id")
+            within("c.unit_id", "c.term_end")
         ),
         format!(
             "SELECT m.unit_id, 'meetings', {day}, COUNT(*) FROM meetings m WHERE {} \
              GROUP BY m.unit_id, {day}",
-            within("m.unit_id")
+            within("m.unit_id", day)
         ),
         format!(
             "SELECT m.unit_id, 'attended', {day}, COUNT(*) FROM meetings m \
              JOIN meeting_attendance a ON a.meeting_id = m.id AND a.presence IN ('present', 'represented') \
              WHERE {} GROUP BY m.unit_id, {day}",
-            within("m.unit_id")
+            within("m.unit_id", day)
         ),
         // The roster of the meeting's day: a seat nobody recorded counts as not there.
         format!(
             "SELECT m.unit_id, 'roster', {day}, COUNT(*) FROM meetings m \
              JOIN committee_seats s ON s.committee_id = m.committee_id AND s.from_on <= {day} \
              AND (s.until_on IS NULL OR s.until_on >= {day}) WHERE {} GROUP BY m.unit_id, {day}",
-            within("m.unit_id")
+            within("m.unit_id", day)
         ),
         format!(
             "SELECT d.unit_id, 'adopted', {day}, COUNT(*) FROM decisions d JOIN meetings m ON m.id = d.meeting_id \
              WHERE d.outcome = 'adopted' AND {} GROUP BY d.unit_id, {day}",
-            within("d.unit_id")
+            within("d.unit_id", day)
         ),
         format!(
             "SELECT a.unit_id, 'items_due', a.due_on, COUNT(*) FROM action_items a WHERE {} \
              GROUP BY a.unit_id, a.due_on",
-            within("a.unit_id")
+            within("a.unit_id", "a.due_on")
         ),
         format!(
             "SELECT a.unit_id, 'items_on_time', a.due_on, COUNT(*) FROM action_items a \
              WHERE a.status = 'done' AND a.done_on <= a.due_on AND {} GROUP BY a.unit_id, a.due_on",
-            within("a.unit_id")
+            within("a.unit_id", "a.due_on")
         ),
         format!(
             "SELECT a.unit_id, 'items_pending', a.due_on, COUNT(*) FROM action_items a \
              WHERE a.status IN ('open', 'in_progress') AND {} GROUP BY a.unit_id, a.due_on",
-            within("a.unit_id")
+            within("a.unit_id", "a.due_on")
         ),
     ]
     .into()

@@ -9,11 +9,22 @@ use crate::{id_list, Conn};
 use sqlx::AssertSqlSafe;
 use std::collections::BTreeMap;
 
-/// Every module's tally queries as one: of the unit `${param}` when given, else of all.
-fn own_sql(param: Option<usize>) -> String {
-    let within = |column: &str| match param {
-        Some(p) => format!("{column} = ${p}"),
-        None => "1 = 1".to_string(),
+/// Every module's tally queries as one: of the unit `${param}` when given (on `days`
+/// only, when given), else of all.
+fn own_sql(param: Option<usize>, days: Option<&[String]>) -> String {
+    let on = days.map(|days| {
+        days.iter()
+            .filter(|d| d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+            .map(|d| format!("'{d}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let within = |column: &str, day: &str| match (param, &on) {
+        (Some(p), Some(days)) if !days.is_empty() => {
+            format!("{column} = ${p} AND {day} IN ({days})")
+        }
+        (Some(p), _) => format!("{column} = ${p}"),
+        (None, _) => "1 = 1".to_string(),
     };
     let mut parts = crate::governance::tally_parts(&within);
     parts.extend(crate::events::tally_parts(&within));
@@ -32,7 +43,7 @@ pub async fn rebuild(conn: &mut Conn) -> Result<(), StoreError> {
          SELECT cl.ancestor_id, f.figure, f.day, SUM(CASE WHEN cl.depth = 0 THEN f.n ELSE 0 END), SUM(f.n) \
          FROM ({}) f JOIN unit_closure cl ON cl.descendant_id = f.unit_id \
          GROUP BY cl.ancestor_id, f.figure, f.day",
-        own_sql(None)
+        own_sql(None, None)
     );
     sqlx::query(AssertSqlSafe(sql))
         .execute(&mut *conn)
@@ -59,23 +70,46 @@ pub async fn missing(conn: &mut Conn) -> Result<bool, StoreError> {
     Ok(records > 0 && counted == 0)
 }
 
-/// Counts the own tallies of `units` again from their records and adds each difference
-/// to the unit and every unit above it. Called by the write path for the units whose
-/// records a change touched.
-pub async fn recount(conn: &mut Conn, units: &[i64]) -> Result<(), StoreError> {
-    let sql = own_sql(Some(1));
-    for unit in units {
-        let now: Vec<(i64, String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql.clone()))
-            .bind(unit)
-            .fetch_all(&mut *conn)
-            .await
-            .store()?;
-        let before: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1")
+/// Counts the own tallies of `units` again from their records (on some days only,
+/// when a change touched only those) and adds each difference to the unit and every
+/// unit above it. Called by the write path for the units whose records a change
+/// touched.
+pub async fn recount(
+    conn: &mut Conn,
+    units: &[(i64, Option<Vec<String>>)],
+) -> Result<(), StoreError> {
+    for (unit, days) in units {
+        let days: Option<Vec<String>> = days
+            .as_ref()
+            .map(|days| {
+                days.iter()
+                    .filter(|d| d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|d| !d.is_empty());
+        let days = days.as_deref();
+        let now: Vec<(i64, String, String, i64)> =
+            sqlx::query_as(AssertSqlSafe(own_sql(Some(1), days)))
                 .bind(unit)
                 .fetch_all(&mut *conn)
                 .await
                 .store()?;
+        let before_sql = match days {
+            Some(days) => format!(
+                "SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1 AND day IN ({})",
+                days.iter()
+                    .map(|d| format!("'{d}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1".to_string(),
+        };
+        let before: Vec<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(before_sql))
+            .bind(unit)
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
         let mut delta: BTreeMap<(String, String), i64> = BTreeMap::new();
         for (_, figure, day, n) in now {
             *delta.entry((figure, day)).or_default() += n;

@@ -245,7 +245,7 @@ impl App {
         let p = store::participant(&mut tx, e.id, ParticipantKey::Id(id))
             .await?
             .ok_or(AppError::NotFound("participant"))?;
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
         tx.audit(
             "register",
             "event",
@@ -286,7 +286,7 @@ impl App {
         let now = tx.now().to_string();
         store::set_status(&mut tx, p.id, status.as_str(), &now).await?;
         promote(&mut tx, e.id, e.capacity, &now).await?;
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
         tx.audit(
             "participant_status",
             "event",
@@ -416,7 +416,7 @@ impl App {
         if p.status != ParticipantStatus::Attended.as_str() {
             store::set_status(&mut tx, p.id, ParticipantStatus::Attended.as_str(), &now).await?;
         }
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
         tx.audit(
             "check_in",
             "event",
@@ -504,7 +504,7 @@ impl App {
                 name,
             });
         }
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
         tx.audit(
             "check_in_list",
             "event",
@@ -560,8 +560,6 @@ impl App {
                 walk_in: true,
                 recruited: true,
             };
-            let unit = tx.unit(&member.unit_code).await?;
-            tx.recount(unit.id);
             store::insert_participant(&mut tx, &n, &now).await?
         } else {
             if !input.allow_duplicate {
@@ -610,7 +608,9 @@ impl App {
             &now,
         )
         .await?;
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
+        // A member recruited counts on the day they joined.
+        tx.recount_on(e.unit_id, &Date::today().to_string());
         tx.audit(
             "walk_in",
             "event",

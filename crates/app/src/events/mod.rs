@@ -561,7 +561,7 @@ impl App {
         for (l, n) in &names {
             store::set_name(&mut tx, "event_names", id, l, n).await?;
         }
-        tx.recount(unit.id);
+        tx.recount_on(unit.id, &f.starts_on);
         tx.audit(
             "create",
             "event",
@@ -616,7 +616,7 @@ impl App {
         check.finish()?;
         let now = tx.now().to_string();
         store::set_report(&mut tx, e.id, notes.as_deref(), media.as_deref(), &now).await?;
-        tx.recount(e.unit_id);
+        tx.recount_on(e.unit_id, &e.starts_on);
         tx.audit(
             "report",
             "event",

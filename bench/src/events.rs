@@ -1,0 +1,241 @@
+//! A province whose units held many events, and the time of recording a check-in at a
+//! busy desk: one after another, and from many desks at once.
+//!
+//! The generator writes the province of `gen-province` (no members), `events` events
+//! spread over its units and five years (a tenth of them at the province itself), each
+//! with `people` outside participants, nine in ten checked in on the event's day, and
+//! counts the tallies once. Then `checkin` opens a province event of today with its
+//! registrations and checks its people in through the use case.
+
+use crate::drive::province;
+pub use crate::generate::Error;
+use muster_app::events::{CheckIn, EventInput};
+use muster_app::System;
+use muster_domain::Date;
+use muster_store::{Backend, Db};
+use sqlx::AssertSqlSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .execute(db.pool())
+        .await?
+        .rows_affected())
+}
+
+pub async fn generate(database: &str, units: usize, events: i64, people: i64) -> Result<(), Error> {
+    if !database.starts_with("postgres") && std::path::Path::new(database).exists() {
+        return Err(format!("{database} exists; remove it to generate anew").into());
+    }
+    let started = Instant::now();
+    let db = Db::open(database).await?;
+    let pg = db.backend() == Backend::Postgres;
+    let now = muster_domain::date::now_utc();
+    let p = province(&db, units).await?;
+    let total_units = p.parent.len() as i64;
+    eprintln!("{total_units} units in {:.1?}", started.elapsed());
+    let seq = |n: i64, select: &str| {
+        if pg {
+            format!("{select} FROM generate_series(1::bigint, {n}::bigint) AS s(n)")
+        } else {
+            format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n}) {select} FROM s")
+        }
+    };
+    let move_insert = |sql: String| {
+        if pg {
+            return sql;
+        }
+        // The recursive form must lead with WITH: move the INSERT after it.
+        let (insert, rest) = sql.split_once(" WITH RECURSIVE ").unwrap_or((&sql, ""));
+        let (with, select) = rest.split_once(") SELECT ").unwrap_or((rest, ""));
+        format!("WITH RECURSIVE {with}) {insert} SELECT {select}")
+    };
+    let first = Date::today().add_days(-5 * 365);
+    let day = if pg {
+        format!("to_char(DATE '{first}' + ((n * 7919) % 1825)::int, 'YYYY-MM-DD')")
+    } else {
+        format!("date('{first}', '+' || ((n * 7919) % 1825) || ' days')")
+    };
+    let t = Instant::now();
+    // A tenth at the province (unit 1), the rest spread over every unit.
+    exec(
+        &db,
+        move_insert(format!(
+            "INSERT INTO events (id, program_id, unit_id, kind, name, starts_on, ends_on, place, capacity, audience, \
+             registration_opens, registration_closes, report_notes, report_media, closed_at, created_at, updated_at) {}",
+            seq(
+                events,
+                &format!(
+                    "SELECT n, NULL, CASE WHEN n % 10 = 0 THEN 1 ELSE 1 + (n * 2654435761) % {total_units} END, \
+                     'conference', 'Hội nghị ' || n, {day}, {day}, NULL, NULL, 'open', NULL, NULL, 'Xong', NULL, \
+                     '{now}', '{now}', '{now}'"
+                )
+            )
+        )),
+    )
+    .await?;
+    let rows = events * people;
+    exec(
+        &db,
+        move_insert(format!(
+            "INSERT INTO event_participants (id, event_id, person_id, outside_name, outside_phone, gender, role, \
+             status, ticket, walk_in, recruited, created_at, updated_at) {}",
+            seq(
+                rows,
+                &format!(
+                    "SELECT n, 1 + (n - 1) / {people}, NULL, 'Khách ' || n, NULL, CASE WHEN n % 2 = 0 THEN 'female' ELSE 'male' END, \
+                     'participant', CASE WHEN n % 10 = 0 THEN 'no_show' ELSE 'attended' END, 'T' || n, 0, 0, '{now}', '{now}'"
+                )
+            )
+        )),
+    )
+    .await?;
+    exec(
+        &db,
+        "INSERT INTO event_checkins (participant_id, day, at, by_name, method) \
+         SELECT x.id, e.starts_on, e.starts_on, 'desk', 'ticket' FROM event_participants x \
+         JOIN events e ON e.id = x.event_id WHERE x.status = 'attended'"
+            .into(),
+    )
+    .await?;
+    if pg {
+        for (table, n) in [("events", events + 1), ("event_participants", rows + 1)] {
+            exec(
+                &db,
+                format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), {n})"),
+            )
+            .await?;
+        }
+    }
+    eprintln!(
+        "{events} events, {rows} participants and their check-ins in {:.1?}",
+        t.elapsed()
+    );
+    let t = Instant::now();
+    System::new(db.clone()).count_tallies(true).await?;
+    exec(&db, "ANALYZE".into()).await?;
+    eprintln!(
+        "tallies counted in {:.1?}; done in {:.1?}",
+        t.elapsed(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn report(name: &str, mut d: Vec<Duration>) {
+    d.sort();
+    println!(
+        "{name:<28} n={:>5}  p50 {:>7.2?}  p95 {:>7.2?}  p99 {:>7.2?}  max {:>7.2?}",
+        d.len(),
+        percentile(&d, 0.5),
+        percentile(&d, 0.95),
+        percentile(&d, 0.99),
+        d[d.len() - 1]
+    );
+}
+
+/// Opens a province event of today with `people` registrations and checks them in,
+/// first one desk at a time, then from `desks` desks at once.
+pub async fn checkin(database: &str, people: usize, desks: usize) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = Arc::new(System::new(db.clone()));
+    let actor = Arc::new(app.actor_in("BP").await?);
+    let today = Date::today().to_string();
+    let e = app
+        .create_event(
+            &actor,
+            EventInput {
+                unit_code: Some("BP".into()),
+                kind: Some("conference".into()),
+                name: Some("Hội nghị hôm nay".into()),
+                starts_on: Some(today.clone()),
+                audience: Some("open".into()),
+                ..EventInput::default()
+            },
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(people);
+    for i in 0..people {
+        let p = app
+            .register_participant(
+                &actor,
+                e.id,
+                muster_app::events::ParticipantInput {
+                    outside_name: Some(format!("Người {i}")),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        ids.push(p.ticket);
+    }
+    let half = people / 2;
+    let mut one = Vec::new();
+    for ticket in &ids[..half] {
+        let t = Instant::now();
+        app.check_in(
+            &actor,
+            e.id,
+            CheckIn {
+                ticket: Some(ticket.clone()),
+                ..CheckIn::default()
+            },
+        )
+        .await?;
+        one.push(t.elapsed());
+    }
+    let rest: Vec<String> = ids[half..].to_vec();
+    let chunks: Vec<Vec<String>> = rest
+        .chunks(rest.len().div_ceil(desks).max(1))
+        .map(|c| c.to_vec())
+        .collect();
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for chunk in chunks {
+        let app = app.clone();
+        let actor = actor.clone();
+        let event = e.id;
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            for ticket in chunk {
+                let t = Instant::now();
+                app.check_in(
+                    &actor,
+                    event,
+                    CheckIn {
+                        ticket: Some(ticket),
+                        ..CheckIn::default()
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                times.push(t.elapsed());
+            }
+            Ok::<_, String>(times)
+        }));
+    }
+    let mut many = Vec::new();
+    for t in tasks {
+        many.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    let wall = started.elapsed();
+    let events: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_checkins)",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    println!(
+        "check-in at a province desk, {} events and {} check-ins before ({:?})",
+        events.0,
+        events.1,
+        db.backend()
+    );
+    report("one desk", one);
+    report(&format!("{desks} desks at once"), many);
+    println!("{desks} desks: {} check-ins in {wall:.2?}", rest.len());
+    Ok(())
+}
