@@ -31,7 +31,7 @@ impl MetricKind {
     /// when adopted (in its meeting's month), an action item when done (in the month it
     /// was done; an item split into parts counts through its parts), an event once its
     /// closing report is filed (in the month it began), a member recruited at an event
-    /// in the month they joined there.
+    /// in the month the event began.
     pub const COMPUTED: [MetricKind; 6] = [
         MetricKind::MeetingsHeld,
         MetricKind::CommitteesMet,

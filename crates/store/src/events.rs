@@ -508,7 +508,8 @@ pub async fn checkins_by_day(
 /// events by kind on their first day, those whose closing report is filed (`held`),
 /// the people who came (checked in at least once), of them registry members who were
 /// members before (`members`) and women, and the members it recruited; and for all
-/// events `events_held` and `recruited` (on the day the walk-in joined).
+/// events `events_held` and `recruited`. All on the event's first day, so a change to
+/// one event reads that day's events of its unit only.
 pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> {
     let program = "'p:' || CAST(e.program_id AS TEXT)";
     let came = "EXISTS (SELECT 1 FROM event_checkins c WHERE c.participant_id = x.id)";
@@ -542,10 +543,10 @@ pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> 
             within("e.unit_id", "e.starts_on")
         ),
         format!(
-            "SELECT e.unit_id, 'recruited', substr(x.created_at, 1, 10), COUNT(*) FROM events e \
+            "SELECT e.unit_id, 'recruited', e.starts_on, COUNT(*) FROM events e \
              JOIN event_participants x ON x.event_id = e.id WHERE x.recruited = 1 AND {} \
-             GROUP BY e.unit_id, substr(x.created_at, 1, 10)",
-            within("e.unit_id", "substr(x.created_at, 1, 10)")
+             GROUP BY e.unit_id, e.starts_on",
+            within("e.unit_id", "e.starts_on")
         ),
     ]
 }

@@ -609,8 +609,6 @@ impl App {
         )
         .await?;
         tx.recount_on(e.unit_id, &e.starts_on);
-        // A member recruited counts on the day they joined.
-        tx.recount_on(e.unit_id, &Date::today().to_string());
         tx.audit(
             "walk_in",
             "event",

@@ -56,10 +56,10 @@ async fn own_rows(
             within("e.unit_id")
         ),
         MetricKind::RecruitedAtEvents => format!(
-            "SELECT e.unit_id, substr(x.created_at, 1, 10) AS day, COUNT(*) FROM events e \
+            "SELECT e.unit_id, e.starts_on AS day, COUNT(*) FROM events e \
              JOIN event_participants x ON x.event_id = e.id WHERE x.recruited = 1 \
-             AND x.created_at >= $1 AND x.created_at < $2 AND {} \
-             GROUP BY e.unit_id, substr(x.created_at, 1, 10)",
+             AND e.starts_on >= $1 AND e.starts_on < $2 AND {} \
+             GROUP BY e.unit_id, e.starts_on",
             within("e.unit_id")
         ),
         _ => return Ok(Vec::new()),
