@@ -33,7 +33,7 @@ fn shape(units: usize) -> (usize, usize, usize) {
     (districts, areas, grassroots)
 }
 
-async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
+pub(crate) async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
     Ok(sqlx::query(AssertSqlSafe(sql))
         .execute(db.pool())
         .await?
@@ -358,7 +358,7 @@ pub async fn generate(database: &str, members: i64, units: usize) -> Result<(), 
 
 /// `INSERT INTO t (...) WITH RECURSIVE ... SELECT ...` as SQLite wants it:
 /// `WITH RECURSIVE ... INSERT INTO t (...) SELECT ...`.
-fn move_insert(sql: &str) -> String {
+pub(crate) fn move_insert(sql: &str) -> String {
     let (insert, rest) = sql.split_once(" WITH RECURSIVE ").unwrap_or((sql, ""));
     let (with, select) = rest.split_once(") SELECT ").unwrap_or((rest, ""));
     format!("WITH RECURSIVE {with}) {insert} SELECT {select}")

@@ -7,22 +7,14 @@
 //! counts the tallies once. Then `checkin` opens a province event of today with its
 //! registrations and checks its people in through the use case.
 
-use crate::drive::province;
+use crate::drive::{exec, move_insert, percentile, province};
 pub use crate::generate::Error;
 use muster_app::events::{CheckIn, EventInput};
 use muster_app::System;
 use muster_domain::Date;
 use muster_store::{Backend, Db};
-use sqlx::AssertSqlSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
-    Ok(sqlx::query(AssertSqlSafe(sql))
-        .execute(db.pool())
-        .await?
-        .rows_affected())
-}
 
 pub async fn generate(database: &str, units: usize, events: i64, people: i64) -> Result<(), Error> {
     if !database.starts_with("postgres") && std::path::Path::new(database).exists() {
@@ -42,15 +34,8 @@ pub async fn generate(database: &str, units: usize, events: i64, people: i64) ->
             format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n}) {select} FROM s")
         }
     };
-    let move_insert = |sql: String| {
-        if pg {
-            return sql;
-        }
-        // The recursive form must lead with WITH: move the INSERT after it.
-        let (insert, rest) = sql.split_once(" WITH RECURSIVE ").unwrap_or((&sql, ""));
-        let (with, select) = rest.split_once(") SELECT ").unwrap_or((rest, ""));
-        format!("WITH RECURSIVE {with}) {insert} SELECT {select}")
-    };
+    // The recursive form must lead with WITH on SQLite: the INSERT goes after it.
+    let insert = |sql: String| if pg { sql } else { move_insert(&sql) };
     let first = Date::today().add_days(-5 * 365);
     let day = if pg {
         format!("to_char(DATE '{first}' + ((n * 7919) % 1825)::int, 'YYYY-MM-DD')")
@@ -61,7 +46,7 @@ pub async fn generate(database: &str, units: usize, events: i64, people: i64) ->
     // A tenth at the province (unit 1), the rest spread over every unit.
     exec(
         &db,
-        move_insert(format!(
+        insert(format!(
             "INSERT INTO events (id, program_id, unit_id, kind, name, starts_on, ends_on, place, capacity, audience, \
              registration_opens, registration_closes, report_notes, report_media, closed_at, created_at, updated_at) {}",
             seq(
@@ -78,7 +63,7 @@ pub async fn generate(database: &str, units: usize, events: i64, people: i64) ->
     let rows = events * people;
     exec(
         &db,
-        move_insert(format!(
+        insert(format!(
             "INSERT INTO event_participants (id, event_id, person_id, outside_name, outside_phone, gender, role, \
              status, ticket, walk_in, recruited, created_at, updated_at) {}",
             seq(
@@ -121,10 +106,6 @@ pub async fn generate(database: &str, units: usize, events: i64, people: i64) ->
         started.elapsed()
     );
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
 
 fn report(name: &str, mut d: Vec<Duration>) {

@@ -12,23 +12,15 @@
 //! (parts five days earlier per level); of those due, most are done, one in ten is
 //! still pending and so overdue.
 
-use crate::drive::{province, Province};
+use crate::drive::{exec, percentile, province, Province};
 pub use crate::generate::Error;
 use muster_app::decisions::ActionQuery;
 use muster_app::governance::GovernanceQuery;
 use muster_app::System;
 use muster_domain::Date;
 use muster_store::{Backend, Db};
-use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-async fn exec(db: &Db, sql: String) -> Result<u64, Error> {
-    Ok(sqlx::query(AssertSqlSafe(sql))
-        .execute(db.pool())
-        .await?
-        .rows_affected())
-}
 
 /// `SELECT 1 AS k UNION ALL SELECT 2 ...`: a small table of numbers both backends read.
 fn numbers(from: i64, to: i64) -> String {
@@ -302,10 +294,6 @@ pub async fn generate(database: &str, units: usize, months: i64) -> Result<(), E
         started.elapsed()
     );
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
 
 /// Times, as the province's officer and a district's would ask: the first page of the

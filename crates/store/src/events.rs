@@ -108,21 +108,33 @@ pub async fn programs_of_decision(
     .store()
 }
 
-/// Names in other locales of programs (`table` `program_names`) or events
-/// (`event_names`): (id, locale, name).
+/// What has names in other locales.
+#[derive(Debug, Clone, Copy)]
+pub enum Named {
+    Program,
+    Event,
+}
+
+impl Named {
+    /// The table of the names and its column of the named thing's id.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Named::Program => ("program_names", "program_id"),
+            Named::Event => ("event_names", "event_id"),
+        }
+    }
+}
+
+/// Names in other locales of programs or events: (id, locale, name).
 pub async fn names(
     conn: &mut Conn,
-    table: &str,
+    of: Named,
     ids: &[i64],
 ) -> Result<Vec<(i64, String, String)>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let column = if table == "program_names" {
-        "program_id"
-    } else {
-        "event_id"
-    };
+    let (table, column) = of.table();
     let sql = format!(
         "SELECT {column}, locale, name FROM {table} WHERE {column} IN ({}) ORDER BY locale",
         crate::id_list(ids)
@@ -135,16 +147,12 @@ pub async fn names(
 
 pub async fn set_name(
     conn: &mut Conn,
-    table: &str,
+    of: Named,
     id: i64,
     locale: &str,
     name: &str,
 ) -> Result<(), StoreError> {
-    let column = if table == "program_names" {
-        "program_id"
-    } else {
-        "event_id"
-    };
+    let (table, column) = of.table();
     let sql = format!("INSERT INTO {table} ({column}, locale, name) VALUES ($1, $2, $3)");
     sqlx::query(AssertSqlSafe(sql))
         .bind(id)
@@ -451,6 +459,18 @@ pub async fn set_status(
         .await
         .store()?;
     Ok(())
+}
+
+/// How many participants hold one of an event's places.
+pub async fn holding(conn: &mut Conn, event_id: i64) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM event_participants WHERE event_id = $1 \
+         AND status IN ('registered', 'confirmed', 'attended')",
+    )
+    .bind(event_id)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
 }
 
 /// The first `n` waitlisted participants of an event, in the order they registered.

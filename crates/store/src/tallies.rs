@@ -9,21 +9,23 @@ use crate::{id_list, Conn};
 use sqlx::AssertSqlSafe;
 use std::collections::BTreeMap;
 
-/// Every module's tally queries as one: of the unit `${param}` when given (on `days`
-/// only, when given), else of all.
-fn own_sql(param: Option<usize>, days: Option<&[String]>) -> String {
-    let on = days.map(|days| {
-        days.iter()
-            .filter(|d| d.chars().all(|c| c.is_ascii_digit() || c == '-'))
-            .map(|d| format!("'{d}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
-    let within = |column: &str, day: &str| match (param, &on) {
-        (Some(p), Some(days)) if !days.is_empty() => {
-            format!("{column} = ${p} AND {day} IN ({days})")
-        }
-        (Some(p), _) => format!("{column} = ${p}"),
+/// ISO days as an SQL list (`'2026-04-28', ...`); anything but digits and dashes is
+/// left out, so the list is safe to write into the text. `None` when nothing is left.
+fn day_list(days: &[String]) -> Option<String> {
+    let list: Vec<String> = days
+        .iter()
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        .map(|d| format!("'{d}'"))
+        .collect();
+    (!list.is_empty()).then(|| list.join(", "))
+}
+
+/// Every module's tally queries as one: of the unit `${param}` when given (on the days
+/// of `days`, a `day_list`, when given), else of all.
+fn own_sql(param: Option<usize>, days: Option<&str>) -> String {
+    let within = |column: &str, day: &str| match (param, days) {
+        (Some(p), Some(days)) => format!("{column} = ${p} AND {day} IN ({days})"),
+        (Some(p), None) => format!("{column} = ${p}"),
         (None, _) => "1 = 1".to_string(),
     };
     let mut parts = crate::governance::tally_parts(&within);
@@ -79,29 +81,16 @@ pub async fn recount(
     units: &[(i64, Option<Vec<String>>)],
 ) -> Result<(), StoreError> {
     for (unit, days) in units {
-        let days: Option<Vec<String>> = days
-            .as_ref()
-            .map(|days| {
-                days.iter()
-                    .filter(|d| d.chars().all(|c| c.is_ascii_digit() || c == '-'))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-            .filter(|d| !d.is_empty());
-        let days = days.as_deref();
+        let days = days.as_deref().and_then(day_list);
         let now: Vec<(i64, String, String, i64)> =
-            sqlx::query_as(AssertSqlSafe(own_sql(Some(1), days)))
+            sqlx::query_as(AssertSqlSafe(own_sql(Some(1), days.as_deref())))
                 .bind(unit)
                 .fetch_all(&mut *conn)
                 .await
                 .store()?;
-        let before_sql = match days {
+        let before_sql = match &days {
             Some(days) => format!(
-                "SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1 AND day IN ({})",
-                days.iter()
-                    .map(|d| format!("'{d}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1 AND day IN ({days})"
             ),
             None => "SELECT figure, day, own FROM unit_tallies WHERE unit_id = $1".to_string(),
         };

@@ -113,12 +113,7 @@ async fn promote(
     capacity: Option<i64>,
     now: &str,
 ) -> Result<(), AppError> {
-    let holding = store::participants(conn, event_id)
-        .await?
-        .iter()
-        .filter(|p| ParticipantStatus::parse(&p.status).is_ok_and(ParticipantStatus::holds_place))
-        .count() as i64;
-    let free = places_free(capacity, holding);
+    let free = places_free(capacity, store::holding(conn, event_id).await?);
     if free > 0 {
         for id in store::waitlisted(conn, event_id, free.min(10_000)).await? {
             store::set_status(conn, id, ParticipantStatus::Registered.as_str(), now).await?;

@@ -14,7 +14,9 @@ use muster_domain::events::{check_capacity, check_days, Audience, EventKind};
 use muster_domain::unit::{optional_text, parse_locale, required_text};
 use muster_domain::user::Permission;
 use muster_domain::Date;
-use muster_store::events::{self as store, EventFields, EventRow, ParticipantRow, ProgramRow};
+use muster_store::events::{
+    self as store, EventFields, EventRow, Named, ParticipantRow, ProgramRow,
+};
 use muster_store::Conn;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -186,12 +188,20 @@ pub(crate) fn participant_view(p: ParticipantRow) -> ParticipantView {
     }
 }
 
+/// One event as shown, with who registered or came.
+async fn one_event_view(conn: &mut Conn, e: EventRow) -> Result<EventView, AppError> {
+    let names = store::names(conn, Named::Event, &[e.id]).await?;
+    event_view(conn, e, true, &names).await
+}
+
+/// An event as shown; `names` holds its names in other locales (those of a whole list
+/// read at once).
 async fn event_view(
     conn: &mut Conn,
     e: EventRow,
     with_participants: bool,
+    names: &[(i64, String, String)],
 ) -> Result<EventView, AppError> {
-    let names = store::names(conn, "event_names", &[e.id]).await?;
     let (participants, report) = if with_participants || e.closed_at.is_some() {
         let all = store::participants(conn, e.id).await?;
         let report = match &e.closed_at {
@@ -245,7 +255,7 @@ async fn event_view(
         unit_code: e.unit_code,
         kind: e.kind,
         name: e.name,
-        names: names_of(&names, e.id),
+        names: names_of(names, e.id),
         starts_on: e.starts_on,
         ends_on: e.ends_on,
         place: e.place,
@@ -328,7 +338,7 @@ impl App {
         let mut conn = self.db().read().await?;
         let rows = store::programs(&mut conn, actor.scope(), page_size(limit)).await?;
         let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let names = store::names(&mut conn, "program_names", &ids).await?;
+        let names = store::names(&mut conn, Named::Program, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|p| {
@@ -343,7 +353,7 @@ impl App {
         let p = store::program(&mut conn, actor.scope(), id)
             .await?
             .ok_or(AppError::NotFound("program"))?;
-        let names = store::names(&mut conn, "program_names", &[p.id]).await?;
+        let names = store::names(&mut conn, Named::Program, &[p.id]).await?;
         let n = names_of(&names, p.id);
         Ok(program_view(p, n))
     }
@@ -396,7 +406,7 @@ impl App {
         )
         .await?;
         for (l, n) in &names {
-            store::set_name(&mut tx, "program_names", id, l, n).await?;
+            store::set_name(&mut tx, Named::Program, id, l, n).await?;
         }
         tx.audit(
             "create",
@@ -433,9 +443,11 @@ impl App {
             page_size(q.limit),
         )
         .await?;
+        let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
+        let names = store::names(&mut conn, Named::Event, &ids).await?;
         let mut out = Vec::with_capacity(rows.len());
         for e in rows {
-            out.push(event_view(&mut conn, e, false).await?);
+            out.push(event_view(&mut conn, e, false, &names).await?);
         }
         Ok(out)
     }
@@ -444,7 +456,7 @@ impl App {
     pub async fn event(&self, actor: &Actor, id: i64) -> Result<EventView, AppError> {
         let mut conn = self.db().read().await?;
         let e = find_event(&mut conn, actor, id).await?;
-        event_view(&mut conn, e, true).await
+        one_event_view(&mut conn, e).await
     }
 
     /// Adds an event of a unit of the actor's subtree, on its own or to a program of
@@ -559,7 +571,7 @@ impl App {
         let now = tx.now().to_string();
         let id = store::insert_event(&mut tx, &f, &now).await?;
         for (l, n) in &names {
-            store::set_name(&mut tx, "event_names", id, l, n).await?;
+            store::set_name(&mut tx, Named::Event, id, l, n).await?;
         }
         tx.recount_on(unit.id, &f.starts_on);
         tx.audit(
@@ -575,7 +587,7 @@ impl App {
         let row = store::event(&mut tx, scope, id)
             .await?
             .ok_or(AppError::NotFound("event"))?;
-        let view = event_view(&mut tx, row, true).await?;
+        let view = one_event_view(&mut tx, row).await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -627,7 +639,7 @@ impl App {
         )
         .await?;
         let e = find_event(&mut tx, actor, id).await?;
-        let view = event_view(&mut tx, e, true).await?;
+        let view = one_event_view(&mut tx, e).await?;
         tx.commit().await?;
         Ok(view)
     }

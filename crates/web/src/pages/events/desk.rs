@@ -239,7 +239,7 @@ fn desk_page(
             (field(l, "day", "desk-day", &shown_day, None, "text", Some(&l.date_hint())))
             div.actions { button type="submit" { (v.t("members-search-submit")) } }
         }
-        @if !q.is_empty() {
+        @if !q.is_empty() || !found.is_empty() {
             @if found.is_empty() { p.empty #desk-none { (v.t("desk-nobody")) } }
             ul.desk-results { @for (participant, person, name, detail) in found {
                 li { form method="post" action=(format!("/events/{}/desk/check-in", e.id)) {
@@ -445,16 +445,7 @@ pub(super) async fn walk_in(
                 .collect();
             let message =
                 html! { p.warning #desk-duplicate role="alert" { (v.t("desk-looks-like")) } };
-            desk_page(
-                &v,
-                &e,
-                "…",
-                &day,
-                &found,
-                Some(message),
-                &[],
-                &Fields::new(),
-            )
+            desk_page(&v, &e, "", &day, &found, Some(message), &[], &Fields::new())
         }
         Err(AppError::Invalid(errors)) => desk_page(&v, &e, "", &day, &[], None, &[], &errors),
         Err(err) => error_page(&v, err),
