@@ -310,6 +310,77 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{participant}");
         let participant = participant["id"].as_i64().expect("participant id");
+        // A team competition of the unit in the program, with one entry.
+        let (s, competition) = c
+            .post(
+                "/api/v1/competitions",
+                admin,
+                json!({"unit_code": unit, "program_id": program, "discipline": "Bóng đá",
+                       "category": "men", "entry_kind": "team", "held_on": "2026-01-11"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{competition}");
+        let competition = competition["id"].as_i64().expect("competition id");
+        let (s, entry) = c
+            .post(
+                &format!("/api/v1/competitions/{competition}/entries"),
+                admin,
+                json!({"team_name": format!("Đội {unit}")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{entry}");
+        let entry = entry["id"].as_i64().expect("entry id");
+        // An honor category of the tree, a call of the unit, a nomination waiting and
+        // one awarded with its certificate.
+        let (s, category) = c
+            .post(
+                "/api/v1/honors/categories",
+                admin,
+                json!({"tree_code": tree, "code": format!("worker-{tag}"), "name": format!("Danh hiệu {unit}")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{category}");
+        let category = category["id"].as_i64().expect("category id");
+        let (s, call) = c
+            .post(
+                "/api/v1/honors/calls",
+                admin,
+                json!({"unit_code": unit, "category_id": category, "program_id": program,
+                       "name": format!("Khen thưởng {unit}"), "quota": 1000}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{call}");
+        let call = call["id"].as_i64().expect("call id");
+        let mut nominations = Vec::new();
+        for person in [member, other_member] {
+            let (s, n) = c
+                .post(
+                    &format!("/api/v1/honors/calls/{call}/nominations"),
+                    admin,
+                    json!({"person_id": person, "citation": "Lao động giỏi"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{n}");
+            nominations.push(n["id"].as_i64().expect("nomination id"));
+        }
+        let awarded = nominations[1];
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/honors/nominations/{awarded}/steps"),
+                admin,
+                json!({"act": "approve"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/honors/nominations/{awarded}/award"),
+                admin,
+                json!({"day": "2026-01-11"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let certificate = b["certificate"].as_str().expect("certificate").to_string();
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -329,6 +400,13 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("program", program.to_string()),
             ("event", event.to_string()),
             ("participant", participant.to_string()),
+            ("competition", competition.to_string()),
+            ("entry", entry.to_string()),
+            ("category", category.to_string()),
+            ("honor_call", call.to_string()),
+            ("nomination", nominations[0].to_string()),
+            ("awarded", awarded.to_string()),
+            ("certificate", certificate),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),
@@ -553,7 +631,15 @@ on_both_backends!(
             };
             if row.need == Public {
                 // Signing in answers a wrong password with 401: what matters is an answer.
-                let (status, _) = send(&c, request(row, row.path, row.body, None, false)).await;
+                // A path naming an object names one of the caller's own subtree.
+                let own: BTreeMap<&str, String> = fx
+                    .values
+                    .iter()
+                    .filter(|((t, _), _)| *t == Target::Own)
+                    .map(|((_, k), v)| (*k, v.clone()))
+                    .collect();
+                let path = fill(row.path, &own, 0);
+                let (status, _) = send(&c, request(row, &path, row.body, None, false)).await;
                 calls += 1;
                 if status.is_server_error() || status == StatusCode::NOT_FOUND {
                     failures.push(format!("{} {} anonymous: {status}", row.method, row.path));

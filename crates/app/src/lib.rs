@@ -5,6 +5,7 @@
 
 mod actor;
 pub mod committees;
+pub mod competitions;
 mod counting;
 #[cfg(test)]
 mod csv_props;
@@ -16,6 +17,7 @@ mod error;
 pub mod events;
 pub mod exports;
 pub mod governance;
+pub mod honors;
 pub mod import;
 pub mod jobs;
 pub mod mapping;

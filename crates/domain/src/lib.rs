@@ -2,12 +2,14 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod competitions;
 pub mod date;
 pub mod dedupe;
 pub mod drive;
 pub mod error;
 pub mod events;
 pub mod governance;
+pub mod honors;
 pub mod member;
 pub mod names;
 pub mod search;

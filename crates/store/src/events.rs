@@ -113,6 +113,7 @@ pub async fn programs_of_decision(
 pub enum Named {
     Program,
     Event,
+    HonorCategory,
 }
 
 impl Named {
@@ -121,6 +122,7 @@ impl Named {
         match self {
             Named::Program => ("program_names", "program_id"),
             Named::Event => ("event_names", "event_id"),
+            Named::HonorCategory => ("honor_category_names", "category_id"),
         }
     }
 }

@@ -114,9 +114,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "meeting_guests",
         sql: include_str!("../migrations/0020_meeting_guests.sql"),
     },
+    Migration {
+        version: 21,
+        name: "competitions_honors",
+        sql: include_str!("../migrations/0021_competitions_honors.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 20;
+pub const LATEST: i64 = 21;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -30,6 +30,8 @@ fn own_sql(param: Option<usize>, days: Option<&str>) -> String {
     };
     let mut parts = crate::governance::tally_parts(&within);
     parts.extend(crate::events::tally_parts(&within));
+    parts.extend(crate::competitions::tally_parts(&within));
+    parts.extend(crate::honors::tally_parts(&within));
     parts.join(" UNION ALL ")
 }
 

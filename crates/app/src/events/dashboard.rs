@@ -31,6 +31,10 @@ pub struct ProgramFigures {
     pub members: i64,
     pub women: i64,
     pub recruited: i64,
+    /// Honors awarded to people the units nominated.
+    pub honors: i64,
+    /// Competitions finished.
+    pub competitions: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -78,7 +82,15 @@ impl App {
             .iter()
             .map(|k| format!("{prefix}events:{}", k.as_str()))
             .collect();
-        for f in ["held", "came", "members", "women", "recruited"] {
+        for f in [
+            "held",
+            "came",
+            "members",
+            "women",
+            "recruited",
+            "honors",
+            "competitions",
+        ] {
             figures.push(format!("{prefix}{f}"));
         }
         let tallies = muster_store::tallies::read(
@@ -118,6 +130,8 @@ impl App {
                     members: get("members"),
                     women: get("women"),
                     recruited: get("recruited"),
+                    honors: get("honors"),
+                    competitions: get("competitions"),
                 }
             })
             .collect();

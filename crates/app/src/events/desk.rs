@@ -86,7 +86,7 @@ pub struct WalkIn {
     pub day: Option<String>,
 }
 
-fn new_ticket() -> String {
+pub(crate) fn new_ticket() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 13];
     OsRng.fill_bytes(&mut bytes);

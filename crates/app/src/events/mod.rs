@@ -6,6 +6,7 @@ mod dashboard;
 mod desk;
 
 pub use dashboard::{DashboardQuery, ProgramDashboard, ProgramFigures};
+pub(crate) use desk::new_ticket;
 pub use desk::{BulkCheckIn, BulkLine, CheckIn, CheckInAnswer, ParticipantInput, WalkIn};
 
 use crate::error::Check;
@@ -271,7 +272,10 @@ async fn event_view(
 }
 
 /// Other-locale names as typed: each locale known, each name at most 200 characters.
-fn check_names(check: &mut Check, names: &BTreeMap<String, String>) -> Vec<(String, String)> {
+pub(crate) fn check_names(
+    check: &mut Check,
+    names: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (locale, n) in names {
         let l = check.take(&format!("names.{locale}"), parse_locale(locale));
@@ -285,7 +289,7 @@ fn check_names(check: &mut Check, names: &BTreeMap<String, String>) -> Vec<(Stri
     out
 }
 
-fn date_field(check: &mut Check, field: &str, value: Option<&str>) -> Option<Date> {
+pub(crate) fn date_field(check: &mut Check, field: &str, value: Option<&str>) -> Option<Date> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
         None => {
             check.fail(field, "required");
@@ -297,7 +301,7 @@ fn date_field(check: &mut Check, field: &str, value: Option<&str>) -> Option<Dat
 
 /// The unit a form names, in the actor's subtree: required, and refused on its field
 /// when unknown.
-async fn unit_field(
+pub(crate) async fn unit_field(
     tx: &mut crate::write::Write<'_>,
     check: &mut Check,
     code: Option<&str>,

@@ -2,6 +2,7 @@
 
 pub(crate) mod bulk;
 mod committees;
+mod competitions;
 mod decisions;
 mod drives;
 mod events;
@@ -36,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
         (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
         (name = "events", description = "Programs and their events across the tree: who comes, check-in, walk-ins, closing reports, figures rolled up"),
+        (name = "competitions", description = "Competitions at each level with winners advancing; honors nominated, approved up the tree and awarded, with certificates anyone can check"),
     )
 )]
 struct ApiDoc;
@@ -121,6 +123,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(meetings::router())
         .merge(decisions::router())
         .merge(events::router())
+        .merge(competitions::router())
 }
 
 /// Percent-encodes a query value.

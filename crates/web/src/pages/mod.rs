@@ -19,12 +19,14 @@ macro_rules! page_routes {
 
 mod auth;
 mod committees;
+mod competitions;
 mod csrf;
 mod dashboard;
 mod decisions;
 mod drives;
 mod events;
 mod exports;
+mod honors;
 mod imports;
 mod layout;
 mod mapping;
@@ -48,11 +50,13 @@ pub fn routes() -> Vec<(String, &'static str)> {
     let modules = [
         auth::ROUTES,
         committees::ROUTES,
+        competitions::ROUTES,
         dashboard::ROUTES,
         decisions::ROUTES,
         drives::ROUTES,
         events::ROUTES,
         exports::ROUTES,
+        honors::ROUTES,
         mapping::ROUTES,
         meetings::ROUTES,
         imports::ROUTES,
@@ -86,11 +90,13 @@ pub fn router() -> Router<App> {
         )
         .merge(auth::router())
         .merge(committees::router())
+        .merge(competitions::router())
         .merge(dashboard::router())
         .merge(decisions::router())
         .merge(drives::router())
         .merge(events::router())
         .merge(exports::router())
+        .merge(honors::router())
         .merge(mapping::router())
         .merge(meetings::router())
         .merge(imports::router().layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))

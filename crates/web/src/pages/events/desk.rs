@@ -484,7 +484,7 @@ pub(super) struct TicketQuery {
 }
 
 /// A QR code of a ticket's code as inline SVG: the code alone, which names no one.
-fn qr(code: &str) -> maud::PreEscaped<String> {
+pub(crate) fn qr(code: &str) -> maud::PreEscaped<String> {
     use qrcode::render::svg;
     let svg = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
         .map(|q| {

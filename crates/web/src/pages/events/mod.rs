@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 
 mod desk;
 
+pub(super) use desk::qr;
+
 page_routes! {
     "/programs" => get(list),
     "/programs/new" => get(new_program).post(create_program),
@@ -71,7 +73,11 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
     };
     let l = &v.lang;
     let body = html! {
-        @if v.governs() { p.actions { a.button href="/programs/new" { (v.t("program-new")) } a href="/events/new" { (v.t("event-new")) } } }
+        p.actions {
+            @if v.governs() { a.button href="/programs/new" { (v.t("program-new")) } a href="/events/new" { (v.t("event-new")) } }
+            a href="/competitions" { (v.t("nav-competitions")) }
+            a href="/honors" { (v.t("nav-honors")) }
+        }
         @if items.is_empty() { p.empty { (v.t("program-none")) } } @else {
             table #programs {
                 thead { tr { th { (v.t("member-unit")) } th { (v.t("program-name")) } th { (v.t("program-days")) } th.num { (v.t("program-events")) } } }
@@ -198,7 +204,11 @@ async fn show(
             bdi dir="ltr" { (p.unit_code) } " · " (l.date(&p.starts_on)) " – " (l.date(&p.ends_on))
             @if let Some(d) = p.decision_id { " · " a href=(format!("/decisions/{d}")) { (v.t("program-decision")) } }
         }
-        @if v.governs() { p.actions { a.button #new-event href=(format!("/events/new?program={}", p.id)) { (v.t("event-new")) } } }
+        p.actions {
+            @if v.governs() { a.button #new-event href=(format!("/events/new?program={}", p.id)) { (v.t("event-new")) } }
+            a #program-competitions href=(format!("/competitions?program={}", p.id)) { (v.t("nav-competitions")) }
+            a #program-honors href=(format!("/honors?program={}", p.id)) { (v.t("nav-honors")) }
+        }
         h2 { (v.t("program-dashboard")) " · " bdi dir="ltr" { (d.unit_code) } }
         p.actions.no-print {
             a href=(format!("/programs/{}/export.csv?unit={}", p.id, crate::api::enc(&d.unit_code))) { (v.t("drive-export-csv")) }
@@ -208,6 +218,7 @@ async fn show(
             thead { tr {
                 th { (v.t("member-unit")) } th.num { (v.t("program-events")) } th.num { (v.t("event-held")) }
                 th.num { (v.t("event-came")) } th.num { (v.t("event-members")) } th.num { (v.t("event-women")) } th.num { (v.t("event-recruited")) }
+                th.num { (v.t("honor-awarded")) } th.num { (v.t("competition-finished-count")) }
             } }
             tbody { @for r in &d.rows { tr.total[r.row == "total"] {
                 td data-label=(v.t("member-unit")) {
@@ -220,6 +231,8 @@ async fn show(
                 td.num data-label=(v.t("event-members")) { (l.number(r.members)) }
                 td.num data-label=(v.t("event-women")) { (l.number(r.women)) }
                 td.num data-label=(v.t("event-recruited")) { (l.number(r.recruited)) }
+                td.num data-label=(v.t("honor-awarded")) { (l.number(r.honors)) }
+                td.num data-label=(v.t("competition-finished-count")) { (l.number(r.competitions)) }
             } } }
         }
         h2 { (v.t("program-events")) }
@@ -350,6 +363,8 @@ fn export_rows(v: &Viewer, d: &muster_app::events::ProgramDashboard) -> Vec<Vec<
             "event-members",
             "event-women",
             "event-recruited",
+            "honor-awarded",
+            "competition-finished-count",
         ]
         .iter()
         .map(|k| Cell::Text(v.t(k))),
@@ -374,6 +389,8 @@ fn export_rows(v: &Viewer, d: &muster_app::events::ProgramDashboard) -> Vec<Vec<
             r.members,
             r.women,
             r.recruited,
+            r.honors,
+            r.competitions,
         ] {
             row.push(Cell::Number(n as f64));
         }
