@@ -115,12 +115,14 @@ async fn event(app: &App, system: &Actor, d: Demo<'_>) -> Result<i64, AppError> 
 }
 
 pub async fn load(app: &App, system: &Actor) -> Result<(), AppError> {
-    markazi(app, system).await?;
+    let (week, conference) = markazi(app, system).await?;
+    super::awards::markazi(app, system, week, conference).await?;
     uttar_pradesh(app, system).await?;
     ben_tre(app, system).await
 }
 
-async fn markazi(app: &App, system: &Actor) -> Result<(), AppError> {
+/// Markazi's week: its id and the conference's, where the honors are given.
+async fn markazi(app: &App, system: &Actor) -> Result<(i64, i64), AppError> {
     // 1405/02/02 to 1405/02/11.
     let week = app
         .create_program(
@@ -136,7 +138,7 @@ async fn markazi(app: &App, system: &Actor) -> Result<(), AppError> {
         )
         .await?;
     let p = Some(week.id);
-    event(
+    let conference = event(
         app,
         system,
         Demo {
@@ -254,7 +256,7 @@ async fn markazi(app: &App, system: &Actor) -> Result<(), AppError> {
         )
         .await?;
     }
-    Ok(())
+    Ok((week.id, conference))
 }
 
 async fn uttar_pradesh(app: &App, system: &Actor) -> Result<(), AppError> {

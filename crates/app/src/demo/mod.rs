@@ -3,6 +3,7 @@
 //! house, a Hindi state unit of an unorganized workers' congress. Everything goes
 //! through the same use cases as real input, so counters and audit trails are real.
 
+mod awards;
 mod drives;
 mod duplicates;
 mod events;
