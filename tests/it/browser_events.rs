@@ -1,7 +1,8 @@
 //! In real Chromium: Bến Tre's officer declares the Workers' Month, Châu Thành's officer
 //! adds the district's event to it and opens the check-in desk, finds a member by a
 //! name typed without diacritics and checks them in, registers a walk-in as a member
-//! on the spot, and the province sees both on the program's dashboard.
+//! on the spot, records the district's competition with its winner, and the province
+//! sees it all on the program's dashboard.
 
 use crate::browser::{log_in, start_server};
 use crate::support::Backend;
@@ -111,12 +112,38 @@ async fn a_district_checks_people_in_at_its_workers_month_event() {
         c.click("#walk-in button[type=submit]");
         c.wait_until("document.querySelector('#desk-done') !== null && document.querySelector('#desk-done').innerText.includes('Nở')");
 
-        // The province's dashboard: one event, two who came, one recruited.
+        // The district's tug of war: the member entered by number, ranked first with a
+        // score typed with a comma, gold by rank, finished.
+        c.goto(&program_url);
+        c.click("#program-competitions");
+        c.wait_until("location.pathname === '/competitions'");
+        c.click("#new-competition");
+        c.wait_until("location.pathname === '/competitions/new'");
+        c.type_into("#f-unit_code", "BT-CT");
+        c.type_into("#f-discipline", "Kéo co");
+        c.script("document.querySelector('#f-category').value = 'men'");
+        c.type_into("#f-held_on", "09/05/2026");
+        c.click("form.card button[type=submit]");
+        c.wait_until("/^\\/competitions\\/\\d+$/.test(location.pathname)");
+        c.type_into("#enter #f-member_number", "BT-2001");
+        c.click("#enter button[type=submit]");
+        c.wait_until("document.querySelector('input[name^=rank_]') !== null");
+        c.type_into("input[name^=rank_]", "1");
+        c.type_into("input[name^=score_]", "12,5");
+        c.click("#results button[type=submit]");
+        c.wait_until("document.querySelector('input[name^=score_]') !== null && document.querySelector('input[name^=score_]').value === '12.5'");
+        c.click("#finish");
+        c.wait_until("document.querySelector('table.results .medal-gold') !== null");
+        let row = c.text("table.results tbody tr");
+        assert!(row.contains("Nguyễn Văn Hùng") && row.contains("Vàng") && row.contains("12.5"), "{row}");
+
+        // The province's dashboard: one event, two who came, one recruited, one
+        // competition finished.
         b.goto(&program_url);
         let total = b.script(
             "const r = document.querySelector('#program-dashboard tbody tr'); return [...r.cells].map(c => c.innerText.trim()).join('|')",
         );
-        assert_eq!(total.as_str().unwrap(), "BT|1|0|2|1|0|1", "{total}");
+        assert_eq!(total.as_str().unwrap(), "BT|1|0|2|1|0|1|0|1", "{total}");
         let district = b.text("#program-dashboard tbody tr:nth-child(2)");
         assert!(district.contains("BT-CT"), "{district}");
     })

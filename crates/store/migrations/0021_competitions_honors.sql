@@ -108,6 +108,7 @@ CREATE UNIQUE INDEX honor_nominations_person ON honor_nominations (call_id, pers
 
 -- Each level's word on a nomination.
 CREATE TABLE honor_steps (
+    id {id},
     nomination_id BIGINT NOT NULL REFERENCES honor_nominations(id),
     unit_id BIGINT NOT NULL REFERENCES units(id),
     act TEXT NOT NULL,

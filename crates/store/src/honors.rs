@@ -389,7 +389,7 @@ pub async fn steps(conn: &mut Conn, ids: &[i64]) -> Result<Vec<StepRow>, StoreEr
     }
     let sql = format!(
         "SELECT s.nomination_id, u.code AS unit_code, s.act, s.note, s.by_name, s.at FROM honor_steps s \
-         JOIN units u ON u.id = s.unit_id WHERE s.nomination_id IN ({}) ORDER BY s.at, u.code",
+         JOIN units u ON u.id = s.unit_id WHERE s.nomination_id IN ({}) ORDER BY s.id",
         crate::id_list(ids)
     );
     sqlx::query_as(AssertSqlSafe(sql))

@@ -249,7 +249,7 @@ fn nomination_row(v: &Viewer, n: &NominationView) -> maud::Markup {
             }
             td data-label=(v.t("honor-status")) {
                 (v.t(&format!("nstatus-{}", n.status)))
-                @if let Some(w) = &n.awaiting { " · " (v.t("honor-awaiting")) " " bdi dir="ltr" { (w) } }
+                @if let Some(w) = &n.awaiting { " · " bdi dir="ltr" { (w) } }
                 @if let Some(d) = &n.awarded_on { " · " (l.date(d)) }
                 @for s in &n.steps { br; small.muted { bdi dir="ltr" { (s.unit_code) } " " (v.t(&format!("nact-{}", s.act))) @if let Some(note) = &s.note { ": " bdi { (note) } } } }
             }
@@ -288,7 +288,7 @@ fn call_page(v: &Viewer, c: &CallView, f: &PlainForm, errors: &Fields) -> Respon
             bdi dir="ltr" { (c.unit_code) } " · " bdi { (name_in(l.locale, &c.category.name, &c.category.names)) }
             @if let Some(d) = &c.closes_on { " · " (v.t("honor-closes-on")) " " (l.date(d)) }
             @if let Some(p) = c.program_id { " · " a href=(format!("/programs/{p}")) { (v.t("event-program")) } }
-            @if let Some(e) = c.event_id { " · " a href=(format!("/events/{e}")) { (v.t("honor-event")) } }
+            @if let Some(e) = c.event_id { " · " a href=(format!("/events/{e}")) { (v.t("honor-at-event")) } }
         }
         p { (v.t("honor-quota")) ": " (l.number(c.quota))
             @for q in &c.quotas { " · " bdi dir="ltr" { (q.unit_code) } " " (l.number(q.quota)) } }
