@@ -123,17 +123,35 @@ on_both_backends!(
             (Some("2022/1"), Some("adopted"), Some(false))
         );
         let did = d["id"].as_i64().unwrap();
-        // The decision approves the program of Workers' Month; it lists it.
-        let (s, program) = c
-            .post(
-                "/api/v1/programs",
-                &officer,
-                json!({"unit_code": "P", "name": "Tháng Công nhân 2022", "starts_on": "2022-05-01",
-                       "ends_on": "2022-05-31", "decision_id": did}),
+        // The decision approves the program of Workers' Month, declared from its page
+        // with the decision's number filled in; it lists it.
+        let cookie = c.session_cookie("p-officer").await;
+        let page = c
+            .page("GET", &format!("/decisions/{did}"), &cookie, None)
+            .await;
+        assert!(page.body.contains(&format!("/programs/new?decision={did}")));
+        let form = c
+            .page(
+                "GET",
+                &format!("/programs/new?decision={did}"),
+                &cookie,
+                None,
             )
             .await;
-        assert_eq!(s, StatusCode::CREATED, "{program}");
-        assert_eq!(program["decision_id"].as_i64(), Some(did));
+        assert!(
+            form.body.contains(&format!("value=\"{did}\"")),
+            "{}",
+            form.body
+        );
+        let csrf = crate::support::csrf_of(&form.body);
+        let made = c
+            .page("POST", "/programs/new", &cookie, Some(&format!(
+                "csrf={csrf}&unit_code=P&name=Th%C3%A1ng+C%C3%B4ng+nh%C3%A2n+2022&starts_on=2022-05-01&ends_on=2022-05-31&decision_id={did}")))
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let program_path = made.location.unwrap();
+        let (_, program) = c.get(&format!("/api/v1{program_path}"), &officer).await;
+        assert_eq!(program["decision_id"].as_i64(), Some(did), "{program}");
         let (_, with_program) = c.get(&format!("/api/v1/decisions/{did}"), &officer).await;
         assert_eq!(with_program["programs"][0]["name"], "Tháng Công nhân 2022");
         let units: Vec<&str> = d["actions"]

@@ -479,7 +479,7 @@ on_both_backends!(
         let lines: Vec<&str> = csv.body.lines().collect();
         assert_eq!(lines.len(), 4, "{}", csv.body);
         assert!(
-            lines[1].contains(",P,") && lines[1].ends_with(",2,1,6,4,3,1"),
+            lines[1].contains(",P,") && lines[1].ends_with(",2,1,6,4,3,1,0,0"),
             "{}",
             lines[1]
         );
@@ -493,10 +493,11 @@ on_both_backends!(
             .await;
         let sheet = crate::support::Sheet::read(&xlsx.bytes);
         assert_eq!(sheet.cells.len(), 4);
+        let n = sheet.cells[1].len();
         assert_eq!(
-            sheet.cells[1].last(),
-            Some(&calamine::Data::Float(1.0)),
-            "recruited"
+            sheet.cells[1][n - 3],
+            calamine::Data::Float(1.0),
+            "recruited, before honors and competitions"
         );
         let (_, own) = c
             .get(&format!("/api/v1/programs/{program}/dashboard"), &d2)
@@ -589,3 +590,76 @@ async fn progress(c: &Client, url: &str, token: &str) -> (i64, i64) {
     };
     (actual("events_held"), actual("recruited_at_events"))
 }
+
+on_both_backends!(
+    a_camp_s_days_have_sessions_checked_line_by_line,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let _admin = small_tree(&c).await;
+        let d1 = c.login("d1-officer", Some("D1"), "officer").await;
+        let camp = json!({"unit_code": "D1", "kind": "training_camp", "name": "Trại huấn luyện cán bộ",
+            "starts_on": "2026-03-10", "ends_on": "2026-03-12"});
+        // A session off the camp's days and one ending before it starts: nothing made.
+        let mut bad = camp.clone();
+        bad["sessions"] = json!([
+            {"day": "2026-03-10", "starts_at": "08:00", "ends_at": "10:00", "title": "Khai mạc"},
+            {"day": "2026-03-13", "starts_at": "08:00", "title": "Tham quan"},
+            {"day": "2026-03-11", "starts_at": "14:00", "ends_at": "13:00", "title": "Thảo luận"}]);
+        let (s, refused) = c.post("/api/v1/events", &d1, bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(
+            fields(&refused),
+            vec![
+                ("sessions.1.day".into(), "outside_event".into()),
+                ("sessions.2.ends_at".into(), "end_before_start".into()),
+            ]
+        );
+        let (_, list) = c.get("/api/v1/events", &d1).await;
+        assert_eq!(
+            list["items"].as_array().unwrap().len(),
+            0,
+            "nothing half-made"
+        );
+        let mut good = camp.clone();
+        good["sessions"] = json!([
+            {"day": "2026-03-11", "starts_at": "۰۸:۰۰", "title": "Kỹ năng thương lượng", "place": "Hội trường"},
+            {"day": "2026-03-10", "starts_at": "08:00", "ends_at": "10:00", "title": "Khai mạc"}]);
+        let (s, made) = c.post("/api/v1/events", &d1, good).await;
+        assert_eq!(s, StatusCode::CREATED, "{made}");
+        let id = made["id"].as_i64().unwrap();
+        let days: Vec<(&str, &str)> = made["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["day"].as_str().unwrap(), s["starts_at"].as_str().unwrap()))
+            .collect();
+        assert_eq!(days, vec![("2026-03-10", "08:00"), ("2026-03-11", "08:00")]);
+        // Replaced on the page, the day typed as a Vietnamese reader writes it.
+        let cookie = c.session_cookie("d1-officer").await;
+        let page = c.page("GET", &format!("/events/{id}"), &cookie, None).await;
+        assert!(page.body.contains("Kỹ năng thương lượng"));
+        let csrf = crate::support::csrf_of(&page.body);
+        let wrong = c
+            .page(
+                "POST",
+                &format!("/events/{id}/sessions"),
+                &cookie,
+                Some(&format!(
+                    "csrf={csrf}&sessions=12%2F03%2F2026+%7C+25%3A00+%7C+B%E1%BA%BF+m%E1%BA%A1c"
+                )),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("Line 1"), "{}", wrong.body);
+        let right = c
+            .page("POST", &format!("/events/{id}/sessions"), &cookie,
+                Some(&format!("csrf={csrf}&sessions=12%2F03%2F2026+%7C+15%3A00-16%3A30+%7C+B%E1%BA%BF+m%E1%BA%A1c")))
+            .await;
+        assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+        let (_, e) = c.get(&format!("/api/v1/events/{id}"), &d1).await;
+        assert_eq!(
+            e["sessions"],
+            json!([{"day": "2026-03-12", "starts_at": "15:00", "ends_at": "16:30", "title": "Bế mạc", "place": null}])
+        );
+    }
+);

@@ -149,6 +149,41 @@ pub fn check_day(day: Date, starts: Date, ends: Date) -> Result<Date, FieldError
     }
 }
 
+/// A session of an event: on one of its days, from a time to a later one (`HH:MM`, 24
+/// hours, in any digits). Answers the times as stored; the field at fault and why.
+pub fn check_session(
+    day: Date,
+    from: &str,
+    to: Option<&str>,
+    starts: Date,
+    ends: Date,
+) -> Result<(String, Option<String>), (&'static str, FieldError)> {
+    check_day(day, starts, ends).map_err(|_| ("day", FieldError::new("outside_event")))?;
+    let time = |t: &str, field: &'static str| {
+        crate::governance::meeting_start(day, Some(t))
+            .map(|s| s[11..].to_string())
+            .map_err(|e| (field, e))
+    };
+    if from.trim().is_empty() {
+        return Err(("starts_at", FieldError::new("required")));
+    }
+    let from = time(from, "starts_at")?;
+    let to = match to.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => {
+            let t = time(t, "ends_at")?;
+            if t <= from {
+                return Err(("ends_at", FieldError::new("end_before_start")));
+            }
+            Some(t)
+        }
+    };
+    Ok((from, to))
+}
+
+/// The most sessions an event has.
+pub const MAX_SESSIONS: usize = 200;
+
 /// A ticket code as printed under its QR: 20 characters of Crockford's base 32 taken
 /// from random bytes, so it says nothing about whose it is and cannot be guessed.
 pub fn ticket_code(random: &[u8; 13]) -> String {
@@ -188,6 +223,26 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn sessions_fall_on_the_event_s_days_and_end_after_they_start() {
+        let (a, b) = (d("2026-04-22"), d("2026-04-24"));
+        assert_eq!(
+            check_session(d("2026-04-23"), "۰۹:۳۰", Some("11:00"), a, b).unwrap(),
+            ("09:30".to_string(), Some("11:00".to_string()))
+        );
+        assert_eq!(
+            check_session(d("2026-04-23"), "14:00", None, a, b).unwrap(),
+            ("14:00".to_string(), None)
+        );
+        let err = |day, from, to| check_session(d(day), from, to, a, b).unwrap_err();
+        assert_eq!(err("2026-04-25", "09:00", None).0, "day");
+        assert_eq!(err("2026-04-25", "09:00", None).1.code, "outside_event");
+        assert_eq!(err("2026-04-22", "", None).1.code, "required");
+        assert_eq!(err("2026-04-22", "25:00", None).1.code, "invalid_time");
+        let late = err("2026-04-22", "10:00", Some("09:00"));
+        assert_eq!((late.0, late.1.code), ("ends_at", "end_before_start"));
     }
 
     #[test]

@@ -1,3 +1,15 @@
+-- The sessions of an event's days: a time, a title, a place.
+CREATE TABLE event_sessions (
+    id {id},
+    event_id BIGINT NOT NULL REFERENCES events(id),
+    day TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    title TEXT NOT NULL,
+    place TEXT
+);
+CREATE INDEX event_sessions_by_event ON event_sessions (event_id, day, starts_at);
+
 -- Competitions: a discipline and category held at one unit's level, in a program or at
 -- an event; the winners of one may advance to the competition of a unit above.
 CREATE TABLE competitions (

@@ -572,3 +572,53 @@ pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> 
         ),
     ]
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct SessionRow {
+    pub day: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub title: String,
+    pub place: Option<String>,
+}
+
+/// An event's sessions, by day and time.
+pub async fn sessions(conn: &mut Conn, event_id: i64) -> Result<Vec<SessionRow>, StoreError> {
+    sqlx::query_as(
+        "SELECT day, starts_at, ends_at, title, place FROM event_sessions WHERE event_id = $1 \
+         ORDER BY day, starts_at, id",
+    )
+    .bind(event_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
+/// Replaces an event's sessions.
+pub async fn set_sessions(
+    conn: &mut Conn,
+    event_id: i64,
+    sessions: &[SessionRow],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM event_sessions WHERE event_id = $1")
+        .bind(event_id)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    for s in sessions {
+        sqlx::query(
+            "INSERT INTO event_sessions (event_id, day, starts_at, ends_at, title, place) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(event_id)
+        .bind(&s.day)
+        .bind(&s.starts_at)
+        .bind(&s.ends_at)
+        .bind(&s.title)
+        .bind(&s.place)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    }
+    Ok(())
+}

@@ -116,7 +116,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 21,
-        name: "competitions_honors",
+        name: "sessions_competitions_honors",
         sql: include_str!("../migrations/0021_competitions_honors.sql"),
     },
 ];

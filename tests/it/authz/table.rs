@@ -174,6 +174,12 @@ pub(super) const TABLE: &[Row] = &[
     row("PUT", "/api/v1/events/{event}/capacity", Units, r#"{"capacity": 500}"#),
     row("PUT", "/api/v1/events/{event}/report", Units, r#"{"notes": "Tổng kết {n}"}"#),
     row(
+        "PUT",
+        "/api/v1/events/{event}/sessions",
+        Units,
+        r#"{"sessions": [{"day": "2026-01-10", "starts_at": "08:00", "title": "Khai mạc {n}"}]}"#,
+    ),
+    row(
         "POST",
         "/api/v1/events/{event}/participants",
         Registry,
@@ -458,6 +464,7 @@ pub(super) const TABLE: &[Row] = &[
     row("GET", "/events/{event}", Read, ""),
     row("POST", "/events/{event}/participants", Registry, "outside_name=Kh%C3%A1ch+{n}&role=guest"),
     row("POST", "/events/{event}/report", Units, "notes=T%E1%BB%95ng+k%E1%BA%BFt"),
+    row("POST", "/events/{event}/sessions", Units, "sessions=2026-01-10+%7C+08%3A00+%7C+Khai+m%E1%BA%A1c"),
     row("GET", "/events/{event}/desk", Read, ""),
     row("POST", "/events/{event}/desk/check-in", Registry, "participant_id={participant}&day=2026-01-11"),
     row(

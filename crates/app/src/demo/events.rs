@@ -51,6 +51,7 @@ async fn event(app: &App, system: &Actor, d: Demo<'_>) -> Result<i64, AppError> 
                 audience: None,
                 registration_opens: None,
                 registration_closes: None,
+                sessions: Vec::new(),
             },
         )
         .await?;

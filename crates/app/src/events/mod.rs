@@ -4,10 +4,12 @@
 
 mod dashboard;
 mod desk;
+mod sessions;
 
 pub use dashboard::{DashboardQuery, ProgramDashboard, ProgramFigures};
 pub(crate) use desk::new_ticket;
 pub use desk::{BulkCheckIn, BulkLine, CheckIn, CheckInAnswer, ParticipantInput, WalkIn};
+pub use sessions::{SessionInput, SessionView, SessionsInput};
 
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
@@ -74,6 +76,8 @@ pub struct EventView {
     pub report: Option<EventReport>,
     /// Who registered or came (on one event's answer).
     pub participants: Vec<ParticipantView>,
+    /// The sessions of its days (on one event's answer).
+    pub sessions: Vec<SessionView>,
 }
 
 /// What an event's closing report says and what the records show.
@@ -136,6 +140,9 @@ pub struct EventInput {
     pub audience: Option<String>,
     pub registration_opens: Option<String>,
     pub registration_closes: Option<String>,
+    /// The sessions of its days.
+    #[serde(default)]
+    pub sessions: Vec<SessionInput>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -250,6 +257,15 @@ async fn event_view(
     } else {
         (Vec::new(), None)
     };
+    let sessions = if with_participants {
+        store::sessions(conn, e.id)
+            .await?
+            .into_iter()
+            .map(SessionView::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(EventView {
         id: e.id,
         program_id: e.program_id,
@@ -268,6 +284,7 @@ async fn event_view(
         waitlisted: e.waitlisted,
         report,
         participants,
+        sessions,
     })
 }
 
@@ -526,6 +543,11 @@ impl App {
         let place = check
             .take("place", optional_text(input.place.as_deref(), 200))
             .flatten();
+        let span = match (starts, ends) {
+            (Some(s), Some(e)) if s <= e => Some((s, e)),
+            _ => None,
+        };
+        let sessions = sessions::check_sessions(&mut check, &input.sessions, span);
         let capacity = match input.capacity {
             Some(c) => check.take("capacity", check_capacity(c, 0)),
             None => None,
@@ -577,6 +599,7 @@ impl App {
         for (l, n) in &names {
             store::set_name(&mut tx, Named::Event, id, l, n).await?;
         }
+        store::set_sessions(&mut tx, id, &sessions).await?;
         tx.recount_on(unit.id, &f.starts_on);
         tx.audit(
             "create",

@@ -10,7 +10,7 @@ use axum::Json;
 use muster_app::events::{
     BulkCheckIn, BulkLine, CheckIn, CheckInAnswer, DashboardQuery, EventInput, EventQuery,
     EventView, ParticipantInput, ParticipantView, ProgramDashboard, ProgramInput, ProgramView,
-    ReportInput, WalkIn,
+    ReportInput, SessionView, SessionsInput, WalkIn,
 };
 use muster_app::App;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(get_event))
         .routes(routes!(set_capacity))
         .routes(routes!(close_event))
+        .routes(routes!(set_sessions))
         .routes(routes!(register))
         .routes(routes!(participant_status))
         .routes(routes!(check_in))
@@ -270,4 +271,25 @@ async fn walk_in(
         StatusCode::CREATED,
         Json(app.walk_in(&actor, id, input).await?),
     ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionView>,
+}
+
+/// Replaces the sessions of an event's days.
+#[utoipa::path(put, path = "/api/v1/events/{id}/sessions", tag = "events", request_body = SessionsInput,
+    params(("id" = i64, Path, description = "Event id")),
+    responses((status = 200, body = SessionList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_sessions(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SessionsInput>,
+) -> Result<Json<SessionList>, ApiError> {
+    let id = path_id(&id, "event")?;
+    Ok(Json(SessionList {
+        items: app.set_event_sessions(&actor, id, input).await?,
+    }))
 }

@@ -246,6 +246,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(d): Path<String>) -> Respo
                 li { a href=(format!("/programs/{}", p.id)) { bdi { (p.name) } } " · " bdi dir="ltr" { (p.unit_code) } }
             } }
         }
+        @if v.governs() { p.actions { a #declare-program href=(format!("/programs/new?decision={}", d.id)) { (v.t("decision-declare-program")) } } }
         h2 { (v.t("decision-completion")) }
         @if d.actions.is_empty() { p.empty { (v.t("action-none")) } } @else {
             p #done-share { (l.t_args("decision-done-share", &[("share", l.percent(d.done_share))])) }

@@ -67,6 +67,11 @@ fn event_page(
         (Some(r), true) => (r.notes.clone().unwrap_or_default(), r.media.join("\n")),
         _ => (f.get("notes").to_string(), f.get("media").to_string()),
     };
+    let session_errors: Fields = errors
+        .iter()
+        .filter(|(k, _)| k.starts_with("sessions"))
+        .map(|(k, c)| (k.clone(), c.clone()))
+        .collect();
     let body = html! {
         p.muted {
             bdi dir="ltr" { (e.unit_code) } " · " (v.t(&format!("event-kind-{}", e.kind))) " · "
@@ -81,6 +86,8 @@ fn event_page(
             a href=(format!("/events/{}/tickets", e.id)) { (v.t("event-tickets")) }
         }
         (report_view(v, e))
+        (super::sessions::agenda(v, e))
+        @if v.governs() { (super::sessions::form(v, e, f, &session_errors)) }
         h2 { (v.t("event-participants")) }
         @if e.participants.is_empty() { p.empty { (v.t("event-no-participants")) } } @else {
             table #participants {
@@ -128,6 +135,16 @@ fn event_page(
     let mut r = v.page(event_name(v, e), "nav-programs", body);
     *r.status_mut() = status;
     r
+}
+
+/// The event's page with the sessions' form refused.
+pub(super) fn page_with_sessions(
+    v: &Viewer,
+    e: &EventView,
+    f: &PlainForm,
+    errors: &Fields,
+) -> Response {
+    event_page(v, e, f, errors, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 pub(super) async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {

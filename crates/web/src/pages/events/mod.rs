@@ -21,6 +21,7 @@ use muster_domain::events::{Audience, EventKind};
 use std::collections::BTreeMap;
 
 mod desk;
+mod sessions;
 
 pub(super) use desk::qr;
 
@@ -34,6 +35,7 @@ page_routes! {
     "/events/{id}" => get(desk::show),
     "/events/{id}/participants" => post(desk::register),
     "/events/{id}/report" => post(desk::report),
+    "/events/{id}/sessions" => post(sessions::set),
     "/events/{id}/desk" => get(desk::desk),
     "/events/{id}/desk/check-in" => post(desk::check_in),
     "/events/{id}/desk/walk-in" => post(desk::walk_in),
@@ -110,6 +112,7 @@ fn program_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
             }
             (text("starts_on", "program-starts", Some(&hint)))
             (text("ends_on", "program-ends", Some(&hint)))
+            (text("decision_id", "program-decision-number", None))
             div.actions { button type="submit" { (v.t("save")) } a href="/programs" { (v.t("cancel")) } }
         }
     };
@@ -120,11 +123,20 @@ fn program_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
     r
 }
 
-async fn new_program(v: Viewer) -> Response {
+#[derive(serde::Deserialize, Default)]
+struct NewProgramQuery {
+    decision: Option<i64>,
+}
+
+async fn new_program(v: Viewer, Query(q): Query<NewProgramQuery>) -> Response {
     if !v.governs() {
         return error_page(&v, AppError::Forbidden);
     }
-    program_form(&v, &PlainForm::default(), &Fields::new())
+    let mut f = PlainForm::default();
+    if let Some(d) = q.decision {
+        f.values.insert("decision_id".into(), d.to_string());
+    }
+    program_form(&v, &f, &Fields::new())
 }
 
 fn names_of(f: &PlainForm) -> BTreeMap<String, String> {
@@ -141,7 +153,22 @@ async fn create_program(State(app): State<App>, v: Viewer, Form(f): Form<PlainFo
         names: names_of(&f),
         starts_on: Some(v.lang.iso_date(f.get("starts_on"))),
         ends_on: Some(v.lang.iso_date(f.get("ends_on"))),
-        decision_id: None,
+        decision_id: match f.opt("decision_id") {
+            None => None,
+            Some(d) => match muster_domain::names::digits_to_ascii(&d)
+                .trim()
+                .parse::<i64>()
+            {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    return program_form(
+                        &v,
+                        &f,
+                        &Fields::from([("decision_id".into(), "not_a_number".into())]),
+                    )
+                }
+            },
+        },
     };
     match app.create_program(&v.actor, input).await {
         Ok(p) => redirect_with_flash(&format!("/programs/{}", p.id), "flash-program-saved"),
@@ -278,6 +305,11 @@ fn event_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
             (text("place", "event-place", None))
             (text("capacity", "event-capacity", None))
             (select(l, "audience", "event-audience", &audiences, f.get("audience"), errors.get("audience")))
+            (sessions::errors(v, errors))
+            div.field {
+                label for="sessions" { (v.t("event-sessions-hint")) }
+                textarea #sessions name="sessions" rows="4" dir="auto" { (f.get("sessions")) }
+            }
             div.actions { button type="submit" { (v.t("save")) } a href="/programs" { (v.t("cancel")) } }
         }
     };
@@ -329,6 +361,7 @@ async fn create_event(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm
         audience: f.opt("audience"),
         registration_opens: None,
         registration_closes: None,
+        sessions: sessions::parse(&v.lang, f.get("sessions")),
     };
     match app.create_event(&v.actor, input).await {
         Ok(e) => redirect_with_flash(&format!("/events/{}", e.id), "flash-event-saved"),
