@@ -38,6 +38,8 @@ pub(crate) struct Write<'a> {
     /// Units whose tallies and computed drive figures the change may move: on every day,
     /// or (`Some`) only on the days named.
     recount: Vec<(i64, Option<Vec<String>>)>,
+    /// Tallies the change moves by a known amount: (unit, figure, day, by how much).
+    deltas: Vec<(i64, String, String, i64)>,
 }
 
 impl App {
@@ -52,6 +54,7 @@ impl App {
             scoped: actor.unit_id.is_none(),
             audited: false,
             recount: Vec::new(),
+            deltas: Vec::new(),
         })
     }
 }
@@ -133,6 +136,14 @@ impl<'a> Write<'a> {
         }
     }
 
+    /// Adds `by` to a unit's own tally of `figure` on `day` (and to the subtree totals of
+    /// every unit above it) when the change commits: for a change whose effect on the
+    /// tallies is known without counting again (a first check-in adds one to "came"),
+    /// so a busy desk does not count its whole event at each person.
+    pub fn add_tally(&mut self, unit_id: i64, figure: String, day: &str, by: i64) {
+        self.deltas.push((unit_id, figure, day.to_string(), by));
+    }
+
     /// Commits the change; refuses one that skipped the scope check or the audit.
     pub async fn commit(mut self) -> Result<(), AppError> {
         if !self.scoped {
@@ -144,6 +155,9 @@ impl<'a> Write<'a> {
             return Err(AppError::Internal(
                 "a write committed without an audit entry".into(),
             ));
+        }
+        for (unit, figure, day, by) in &self.deltas {
+            muster_store::tallies::add(&mut self.tx, *unit, figure, day, *by).await?;
         }
         if !self.recount.is_empty() {
             muster_store::tallies::recount(&mut self.tx, &self.recount).await?;

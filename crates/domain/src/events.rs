@@ -102,6 +102,20 @@ pub fn places_free(capacity: Option<i64>, holding: i64) -> i64 {
     capacity.map_or(i64::MAX, |c| (c - holding).max(0))
 }
 
+/// The program figures a person's first check-in at an event adds one to: everyone
+/// `came`; a registry member who was one before the event is among `members`; a woman
+/// among `women`. Later days and second check-ins add nothing.
+pub fn first_check_in_figures(member: bool, recruited: bool, woman: bool) -> Vec<&'static str> {
+    let mut out = vec!["came"];
+    if member && !recruited {
+        out.push("members");
+    }
+    if woman {
+        out.push("women");
+    }
+    out
+}
+
 /// The longest event, in days.
 pub const MAX_DAYS: i64 = 60;
 
@@ -223,6 +237,17 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn a_first_check_in_counts_a_member_before_the_event_and_women() {
+        assert_eq!(first_check_in_figures(false, false, false), vec!["came"]);
+        assert_eq!(
+            first_check_in_figures(true, false, true),
+            vec!["came", "members", "women"]
+        );
+        // Recruited at the event: counted as recruited, not as a member who came.
+        assert_eq!(first_check_in_figures(true, true, false), vec!["came"]);
     }
 
     #[test]

@@ -109,22 +109,35 @@ pub async fn recount(
             *delta.entry((figure, day)).or_default() -= own;
         }
         for ((figure, day), d) in delta.into_iter().filter(|(_, d)| *d != 0) {
-            sqlx::query(
-                "INSERT INTO unit_tallies (unit_id, figure, day, own, total) \
-                 SELECT c.ancestor_id, $2, $3, CASE WHEN c.depth = 0 THEN $4 ELSE 0 END, $4 \
-                 FROM unit_closure c WHERE c.descendant_id = $1 \
-                 ON CONFLICT (unit_id, figure, day) DO UPDATE SET \
-                 own = unit_tallies.own + excluded.own, total = unit_tallies.total + excluded.total",
-            )
-            .bind(unit)
-            .bind(&figure)
-            .bind(&day)
-            .bind(d)
-            .execute(&mut *conn)
-            .await
-            .store()?;
+            add(conn, *unit, &figure, &day, d).await?;
         }
     }
+    Ok(())
+}
+
+/// Adds `by` to `unit`'s own tally of `figure` on `day` and to the subtree total of it
+/// and of every unit above it.
+pub async fn add(
+    conn: &mut Conn,
+    unit: i64,
+    figure: &str,
+    day: &str,
+    by: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO unit_tallies (unit_id, figure, day, own, total) \
+         SELECT c.ancestor_id, $2, $3, CASE WHEN c.depth = 0 THEN $4 ELSE 0 END, $4 \
+         FROM unit_closure c WHERE c.descendant_id = $1 \
+         ON CONFLICT (unit_id, figure, day) DO UPDATE SET \
+         own = unit_tallies.own + excluded.own, total = unit_tallies.total + excluded.total",
+    )
+    .bind(unit)
+    .bind(figure)
+    .bind(day)
+    .bind(by)
+    .execute(&mut *conn)
+    .await
+    .store()?;
     Ok(())
 }
 

@@ -8,8 +8,8 @@ use crate::error::Check;
 use crate::members::{NewMember, PersonInput};
 use crate::{Actor, App, AppError};
 use muster_domain::events::{
-    check_day, check_window, on_register, outsider_may_come, parse_ticket, places_free,
-    ticket_code, Audience, ParticipantStatus, Role,
+    check_day, check_window, first_check_in_figures, on_register, outsider_may_come, parse_ticket,
+    places_free, ticket_code, Audience, ParticipantStatus, Role,
 };
 use muster_domain::unit::optional_text;
 use muster_domain::user::Permission;
@@ -411,7 +411,14 @@ impl App {
         if p.status != ParticipantStatus::Attended.as_str() {
             store::set_status(&mut tx, p.id, ParticipantStatus::Attended.as_str(), &now).await?;
         }
-        tx.recount_on(e.unit_id, &e.starts_on);
+        // A first check-in moves the program's figures by one each, known without
+        // counting the event again; nothing else a check-in touches is tallied.
+        if let (true, 0, Some(program)) = (counted, p.days, e.program_id) {
+            let woman = p.gender.as_deref() == Some("female");
+            for f in first_check_in_figures(p.person_id.is_some(), p.recruited, woman) {
+                tx.add_tally(e.unit_id, format!("p:{program}:{f}"), &e.starts_on, 1);
+            }
+        }
         tx.audit(
             "check_in",
             "event",
