@@ -121,6 +121,16 @@ enum Command {
         people: usize,
         #[arg(long, default_value_t = 32)]
         desks: usize,
+        /// For the paced phase: about how long a desk takes per person, in ms.
+        #[arg(long, default_value_t = 2000)]
+        pace_ms: u64,
+    },
+    /// Time a program's dashboard for the province, its districts and units below.
+    ProgramDashboard {
+        #[arg(long, default_value = "bench/data/events.db")]
+        database: String,
+        #[arg(long, default_value_t = 600)]
+        requests: usize,
     },
     /// Measure duplicate detection on a labelled CSV (`cluster` is the ground truth).
     Dedupe {
@@ -239,7 +249,11 @@ async fn main() {
             database,
             people,
             desks,
-        } => events::checkin(&database, people, desks).await,
+            pace_ms,
+        } => events::checkin(&database, people, desks, pace_ms).await,
+        Command::ProgramDashboard { database, requests } => {
+            events::dashboard(&database, requests).await
+        }
         Command::Dedupe { file, thresholds } => dedupe::run(&file, &thresholds),
         Command::GenPeople {
             file,
