@@ -108,7 +108,7 @@ pub async fn by_id(
     let sql = format!(
         "{} WHERE c.id = $2 AND {}",
         select(3),
-        scope.condition("c.unit_id", 1)
+        scope.holds("c.unit_id", 1)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

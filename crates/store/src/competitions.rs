@@ -48,10 +48,14 @@ const SELECT: &str =
 
 /// Competitions a caller may open: those of units in their subtree and those of the
 /// units above it (which their units enter).
-fn visible(scope: Scope) -> String {
-    format!(
-        "({} OR c.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))",
+fn visible(scope: Scope, one: bool) -> String {
+    let mine = if one {
+        scope.holds("c.unit_id", 1)
+    } else {
         scope.condition("c.unit_id", 1)
+    };
+    format!(
+        "({mine} OR c.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))"
     )
 }
 
@@ -82,7 +86,7 @@ pub async fn by_id(
     scope: Scope,
     id: i64,
 ) -> Result<Option<CompetitionRow>, StoreError> {
-    let sql = format!("{SELECT} WHERE c.id = $2 AND {}", visible(scope));
+    let sql = format!("{SELECT} WHERE c.id = $2 AND {}", visible(scope, true));
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(id)
@@ -107,7 +111,7 @@ pub async fn list(
     let sql = format!(
         "{SELECT} WHERE {} {program} ORDER BY LOWER(c.discipline), c.category, \
          (SELECT COUNT(*) FROM unit_closure d WHERE d.descendant_id = c.unit_id), c.held_on, c.id LIMIT $3",
-        visible(scope)
+        visible(scope, false)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

@@ -90,7 +90,7 @@ pub async fn by_id(
 ) -> Result<Option<DecisionRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE d.id = $2 AND {}",
-        scope.condition("d.unit_id", 1)
+        scope.holds("d.unit_id", 1)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

@@ -24,10 +24,14 @@ const PROGRAM_SELECT: &str = "SELECT p.id, p.tree_id, p.unit_id, u.code AS unit_
 
 /// Programs a caller may open: those of units in their subtree and those of the units
 /// above it (whose programs their units fill with events).
-fn program_visible(scope: Scope) -> String {
-    format!(
-        "({} OR p.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))",
+fn program_visible(scope: Scope, one: bool) -> String {
+    let mine = if one {
+        scope.holds("p.unit_id", 1)
+    } else {
         scope.condition("p.unit_id", 1)
+    };
+    format!(
+        "({mine} OR p.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))"
     )
 }
 
@@ -65,7 +69,7 @@ pub async fn program(
 ) -> Result<Option<ProgramRow>, StoreError> {
     let sql = format!(
         "{PROGRAM_SELECT} WHERE p.id = $2 AND {}",
-        program_visible(scope)
+        program_visible(scope, true)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
@@ -83,7 +87,7 @@ pub async fn programs(
 ) -> Result<Vec<ProgramRow>, StoreError> {
     let sql = format!(
         "{PROGRAM_SELECT} WHERE {} ORDER BY p.starts_on DESC, p.id DESC LIMIT $2",
-        program_visible(scope)
+        program_visible(scope, false)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
@@ -242,7 +246,7 @@ pub async fn insert_event(conn: &mut Conn, f: &EventFields, now: &str) -> Result
 pub async fn event(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<EventRow>, StoreError> {
     let sql = format!(
         "{EVENT_SELECT} WHERE e.id = $2 AND {}",
-        scope.condition("e.unit_id", 1)
+        scope.holds("e.unit_id", 1)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

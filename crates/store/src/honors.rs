@@ -74,10 +74,14 @@ const CALL_SELECT: &str = "SELECT h.id, h.tree_id, h.unit_id, u.code AS unit_cod
 
 /// Calls a caller may open: of units in their subtree and of the units above it, whose
 /// calls their units answer.
-fn visible(scope: Scope) -> String {
-    format!(
-        "({} OR h.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))",
+fn visible(scope: Scope, one: bool) -> String {
+    let mine = if one {
+        scope.holds("h.unit_id", 1)
+    } else {
         scope.condition("h.unit_id", 1)
+    };
+    format!(
+        "({mine} OR h.unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = $1))"
     )
 }
 
@@ -114,7 +118,7 @@ pub async fn insert_call(conn: &mut Conn, f: &CallFields, now: &str) -> Result<i
 }
 
 pub async fn call(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<CallRow>, StoreError> {
-    let sql = format!("{CALL_SELECT} WHERE h.id = $2 AND {}", visible(scope));
+    let sql = format!("{CALL_SELECT} WHERE h.id = $2 AND {}", visible(scope, true));
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(id)
@@ -137,7 +141,7 @@ pub async fn calls(
     };
     let sql = format!(
         "{CALL_SELECT} WHERE {} {program} ORDER BY h.id DESC LIMIT $3",
-        visible(scope)
+        visible(scope, false)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
@@ -274,7 +278,7 @@ pub async fn nomination(
 ) -> Result<Option<NominationRow>, StoreError> {
     let sql = format!(
         "{NOMINATION_SELECT} WHERE n.id = $2 AND {}",
-        scope.condition("n.unit_id", 1)
+        scope.holds("n.unit_id", 1)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

@@ -64,6 +64,18 @@ impl Scope {
         }
     }
 
+    /// The same condition for a lookup of one row: a probe of the closure's primary key,
+    /// where `condition` first lists the whole subtree (SQLite builds the list of a
+    /// province's 30,000 units for every lookup, about 10 ms; the probe takes 0.1 ms).
+    pub(crate) fn holds(self, column: &str, param: usize) -> String {
+        match self {
+            Scope::All => self.condition(column, param),
+            Scope::Subtree(_) => format!(
+                "EXISTS (SELECT 1 FROM unit_closure sc WHERE sc.ancestor_id = ${param} AND sc.descendant_id = {column})"
+            ),
+        }
+    }
+
     /// The unit whose subtree this is; `None` for everything.
     pub fn unit(self) -> Option<i64> {
         match self {

@@ -57,7 +57,7 @@ pub async fn by_id(
 ) -> Result<Option<MeetingRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE m.id = $2 AND {}",
-        scope.condition("m.unit_id", 1)
+        scope.holds("m.unit_id", 1)
     );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())

@@ -30,14 +30,6 @@ struct ListQuery {
     event: Option<i64>,
 }
 
-/// A competition's title: discipline, category, and the unit that holds it.
-fn title(v: &Viewer, c: &CompetitionView) -> Markup {
-    html! {
-        bdi { (c.discipline) } " · " (v.t(&format!("category-{}", c.category)))
-        " · " bdi dir="ltr" { (c.unit_code) }
-    }
-}
-
 fn medal(v: &Viewer, m: Option<&str>) -> Markup {
     html! { @if let Some(m) = m { span class=(format!("medal medal-{m}")) { (v.t(&format!("medal-{m}"))) } } }
 }
@@ -301,15 +293,13 @@ fn page(v: &Viewer, c: &CompetitionView, f: &PlainForm, errors: &Fields) -> Resp
             }
         }
     };
-    let mut r = v.page(
-        &format!(
-            "{} · {}",
-            c.discipline,
-            v.t(&format!("category-{}", c.category))
-        ),
-        "nav-programs",
-        html! { h2 { (title(v, c)) } (body) },
+    let title = format!(
+        "{} · {} · {}",
+        c.discipline,
+        v.t(&format!("category-{}", c.category)),
+        c.unit_code
     );
+    let mut r = v.page(&title, "nav-programs", body);
     if !errors.is_empty() {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
