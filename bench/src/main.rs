@@ -125,6 +125,13 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         pace_ms: u64,
     },
+    /// Time the check-in desk's name lookup on the members of `gen-members`.
+    DeskLookup {
+        #[arg(long, default_value = "bench/data/members-1m.db")]
+        database: String,
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+    },
     /// Time a program's dashboard for the province, its districts and units below.
     ProgramDashboard {
         #[arg(long, default_value = "bench/data/events.db")]
@@ -251,6 +258,7 @@ async fn main() {
             desks,
             pace_ms,
         } => events::checkin(&database, people, desks, pace_ms).await,
+        Command::DeskLookup { database, requests } => search::desk(&database, requests).await,
         Command::ProgramDashboard { database, requests } => {
             events::dashboard(&database, requests).await
         }

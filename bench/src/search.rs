@@ -141,3 +141,96 @@ pub async fn run(database: &str, requests: usize) -> Result<(), Error> {
     print!("{report}");
     Ok(())
 }
+
+/// Times the check-in desk's lookup (the registry search for ten people, as the desk
+/// asks it) of names typed as people say them, at a desk of each tree's province (its
+/// 300,000 to 400,000 members in scope) and of a district.
+pub async fn desk(database: &str, requests: usize) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = System::new(db.clone());
+    let rows = sqlx::query(
+        "SELECT p.full_name, p.latin_name, m.member_number, p.phone, u.code FROM people p \
+         JOIN memberships m ON m.person_id = p.id JOIN units u ON u.id = m.unit_id WHERE p.id % 997 = 0",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut samples = Vec::new();
+    let mut units = Vec::new();
+    for r in rows {
+        samples.push((
+            r.try_get("full_name")?,
+            r.try_get("latin_name")?,
+            r.try_get("member_number")?,
+            r.try_get("phone")?,
+        ));
+        units.push(r.try_get::<String, _>("code")?);
+    }
+    let mut rng = Rng::new(11);
+    let mut by: BTreeMap<String, Vec<Duration>> = BTreeMap::new();
+    let mut all = Vec::new();
+    let mut warm = 0;
+    while all.len() < requests {
+        let i = rng.below(samples.len() as u64) as usize;
+        let (full, _, _, _) = &samples[i];
+        let one = vec![samples[i].clone()];
+        // Names as typed at a desk: whole, without diacritics or with other letter
+        // forms, or the first letters of each word.
+        let (kind, q) = queries(&one, &mut rng, 1).remove(0);
+        if !matches!(
+            kind,
+            "vi full name, no diacritics"
+                | "fa full name, Arabic letters"
+                | "hi full name"
+                | "prefixes of each word"
+        ) {
+            continue;
+        }
+        let unit = &units[i];
+        // The province desk of the person's tree, or the desk of their district.
+        let (level, code) = if rng.below(2) == 0 {
+            ("province desk", unit[..1].to_string())
+        } else {
+            (
+                "district desk",
+                unit.split("-G").next().unwrap_or(unit).to_string(),
+            )
+        };
+        let actor = app.actor_in(&code).await?;
+        let query = muster_app::members::MemberQuery {
+            q: Some(q.clone()),
+            limit: Some(10),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = app.app().list_members(&actor, &query).await?;
+        let took = t.elapsed();
+        if warm < 100 {
+            warm += 1;
+            continue;
+        }
+        if !page.items.iter().any(|m| m.full_name == *full) && kind != "prefixes of each word" {
+            return Err(format!("{q} at {code} did not find {full}").into());
+        }
+        all.push(took);
+        by.entry(format!("{level}: {kind}")).or_default().push(took);
+    }
+    all.sort();
+    println!(
+        "desk lookup, ten people, {} lookups: p50 {:.2?} p95 {:.2?} p99 {:.2?} max {:.2?}",
+        all.len(),
+        percentile(&all, 0.5),
+        percentile(&all, 0.95),
+        percentile(&all, 0.99),
+        all[all.len() - 1]
+    );
+    for (k, mut t) in by {
+        t.sort();
+        println!(
+            "  {k:<48} n={:<5} p50 {:>9.2?}  p99 {:>9.2?}",
+            t.len(),
+            percentile(&t, 0.5),
+            percentile(&t, 0.99)
+        );
+    }
+    Ok(())
+}

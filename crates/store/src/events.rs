@@ -530,6 +530,45 @@ pub async fn checkins_by_day(
     .store()
 }
 
+/// What the closing reports of some events count, by event: (event, people who came,
+/// members among them who were members before, women, members recruited).
+pub async fn report_counts(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64, i64, i64, i64)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let came = "EXISTS (SELECT 1 FROM event_checkins c WHERE c.participant_id = x.id)";
+    let sql = format!(
+        "SELECT x.event_id, \
+         SUM(CASE WHEN {came} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN {came} AND x.person_id IS NOT NULL AND x.recruited = 0 THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN {came} AND COALESCE(x.gender, p.gender) = 'female' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN x.recruited = 1 THEN 1 ELSE 0 END) \
+         FROM event_participants x LEFT JOIN people p ON p.id = x.person_id \
+         WHERE x.event_id IN ({}) GROUP BY x.event_id",
+        crate::id_list(ids)
+    );
+    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
+        sqlx::query_as(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await
+            .store()?;
+    Ok(rows
+        .into_iter()
+        .map(|(e, a, b, c, d)| {
+            (
+                e,
+                a.unwrap_or(0),
+                b.unwrap_or(0),
+                c.unwrap_or(0),
+                d.unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
 /// The tallies of events, narrowed by `within(unit column, day expression)`: for each program `p:{id}:` the
 /// events by kind on their first day, those whose closing report is filed (`held`),
 /// the people who came (checked in at least once), of them registry members who were

@@ -94,7 +94,7 @@ pub struct EventReport {
     pub non_members: i64,
     pub women: i64,
     pub recruited: i64,
-    /// People checked in on each day.
+    /// People checked in on each day (on one event's answer).
     pub by_day: Vec<DayCount>,
 }
 
@@ -199,63 +199,69 @@ pub(crate) fn participant_view(p: ParticipantRow) -> ParticipantView {
 /// One event as shown, with who registered or came.
 async fn one_event_view(conn: &mut Conn, e: EventRow) -> Result<EventView, AppError> {
     let names = store::names(conn, Named::Event, &[e.id]).await?;
-    event_view(conn, e, true, &names).await
+    let counts = if e.closed_at.is_some() {
+        store::report_counts(conn, &[e.id]).await?
+    } else {
+        Vec::new()
+    };
+    event_view(conn, e, true, &names, &counts).await
 }
 
-/// An event as shown; `names` holds its names in other locales (those of a whole list
-/// read at once).
+/// An event as shown; `names` holds its names in other locales and `counts` its
+/// report's figures (those of a whole list, read at once). Its participants, sessions
+/// and check-ins by day only on one event's answer.
 async fn event_view(
     conn: &mut Conn,
     e: EventRow,
     with_participants: bool,
     names: &[(i64, String, String)],
+    counts: &[(i64, i64, i64, i64, i64)],
 ) -> Result<EventView, AppError> {
-    let (participants, report) = if with_participants || e.closed_at.is_some() {
-        let all = store::participants(conn, e.id).await?;
-        let report = match &e.closed_at {
-            Some(filed) => {
-                let came: Vec<&ParticipantRow> = all.iter().filter(|p| p.days > 0).collect();
-                let members = came
-                    .iter()
-                    .filter(|p| p.person_id.is_some() && !p.recruited)
-                    .count() as i64;
-                Some(EventReport {
-                    notes: e.report_notes.clone(),
-                    media: e
-                        .report_media
-                        .as_deref()
-                        .unwrap_or("")
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .map(String::from)
-                        .collect(),
-                    filed_at: filed.clone(),
-                    came: came.len() as i64,
-                    members,
-                    non_members: came.len() as i64 - members,
-                    women: came
-                        .iter()
-                        .filter(|p| p.gender.as_deref() == Some("female"))
-                        .count() as i64,
-                    recruited: all.iter().filter(|p| p.recruited).count() as i64,
-                    by_day: store::checkins_by_day(conn, e.id)
-                        .await?
-                        .into_iter()
-                        .map(|(day, people)| DayCount { day, people })
-                        .collect(),
-                })
-            }
-            None => None,
-        };
-        let participants = if with_participants {
-            all.into_iter().map(participant_view).collect()
-        } else {
-            Vec::new()
-        };
-        (participants, report)
+    let report = match &e.closed_at {
+        Some(filed) => {
+            let (came, members, women, recruited) = counts
+                .iter()
+                .find(|c| c.0 == e.id)
+                .map_or((0, 0, 0, 0), |c| (c.1, c.2, c.3, c.4));
+            let by_day = if with_participants {
+                store::checkins_by_day(conn, e.id)
+                    .await?
+                    .into_iter()
+                    .map(|(day, people)| DayCount { day, people })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Some(EventReport {
+                notes: e.report_notes.clone(),
+                media: e
+                    .report_media
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect(),
+                filed_at: filed.clone(),
+                came,
+                members,
+                non_members: came - members,
+                women,
+                recruited,
+                by_day,
+            })
+        }
+        None => None,
+    };
+    let participants = if with_participants {
+        store::participants(conn, e.id)
+            .await?
+            .into_iter()
+            .map(participant_view)
+            .collect()
     } else {
-        (Vec::new(), None)
+        Vec::new()
     };
     let sessions = if with_participants {
         store::sessions(conn, e.id)
@@ -466,9 +472,15 @@ impl App {
         .await?;
         let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
         let names = store::names(&mut conn, Named::Event, &ids).await?;
+        let closed: Vec<i64> = rows
+            .iter()
+            .filter(|e| e.closed_at.is_some())
+            .map(|e| e.id)
+            .collect();
+        let counts = store::report_counts(&mut conn, &closed).await?;
         let mut out = Vec::with_capacity(rows.len());
         for e in rows {
-            out.push(event_view(&mut conn, e, false, &names).await?);
+            out.push(event_view(&mut conn, e, false, &names, &counts).await?);
         }
         Ok(out)
     }
