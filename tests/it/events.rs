@@ -434,6 +434,21 @@ on_both_backends!(
             json!([{"day": "2022-04-28", "people": 1}, {"day": "2022-04-29", "people": 6}])
         );
         assert_eq!(r["media"], json!(["https://example.org/album/1"]));
+        // The program's list gives the same report figures, counted for the list at once.
+        let (_, listed) = c
+            .get(&format!("/api/v1/events?program={program}"), &officer)
+            .await;
+        let l = &listed["items"][0]["report"];
+        assert_eq!(
+            (
+                l["came"].as_i64(),
+                l["members"].as_i64(),
+                l["women"].as_i64(),
+                l["recruited"].as_i64()
+            ),
+            (Some(6), Some(4), Some(3), Some(1)),
+            "{listed}"
+        );
 
         // D2's own event in the program.
         let (s, e2) = c

@@ -550,23 +550,10 @@ pub async fn report_counts(
          WHERE x.event_id IN ({}) GROUP BY x.event_id",
         crate::id_list(ids)
     );
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
-        sqlx::query_as(AssertSqlSafe(sql))
-            .fetch_all(&mut *conn)
-            .await
-            .store()?;
-    Ok(rows
-        .into_iter()
-        .map(|(e, a, b, c, d)| {
-            (
-                e,
-                a.unwrap_or(0),
-                b.unwrap_or(0),
-                c.unwrap_or(0),
-                d.unwrap_or(0),
-            )
-        })
-        .collect())
+    sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await
+        .store()
 }
 
 /// The tallies of events, narrowed by `within(unit column, day expression)`: for each program `p:{id}:` the

@@ -975,3 +975,4 @@ event-sessions-hint = Sessions, one per line: day | 09:00-11:00 | title | place
 flash-sessions-saved = Sessions saved.
 program-decision-number = Approved by decision (number, if any)
 decision-declare-program = Declare a program it approved
+program-by-kind = Events by kind

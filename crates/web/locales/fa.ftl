@@ -975,3 +975,4 @@ event-sessions-hint = جلسه‌ها، هر کدام در یک سطر: روز |
 flash-sessions-saved = جلسه‌ها ثبت شد.
 program-decision-number = مصوبهٔ شمارهٔ (در صورت وجود)
 decision-declare-program = اعلام برنامه‌ای که این مصوبه تأیید کرده
+program-by-kind = رویدادها به تفکیک نوع

@@ -975,3 +975,4 @@ event-sessions-hint = सत्र, हर पंक्ति में एक: 
 flash-sessions-saved = सत्र सहेजे गए।
 program-decision-number = निर्णय संख्या द्वारा स्वीकृत (यदि हो)
 decision-declare-program = इस निर्णय से स्वीकृत कार्यक्रम घोषित करें
+program-by-kind = प्रकार के अनुसार आयोजन

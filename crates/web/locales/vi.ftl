@@ -975,3 +975,4 @@ event-sessions-hint = Chương trình, mỗi dòng một phiên: ngày | 09:00-1
 flash-sessions-saved = Đã lưu chương trình.
 program-decision-number = Theo nghị quyết số (nếu có)
 decision-declare-program = Lập chương trình theo nghị quyết này
+program-by-kind = Sự kiện theo loại

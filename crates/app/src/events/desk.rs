@@ -214,7 +214,32 @@ async fn add(
     Ok(store::insert_participant(conn, &n, now).await?)
 }
 
+/// How many people the desk shows for a name.
+const DESK_SHOWN: usize = 10;
+
 impl App {
+    /// The registry's people a desk shows for what the clerk typed (a name in any
+    /// script, a member number, a phone): those whose whole name is what was typed
+    /// first, then the others the search finds, ten at most. The search reads fifty: a
+    /// word typed is also the start of longer words (`tran` of `trang`), and the
+    /// person whose name it is should not fall behind ten who only begin with it.
+    pub async fn desk_lookup(
+        &self,
+        actor: &Actor,
+        q: &str,
+    ) -> Result<Vec<crate::members::MemberItem>, AppError> {
+        let query = crate::members::MemberQuery {
+            q: Some(q.to_string()),
+            limit: Some(50),
+            ..crate::members::MemberQuery::default()
+        };
+        let mut items = self.list_members(actor, &query).await?.items;
+        let typed = muster_domain::names::tokens(q);
+        items.sort_by_key(|m| muster_domain::names::tokens(&m.full_name) != typed);
+        items.truncate(DESK_SHOWN);
+        Ok(items)
+    }
+
     /// Registers someone for an event of the actor's subtree: a place while there is
     /// one, else the waitlist.
     pub async fn register_participant(

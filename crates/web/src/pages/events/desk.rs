@@ -14,7 +14,6 @@ use maud::{html, Markup};
 use muster_app::events::{
     BulkCheckIn, BulkLine, CheckIn, EventView, ParticipantInput, ReportInput, WalkIn,
 };
-use muster_app::members::MemberQuery;
 use muster_app::{App, AppError, Fields};
 use muster_domain::events::Role;
 
@@ -357,13 +356,8 @@ pub(super) async fn desk(
                 found.push((Some(p.id), None, p.name.clone(), detail));
             }
         }
-        let query = MemberQuery {
-            q: Some(q.clone()),
-            limit: Some(10),
-            ..MemberQuery::default()
-        };
-        if let Ok(page) = app.list_members(&v.actor, &query).await {
-            for m in page.items {
+        if let Ok(items) = app.desk_lookup(&v.actor, &q).await {
+            for m in items {
                 if !e.participants.iter().any(|p| p.person_id == Some(m.id)) {
                     let detail = format!(
                         "{} {}",

@@ -262,6 +262,16 @@ async fn show(
                 td.num data-label=(v.t("competition-finished-count")) { (l.number(r.competitions)) }
             } } }
         }
+        @if let Some(total) = d.rows.first().filter(|r| !r.events.is_empty()) {
+            h2 { (v.t("program-by-kind")) }
+            table #program-by-kind {
+                thead { tr { th { (v.t("event-kind")) } th.num { (v.t("program-events")) } } }
+                tbody { @for (kind, n) in &total.events { tr {
+                    td data-label=(v.t("event-kind")) { (v.t(&format!("event-kind-{kind}"))) }
+                    td.num data-label=(v.t("program-events")) { (l.number(*n)) }
+                } } }
+            }
+        }
         h2 { (v.t("program-events")) }
         @if events.is_empty() { p.empty { (v.t("event-none")) } } @else { (events_table(&v, &events)) }
     };
