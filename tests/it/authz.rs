@@ -26,6 +26,8 @@ enum Need {
     Merge,
     /// Only the tree's top officer (attached to the tree's root): nobody in D1.
     Top,
+    /// Keeping cases: admin, officer, case worker.
+    Casework,
 }
 
 /// One row: method, path (placeholders name the kind of object), what the route needs,
@@ -74,6 +76,7 @@ fn holds(role: &str, need: Need) -> bool {
         Public | Read => true,
         Registry => matches!(role, "admin" | "officer" | "organizer"),
         Units | Merge => matches!(role, "admin" | "officer"),
+        Casework => matches!(role, "admin" | "officer" | "case_worker"),
         Top => false,
     }
 }
@@ -381,6 +384,17 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
         let certificate = b["certificate"].as_str().expect("certificate").to_string();
+        // A grievance of the member at the unit's desk.
+        let (s, case) = c
+            .post(
+                "/api/v1/cases",
+                admin,
+                json!({"unit_code": unit, "case_type": "grievance", "person_id": member,
+                       "subject": "Nợ lương"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{case}");
+        let case = case["id"].as_i64().expect("case id");
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -407,6 +421,7 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("nomination", nominations[0].to_string()),
             ("awarded", awarded.to_string()),
             ("certificate", certificate),
+            ("case", case.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

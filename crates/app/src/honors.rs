@@ -263,7 +263,7 @@ async fn quota_of(conn: &mut Conn, h: &CallRow, unit_id: i64) -> Result<i64, App
         .map_or(h.quota, |(_, _, q)| q))
 }
 
-fn code_of(s: &str) -> Result<String, muster_domain::FieldError> {
+pub(crate) fn code_of(s: &str) -> Result<String, muster_domain::FieldError> {
     let s = s.trim().to_ascii_lowercase();
     let ok = (1..=40).contains(&s.len())
         && s.bytes()

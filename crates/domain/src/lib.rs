@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod cases;
 pub mod competitions;
 pub mod date;
 pub mod dedupe;

@@ -28,6 +28,9 @@ pub enum Permission {
     /// Keeping a unit's committees and their rosters (and, as they come, meetings and
     /// decisions): an officer's act.
     Govern,
+    /// Keeping members' cases: opening them, recording what was done, reading their
+    /// notes. Case workers, officers and admins; never organizers or viewers.
+    Casework,
     /// Taking what one reads away as a file: every role that reads may, and a large file
     /// is made by a job, which is a write of its own.
     Export,
@@ -43,6 +46,7 @@ impl Role {
                 matches!(self, Role::Admin | Role::Officer | Role::Organizer)
             }
             Export => true,
+            Casework => matches!(self, Role::Admin | Role::Officer | Role::CaseWorker),
         }
     }
 

@@ -118,6 +118,7 @@ pub enum Named {
     Program,
     Event,
     HonorCategory,
+    CaseType,
 }
 
 impl Named {
@@ -127,6 +128,7 @@ impl Named {
             Named::Program => ("program_names", "program_id"),
             Named::Event => ("event_names", "event_id"),
             Named::HonorCategory => ("honor_category_names", "category_id"),
+            Named::CaseType => ("case_type_names", "case_type_id"),
         }
     }
 }

@@ -12,6 +12,7 @@ mod names;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod cases;
 pub mod committees;
 pub mod competitions;
 pub mod counters;

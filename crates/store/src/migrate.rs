@@ -119,9 +119,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "sessions_competitions_honors",
         sql: include_str!("../migrations/0021_competitions_honors.sql"),
     },
+    Migration {
+        version: 22,
+        name: "cases",
+        sql: include_str!("../migrations/0022_cases.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 21;
+pub const LATEST: i64 = 22;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

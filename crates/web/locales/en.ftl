@@ -976,3 +976,12 @@ flash-sessions-saved = Sessions saved.
 program-decision-number = Approved by decision (number, if any)
 decision-declare-program = Declare a program it approved
 program-by-kind = Events by kind
+
+# Cases
+field-before_opened = The day comes before the case was opened.
+field-invalid_steps = Write the steps as code:days separated by commas, such as step1:7,step2:10 (1 to 365 days each).
+field-refer_to_a_unit = To refer a case, name the unit above that takes it.
+field-unknown_case_type = No such case type in this tree.
+field-case_done = The case is resolved or closed.
+field-referred_up = The case was referred to a unit above, which acts on it now.
+field-not_a_unit_above = That unit is not above the desk that keeps the case.

@@ -976,3 +976,12 @@ flash-sessions-saved = جلسه‌ها ثبت شد.
 program-decision-number = مصوبهٔ شمارهٔ (در صورت وجود)
 decision-declare-program = اعلام برنامه‌ای که این مصوبه تأیید کرده
 program-by-kind = رویدادها به تفکیک نوع
+
+# Cases
+field-before_opened = این روز پیش از گشودن پرونده است.
+field-invalid_steps = مرحله‌ها را به شکل کد:روز و جداشده با ویرگول بنویسید، مانند step1:7,step2:10 (هر کدام ۱ تا ۳۶۵ روز).
+field-refer_to_a_unit = برای ارجاع پرونده، واحد بالاتری را که آن را می‌گیرد نام ببرید.
+field-unknown_case_type = چنین نوع پرونده‌ای در این سازمان نیست.
+field-case_done = این پرونده حل یا بسته شده است.
+field-referred_up = پرونده به واحد بالاتر ارجاع شده و اکنون آن واحد پیگیری می‌کند.
+field-not_a_unit_above = آن واحد بالاتر از واحدی که پرونده را دارد نیست.

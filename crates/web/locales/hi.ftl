@@ -976,3 +976,12 @@ flash-sessions-saved = सत्र सहेजे गए।
 program-decision-number = निर्णय संख्या द्वारा स्वीकृत (यदि हो)
 decision-declare-program = इस निर्णय से स्वीकृत कार्यक्रम घोषित करें
 program-by-kind = प्रकार के अनुसार आयोजन
+
+# Cases
+field-before_opened = यह दिन मामला खुलने से पहले का है।
+field-invalid_steps = चरण कोड:दिन के रूप में अल्पविराम से अलग लिखें, जैसे step1:7,step2:10 (हर चरण 1 से 365 दिन)।
+field-refer_to_a_unit = मामला आगे भेजने के लिए ऊपर की वह इकाई बताएँ जो इसे लेगी।
+field-unknown_case_type = इस संगठन में ऐसा कोई मामला प्रकार नहीं।
+field-case_done = मामला सुलझ गया है या बंद है।
+field-referred_up = मामला ऊपर की इकाई को भेजा गया है, अब वही इस पर काम करती है।
+field-not_a_unit_above = वह इकाई मामला रखने वाली इकाई से ऊपर नहीं है।

@@ -976,3 +976,12 @@ flash-sessions-saved = Đã lưu chương trình.
 program-decision-number = Theo nghị quyết số (nếu có)
 decision-declare-program = Lập chương trình theo nghị quyết này
 program-by-kind = Sự kiện theo loại
+
+# Cases
+field-before_opened = Ngày này trước ngày mở hồ sơ.
+field-invalid_steps = Ghi các bước dạng mã:số ngày, cách nhau bởi dấu phẩy, ví dụ step1:7,step2:10 (mỗi bước 1 đến 365 ngày).
+field-refer_to_a_unit = Để chuyển hồ sơ lên, hãy chọn đơn vị cấp trên nhận hồ sơ.
+field-unknown_case_type = Không có loại hồ sơ này trong hệ thống.
+field-case_done = Hồ sơ đã giải quyết xong hoặc đã đóng.
+field-referred_up = Hồ sơ đã chuyển lên cấp trên, cấp trên đang xử lý.
+field-not_a_unit_above = Đơn vị đó không phải cấp trên của nơi đang giữ hồ sơ.

@@ -115,6 +115,20 @@ pub(super) const TABLE: &[Row] = &[
     ),
     row("POST", "/api/v1/action-items/{action}/progress", Units, r#"{"status": "in_progress"}"#),
     row("GET", "/api/v1/jobs/{export}/file", Read, ""),
+    // API: cases.
+    row("GET", "/api/v1/case-types", Read, ""),
+    row("POST", "/api/v1/case-types", Top, r#"{"code": "t{n}", "name": "Loại {n}", "steps": "a:3"}"#),
+    row("GET", "/api/v1/cases", Read, ""),
+    row(
+        "POST",
+        "/api/v1/cases",
+        Casework,
+        r#"{"unit_code": "{unit}", "case_type": "grievance", "outside_name": "Khách {n}", "subject": "Lương {n}"}"#,
+    ),
+    row("GET", "/api/v1/cases/{case}", Read, ""),
+    row("POST", "/api/v1/cases/{case}/activities", Casework, r#"{"kind": "note", "text": "Gọi điện {n}"}"#),
+    row("PUT", "/api/v1/cases/{case}/status", Casework, r#"{"status": "waiting"}"#),
+    row("POST", "/api/v1/cases/{case}/referral", Casework, r#"{"unit_code": "{parent}"}"#),
     // API: competitions and honors.
     row("GET", "/api/v1/competitions", Read, ""),
     row(

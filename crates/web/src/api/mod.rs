@@ -1,6 +1,7 @@
 //! API v1: bearer-token routes, each resource in its own module, described by OpenAPI.
 
 pub(crate) mod bulk;
+mod cases;
 mod committees;
 mod competitions;
 mod decisions;
@@ -37,6 +38,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "drives", description = "Organizing drives: targets, monthly reports, progress"),
         (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
         (name = "events", description = "Programs and their events across the tree: who comes, check-in, walk-ins, closing reports, figures rolled up"),
+        (name = "cases", description = "Members' cases at a desk: steps with deadlines, what was done, referral up the tree; notes only for case workers"),
         (name = "competitions", description = "Competitions at each level with winners advancing; honors nominated, approved up the tree and awarded, with certificates anyone can check"),
     )
 )]
@@ -124,6 +126,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(decisions::router())
         .merge(events::router())
         .merge(competitions::router())
+        .merge(cases::router())
 }
 
 /// Percent-encodes a query value.

@@ -1,0 +1,786 @@
+//! Cases: a desk opens a case for a member or someone outside the registry, records
+//! what was done (a reply moves a grievance to its next step, whose deadline counts
+//! from it), refers it to the desk above (the desk below keeps sight of it), and
+//! resolves it. Notes are read only by case workers, officers and the assignee: the
+//! rule is kept here, so pages, the API and exports alike get nothing else.
+
+use crate::error::Check;
+use crate::{page_size, Actor, App, AppError};
+use muster_domain::cases::{
+    due_on, may_read_notes, parse_steps, steps_text, ActivityKind, CaseStatus,
+};
+use muster_domain::unit::{optional_text, required_text};
+use muster_domain::user::Permission;
+use muster_domain::Date;
+use muster_store::cases::{self as store, CaseFilter, CaseRow, CaseState, NewCase};
+use muster_store::events::Named;
+use muster_store::Conn;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct CaseTypeView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub names: BTreeMap<String, String>,
+    pub steps: Vec<StepView>,
+    /// One every tree has.
+    pub shipped: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct StepView {
+    pub code: String,
+    pub days: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct CaseTypeInput {
+    /// The tree's root; the caller's tree when not given.
+    pub tree_code: Option<String>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    /// `code:days` separated by commas: `step1:7,step2:10`.
+    pub steps: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct CaseView {
+    pub id: i64,
+    /// The desk that keeps it, and the one that referred it.
+    pub unit_code: String,
+    pub referred_from: Option<String>,
+    pub case_type: String,
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub event_id: Option<i64>,
+    pub workplace_code: Option<String>,
+    pub assignee: Option<String>,
+    /// What anyone of the units may read of it.
+    pub subject: String,
+    /// `open`, `in_progress`, `waiting`, `resolved`, `closed`, `referred`.
+    pub status: String,
+    /// The step it is at (its code) and when that step is due.
+    pub step: Option<String>,
+    pub due_on: Option<String>,
+    pub opened_on: String,
+    pub resolved_on: Option<String>,
+    /// Whether the reader may read its notes; when not, `outcome` and the activities'
+    /// texts are left out.
+    pub notes_readable: bool,
+    pub outcome: Option<String>,
+    /// What was done on it (on one case's answer).
+    pub activities: Vec<ActivityView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ActivityView {
+    /// `note`, `call`, `visit`, `hearing`, `document`, `reply`.
+    pub kind: String,
+    pub on_day: String,
+    /// The note: for those who may read notes only.
+    pub text: Option<String>,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct CaseInput {
+    /// The desk's unit.
+    pub unit_code: Option<String>,
+    /// A case type's code.
+    pub case_type: Option<String>,
+    pub person_id: Option<i64>,
+    pub member_number: Option<String>,
+    pub outside_name: Option<String>,
+    pub outside_phone: Option<String>,
+    /// The service desk event it was opened at.
+    pub event_id: Option<i64>,
+    pub workplace_code: Option<String>,
+    /// A login of the desk's subtree who takes it.
+    pub assignee: Option<String>,
+    pub subject: Option<String>,
+    /// Today when not given.
+    pub opened_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ActivityInput {
+    pub kind: Option<String>,
+    /// Today when not given.
+    pub on_day: Option<String>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct StatusInput {
+    pub status: Option<String>,
+    /// Required to resolve or close.
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ReferInput {
+    /// A unit above the desk that keeps it.
+    pub unit_code: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// Only the caller's own.
+    #[serde(default)]
+    pub mine: bool,
+    /// Only those kept by this unit's desk.
+    pub desk: Option<String>,
+    /// Resolved and closed ones too.
+    #[serde(default)]
+    pub all: bool,
+    pub limit: Option<i64>,
+}
+
+fn type_view(t: muster_store::cases::CaseTypeRow, names: &[(i64, String, String)]) -> CaseTypeView {
+    CaseTypeView {
+        steps: parse_steps(&t.steps)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| StepView {
+                code: s.code,
+                days: s.days,
+            })
+            .collect(),
+        names: names
+            .iter()
+            .filter(|(i, _, _)| *i == t.id)
+            .map(|(_, l, n)| (l.clone(), n.clone()))
+            .collect(),
+        shipped: t.tree_id.is_none(),
+        id: t.id,
+        code: t.code,
+        name: t.name,
+    }
+}
+
+async fn view(
+    conn: &mut Conn,
+    actor: &Actor,
+    c: CaseRow,
+    full: bool,
+) -> Result<CaseView, AppError> {
+    let readable = may_read_notes(
+        actor.role(),
+        c.assignee.as_deref() == Some(actor.username()),
+    );
+    let steps = parse_steps(&c.steps).unwrap_or_default();
+    let activities = if full {
+        store::activities(conn, c.id)
+            .await?
+            .into_iter()
+            .map(|a| ActivityView {
+                kind: a.kind,
+                on_day: a.on_day,
+                text: a.text.filter(|_| readable),
+                by: a.by_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done);
+    Ok(CaseView {
+        id: c.id,
+        unit_code: c.unit_code,
+        referred_from: c.from_code,
+        case_type: c.type_code,
+        person_id: c.person_id,
+        name: c.name,
+        event_id: c.event_id,
+        workplace_code: c.workplace_code,
+        assignee: c.assignee,
+        subject: c.subject,
+        step: (!done)
+            .then(|| steps.get(c.step as usize).map(|s| s.code.clone()))
+            .flatten(),
+        due_on: c.due_on.filter(|_| !done),
+        status: c.status,
+        opened_on: c.opened_on,
+        resolved_on: c.resolved_on,
+        notes_readable: readable,
+        outcome: c.outcome.filter(|_| readable),
+        activities,
+    })
+}
+
+/// A case the actor may see.
+async fn find(conn: &mut Conn, actor: &Actor, id: i64) -> Result<CaseRow, AppError> {
+    store::by_id(conn, actor.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound("case"))
+}
+
+/// A case the actor's desk keeps (not one it referred up: that desk acts on it now).
+async fn find_kept(conn: &mut Conn, actor: &Actor, id: i64) -> Result<CaseRow, AppError> {
+    let c = find(conn, actor, id).await?;
+    if !muster_store::units::in_scope(conn, actor.scope(), c.unit_id).await? {
+        return Err(AppError::Conflict {
+            field: "case".into(),
+            code: "referred_up".into(),
+        });
+    }
+    Ok(c)
+}
+
+fn day_or_today(check: &mut Check, field: &str, value: Option<&str>) -> Option<Date> {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(Date::today()),
+        Some(s) => check.take(field, Date::parse_iso(s)),
+    }
+}
+
+/// The days a change to a case moves its tallies on.
+fn touched_days(tx: &mut crate::write::Write<'_>, unit: i64, c: &CaseRow, resolved: Option<&str>) {
+    tx.recount_on(unit, &c.opened_on);
+    tx.recount_on(unit, store::STATE_DAY);
+    for d in [c.resolved_on.as_deref(), resolved].into_iter().flatten() {
+        tx.recount_on(unit, d);
+    }
+}
+
+impl App {
+    /// The case types of the caller's tree: those every tree has, then its own.
+    pub async fn case_types(&self, actor: &Actor) -> Result<Vec<CaseTypeView>, AppError> {
+        let mut conn = self.db().read().await?;
+        let tree = match actor.unit_id() {
+            Some(u) => muster_store::units::by_id(&mut conn, u)
+                .await?
+                .map(|u| u.tree_id),
+            None => None,
+        };
+        let rows = store::types(&mut conn, tree).await?;
+        let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+        let names = muster_store::events::names(&mut conn, Named::CaseType, &ids).await?;
+        Ok(rows.into_iter().map(|t| type_view(t, &names)).collect())
+    }
+
+    /// Adds a case type to a tree: by someone whose scope is the whole tree.
+    pub async fn create_case_type(
+        &self,
+        actor: &Actor,
+        input: CaseTypeInput,
+    ) -> Result<CaseTypeView, AppError> {
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let root = match (
+            input.tree_code.as_deref().filter(|c| !c.trim().is_empty()),
+            actor.unit_id(),
+        ) {
+            (Some(code), _) => tx.unit(code).await?,
+            (None, Some(u)) => muster_store::units::by_id(&mut tx, u)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?,
+            (None, None) => return Err(AppError::field("tree_code", "required")),
+        };
+        if root.id != root.tree_id || actor.unit_id().is_some_and(|u| u != root.id) {
+            return Err(AppError::Forbidden);
+        }
+        let mut check = Check::default();
+        let code = check.take(
+            "code",
+            crate::honors::code_of(input.code.as_deref().unwrap_or("")),
+        );
+        let name = check.take(
+            "name",
+            required_text(input.name.as_deref().unwrap_or(""), 200),
+        );
+        let names = crate::events::check_names(&mut check, &input.names);
+        let steps = check.take("steps", parse_steps(input.steps.as_deref().unwrap_or("")));
+        check.finish()?;
+        let (Some(code), Some(name), Some(steps)) = (code, name, steps) else {
+            return Err(AppError::Internal("checked case type".into()));
+        };
+        if store::types(&mut tx, Some(root.tree_id))
+            .await?
+            .iter()
+            .any(|t| t.code == code)
+        {
+            return Err(AppError::Conflict {
+                field: "code".into(),
+                code: "taken".into(),
+            });
+        }
+        let now = tx.now().to_string();
+        let id = store::insert_type(
+            &mut tx,
+            root.tree_id,
+            &code,
+            &name,
+            &steps_text(&steps),
+            &now,
+        )
+        .await?;
+        for (l, n) in &names {
+            muster_store::events::set_name(&mut tx, Named::CaseType, id, l, n).await?;
+        }
+        tx.audit(
+            "create",
+            "case_type",
+            id,
+            Some(root.id),
+            None,
+            Some(serde_json::json!({ "code": code, "steps": steps_text(&steps) })),
+        )
+        .await?;
+        let rows = store::types(&mut tx, Some(root.tree_id)).await?;
+        let names = muster_store::events::names(&mut tx, Named::CaseType, &[id]).await?;
+        let view = rows
+            .into_iter()
+            .find(|t| t.id == id)
+            .map(|t| type_view(t, &names))
+            .ok_or(AppError::NotFound("case_type"))?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Cases of the caller's subtree (kept there or referred up from it), nearest
+    /// deadline first: the caller's own, a desk's queue, or all.
+    pub async fn list_cases(
+        &self,
+        actor: &Actor,
+        q: &CaseQuery,
+    ) -> Result<Vec<CaseView>, AppError> {
+        let mut conn = self.db().read().await?;
+        let desk = match q.desk.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(code) => Some(
+                crate::units::find_in_scope(&mut conn, actor.scope(), code)
+                    .await?
+                    .id,
+            ),
+            None => None,
+        };
+        let filter = CaseFilter {
+            assignee: q.mine.then(|| actor.username().to_string()),
+            desk,
+            open_only: !q.all,
+        };
+        let rows = store::list(&mut conn, actor.scope(), &filter, page_size(q.limit)).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for c in rows {
+            out.push(view(&mut conn, actor, c, false).await?);
+        }
+        Ok(out)
+    }
+
+    /// One case with what was done on it; its notes only for those who may read them.
+    pub async fn case(&self, actor: &Actor, id: i64) -> Result<CaseView, AppError> {
+        let mut conn = self.db().read().await?;
+        let c = find(&mut conn, actor, id).await?;
+        view(&mut conn, actor, c, true).await
+    }
+
+    /// Opens a case at a unit's desk for a member of its subtree or someone outside the
+    /// registry; its first step's deadline counts from the day it was opened.
+    pub async fn open_case(&self, actor: &Actor, input: CaseInput) -> Result<CaseView, AppError> {
+        let permit = actor.permit(Permission::Casework)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let scope = tx.scope();
+        let mut check = Check::default();
+        let unit =
+            crate::events::unit_field(&mut tx, &mut check, input.unit_code.as_deref()).await?;
+        let kind = match (
+            input
+                .case_type
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+            &unit,
+        ) {
+            (None, _) => {
+                check.fail("case_type", "required");
+                None
+            }
+            (Some(code), Some(u)) => {
+                let found = store::types(&mut tx, Some(u.tree_id))
+                    .await?
+                    .into_iter()
+                    .filter(|t| t.code == code)
+                    .max_by_key(|t| t.tree_id.is_some());
+                if found.is_none() {
+                    check.fail("case_type", "unknown_case_type");
+                }
+                found
+            }
+            (Some(_), None) => None,
+        };
+        let person = match (
+            input.person_id,
+            input.member_number.as_deref().map(str::trim),
+            &unit,
+        ) {
+            (Some(p), _, _) => Some(Some(p)),
+            (None, Some(n), Some(u)) if !n.is_empty() => {
+                Some(muster_store::events::person_by_number(&mut tx, u.tree_id, n).await?)
+            }
+            _ => None,
+        };
+        let field = if input.person_id.is_some() {
+            "person_id"
+        } else {
+            "member_number"
+        };
+        let person = match person {
+            None => None,
+            Some(None) => {
+                check.fail(field, "unknown_member");
+                None
+            }
+            Some(Some(p)) => {
+                if crate::members::find_member(&mut tx, actor, p).await.is_ok() {
+                    Some(p)
+                } else {
+                    check.fail(field, "unknown_member");
+                    None
+                }
+            }
+        };
+        let outside = check
+            .take(
+                "outside_name",
+                optional_text(input.outside_name.as_deref(), 200),
+            )
+            .flatten();
+        if person.is_none() && outside.is_none() && !check.has(field) {
+            check.fail("person_id", "required");
+        }
+        let phone = check
+            .take(
+                "outside_phone",
+                optional_text(input.outside_phone.as_deref(), 40),
+            )
+            .flatten();
+        let subject = check.take(
+            "subject",
+            required_text(input.subject.as_deref().unwrap_or(""), 300),
+        );
+        let opened = day_or_today(&mut check, "opened_on", input.opened_on.as_deref());
+        let event = match input.event_id {
+            None => None,
+            Some(e) => match muster_store::events::event(&mut tx, scope, e).await? {
+                None => {
+                    check.fail("event_id", "unknown_event");
+                    None
+                }
+                Some(e) => Some(e.id),
+            },
+        };
+        let workplace = match input
+            .workplace_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(code) => match crate::workplaces::find(&mut tx, actor, code).await {
+                Ok(w) => Some(w.id),
+                Err(AppError::NotFound(_)) => {
+                    check.fail("workplace_code", "unknown_workplace");
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let assignee = match input
+            .assignee
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            // A login of the caller's subtree (an instance-wide one only for an
+            // instance-wide caller).
+            Some(name) => match muster_store::users::by_username(&mut tx, name).await? {
+                Some(u)
+                    if match u.unit_id {
+                        Some(unit) => muster_store::units::in_scope(&mut tx, scope, unit).await?,
+                        None => actor.is_instance_wide(),
+                    } =>
+                {
+                    Some(u.username)
+                }
+                _ => {
+                    check.fail("assignee", "unknown_user");
+                    None
+                }
+            },
+        };
+        check.finish()?;
+        let (Some(unit), Some(kind), Some(subject), Some(opened)) = (unit, kind, subject, opened)
+        else {
+            return Err(AppError::Internal("checked case".into()));
+        };
+        let steps = parse_steps(&kind.steps).unwrap_or_default();
+        let n = NewCase {
+            tree_id: unit.tree_id,
+            unit_id: unit.id,
+            case_type_id: kind.id,
+            person_id: person,
+            outside_name: if person.is_some() { None } else { outside },
+            outside_phone: if person.is_some() { None } else { phone },
+            event_id: event,
+            workplace_id: workplace,
+            assignee,
+            subject,
+            opened_on: opened.to_string(),
+            due_on: due_on(&steps, 0, opened).map(|d| d.to_string()),
+        };
+        let now = tx.now().to_string();
+        let id = store::insert(&mut tx, &n, &now).await?;
+        let row = find(&mut tx, actor, id).await?;
+        touched_days(&mut tx, unit.id, &row, None);
+        tx.audit(
+            "open",
+            "case",
+            id,
+            Some(unit.id),
+            None,
+            Some(serde_json::json!({ "type": kind.code, "subject": n.subject })),
+        )
+        .await?;
+        let v = view(&mut tx, actor, row, true).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Records what was done on a case; a reply ends its step, and the next step's
+    /// deadline counts from the reply's day.
+    pub async fn record_case_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ActivityInput,
+    ) -> Result<CaseView, AppError> {
+        let permit = actor.permit(Permission::Casework)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let c = find_kept(&mut tx, actor, id).await?;
+        let mut check = Check::default();
+        let kind = check.take(
+            "kind",
+            ActivityKind::parse(input.kind.as_deref().unwrap_or("")),
+        );
+        let day = day_or_today(&mut check, "on_day", input.on_day.as_deref());
+        let text = check
+            .take("text", optional_text(input.text.as_deref(), 10_000))
+            .flatten();
+        if let Some(d) = day {
+            if d.to_string() < c.opened_on {
+                check.fail("on_day", "before_opened");
+            }
+        }
+        check.finish()?;
+        let (Some(kind), Some(day)) = (kind, day) else {
+            return Err(AppError::Internal("checked activity".into()));
+        };
+        let status = CaseStatus::parse(&c.status).map_err(|e| AppError::Internal(e.code.into()))?;
+        if status.is_done() {
+            return Err(AppError::Conflict {
+                field: "status".into(),
+                code: "case_done".into(),
+            });
+        }
+        let now = tx.now().to_string();
+        store::add_activity(
+            &mut tx,
+            c.id,
+            kind.as_str(),
+            &day.to_string(),
+            text.as_deref(),
+            actor.username(),
+            &now,
+        )
+        .await?;
+        let steps = parse_steps(&c.steps).unwrap_or_default();
+        let (step, step_from, due) = if kind == ActivityKind::Reply {
+            let next = c.step + 1;
+            (
+                next,
+                day.to_string(),
+                due_on(&steps, next as usize, day).map(|d| d.to_string()),
+            )
+        } else {
+            (c.step, c.step_from.clone(), c.due_on.clone())
+        };
+        let state = CaseState {
+            status: if status == CaseStatus::Open {
+                CaseStatus::InProgress.as_str().into()
+            } else {
+                c.status.clone()
+            },
+            step,
+            step_from,
+            due_on: due,
+            resolved_on: None,
+            resolve_days: None,
+            outcome: c.outcome.clone(),
+            assignee: c.assignee.clone(),
+        };
+        store::set_state(&mut tx, c.id, &state, &now).await?;
+        touched_days(&mut tx, c.unit_id, &c, None);
+        tx.audit(
+            "activity",
+            "case",
+            c.id,
+            Some(c.unit_id),
+            None,
+            Some(serde_json::json!({ "kind": kind.as_str(), "on_day": day.to_string() })),
+        )
+        .await?;
+        let row = find(&mut tx, actor, id).await?;
+        let v = view(&mut tx, actor, row, true).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Changes where a case stands; resolving or closing it needs an outcome.
+    pub async fn set_case_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: StatusInput,
+    ) -> Result<CaseView, AppError> {
+        let permit = actor.permit(Permission::Casework)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let c = find_kept(&mut tx, actor, id).await?;
+        let mut check = Check::default();
+        let status = check.take(
+            "status",
+            CaseStatus::parse(input.status.as_deref().unwrap_or("")),
+        );
+        let outcome = check
+            .take("outcome", optional_text(input.outcome.as_deref(), 5000))
+            .flatten();
+        if status.is_some_and(CaseStatus::is_done) && outcome.is_none() {
+            check.fail("outcome", "required");
+        }
+        if status == Some(CaseStatus::Referred) {
+            check.fail("status", "refer_to_a_unit");
+        }
+        check.finish()?;
+        let Some(status) = status else {
+            return Err(AppError::Internal("checked status".into()));
+        };
+        let today = Date::today();
+        let (resolved_on, days) = if status.is_done() {
+            let opened =
+                Date::parse_iso(&c.opened_on).map_err(|e| AppError::Internal(e.code.into()))?;
+            let on = c.resolved_on.clone().unwrap_or_else(|| today.to_string());
+            let d = Date::parse_iso(&on).map_err(|e| AppError::Internal(e.code.into()))?;
+            (Some(on), Some((d.to_days() - opened.to_days()).max(0)))
+        } else {
+            (None, None)
+        };
+        let state = CaseState {
+            status: status.as_str().into(),
+            step: c.step,
+            step_from: c.step_from.clone(),
+            due_on: c.due_on.clone(),
+            resolved_on: resolved_on.clone(),
+            resolve_days: days,
+            outcome: outcome.or(c.outcome.clone()),
+            assignee: c.assignee.clone(),
+        };
+        let now = tx.now().to_string();
+        store::set_state(&mut tx, c.id, &state, &now).await?;
+        touched_days(&mut tx, c.unit_id, &c, resolved_on.as_deref());
+        tx.audit(
+            "status",
+            "case",
+            c.id,
+            Some(c.unit_id),
+            Some(serde_json::json!({ "status": c.status })),
+            Some(serde_json::json!({ "status": status.as_str() })),
+        )
+        .await?;
+        let row = find(&mut tx, actor, id).await?;
+        let v = view(&mut tx, actor, row, true).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Refers a case to the desk of a unit above: it acts on it from now, and the desk
+    /// below keeps sight of it.
+    pub async fn refer_case(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ReferInput,
+    ) -> Result<CaseView, AppError> {
+        let permit = actor.permit(Permission::Casework)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let c = find_kept(&mut tx, actor, id).await?;
+        let code = input
+            .unit_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| AppError::field("unit_code", "required"))?;
+        // The unit above need not be in the caller's subtree: a district refers up.
+        let to = muster_store::units::by_code(&mut tx, code)
+            .await?
+            .ok_or_else(|| AppError::field("unit_code", "unknown_unit"))?;
+        let above = to.id != c.unit_id
+            && muster_store::units::depth_below(&mut tx, to.id, c.unit_id)
+                .await?
+                .is_some();
+        if !above {
+            return Err(AppError::field("unit_code", "not_a_unit_above"));
+        }
+        let note = optional_text(input.note.as_deref(), 5000)
+            .map_err(|e| AppError::field("note", e.code))?;
+        let now = tx.now().to_string();
+        store::refer(&mut tx, c.id, to.id, c.unit_id, &now).await?;
+        let state = CaseState {
+            status: CaseStatus::Referred.as_str().into(),
+            step: c.step,
+            step_from: c.step_from.clone(),
+            due_on: c.due_on.clone(),
+            resolved_on: None,
+            resolve_days: None,
+            outcome: c.outcome.clone(),
+            assignee: None,
+        };
+        store::set_state(&mut tx, c.id, &state, &now).await?;
+        store::add_activity(
+            &mut tx,
+            c.id,
+            ActivityKind::Note.as_str(),
+            &Date::today().to_string(),
+            note.as_deref(),
+            actor.username(),
+            &now,
+        )
+        .await?;
+        touched_days(&mut tx, c.unit_id, &c, None);
+        touched_days(&mut tx, to.id, &c, None);
+        tx.audit(
+            "refer",
+            "case",
+            c.id,
+            Some(c.unit_id),
+            Some(serde_json::json!({ "unit": c.unit_code })),
+            Some(serde_json::json!({ "unit": to.code })),
+        )
+        .await?;
+        let row = find(&mut tx, actor, id).await?;
+        let v = view(&mut tx, actor, row, true).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+}

@@ -1,0 +1,148 @@
+//! Cases: the case types, opening a case at a desk, what was done on it, where it
+//! stands, referring it up; notes only for those who may read them.
+
+use super::extract::{path_id, ApiJson, ApiQuery, Caller};
+use crate::error::ErrorBody;
+use crate::ApiError;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use muster_app::cases::{
+    ActivityInput, CaseInput, CaseQuery, CaseTypeInput, CaseTypeView, CaseView, ReferInput,
+    StatusInput,
+};
+use muster_app::App;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_types, create_type))
+        .routes(routes!(list_cases, open_case))
+        .routes(routes!(get_case))
+        .routes(routes!(add_activity))
+        .routes(routes!(set_status))
+        .routes(routes!(refer))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseTypeList {
+    pub items: Vec<CaseTypeView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    pub items: Vec<CaseView>,
+}
+
+/// The case types of the caller's tree: those every tree has, then its own.
+#[utoipa::path(get, path = "/api/v1/case-types", tag = "cases",
+    responses((status = 200, body = CaseTypeList)))]
+async fn list_types(
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<CaseTypeList>, ApiError> {
+    Ok(Json(CaseTypeList {
+        items: app.case_types(&actor).await?,
+    }))
+}
+
+/// Adds a case type to a tree: by someone whose scope is the whole tree.
+#[utoipa::path(post, path = "/api/v1/case-types", tag = "cases", request_body = CaseTypeInput,
+    responses((status = 201, body = CaseTypeView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_type(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<CaseTypeInput>,
+) -> Result<(StatusCode, Json<CaseTypeView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_case_type(&actor, input).await?),
+    ))
+}
+
+/// Cases of the caller's subtree, nearest deadline first: the caller's own
+/// (`mine=true`), a desk's queue (`desk=CODE`), or all that are not done.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = CaseList)))]
+async fn list_cases(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> Result<Json<CaseList>, ApiError> {
+    Ok(Json(CaseList {
+        items: app.list_cases(&actor, &q).await?,
+    }))
+}
+
+/// Opens a case at a unit's desk.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseInput,
+    responses((status = 201, body = CaseView), (status = 422, body = ErrorBody)))]
+async fn open_case(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<CaseInput>,
+) -> Result<(StatusCode, Json<CaseView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.open_case(&actor, input).await?),
+    ))
+}
+
+/// A case with what was done on it; the notes only for case workers, officers and its
+/// assignee.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody)))]
+async fn get_case(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, ApiError> {
+    let id = path_id(&id, "case")?;
+    Ok(Json(app.case(&actor, id).await?))
+}
+
+/// Records what was done; a reply ends the step, the next one's deadline counts from it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/activities", tag = "cases", request_body = ActivityInput,
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_activity(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<Json<CaseView>, ApiError> {
+    let id = path_id(&id, "case")?;
+    Ok(Json(app.record_case_activity(&actor, id, input).await?))
+}
+
+/// Changes where a case stands; resolving or closing needs an outcome.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/status", tag = "cases", request_body = StatusInput,
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_status(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> Result<Json<CaseView>, ApiError> {
+    let id = path_id(&id, "case")?;
+    Ok(Json(app.set_case_status(&actor, id, input).await?))
+}
+
+/// Refers a case to the desk of a unit above; the desk below keeps sight of it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referral", tag = "cases", request_body = ReferInput,
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn refer(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReferInput>,
+) -> Result<Json<CaseView>, ApiError> {
+    let id = path_id(&id, "case")?;
+    Ok(Json(app.refer_case(&actor, id, input).await?))
+}

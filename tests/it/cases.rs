@@ -1,0 +1,208 @@
+//! Cases at a desk: a grievance opened for a member with its first step's deadline, a
+//! reply that starts the next step's clock, notes an organizer of the same unit cannot
+//! read, referral to the province (the district keeps sight, the province acts), the
+//! outcome, and nothing of another district.
+
+use crate::on_both_backends;
+use crate::support::{add_member, field_codes as fields, small_tree, Backend, Client};
+use axum::http::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    a_grievance_runs_its_steps_is_referred_up_and_keeps_its_notes_private,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let worker = c.login("d1-worker", Some("D1"), "case_worker").await;
+        let organizer = c.login("d1-organizer", Some("D1"), "organizer").await;
+        let province = c.login("p-officer", Some("P"), "officer").await;
+        let d2 = c.login("d2-officer", Some("D2"), "officer").await;
+        let (_, types) = c.get("/api/v1/case-types", &worker).await;
+        let grievance = types["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "grievance")
+            .unwrap()
+            .clone();
+        assert_eq!(grievance["steps"].as_array().unwrap().len(), 4);
+        let lan = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Nguyễn Thị Lan"}),
+        )
+        .await;
+        // Wrong fields are named, nothing is opened.
+        let (s, bad) = c
+            .post(
+                "/api/v1/cases",
+                &worker,
+                json!({"unit_code": "D1", "case_type": "strike",
+                "person_id": lan, "opened_on": "2026-02-30", "subject": " "}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("case_type".into(), "unknown_case_type".into()),
+                ("opened_on".into(), "invalid_date".into()),
+                ("subject".into(), "required".into()),
+            ]
+        );
+        let (_, none) = c.get("/api/v1/cases", &worker).await;
+        assert_eq!(none["items"], json!([]));
+        // An organizer opens no case.
+        let (s, _) = c
+            .post("/api/v1/cases", &organizer, json!({"unit_code": "D1", "case_type": "grievance", "person_id": lan, "subject": "Lương"}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, case) = c
+            .post("/api/v1/cases", &worker, json!({"unit_code": "D1", "case_type": "grievance", "person_id": lan,
+                "subject": "Unpaid overtime, three months", "opened_on": "2026-02-20", "assignee": "d1-worker"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{case}");
+        assert_eq!(
+            (
+                case["status"].as_str(),
+                case["step"].as_str(),
+                case["due_on"].as_str()
+            ),
+            (Some("open"), Some("step1"), Some("2026-02-27"))
+        );
+        let id = case["id"].as_i64().unwrap();
+        let path = |p: &str| format!("/api/v1/cases/{id}{p}");
+        let (s, noted) = c
+            .post(
+                &path("/activities"),
+                &worker,
+                json!({"kind": "note", "on_day": "2026-02-21",
+                "text": "The employer keeps two sets of time sheets"}),
+            )
+            .await;
+        assert_eq!(
+            (s, noted["status"].as_str()),
+            (StatusCode::OK, Some("in_progress")),
+            "{noted}"
+        );
+        // The employer's reply ends step 1: step 2's ten days count from it.
+        let (_, replied) = c
+            .post(
+                &path("/activities"),
+                &worker,
+                json!({"kind": "reply", "on_day": "2026-03-03", "text": "Refuses"}),
+            )
+            .await;
+        assert_eq!(
+            (replied["step"].as_str(), replied["due_on"].as_str()),
+            (Some("step2"), Some("2026-03-13"))
+        );
+        // Mine, and in D1's queue.
+        let (_, mine) = c.get("/api/v1/cases?mine=true", &worker).await;
+        assert_eq!(mine["items"][0]["id"].as_i64(), Some(id));
+        // An organizer of the same district sees the case but reads no note, on the
+        // API and on nothing it lists.
+        let (s, seen) = c.get(&path(""), &organizer).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(seen["notes_readable"], false);
+        assert!(
+            !seen.to_string().contains("time sheets") && !seen.to_string().contains("Refuses"),
+            "{seen}"
+        );
+        assert_eq!(seen["activities"].as_array().unwrap().len(), 2);
+        let (s, _) = c
+            .post(
+                &path("/activities"),
+                &organizer,
+                json!({"kind": "note", "text": "x"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Another district sees nothing of it.
+        let (s, _) = c.get(&path(""), &d2).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (_, theirs) = c.get("/api/v1/cases", &d2).await;
+        assert_eq!(theirs["items"], json!([]));
+        // Referred to the province: D1 keeps sight, the province acts.
+        let (s, bad) = c
+            .post(&path("/referral"), &worker, json!({"unit_code": "G1"}))
+            .await;
+        assert_eq!(
+            (s, fields(&bad)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("unit_code".into(), "not_a_unit_above".into())]
+            )
+        );
+        let (s, up) = c
+            .post(
+                &path("/referral"),
+                &worker,
+                json!({"unit_code": "P", "note": "Needs the province's lawyer"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{up}");
+        assert_eq!(
+            (
+                up["unit_code"].as_str(),
+                up["referred_from"].as_str(),
+                up["status"].as_str()
+            ),
+            (Some("P"), Some("D1"), Some("referred"))
+        );
+        let (s, still) = c.get(&path(""), &worker).await;
+        assert_eq!(
+            (s, still["unit_code"].as_str()),
+            (StatusCode::OK, Some("P"))
+        );
+        let (s, late) = c
+            .post(&path("/activities"), &worker, json!({"kind": "call"}))
+            .await;
+        assert_eq!(
+            (s, fields(&late)),
+            (
+                StatusCode::CONFLICT,
+                vec![("case".into(), "referred_up".into())]
+            )
+        );
+        // The province resolves it; an outcome is required.
+        let (s, why) = c
+            .call(
+                "PUT",
+                &path("/status"),
+                &province,
+                Some(json!({"status": "resolved"})),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&why)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("outcome".into(), "required".into())]
+            )
+        );
+        let (s, done) = c
+            .call(
+                "PUT",
+                &path("/status"),
+                &province,
+                Some(json!({"status": "resolved", "outcome": "Paid in full after arbitration"})),
+            )
+            .await;
+        assert_eq!(
+            (s, done["status"].as_str(), done["due_on"].as_str()),
+            (StatusCode::OK, Some("resolved"), None),
+            "{done}"
+        );
+        let (_, open) = c.get("/api/v1/cases", &province).await;
+        assert_eq!(open["items"], json!([]), "done cases leave the open list");
+        let (_, all) = c.get("/api/v1/cases?all=true", &organizer).await;
+        assert_eq!(
+            all["items"][0]["outcome"],
+            serde_json::Value::Null,
+            "no outcome for an organizer"
+        );
+        // Kept tallies equal a fresh count.
+        assert!(c.db.system().await.count_tallies(true).await.unwrap());
+    }
+);
