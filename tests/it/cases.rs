@@ -123,6 +123,19 @@ on_both_backends!(
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (_, theirs) = c.get("/api/v1/cases", &d2).await;
         assert_eq!(theirs["items"], json!([]));
+        // D1's roll-up: one grievance open, in progress, opened more than 90 days ago.
+        let (s, r) = c.get("/api/v1/cases/rollup", &worker).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let total = &r["rows"][0];
+        assert_eq!(
+            (
+                total["unit_code"].as_str(),
+                total["by_type"]["grievance"]["open"].as_i64()
+            ),
+            (Some("D1"), Some(1))
+        );
+        assert_eq!(total["by_status"], json!({"in_progress": 1}));
+        assert_eq!(total["by_age"], json!([0, 0, 0, 1]));
         // Referred to the province: D1 keeps sight, the province acts.
         let (s, bad) = c
             .post(&path("/referral"), &worker, json!({"unit_code": "G1"}))
@@ -202,6 +215,24 @@ on_both_backends!(
             serde_json::Value::Null,
             "no outcome for an organizer"
         );
+        // The province's roll-up: opened and resolved, none open, the days it took.
+        let (_, r) = c.get("/api/v1/cases/rollup?unit=P", &province).await;
+        let g = &r["rows"][0]["by_type"]["grievance"];
+        let days = muster_domain::Date::today().to_days()
+            - muster_domain::Date::parse_iso("2026-02-20")
+                .unwrap()
+                .to_days();
+        assert_eq!(
+            (
+                g["opened"].as_i64(),
+                g["resolved"].as_i64(),
+                g["open"].as_i64(),
+                g["average_days"].as_f64()
+            ),
+            (Some(1), Some(1), Some(0), Some(days as f64)),
+            "{r}"
+        );
+        assert_eq!(r["rows"][0]["by_status"], json!({}));
         // Kept tallies equal a fresh count.
         assert!(c.db.system().await.count_tallies(true).await.unwrap());
     }

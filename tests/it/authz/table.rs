@@ -125,6 +125,7 @@ pub(super) const TABLE: &[Row] = &[
         Casework,
         r#"{"unit_code": "{unit}", "case_type": "grievance", "outside_name": "Khách {n}", "subject": "Lương {n}"}"#,
     ),
+    row("GET", "/api/v1/cases/rollup", Read, ""),
     row("GET", "/api/v1/cases/{case}", Read, ""),
     row("POST", "/api/v1/cases/{case}/activities", Casework, r#"{"kind": "note", "text": "Gọi điện {n}"}"#),
     row("PUT", "/api/v1/cases/{case}/status", Casework, r#"{"status": "waiting"}"#),

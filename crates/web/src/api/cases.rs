@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use muster_app::cases::{
-    ActivityInput, CaseInput, CaseQuery, CaseTypeInput, CaseTypeView, CaseView, ReferInput,
-    StatusInput,
+    ActivityInput, CaseInput, CaseQuery, CaseRollup, CaseTypeInput, CaseTypeView, CaseView,
+    ReferInput, RollupQuery, StatusInput,
 };
 use muster_app::App;
 use serde::Serialize;
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_types, create_type))
         .routes(routes!(list_cases, open_case))
+        .routes(routes!(case_rollup))
         .routes(routes!(get_case))
         .routes(routes!(add_activity))
         .routes(routes!(set_status))
@@ -145,4 +146,16 @@ async fn refer(
 ) -> Result<Json<CaseView>, ApiError> {
     let id = path_id(&id, "case")?;
     Ok(Json(app.refer_case(&actor, id, input).await?))
+}
+
+/// Cases of a unit's subtree and of each unit right below it: opened, resolved and open
+/// by type, average days to resolve, the open ones by status and by age.
+#[utoipa::path(get, path = "/api/v1/cases/rollup", tag = "cases", params(RollupQuery),
+    responses((status = 200, body = CaseRollup), (status = 404, body = ErrorBody)))]
+async fn case_rollup(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<RollupQuery>,
+) -> Result<Json<CaseRollup>, ApiError> {
+    Ok(Json(app.case_rollup(&actor, &q).await?))
 }

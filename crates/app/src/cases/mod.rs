@@ -4,6 +4,10 @@
 //! resolves it. Notes are read only by case workers, officers and the assignee: the
 //! rule is kept here, so pages, the API and exports alike get nothing else.
 
+mod rollup;
+
+pub use rollup::{CaseFigures, CaseRollup, RollupQuery, TypeFigures};
+
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
 use muster_domain::cases::{
