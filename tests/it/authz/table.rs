@@ -438,6 +438,16 @@ pub(super) const TABLE: &[Row] = &[
     row("GET", "/workplaces/{workplace}/wall", Read, ""),
     row("GET", "/workplaces/{workplace}/found", Units, ""),
     row("POST", "/workplaces/{workplace}/found", Units, "code=PF{n}&name=C%C4%90CS"),
+    // Pages: cases.
+    row("GET", "/cases", Read, ""),
+    row("GET", "/cases/export.csv", Read, ""),
+    row("GET", "/cases/rollup", Read, ""),
+    row("GET", "/cases/new", Casework, ""),
+    row("POST", "/cases/new", Casework, "unit_code={unit}&case_type=grievance&outside_name=Kh%C3%A1ch+{n}&subject=L%C6%B0%C6%A1ng"),
+    row("GET", "/cases/{case}", Read, ""),
+    row("POST", "/cases/{case}/activities", Casework, "kind=note&text=G%E1%BB%8Di+{n}"),
+    row("POST", "/cases/{case}/status", Casework, "status=waiting"),
+    row("POST", "/cases/{case}/referral", Casework, "refer_unit={parent}"),
     // Pages: competitions and honors.
     row("GET", "/competitions", Read, ""),
     row("GET", "/competitions/new", Units, ""),

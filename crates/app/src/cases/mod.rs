@@ -255,6 +255,17 @@ fn touched_days(tx: &mut crate::write::Write<'_>, unit: i64, c: &CaseRow, resolv
 }
 
 impl App {
+    /// The code of the actor's own unit; none for an instance-wide actor.
+    pub async fn unit_code_of(&self, actor: &Actor) -> Result<Option<String>, AppError> {
+        let Some(u) = actor.unit_id() else {
+            return Ok(None);
+        };
+        let mut conn = self.db().read().await?;
+        Ok(muster_store::units::by_id(&mut conn, u)
+            .await?
+            .map(|u| u.code))
+    }
+
     /// The case types of the caller's tree: those every tree has, then its own.
     pub async fn case_types(&self, actor: &Actor) -> Result<Vec<CaseTypeView>, AppError> {
         let mut conn = self.db().read().await?;

@@ -235,6 +235,7 @@ pub fn frame(
                             (nav_link(lang, "/committees", "nav-committees", active))
                             (nav_link(lang, "/action-items", "nav-action-items", active))
                             (nav_link(lang, "/programs", "nav-programs", active))
+                            (nav_link(lang, "/cases", "nav-cases", active))
                             @if v.actor.role().manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }

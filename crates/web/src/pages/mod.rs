@@ -18,6 +18,7 @@ macro_rules! page_routes {
 }
 
 mod auth;
+mod cases;
 mod committees;
 mod competitions;
 mod csrf;
@@ -49,6 +50,7 @@ const CSS: &str = include_str!("../../static/app.css");
 pub fn routes() -> Vec<(String, &'static str)> {
     let modules = [
         auth::ROUTES,
+        cases::ROUTES,
         committees::ROUTES,
         competitions::ROUTES,
         dashboard::ROUTES,
@@ -89,6 +91,7 @@ pub fn router() -> Router<App> {
             }),
         )
         .merge(auth::router())
+        .merge(cases::router())
         .merge(committees::router())
         .merge(competitions::router())
         .merge(dashboard::router())

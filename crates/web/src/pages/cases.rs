@@ -1,0 +1,473 @@
+//! Cases: my cases and a desk's queue by deadline, opening a case, a case's page with
+//! what was done (notes only for those who may read them), recording an activity,
+//! changing where it stands, referring it up; the roll-up; the list as a file without
+//! any note.
+
+use super::layout::{
+    csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
+};
+use crate::api::extract::path_id;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use maud::{html, Markup};
+use muster_app::cases::{
+    ActivityInput, CaseInput, CaseQuery, CaseTypeView, CaseView, ReferInput, RollupQuery,
+    StatusInput,
+};
+use muster_app::{App, AppError, Fields};
+use muster_domain::cases::{urgency, ActivityKind, CaseStatus, Urgency};
+use muster_domain::Date;
+
+page_routes! {
+    "/cases" => get(list),
+    "/cases/export.csv" => get(export_csv),
+    "/cases/rollup" => get(rollup),
+    "/cases/new" => get(new_case).post(open),
+    "/cases/{id}" => get(show),
+    "/cases/{id}/activities" => post(activity),
+    "/cases/{id}/status" => post(status),
+    "/cases/{id}/referral" => post(refer),
+}
+
+/// A case type's name in the reader's language: a shipped type's from the catalogs, a
+/// tree's own as its officers named it.
+fn type_name(v: &Viewer, types: &[CaseTypeView], code: &str) -> String {
+    match types.iter().find(|t| t.code == code) {
+        Some(t) if t.shipped => v.t(&format!("case-type-{code}")),
+        Some(t) => t
+            .names
+            .get(v.lang.locale)
+            .cloned()
+            .unwrap_or_else(|| t.name.clone()),
+        None => code.to_string(),
+    }
+}
+
+fn step_name(v: &Viewer, code: &str) -> String {
+    let key = format!("case-step-{code}");
+    let t = v.t(&key);
+    if t == key {
+        code.to_string()
+    } else {
+        t
+    }
+}
+
+fn due(v: &Viewer, c: &CaseView) -> Markup {
+    html! {
+        @if let Some(d) = &c.due_on {
+            @let late = Date::parse_iso(d).map(|d| urgency(d, Date::today())).unwrap_or(Urgency::OnTime);
+            span class=(match late { Urgency::Overdue => "due overdue", Urgency::DueSoon => "due soon", Urgency::OnTime => "due" }) {
+                (v.lang.date(d))
+                @if late == Urgency::Overdue { " · " (v.t("case-overdue")) }
+            }
+        }
+    }
+}
+
+fn table(v: &Viewer, types: &[CaseTypeView], cases: &[CaseView]) -> Markup {
+    let l = &v.lang;
+    html! {
+        table #cases.results {
+            thead { tr {
+                th { (v.t("case-due")) } th { (v.t("case-name")) } th { (v.t("case-type")) }
+                th { (v.t("case-subject")) } th { (v.t("case-status")) } th { (v.t("member-unit")) }
+            } }
+            tbody { @for c in cases { tr {
+                td data-label=(v.t("case-due")) { (due(v, c)) }
+                td data-label=(v.t("case-name")) { a href=(format!("/cases/{}", c.id)) { bdi { (c.name) } } }
+                td data-label=(v.t("case-type")) { (type_name(v, types, &c.case_type)) @if let Some(s) = &c.step { " · " (step_name(v, s)) } }
+                td data-label=(v.t("case-subject")) { bdi { (c.subject) } }
+                td data-label=(v.t("case-status")) { (v.t(&format!("cstatus-{}", c.status))) }
+                td data-label=(v.t("member-unit")) { bdi dir="ltr" { (c.unit_code) } @if let Some(f) = &c.referred_from { " ← " bdi dir="ltr" { (f) } } " · " (l.date(&c.opened_on)) }
+            } } }
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ListQuery {
+    /// `mine`, `desk` or `all`.
+    view: Option<String>,
+    event: Option<i64>,
+}
+
+async fn list(State(app): State<App>, v: Viewer, Query(q): Query<ListQuery>) -> Response {
+    let view = q.view.as_deref().unwrap_or("mine");
+    let desk = match app.unit_code_of(&v.actor).await {
+        Ok(code) => code,
+        Err(e) => return error_page(&v, e),
+    };
+    let cq = CaseQuery {
+        mine: view == "mine",
+        desk: (view == "desk").then_some(desk).flatten(),
+        all: view == "done",
+        limit: Some(500),
+    };
+    let (cases, types) = match (
+        app.list_cases(&v.actor, &cq).await,
+        app.case_types(&v.actor).await,
+    ) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
+    };
+    let tab = |key: &str, name: &str| {
+        html! { a href=(format!("/cases?view={name}")) aria-current=[(view == name).then_some("page")] { (v.t(key)) } }
+    };
+    let body = html! {
+        p.actions {
+            @if v.actor.role().may(muster_domain::user::Permission::Casework) { a.button #new-case href="/cases/new" { (v.t("case-new")) } }
+            a href="/cases/rollup" { (v.t("case-rollup")) }
+            a href="/cases/export.csv" { (v.t("drive-export-csv")) }
+        }
+        nav.tabs { (tab("case-mine", "mine")) (tab("case-desk", "desk")) (tab("case-open", "open")) (tab("case-all", "done")) }
+        @if cases.is_empty() { p.empty { (v.t("case-none")) } } @else { (table(&v, &types, &cases)) }
+    };
+    let _ = q.event;
+    v.page(&v.t("nav-cases"), "nav-cases", body)
+}
+
+async fn export_csv(State(app): State<App>, v: Viewer) -> Response {
+    let cq = CaseQuery {
+        all: true,
+        limit: Some(500),
+        ..CaseQuery::default()
+    };
+    let (cases, types) = match (
+        app.list_cases(&v.actor, &cq).await,
+        app.case_types(&v.actor).await,
+    ) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
+    };
+    // What anyone of the units may read: no note, no outcome.
+    let mut rows = vec![[
+        "case-number",
+        "member-unit",
+        "case-type",
+        "case-name",
+        "case-subject",
+        "case-status",
+        "case-due",
+        "case-opened",
+        "case-resolved",
+    ]
+    .iter()
+    .map(|k| v.t(k))
+    .collect::<Vec<_>>()];
+    for c in &cases {
+        rows.push(vec![
+            c.id.to_string(),
+            c.unit_code.clone(),
+            type_name(&v, &types, &c.case_type),
+            c.name.clone(),
+            c.subject.clone(),
+            v.t(&format!("cstatus-{}", c.status)),
+            c.due_on
+                .as_deref()
+                .map(|d| v.lang.date(d))
+                .unwrap_or_default(),
+            v.lang.date(&c.opened_on),
+            c.resolved_on
+                .as_deref()
+                .map(|d| v.lang.date(d))
+                .unwrap_or_default(),
+        ]);
+    }
+    csv_response("cases", rows, true)
+}
+
+async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupQuery>) -> Response {
+    let (r, types) = match (
+        app.case_rollup(&v.actor, &q).await,
+        app.case_types(&v.actor).await,
+    ) {
+        (Ok(r), Ok(t)) => (r, t),
+        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
+    };
+    let l = &v.lang;
+    let body = html! {
+        h2 { bdi dir="ltr" { (r.unit_code) } }
+        table #case-rollup {
+            thead { tr {
+                th { (v.t("member-unit")) } th { (v.t("case-type")) } th.num { (v.t("case-opened")) }
+                th.num { (v.t("case-resolved")) } th.num { (v.t("case-open-now")) } th.num { (v.t("case-average-days")) }
+            } }
+            tbody { @for row in &r.rows { @for (t, f) in &row.by_type { tr.total[row.row == "total"] {
+                td data-label=(v.t("member-unit")) {
+                    @if row.row == "child" { a href=(format!("/cases/rollup?unit={}", crate::api::enc(&row.unit_code))) { bdi dir="ltr" { (row.unit_code) } } }
+                    @else { strong { bdi dir="ltr" { (row.unit_code) } } }
+                }
+                td data-label=(v.t("case-type")) { (type_name(&v, &types, t)) }
+                td.num data-label=(v.t("case-opened")) { (l.number(f.opened)) }
+                td.num data-label=(v.t("case-resolved")) { (l.number(f.resolved)) }
+                td.num data-label=(v.t("case-open-now")) { (l.number(f.open)) }
+                td.num data-label=(v.t("case-average-days")) { @if let Some(d) = f.average_days { (l.decimal(d)) } }
+            } } } }
+        }
+        @if let Some(total) = r.rows.first() {
+            h2 { (v.t("case-open-by-age")) }
+            ul #case-ages {
+                @for (i, key) in ["case-age-week", "case-age-month", "case-age-quarter", "case-age-older"].iter().enumerate() {
+                    li { (v.t(key)) ": " (l.number(total.by_age[i])) }
+                }
+            }
+            @if !total.by_status.is_empty() {
+                ul #case-statuses { @for (s, n) in &total.by_status { li { (v.t(&format!("cstatus-{s}"))) ": " (l.number(*n)) } } }
+            }
+        }
+    };
+    v.page(&v.t("case-rollup"), "nav-cases", body)
+}
+
+fn case_form(v: &Viewer, types: &[CaseTypeView], f: &PlainForm, errors: &Fields) -> Response {
+    let l = &v.lang;
+    let hint = l.date_hint();
+    let text = |name: &str, key: &str, h: Option<&str>| {
+        field(l, name, key, f.get(name), errors.get(name), "text", h)
+    };
+    let options: Vec<(String, String)> = types
+        .iter()
+        .map(|t| (t.code.clone(), type_name(v, types, &t.code)))
+        .collect();
+    let body = html! {
+        @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
+        form.card method="post" action="/cases/new" novalidate {
+            (v.csrf_field())
+            input type="hidden" name="event_id" value=(f.get("event_id"));
+            (text("unit_code", "member-unit", None))
+            (select(l, "case_type", "case-type", &options, f.get("case_type"), errors.get("case_type")))
+            (field(l, "member_number", "member-number", f.get("member_number"), errors.get("member_number").or(errors.get("person_id")), "text", None))
+            (text("outside_name", "event-outside-name", None))
+            (text("outside_phone", "member-phone", None))
+            (text("subject", "case-subject", None))
+            (text("opened_on", "case-opened", Some(&hint)))
+            (text("assignee", "case-assignee", None))
+            (text("workplace_code", "case-workplace", None))
+            div.actions { button type="submit" { (v.t("case-new")) } a href="/cases" { (v.t("cancel")) } }
+        }
+    };
+    let mut r = v.page(&v.t("case-new"), "nav-cases", body);
+    if !errors.is_empty() {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn new_case(State(app): State<App>, v: Viewer, Query(q): Query<ListQuery>) -> Response {
+    if !v
+        .actor
+        .role()
+        .may(muster_domain::user::Permission::Casework)
+    {
+        return error_page(&v, AppError::Forbidden);
+    }
+    let types = match app.case_types(&v.actor).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&v, e),
+    };
+    let mut f = PlainForm::default();
+    if let Some(e) = q.event {
+        f.values.insert("event_id".into(), e.to_string());
+    }
+    if let Ok(Some(code)) = app.unit_code_of(&v.actor).await {
+        f.values.insert("unit_code".into(), code);
+    }
+    case_form(&v, &types, &f, &Fields::new())
+}
+
+async fn open(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
+    let input = CaseInput {
+        unit_code: f.opt("unit_code"),
+        case_type: f.opt("case_type"),
+        person_id: None,
+        member_number: f.opt("member_number"),
+        outside_name: f.opt("outside_name"),
+        outside_phone: f.opt("outside_phone"),
+        event_id: f.opt("event_id").and_then(|e| e.parse().ok()),
+        workplace_code: f.opt("workplace_code"),
+        assignee: f.opt("assignee"),
+        subject: f.opt("subject"),
+        opened_on: f.opt("opened_on").map(|d| v.lang.iso_date(&d)),
+    };
+    match app.open_case(&v.actor, input).await {
+        Ok(c) => redirect_with_flash(&format!("/cases/{}", c.id), "flash-case-opened"),
+        Err(AppError::Invalid(errors)) => match app.case_types(&v.actor).await {
+            Ok(types) => case_form(&v, &types, &f, &errors),
+            Err(e) => error_page(&v, e),
+        },
+        Err(e) => error_page(&v, e),
+    }
+}
+
+fn case_page(
+    v: &Viewer,
+    types: &[CaseTypeView],
+    c: &CaseView,
+    f: &PlainForm,
+    errors: &Fields,
+) -> Response {
+    let l = &v.lang;
+    let hint = l.date_hint();
+    let works = v
+        .actor
+        .role()
+        .may(muster_domain::user::Permission::Casework);
+    let kinds: Vec<(String, String)> = ActivityKind::ALL
+        .iter()
+        .map(|k| (k.as_str().into(), v.t(&format!("activity-{}", k.as_str()))))
+        .collect();
+    let statuses: Vec<(String, String)> = CaseStatus::ALL
+        .iter()
+        .filter(|s| **s != CaseStatus::Referred)
+        .map(|s| (s.as_str().into(), v.t(&format!("cstatus-{}", s.as_str()))))
+        .collect();
+    let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done);
+    let body = html! {
+        p.muted {
+            (type_name(v, types, &c.case_type)) " · " bdi dir="ltr" { (c.unit_code) }
+            @if let Some(f) = &c.referred_from { " ← " bdi dir="ltr" { (f) } }
+            " · " (l.date(&c.opened_on))
+            @if let Some(w) = &c.workplace_code { " · " bdi dir="ltr" { (w) } }
+            @if let Some(e) = c.event_id { " · " a href=(format!("/events/{e}")) { (v.t("case-desk-event")) } }
+        }
+        p #case-subject { bdi { (c.subject) } }
+        dl.details {
+            div { dt { (v.t("case-status")) } dd #case-status { (v.t(&format!("cstatus-{}", c.status))) } }
+            @if let Some(s) = &c.step { div { dt { (v.t("case-step")) } dd { (step_name(v, s)) } } }
+            @if c.due_on.is_some() { div { dt { (v.t("case-due")) } dd { (due(v, c)) } } }
+            @if let Some(a) = &c.assignee { div { dt { (v.t("case-assignee")) } dd { bdi dir="ltr" { (a) } } } }
+            @if let Some(o) = &c.outcome { div { dt { (v.t("case-outcome")) } dd { bdi { (o) } } } }
+        }
+        @if !errors.is_empty() {
+            div.error role="alert" { p { (v.t("form-has-errors")) }
+                ul { @for (k, code) in errors { li { code { (k) } " " (v.t(&format!("field-{code}"))) } } } }
+        }
+        h2 { (v.t("case-timeline")) }
+        @if c.activities.is_empty() { p.empty { (v.t("case-no-activity")) } }
+        ol #timeline { @for a in &c.activities { li {
+            strong { (v.t(&format!("activity-{}", a.kind))) } " · " (l.date(&a.on_day)) " · " bdi dir="ltr" { (a.by) }
+            @match (&a.text, c.notes_readable) {
+                (Some(t), true) => { p.minutes { bdi { (t) } } },
+                (_, false) => { p.muted { (v.t("case-note-private")) } },
+                _ => {},
+            }
+        } } }
+        @if works && !done {
+            form.card #activity method="post" action=(format!("/cases/{}/activities", c.id)) novalidate {
+                (v.csrf_field())
+                h3 { (v.t("case-record")) }
+                (select(l, "kind", "case-activity-kind", &kinds, f.get("kind"), errors.get("kind")))
+                (field(l, "on_day", "case-activity-day", f.get("on_day"), errors.get("on_day"), "text", Some(&hint)))
+                div.field { label for="activitytext" { (v.t("case-note")) } textarea #activitytext name="text" rows="4" { (f.get("text")) } }
+                div.actions { button type="submit" { (v.t("save")) } }
+            }
+            form.card #case-status-form method="post" action=(format!("/cases/{}/status", c.id)) novalidate {
+                (v.csrf_field())
+                h3 { (v.t("case-change-status")) }
+                (select(l, "status", "case-status", &statuses, f.get("status"), errors.get("status")))
+                div.field { label for="case-outcome" { (v.t("case-outcome")) } textarea #case-outcome name="outcome" rows="2" { (f.get("outcome")) } }
+                div.actions { button type="submit" { (v.t("save")) } }
+            }
+            form.card #referral method="post" action=(format!("/cases/{}/referral", c.id)) novalidate {
+                (v.csrf_field())
+                h3 { (v.t("case-refer")) }
+                (field(l, "refer_unit", "case-refer-unit", f.get("refer_unit"), errors.get("unit_code"), "text", None))
+                div.field { label for="refer-note" { (v.t("case-note")) } textarea #refer-note name="note" rows="2" { (f.get("note")) } }
+                div.actions { button type="submit" { (v.t("case-refer")) } }
+            }
+        }
+    };
+    let mut r = v.page(&c.name, "nav-cases", body);
+    if !errors.is_empty() {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn load(app: &App, v: &Viewer, id: &str) -> Result<(CaseView, Vec<CaseTypeView>), AppError> {
+    let c = app.case(&v.actor, path_id(id, "case")?).await?;
+    Ok((c, app.case_types(&v.actor).await?))
+}
+
+async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
+    match load(&app, &v, &id).await {
+        Ok((c, t)) => case_page(&v, &t, &c, &PlainForm::default(), &Fields::new()),
+        Err(e) => error_page(&v, e),
+    }
+}
+
+async fn again(app: &App, v: &Viewer, id: &str, f: &PlainForm, e: AppError) -> Response {
+    let errors = match e {
+        AppError::Invalid(errors) => errors,
+        AppError::Conflict { field, code } => Fields::from([(field, code)]),
+        e => return error_page(v, e),
+    };
+    match load(app, v, id).await {
+        Ok((c, t)) => case_page(v, &t, &c, f, &errors),
+        Err(e) => error_page(v, e),
+    }
+}
+
+async fn activity(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<PlainForm>,
+) -> Response {
+    let cid = match path_id(&id, "case") {
+        Ok(i) => i,
+        Err(e) => return error_page(&v, e),
+    };
+    let input = ActivityInput {
+        kind: f.opt("kind"),
+        on_day: f.opt("on_day").map(|d| v.lang.iso_date(&d)),
+        text: f.opt("text"),
+    };
+    match app.record_case_activity(&v.actor, cid, input).await {
+        Ok(_) => redirect_with_flash(&format!("/cases/{cid}#timeline"), "flash-activity-saved"),
+        Err(e) => again(&app, &v, &id, &f, e).await,
+    }
+}
+
+async fn status(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<PlainForm>,
+) -> Response {
+    let cid = match path_id(&id, "case") {
+        Ok(i) => i,
+        Err(e) => return error_page(&v, e),
+    };
+    let input = StatusInput {
+        status: f.opt("status"),
+        outcome: f.opt("outcome"),
+    };
+    match app.set_case_status(&v.actor, cid, input).await {
+        Ok(_) => redirect_with_flash(&format!("/cases/{cid}"), "flash-case-status"),
+        Err(e) => again(&app, &v, &id, &f, e).await,
+    }
+}
+
+async fn refer(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<PlainForm>,
+) -> Response {
+    let cid = match path_id(&id, "case") {
+        Ok(i) => i,
+        Err(e) => return error_page(&v, e),
+    };
+    let input = ReferInput {
+        unit_code: f.opt("refer_unit"),
+        note: f.opt("note"),
+    };
+    match app.refer_case(&v.actor, cid, input).await {
+        Ok(_) => redirect_with_flash(&format!("/cases/{cid}"), "flash-case-referred"),
+        Err(e) => again(&app, &v, &id, &f, e).await,
+    }
+}
