@@ -237,3 +237,77 @@ on_both_backends!(
         assert!(c.db.system().await.count_tallies(true).await.unwrap());
     }
 );
+
+on_both_backends!(
+    a_case_opened_on_the_page_shows_its_notes_to_case_workers_only,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        c.login("d1-worker", Some("D1"), "case_worker").await;
+        c.login("d1-organizer", Some("D1"), "organizer").await;
+        let _ = add_member(
+            &c,
+            &admin,
+            json!({"unit_code": "G1", "full_name": "Trần Văn Tư", "member_number": "BT-77"}),
+        )
+        .await;
+        let worker = c.session_cookie("d1-worker").await;
+        let form = c.page("GET", "/cases/new", &worker, None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("value=\"D1\""),
+            "the desk's unit filled in"
+        );
+        let csrf = crate::support::csrf_of(&form.body);
+        let bad = c
+            .page(
+                "POST",
+                "/cases/new",
+                &worker,
+                Some(&format!(
+                    "csrf={csrf}&unit_code=D1&case_type=grievance&member_number=BT-99&subject="
+                )),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("field-error") || bad.body.contains("class=\"error\""));
+        let made = c
+            .page("POST", "/cases/new", &worker, Some(&format!(
+                "csrf={csrf}&unit_code=D1&case_type=accident&member_number=BT-77&subject=Ng%C3%A3+gi%C3%A0n+gi%C3%A1o&opened_on=2026-11-30")))
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let at = made.location.unwrap();
+        let noted = c
+            .page("POST", &format!("{at}/activities"), &worker, Some(&format!(
+                "csrf={csrf}&kind=visit&text=Ch%E1%BB%A7+x%C6%B0%E1%BB%9Fng+ch%C6%B0a+c%C3%B3+l%C6%B0%E1%BB%9Bi+an+to%C3%A0n")))
+            .await;
+        assert_eq!(noted.status, StatusCode::SEE_OTHER, "{}", noted.body);
+        let page = c.page("GET", &at, &worker, None).await;
+        assert!(
+            page.body.contains("Chủ xưởng chưa có lưới an toàn"),
+            "the worker reads the note"
+        );
+        // The organizer of the same district sees the case, not the note, on the page
+        // and in the file.
+        let organizer = c.session_cookie("d1-organizer").await;
+        let theirs = c.page("GET", &at, &organizer, None).await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert!(
+            theirs.body.contains("Ngã giàn giáo")
+                && theirs.body.contains("A note for case workers.")
+        );
+        assert!(!theirs.body.contains("lưới an toàn"));
+        assert!(
+            !theirs.body.contains("id=\"activity\""),
+            "no form to record"
+        );
+        let csv = c.page("GET", "/cases/export.csv", &organizer, None).await;
+        assert!(
+            csv.body.contains("Ngã giàn giáo") && !csv.body.contains("lưới"),
+            "{}",
+            csv.body
+        );
+        let queue = c.page("GET", "/cases?view=desk", &worker, None).await;
+        assert!(queue.body.contains("Trần Văn Tư"));
+    }
+);
