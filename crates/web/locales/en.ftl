@@ -1058,3 +1058,5 @@ case-step-repair = Repair
 case-step-report = Report
 case-step-follow_up = Follow-up
 case-step-apply = Application
+case-opened-count = Opened
+case-status-day = Day (today when empty)

@@ -1058,3 +1058,5 @@ case-step-repair = تعمیر
 case-step-report = گزارش
 case-step-follow_up = پیگیری
 case-step-apply = درخواست
+case-opened-count = گشوده‌شده
+case-status-day = روز (خالی یعنی امروز)

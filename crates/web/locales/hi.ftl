@@ -1058,3 +1058,5 @@ case-step-repair = मरम्मत
 case-step-report = रिपोर्ट
 case-step-follow_up = अनुवर्ती
 case-step-apply = आवेदन
+case-opened-count = खोले गए
+case-status-day = दिन (खाली हो तो आज)

@@ -1058,3 +1058,5 @@ case-step-repair = Sửa chữa
 case-step-report = Báo cáo
 case-step-follow_up = Theo dõi
 case-step-apply = Nộp hồ sơ
+case-opened-count = Đã mở
+case-status-day = Ngày (để trống là hôm nay)

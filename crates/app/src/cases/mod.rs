@@ -124,6 +124,8 @@ pub struct StatusInput {
     pub status: Option<String>,
     /// Required to resolve or close.
     pub outcome: Option<String>,
+    /// The day it was resolved or closed: today when not given.
+    pub on_day: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -686,11 +688,19 @@ impl App {
         if status == Some(CaseStatus::Referred) {
             check.fail("status", "refer_to_a_unit");
         }
+        let day = day_or_today(&mut check, "on_day", input.on_day.as_deref());
+        if let Some(d) = day {
+            if d.to_string() < c.opened_on {
+                check.fail("on_day", "before_opened");
+            } else if d > Date::today() {
+                check.fail("on_day", "in_future");
+            }
+        }
         check.finish()?;
         let Some(status) = status else {
             return Err(AppError::Internal("checked status".into()));
         };
-        let today = Date::today();
+        let today = day.unwrap_or_else(Date::today);
         let (resolved_on, days) = if status.is_done() {
             let opened =
                 Date::parse_iso(&c.opened_on).map_err(|e| AppError::Internal(e.code.into()))?;

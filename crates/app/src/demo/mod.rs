@@ -4,6 +4,7 @@
 //! through the same use cases as real input, so counters and audit trails are real.
 
 mod awards;
+mod cases;
 mod drives;
 mod duplicates;
 mod events;
@@ -139,6 +140,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     governance::meetings(app, &system).await?;
     governance::grassroots(app, &system, today).await?;
     events::load(app, &system).await?;
+    cases::load(app, &system).await?;
     duplicates::load(app, &system).await
 }
 

@@ -192,7 +192,7 @@ async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupQuery>)
         h2 { bdi dir="ltr" { (r.unit_code) } }
         table #case-rollup {
             thead { tr {
-                th { (v.t("member-unit")) } th { (v.t("case-type")) } th.num { (v.t("case-opened")) }
+                th { (v.t("member-unit")) } th { (v.t("case-type")) } th.num { (v.t("case-opened-count")) }
                 th.num { (v.t("case-resolved")) } th.num { (v.t("case-open-now")) } th.num { (v.t("case-average-days")) }
             } }
             tbody { @for row in &r.rows { @for (t, f) in &row.by_type { tr.total[row.row == "total"] {
@@ -201,7 +201,7 @@ async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupQuery>)
                     @else { strong { bdi dir="ltr" { (row.unit_code) } } }
                 }
                 td data-label=(v.t("case-type")) { (type_name(&v, &types, t)) }
-                td.num data-label=(v.t("case-opened")) { (l.number(f.opened)) }
+                td.num data-label=(v.t("case-opened-count")) { (l.number(f.opened)) }
                 td.num data-label=(v.t("case-resolved")) { (l.number(f.resolved)) }
                 td.num data-label=(v.t("case-open-now")) { (l.number(f.open)) }
                 td.num data-label=(v.t("case-average-days")) { @if let Some(d) = f.average_days { (l.decimal(d)) } }
@@ -369,6 +369,7 @@ fn case_page(
                 h3 { (v.t("case-change-status")) }
                 (select(l, "status", "case-status", &statuses, f.get("status"), errors.get("status")))
                 div.field { label for="case-outcome" { (v.t("case-outcome")) } textarea #case-outcome name="outcome" rows="2" { (f.get("outcome")) } }
+                (field(l, "on_day", "case-status-day", f.get("on_day"), errors.get("on_day"), "text", Some(&hint)))
                 div.actions { button type="submit" { (v.t("save")) } }
             }
             form.card #referral method="post" action=(format!("/cases/{}/referral", c.id)) novalidate {
@@ -445,6 +446,7 @@ async fn status(
     let input = StatusInput {
         status: f.opt("status"),
         outcome: f.opt("outcome"),
+        on_day: f.opt("on_day").map(|d| v.lang.iso_date(&d)),
     };
     match app.set_case_status(&v.actor, cid, input).await {
         Ok(_) => redirect_with_flash(&format!("/cases/{cid}"), "flash-case-status"),
