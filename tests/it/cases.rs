@@ -136,6 +136,22 @@ on_both_backends!(
         );
         assert_eq!(total["by_status"], json!({"in_progress": 1}));
         assert_eq!(total["by_age"], json!([0, 0, 0, 1]));
+        // A drive counting cases resolved in the province.
+        let (s, d) = c
+            .post(
+                "/api/v1/drives",
+                &admin,
+                json!({"code": "CS", "name": "Giải quyết khiếu nại",
+                "scope_unit_code": "P", "start_month": "2026-01", "end_month": "2026-12",
+                "metrics": [{"kind": "cases_resolved"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let resolved = |p: serde_json::Value| p["metrics"][0]["total"]["actual"].as_i64();
+        let (_, p) = c
+            .get("/api/v1/drives/CS/progress?as_of=2026-12-31", &admin)
+            .await;
+        assert_eq!(resolved(p), Some(0));
         // Referred to the province: D1 keeps sight, the province acts.
         let (s, bad) = c
             .post(&path("/referral"), &worker, json!({"unit_code": "G1"}))
@@ -221,6 +237,10 @@ on_both_backends!(
             serde_json::Value::Null,
             "no outcome for an organizer"
         );
+        let (_, p) = c
+            .get("/api/v1/drives/CS/progress?as_of=2026-12-31", &admin)
+            .await;
+        assert_eq!(resolved(p), Some(1), "the drive counts the case resolved");
         // The province's roll-up: opened and resolved, none open, the days it took.
         let (_, r) = c.get("/api/v1/cases/rollup?unit=P", &province).await;
         let g = &r["rows"][0]["by_type"]["grievance"];

@@ -21,6 +21,7 @@ string_enum!(
         ActionItemsDone => "action_items_done",
         EventsHeld => "events_held",
         RecruitedAtEvents => "recruited_at_events",
+        CasesResolved => "cases_resolved",
     }
 );
 
@@ -31,14 +32,16 @@ impl MetricKind {
     /// when adopted (in its meeting's month), an action item when done (in the month it
     /// was done; an item split into parts counts through its parts), an event once its
     /// closing report is filed (in the month it began), a member recruited at an event
-    /// in the month the event began.
-    pub const COMPUTED: [MetricKind; 6] = [
+    /// in the month the event began, a case in the month it was resolved or closed, at
+    /// the desk that keeps it.
+    pub const COMPUTED: [MetricKind; 7] = [
         MetricKind::MeetingsHeld,
         MetricKind::CommitteesMet,
         MetricKind::DecisionsAdopted,
         MetricKind::ActionItemsDone,
         MetricKind::EventsHeld,
         MetricKind::RecruitedAtEvents,
+        MetricKind::CasesResolved,
     ];
 
     pub fn computed(self) -> bool {

@@ -310,6 +310,7 @@ metric-decisions_adopted = Decisions adopted
 metric-action_items_done = Action items done
 metric-events_held = Events held (closing report filed)
 metric-recruited_at_events = Members recruited at events
+metric-cases_resolved = Cases resolved or closed
 standing-achieved = Achieved
 standing-on_track = On track
 standing-behind = Behind

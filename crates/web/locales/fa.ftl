@@ -310,6 +310,7 @@ metric-decisions_adopted = مصوبه‌های تصویب‌شده
 metric-action_items_done = اقدام‌های انجام‌شده
 metric-events_held = رویدادهای برگزارشده (گزارش پایانی ثبت شده)
 metric-recruited_at_events = اعضای جذب‌شده در رویدادها
+metric-cases_resolved = پرونده‌های حل یا بسته‌شده
 standing-achieved = محقق شد
 standing-on_track = طبق برنامه
 standing-behind = عقب از برنامه

@@ -310,6 +310,7 @@ metric-decisions_adopted = स्वीकृत निर्णय
 metric-action_items_done = पूरे हुए कार्य-बिंदु
 metric-events_held = हुए आयोजन (समापन रिपोर्ट दर्ज)
 metric-recruited_at_events = आयोजनों में जोड़े गए सदस्य
+metric-cases_resolved = सुलझाए या बंद किए गए मामले
 standing-achieved = प्राप्त
 standing-on_track = सही राह पर
 standing-behind = पीछे

@@ -310,6 +310,7 @@ metric-decisions_adopted = Quyết định được thông qua
 metric-action_items_done = Việc cần làm đã xong
 metric-events_held = Sự kiện đã tổ chức (đã có báo cáo tổng kết)
 metric-recruited_at_events = Đoàn viên kết nạp tại sự kiện
+metric-cases_resolved = Hồ sơ đã giải quyết hoặc đóng
 standing-achieved = Đã đạt
 standing-on_track = Đúng tiến độ
 standing-behind = Chậm tiến độ

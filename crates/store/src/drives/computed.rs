@@ -62,6 +62,12 @@ async fn own_rows(
              GROUP BY e.unit_id, e.starts_on",
             within("e.unit_id")
         ),
+        MetricKind::CasesResolved => format!(
+            "SELECT c.unit_id, c.resolved_on AS day, COUNT(*) FROM cases c \
+             WHERE c.resolved_on IS NOT NULL AND c.resolved_on >= $1 AND c.resolved_on < $2 AND {} \
+             GROUP BY c.unit_id, c.resolved_on",
+            within("c.unit_id")
+        ),
         _ => return Ok(Vec::new()),
     };
     sqlx::query_as(AssertSqlSafe(sql))
