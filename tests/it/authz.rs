@@ -395,6 +395,15 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{case}");
         let case = case["id"].as_i64().expect("case id");
+        let (s, document) = c
+            .send_file(
+                &format!("/api/v1/cases/{case}/documents?name=note.txt"),
+                admin,
+                format!("Biên bản {name}").into_bytes(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{document}");
+        let document = document["id"].as_i64().expect("document id");
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -422,6 +431,7 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("awarded", awarded.to_string()),
             ("certificate", certificate),
             ("case", case.to_string()),
+            ("document", document.to_string()),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

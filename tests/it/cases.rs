@@ -118,6 +118,78 @@ on_both_backends!(
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+        // A document: checked by its bytes, read only by those who read the notes.
+        let pdf = b"%PDF-1.4 payslips of September".to_vec();
+        let (s, doc) = c
+            .send_file(
+                &path("/documents?name=B%E1%BA%A3ng%20l%C6%B0%C6%A1ng.pdf"),
+                &worker,
+                pdf.clone(),
+            )
+            .await;
+        assert_eq!(
+            (s, doc["content_type"].as_str()),
+            (StatusCode::CREATED, Some("application/pdf")),
+            "{doc}"
+        );
+        let doc = doc["id"].as_i64().unwrap();
+        let (s, exe) = c
+            .send_file(
+                &path("/documents?name=x.pdf"),
+                &worker,
+                b"MZ\x90\x00\x03\x00".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&exe)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("file".into(), "refused_file_type".into())]
+            )
+        );
+        let big = vec![b'a'; muster_app::cases::MAX_DOCUMENT_BYTES + 1];
+        let (s, large) = c
+            .send_file(&path("/documents?name=big.txt"), &worker, big)
+            .await;
+        assert_eq!(
+            (s, fields(&large)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("file".into(), "file_too_large".into())]
+            )
+        );
+        let (s, _, got) = c
+            .send(
+                axum::http::Request::builder()
+                    .uri(path(&format!("/documents/{doc}")))
+                    .header("authorization", format!("Bearer {worker}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!((s, got), (StatusCode::OK, pdf));
+        let (s, _, _) = c
+            .send(
+                axum::http::Request::builder()
+                    .uri(path(&format!("/documents/{doc}")))
+                    .header("authorization", format!("Bearer {organizer}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "an organizer gets no document");
+        let (_, seen) = c.get(&path(""), &organizer).await;
+        assert_eq!(seen["documents"], json!([]), "nor its name");
+        let (s, _, _) = c
+            .send(
+                axum::http::Request::builder()
+                    .uri(path(&format!("/documents/{doc}")))
+                    .header("authorization", format!("Bearer {d2}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
         // Another district sees nothing of it.
         let (s, _) = c.get(&path(""), &d2).await;
         assert_eq!(s, StatusCode::NOT_FOUND);

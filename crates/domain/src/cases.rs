@@ -111,6 +111,35 @@ pub fn may_read_notes(role: crate::user::Role, assignee: bool) -> bool {
     assignee || role.may(crate::user::Permission::Casework)
 }
 
+/// The largest document a case takes.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The type of a document attached to a case, read from its first bytes (what it says
+/// it is does not count): PDF, PNG, JPEG, WebP, or plain text in UTF-8. Anything else,
+/// an empty file or one over the size limit is refused.
+pub fn document_type(bytes: &[u8]) -> Result<&'static str, FieldError> {
+    if bytes.is_empty() {
+        return Err(FieldError::new("empty_file"));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(FieldError::new("file_too_large"));
+    }
+    let kind = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')) {
+        "text/plain; charset=utf-8"
+    } else {
+        return Err(FieldError::new("refused_file_type"));
+    };
+    Ok(kind)
+}
+
 /// The case types every tree has, before it adds its own: code and steps.
 pub const DEFAULT_TYPES: [(&str, &str); 6] = [
     ("legal_counseling", "counsel:14"),
@@ -162,6 +191,26 @@ mod tests {
         assert_eq!(urgency(d("2026-03-09"), today), Urgency::Overdue);
         assert_eq!(urgency(d("2026-03-13"), today), Urgency::DueSoon);
         assert_eq!(urgency(d("2026-03-14"), today), Urgency::OnTime);
+    }
+
+    #[test]
+    fn documents_are_known_by_their_first_bytes() {
+        assert_eq!(document_type(b"%PDF-1.7 ...").unwrap(), "application/pdf");
+        assert_eq!(
+            document_type(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(),
+            "image/jpeg"
+        );
+        assert_eq!(
+            document_type("Biên bản làm việc".as_bytes()).unwrap(),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(
+            document_type(b"MZ\x90\x00\x03").unwrap_err().code,
+            "refused_file_type"
+        );
+        assert_eq!(document_type(b"").unwrap_err().code, "empty_file");
+        let big = vec![b'a'; MAX_DOCUMENT_BYTES + 1];
+        assert_eq!(document_type(&big).unwrap_err().code, "file_too_large");
     }
 
     #[test]

@@ -67,3 +67,17 @@ CREATE TABLE case_activities (
     at TEXT NOT NULL
 );
 CREATE INDEX case_activities_by_case ON case_activities (case_id, id);
+
+-- Documents attached to a case, kept in the database: read only by those who may read
+-- its notes.
+CREATE TABLE case_documents (
+    id {id},
+    case_id BIGINT NOT NULL REFERENCES cases(id),
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    bytes {blob} NOT NULL,
+    by_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX case_documents_by_case ON case_documents (case_id, id);

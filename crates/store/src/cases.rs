@@ -291,6 +291,78 @@ pub async fn activities(conn: &mut Conn, case_id: i64) -> Result<Vec<ActivityRow
     .store()
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub by_name: String,
+    pub at: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_document(
+    conn: &mut Conn,
+    case_id: i64,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    by_name: &str,
+    at: &str,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO case_documents (case_id, name, content_type, size, bytes, by_name, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(name)
+    .bind(content_type)
+    .bind(bytes.len() as i64)
+    .bind(bytes)
+    .bind(by_name)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+/// A case's documents, without their bytes.
+pub async fn documents(conn: &mut Conn, case_id: i64) -> Result<Vec<DocumentRow>, StoreError> {
+    sqlx::query_as(
+        "SELECT id, name, content_type, size, by_name, at FROM case_documents WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
+/// A document with its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct DocumentFile {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// One document of a case with its bytes.
+pub async fn document(
+    conn: &mut Conn,
+    case_id: i64,
+    id: i64,
+) -> Result<Option<DocumentFile>, StoreError> {
+    sqlx::query_as(
+        "SELECT id, name, content_type, bytes FROM case_documents WHERE case_id = $1 AND id = $2",
+    )
+    .bind(case_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
+}
+
 /// The day the tallies of a case's present state are kept on.
 pub const STATE_DAY: &str = "0000-01-01";
 

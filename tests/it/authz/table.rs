@@ -130,6 +130,8 @@ pub(super) const TABLE: &[Row] = &[
     row("POST", "/api/v1/cases/{case}/activities", Casework, r#"{"kind": "note", "text": "Gọi điện {n}"}"#),
     row("PUT", "/api/v1/cases/{case}/status", Casework, r#"{"status": "waiting"}"#),
     row("POST", "/api/v1/cases/{case}/referral", Casework, r#"{"unit_code": "{parent}"}"#),
+    row("POST", "/api/v1/cases/{case}/documents", Casework, "csv"),
+    row("GET", "/api/v1/cases/{case}/documents/{document}", Casework, ""),
     // API: competitions and honors.
     row("GET", "/api/v1/competitions", Read, ""),
     row(
@@ -448,6 +450,8 @@ pub(super) const TABLE: &[Row] = &[
     row("POST", "/cases/{case}/activities", Casework, "kind=note&text=G%E1%BB%8Di+{n}"),
     row("POST", "/cases/{case}/status", Casework, "status=waiting"),
     row("POST", "/cases/{case}/referral", Casework, "refer_unit={parent}"),
+    row("POST", "/cases/{case}/documents", Casework, "multipart"),
+    row("GET", "/cases/{case}/documents/{document}", Casework, ""),
     // Pages: competitions and honors.
     row("GET", "/competitions", Read, ""),
     row("GET", "/competitions/new", Units, ""),

@@ -6,6 +6,7 @@
 
 mod rollup;
 
+pub use muster_domain::cases::MAX_DOCUMENT_BYTES;
 pub use rollup::{CaseFigures, CaseRollup, RollupQuery, TypeFigures};
 
 use crate::error::Check;
@@ -79,6 +80,26 @@ pub struct CaseView {
     pub outcome: Option<String>,
     /// What was done on it (on one case's answer).
     pub activities: Vec<ActivityView>,
+    /// Its documents (on one case's answer, for those who may read its notes).
+    pub documents: Vec<DocumentView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct DocumentView {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub by: String,
+    pub at: String,
+}
+
+/// A document's bytes as served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -196,8 +217,25 @@ async fn view(
     } else {
         Vec::new()
     };
+    let documents = if full && readable {
+        store::documents(conn, c.id)
+            .await?
+            .into_iter()
+            .map(|d| DocumentView {
+                id: d.id,
+                name: d.name,
+                content_type: d.content_type,
+                size: d.size,
+                by: d.by_name,
+                at: d.at,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done);
     Ok(CaseView {
+        documents,
         id: c.id,
         unit_code: c.unit_code,
         referred_from: c.from_code,
@@ -736,6 +774,74 @@ impl App {
         let v = view(&mut tx, actor, row, true).await?;
         tx.commit().await?;
         Ok(v)
+    }
+
+    /// Attaches a document to a case the actor's desk keeps: its type read from its
+    /// bytes, at most `MAX_DOCUMENT_BYTES`.
+    pub async fn attach_case_document(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<DocumentView, AppError> {
+        let permit = actor.permit(Permission::Casework)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let c = find_kept(&mut tx, actor, id).await?;
+        let mut check = Check::default();
+        let name = check.take("name", required_text(name, 200));
+        let kind = check.take("file", muster_domain::cases::document_type(bytes));
+        check.finish()?;
+        let (Some(name), Some(kind)) = (name, kind) else {
+            return Err(AppError::Internal("checked document".into()));
+        };
+        let now = tx.now().to_string();
+        let doc =
+            store::add_document(&mut tx, c.id, &name, kind, bytes, actor.username(), &now).await?;
+        tx.audit(
+            "document",
+            "case",
+            c.id,
+            Some(c.unit_id),
+            None,
+            Some(serde_json::json!({ "document": doc, "name": name, "size": bytes.len() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(DocumentView {
+            id: doc,
+            name,
+            content_type: kind.into(),
+            size: bytes.len() as i64,
+            by: actor.username().into(),
+            at: now,
+        })
+    }
+
+    /// A document of a case, for those who may read the case's notes only.
+    pub async fn case_document(
+        &self,
+        actor: &Actor,
+        id: i64,
+        document: i64,
+    ) -> Result<DocumentFile, AppError> {
+        let mut conn = self.db().read().await?;
+        let c = find(&mut conn, actor, id).await?;
+        if !may_read_notes(
+            actor.role(),
+            c.assignee.as_deref() == Some(actor.username()),
+        ) {
+            return Err(AppError::Forbidden);
+        }
+        let d = store::document(&mut conn, c.id, document)
+            .await?
+            .ok_or(AppError::NotFound("document"))?;
+        Ok(DocumentFile {
+            name: d.name,
+            content_type: d.content_type,
+            bytes: d.bytes,
+        })
     }
 
     /// Refers a case to the desk of a unit above: it acts on it from now, and the desk

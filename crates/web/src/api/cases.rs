@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use muster_app::cases::{
     ActivityInput, CaseInput, CaseQuery, CaseRollup, CaseTypeInput, CaseTypeView, CaseView,
-    ReferInput, RollupQuery, StatusInput,
+    DocumentView, ReferInput, RollupQuery, StatusInput,
 };
 use muster_app::App;
 use serde::Serialize;
@@ -26,6 +26,11 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(add_activity))
         .routes(routes!(set_status))
         .routes(routes!(refer))
+        .routes(routes!(attach))
+        .routes(routes!(download))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            muster_app::cases::MAX_DOCUMENT_BYTES * 4,
+        ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,4 +163,46 @@ async fn case_rollup(
     ApiQuery(q): ApiQuery<RollupQuery>,
 ) -> Result<Json<CaseRollup>, ApiError> {
     Ok(Json(app.case_rollup(&actor, &q).await?))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// The file's name as it should be shown.
+    pub name: Option<String>,
+}
+
+/// Attaches a document (the request's body: PDF, PNG, JPEG, WebP or plain text, at most
+/// 5 MB) to a case the caller's desk keeps.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/documents", tag = "cases", params(("id" = i64, Path, description = "Case id"), DocumentParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = DocumentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn attach(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<DocumentParams>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
+    let id = path_id(&id, "case")?;
+    let name = p.name.unwrap_or_else(|| "document".into());
+    Ok((
+        StatusCode::CREATED,
+        Json(app.attach_case_document(&actor, id, &name, &body).await?),
+    ))
+}
+
+/// A case's document, for those who may read the case's notes only.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/documents/{document}", tag = "cases",
+    params(("id" = i64, Path, description = "Case id"), ("document" = i64, Path, description = "Document id")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn download(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path((id, document)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let id = path_id(&id, "case")?;
+    let document = path_id(&document, "document")?;
+    let f = app.case_document(&actor, id, document).await?;
+    Ok(crate::pages::document_response(&f))
 }

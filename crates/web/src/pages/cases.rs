@@ -29,6 +29,39 @@ page_routes! {
     "/cases/{id}/activities" => post(activity),
     "/cases/{id}/status" => post(status),
     "/cases/{id}/referral" => post(refer),
+    "/cases/{id}/documents" => post(upload),
+    "/cases/{id}/documents/{document}" => get(download),
+}
+
+/// A document as a download: its type as read from its bytes, its name kept in UTF-8.
+pub(crate) fn document_response(f: &muster_app::cases::DocumentFile) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let ascii: String = f
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    crate::api::enc(&f.name)
+                ),
+            ),
+        ],
+        f.bytes.clone(),
+    )
+        .into_response()
 }
 
 /// A case type's name in the reader's language: a shipped type's from the catalogs, a
@@ -355,7 +388,18 @@ fn case_page(
                 _ => {},
             }
         } } }
+        @if c.notes_readable && !c.documents.is_empty() {
+            h2 { (v.t("case-documents")) }
+            ul #documents { @for d in &c.documents {
+                li { a href=(format!("/cases/{}/documents/{}", c.id, d.id)) { bdi { (d.name) } } " · " (l.number(d.size / 1024 + 1)) " KB · " bdi dir="ltr" { (d.by) } }
+            } }
+        }
         @if works && !done {
+            form.card #upload method="post" action={ "/cases/" (c.id) "/documents?csrf=" (v.csrf) } enctype="multipart/form-data" {
+                h3 { (v.t("case-attach")) }
+                div.field { label for="docfile" { (v.t("case-attach-file")) } input #docfile type="file" name="file"; }
+                div.actions { button type="submit" { (v.t("case-attach")) } }
+            }
             form.card #activity method="post" action=(format!("/cases/{}/activities", c.id)) novalidate {
                 (v.csrf_field())
                 h3 { (v.t("case-record")) }
@@ -471,5 +515,59 @@ async fn refer(
     match app.refer_case(&v.actor, cid, input).await {
         Ok(_) => redirect_with_flash(&format!("/cases/{cid}"), "flash-case-referred"),
         Err(e) => again(&app, &v, &id, &f, e).await,
+    }
+}
+
+async fn upload(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let cid = match path_id(&id, "case") {
+        Ok(i) => i,
+        Err(e) => return error_page(&v, e),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("document").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => {
+                    return again(
+                        &app,
+                        &v,
+                        &id,
+                        &PlainForm::default(),
+                        AppError::field("file", "file_too_large"),
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    let (name, bytes) = file.unwrap_or_else(|| ("document".into(), Vec::new()));
+    match app.attach_case_document(&v.actor, cid, &name, &bytes).await {
+        Ok(_) => redirect_with_flash(
+            &format!("/cases/{cid}#documents"),
+            "flash-document-attached",
+        ),
+        Err(e) => again(&app, &v, &id, &PlainForm::default(), e).await,
+    }
+}
+
+async fn download(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let (cid, did) = match (path_id(&id, "case"), path_id(&doc, "document")) {
+        (Ok(c), Ok(d)) => (c, d),
+        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
+    };
+    match app.case_document(&v.actor, cid, did).await {
+        Ok(f) => document_response(&f),
+        Err(e) => error_page(&v, e),
     }
 }

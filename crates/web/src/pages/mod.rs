@@ -91,7 +91,9 @@ pub fn router() -> Router<App> {
             }),
         )
         .merge(auth::router())
-        .merge(cases::router())
+        .merge(cases::router().layer(axum::extract::DefaultBodyLimit::max(
+            muster_app::cases::MAX_DOCUMENT_BYTES * 4,
+        )))
         .merge(committees::router())
         .merge(competitions::router())
         .merge(dashboard::router())
@@ -109,6 +111,7 @@ pub fn router() -> Router<App> {
         .merge(users::router())
         .merge(workplaces::router())
 }
+pub(crate) use cases::document_response;
 pub(crate) use csrf::check as csrf_check;
 pub(crate) use exports::{export_file, file_response, Exported};
 pub(crate) use imports::MAX_UPLOAD;
