@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod bulk;
+mod cases;
 mod dedupe;
 mod drive;
 mod events;
@@ -130,6 +131,24 @@ enum Command {
         #[arg(long, default_value = "bench/data/members-1m.db")]
         database: String,
         #[arg(long, default_value_t = 2000)]
+        requests: usize,
+    },
+    /// A province whose desks kept many cases (see `bench/README.md`).
+    GenCases {
+        #[arg(long, default_value = "bench/data/cases.db")]
+        database: String,
+        #[arg(long, default_value_t = 30_000)]
+        units: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: i64,
+        #[arg(long, default_value_t = 10)]
+        activities: i64,
+    },
+    /// Time a desk's queue, a case worker's list and the case roll-ups.
+    Cases {
+        #[arg(long, default_value = "bench/data/cases.db")]
+        database: String,
+        #[arg(long, default_value_t = 800)]
         requests: usize,
     },
     /// Time a program's dashboard for the province, its districts and units below.
@@ -259,6 +278,13 @@ async fn main() {
             pace_ms,
         } => events::checkin(&database, people, desks, pace_ms).await,
         Command::DeskLookup { database, requests } => search::desk(&database, requests).await,
+        Command::GenCases {
+            database,
+            units,
+            cases,
+            activities,
+        } => cases::generate(&database, units, cases, activities).await,
+        Command::Cases { database, requests } => cases::run(&database, requests).await,
         Command::ProgramDashboard { database, requests } => {
             events::dashboard(&database, requests).await
         }

@@ -36,6 +36,15 @@ impl System {
         self.app.system_in(code).await
     }
 
+    /// A case worker of one unit's subtree acting under `username` (benchmarks ask
+    /// what such a login sees without a login of that name).
+    pub async fn case_worker_in(&self, username: &str, code: &str) -> Result<Actor, AppError> {
+        let mut a = self.app.system_in(code).await?;
+        a.username = username.to_string();
+        a.role = muster_domain::user::Role::CaseWorker;
+        Ok(a)
+    }
+
     /// Fills the name sort keys of members stored before they existed (at start-up).
     pub async fn fill_sort_keys(&self) -> Result<usize, AppError> {
         self.app.fill_sort_keys().await
