@@ -158,10 +158,20 @@ pub async fn list(
     filter: &CaseFilter,
     limit: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
+    // A list driven by its own index (an assignee's, a desk's) probes the scope per
+    // row; listing a province's 30,000 units first made SQLite walk every desk's cases.
+    let narrowed = filter.assignee.is_some() || filter.desk.is_some();
+    let in_scope = |column: &str| {
+        if narrowed {
+            scope.holds(column, 1)
+        } else {
+            scope.condition(column, 1)
+        }
+    };
     let mut conditions = vec![format!(
         "({} OR (c.from_unit_id IS NOT NULL AND {}))",
-        scope.condition("c.unit_id", 1),
-        scope.condition("c.from_unit_id", 1)
+        in_scope("c.unit_id"),
+        in_scope("c.from_unit_id")
     )];
     if filter.assignee.is_some() {
         conditions.push("c.assignee = $2".into());
@@ -367,8 +377,8 @@ pub async fn document(
 pub const STATE_DAY: &str = "0000-01-01";
 
 /// The tallies of cases, by the unit that keeps them: opened (on the day opened) and
-/// still open, resolved and the days it took (on the day resolved), by type; and the
-/// cases not done by status, on `STATE_DAY`.
+/// still open, resolved and the days it took (on the day resolved), by type; and on
+/// `STATE_DAY`, the same all-time totals by type and the cases not done by status.
 pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> {
     let state_day = format!("'{STATE_DAY}'");
     vec![
@@ -394,6 +404,24 @@ pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> 
              JOIN case_types t ON t.id = c.case_type_id WHERE c.resolved_on IS NOT NULL AND {} \
              GROUP BY c.unit_id, t.code, c.resolved_on",
             within("c.unit_id", "c.resolved_on")
+        ),
+        // All-time totals on the state day: a roll-up reads one row per unit and figure.
+        format!(
+            "SELECT c.unit_id, 'case_total_opened:' || t.code, {state_day}, COUNT(*) FROM cases c \
+             JOIN case_types t ON t.id = c.case_type_id WHERE {} GROUP BY c.unit_id, t.code",
+            within("c.unit_id", &state_day)
+        ),
+        format!(
+            "SELECT c.unit_id, 'case_total_resolved:' || t.code, {state_day}, COUNT(*) FROM cases c \
+             JOIN case_types t ON t.id = c.case_type_id WHERE c.resolved_on IS NOT NULL AND {} \
+             GROUP BY c.unit_id, t.code",
+            within("c.unit_id", &state_day)
+        ),
+        format!(
+            "SELECT c.unit_id, 'case_total_days:' || t.code, {state_day}, CAST(SUM(c.resolve_days) AS BIGINT) \
+             FROM cases c JOIN case_types t ON t.id = c.case_type_id WHERE c.resolved_on IS NOT NULL AND {} \
+             GROUP BY c.unit_id, t.code",
+            within("c.unit_id", &state_day)
         ),
         format!(
             "SELECT c.unit_id, 'case_status:' || c.status, {state_day}, COUNT(*) FROM cases c \

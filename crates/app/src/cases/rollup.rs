@@ -24,8 +24,9 @@ pub struct CaseFigures {
     pub by_type: BTreeMap<String, TypeFigures>,
     /// Cases not done, by status.
     pub by_status: BTreeMap<String, i64>,
-    /// Cases not done, by days since opened: up to 7, 8 to 30, 31 to 90, more.
-    pub by_age: [i64; 4],
+    /// Cases not done, by days since opened: up to 7, 8 to 30, 31 to 90, more (on the
+    /// whole subtree's row only).
+    pub by_age: Option<[i64; 4]>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -75,32 +76,39 @@ impl App {
         let of = |prefix: &str| -> Vec<String> {
             types.iter().map(|t| format!("{prefix}:{t}")).collect()
         };
-        let mut figures = of("case_opened");
-        figures.extend(of("case_resolved"));
-        figures.extend(of("case_resolve_days"));
+        // All-time totals and the present state: one row per unit and figure.
+        let mut figures = of("case_total_opened");
+        figures.extend(of("case_total_resolved"));
+        figures.extend(of("case_total_days"));
+        figures.extend(
+            CaseStatus::ALL
+                .iter()
+                .filter(|s| !s.is_done())
+                .map(|s| format!("case_status:{}", s.as_str())),
+        );
         let totals = muster_store::tallies::read(
             &mut conn,
             &ids,
             &[Range {
                 figures,
-                from: None,
-                to: tomorrow.clone(),
+                from: Some(muster_store::cases::STATE_DAY.into()),
+                to: "0000-01-02".into(),
             }],
         )
         .await?;
-        // Open cases by the day they were opened, in four bands of age.
+        // Open cases of the whole subtree by the day they were opened, in four bands.
         let edges = [
             Some(today.add_days(-7).to_string()),
             Some(today.add_days(-30).to_string()),
             Some(today.add_days(-90).to_string()),
-            None,
+            Some("0001-01-01".to_string()),
         ];
-        let mut bands = Vec::new();
+        let mut by_age = [0; 4];
         let mut to = tomorrow.clone();
-        for from in edges {
+        for (i, from) in edges.into_iter().enumerate() {
             let read = muster_store::tallies::read(
                 &mut conn,
-                &ids,
+                &[unit.id],
                 &[Range {
                     figures: of("case_open"),
                     from: from.clone(),
@@ -108,68 +116,48 @@ impl App {
                 }],
             )
             .await?;
-            bands.push(read);
+            by_age[i] = read.values().sum();
             if let Some(f) = from {
                 to = f;
             }
         }
-        let statuses: Vec<String> = CaseStatus::ALL
-            .iter()
-            .filter(|s| !s.is_done())
-            .map(|s| format!("case_status:{}", s.as_str()))
-            .collect();
-        let state = muster_store::tallies::read(
-            &mut conn,
-            &ids,
-            &[Range {
-                figures: statuses,
-                from: Some(muster_store::cases::STATE_DAY.into()),
-                to: "0000-01-02".into(),
-            }],
-        )
-        .await?;
         let rows = roots
             .into_iter()
             .map(|(uid, code, row)| {
-                let get = |m: &BTreeMap<(i64, String), i64>, f: String| {
-                    m.get(&(uid, f)).copied().unwrap_or(0)
-                };
+                let get = |f: String| totals.get(&(uid, f)).copied().unwrap_or(0);
                 let by_type = types
                     .iter()
                     .map(|t| {
-                        let resolved = get(&totals, format!("case_resolved:{t}"));
-                        let days = get(&totals, format!("case_resolve_days:{t}"));
+                        let opened = get(format!("case_total_opened:{t}"));
+                        let resolved = get(format!("case_total_resolved:{t}"));
+                        let days = get(format!("case_total_days:{t}"));
                         let f = TypeFigures {
-                            opened: get(&totals, format!("case_opened:{t}")),
+                            opened,
                             resolved,
-                            open: bands.iter().map(|b| get(b, format!("case_open:{t}"))).sum(),
+                            open: opened - resolved,
                             average_days: (resolved > 0).then(|| days as f64 / resolved as f64),
                         };
                         (t.clone(), f)
                     })
-                    .filter(|(_, f)| f.opened > 0 || f.resolved > 0 || f.open > 0)
+                    .filter(|(_, f)| f.opened > 0)
                     .collect();
-                let mut by_age = [0; 4];
-                for (i, b) in bands.iter().enumerate() {
-                    by_age[i] = types.iter().map(|t| get(b, format!("case_open:{t}"))).sum();
-                }
                 let by_status = CaseStatus::ALL
                     .iter()
                     .filter(|s| !s.is_done())
                     .map(|s| {
                         (
                             s.as_str().to_string(),
-                            get(&state, format!("case_status:{}", s.as_str())),
+                            get(format!("case_status:{}", s.as_str())),
                         )
                     })
                     .filter(|(_, n)| *n > 0)
                     .collect();
                 CaseFigures {
+                    by_age: (row == "total").then_some(by_age),
                     unit_code: code,
                     row: row.into(),
                     by_type,
                     by_status,
-                    by_age,
                 }
             })
             .collect();

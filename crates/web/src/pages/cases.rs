@@ -242,9 +242,10 @@ async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupQuery>)
         }
         @if let Some(total) = r.rows.first() {
             h2 { (v.t("case-open-by-age")) }
+            @let ages = total.by_age.unwrap_or_default();
             ul #case-ages {
                 @for (i, key) in ["case-age-week", "case-age-month", "case-age-quarter", "case-age-older"].iter().enumerate() {
-                    li { (v.t(key)) ": " (l.number(total.by_age[i])) }
+                    li { (v.t(key)) ": " (l.number(ages[i])) }
                 }
             }
             @if !total.by_status.is_empty() {
