@@ -12,6 +12,7 @@ pub mod events;
 pub mod governance;
 pub mod honors;
 pub mod member;
+pub mod money;
 pub mod names;
 pub mod search;
 pub mod unit;

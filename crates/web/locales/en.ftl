@@ -1068,3 +1068,6 @@ flash-document-attached = Document attached.
 field-empty_file = The file is empty.
 field-file_too_large = The file is larger than 5 MB.
 field-refused_file_type = Only PDF, PNG, JPEG, WebP or plain text files are taken.
+field-negative_amount = An amount cannot be negative.
+field-invalid_amount = Type an amount such as 1250.50.
+field-too_many_decimals = The currency has fewer decimals than that.

@@ -1068,3 +1068,6 @@ flash-document-attached = سند پیوست شد.
 field-empty_file = فایل خالی است.
 field-file_too_large = فایل بزرگ‌تر از ۵ مگابایت است.
 field-refused_file_type = تنها فایل‌های PDF، PNG، JPEG، WebP یا متن ساده پذیرفته می‌شود.
+field-negative_amount = مبلغ نمی‌تواند منفی باشد.
+field-invalid_amount = مبلغی مانند ۵۰۰۰۰۰ بنویسید.
+field-too_many_decimals = این واحد پول این‌قدر رقم اعشار ندارد.

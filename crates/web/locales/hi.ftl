@@ -1068,3 +1068,6 @@ flash-document-attached = दस्तावेज़ जोड़ा गया�
 field-empty_file = फ़ाइल खाली है।
 field-file_too_large = फ़ाइल 5 MB से बड़ी है।
 field-refused_file_type = केवल PDF, PNG, JPEG, WebP या सादा पाठ फ़ाइलें ली जाती हैं।
+field-negative_amount = राशि ऋणात्मक नहीं हो सकती।
+field-invalid_amount = 1250.50 जैसी राशि लिखें।
+field-too_many_decimals = इस मुद्रा में इतने दशमलव अंक नहीं होते।

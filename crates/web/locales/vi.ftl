@@ -1068,3 +1068,6 @@ flash-document-attached = Đã đính kèm tài liệu.
 field-empty_file = Tệp trống.
 field-file_too_large = Tệp lớn hơn 5 MB.
 field-refused_file_type = Chỉ nhận tệp PDF, PNG, JPEG, WebP hoặc văn bản thuần.
+field-negative_amount = Số tiền không được âm.
+field-invalid_amount = Hãy nhập số tiền, ví dụ 2 000 000.
+field-too_many_decimals = Đơn vị tiền tệ không có nhiều chữ số thập phân như vậy.
