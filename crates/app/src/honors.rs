@@ -310,20 +310,7 @@ impl App {
     ) -> Result<CategoryView, AppError> {
         let permit = actor.permit(Permission::ManageUnits)?;
         let mut tx = self.write(permit).await?;
-        let actor = tx.scoped();
-        let root = match (
-            input.tree_code.as_deref().filter(|c| !c.trim().is_empty()),
-            actor.unit_id(),
-        ) {
-            (Some(code), _) => tx.unit(code).await?,
-            (None, Some(u)) => muster_store::units::by_id(&mut tx, u)
-                .await?
-                .ok_or(AppError::NotFound("unit"))?,
-            (None, None) => return Err(AppError::field("tree_code", "required")),
-        };
-        if root.id != root.tree_id || actor.unit_id().is_some_and(|u| u != root.id) {
-            return Err(AppError::Forbidden);
-        }
+        let root = tx.tree_root(input.tree_code.as_deref()).await?;
         let mut check = Check::default();
         let code = check.take("code", code_of(input.code.as_deref().unwrap_or("")));
         let name = check.take(

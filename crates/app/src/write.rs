@@ -86,6 +86,23 @@ impl<'a> Write<'a> {
         Ok(unit)
     }
 
+    /// The root of a tree, for an act of its top officer: the tree named (the actor's
+    /// own when not), refused unless the actor's scope is that whole tree.
+    pub async fn tree_root(&mut self, tree_code: Option<&str>) -> Result<UnitRow, AppError> {
+        let actor = self.scoped();
+        let root = match (tree_code.filter(|c| !c.trim().is_empty()), actor.unit_id()) {
+            (Some(code), _) => self.unit(code).await?,
+            (None, Some(u)) => muster_store::units::by_id(&mut self.tx, u)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?,
+            (None, None) => return Err(AppError::field("tree_code", "required")),
+        };
+        if root.id != root.tree_id || actor.unit_id().is_some_and(|u| u != root.id) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(root)
+    }
+
     /// Records the audit entry of the change (one or more per write).
     pub async fn audit(
         &mut self,
