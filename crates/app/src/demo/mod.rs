@@ -29,6 +29,7 @@ pub const DEMO_LOGINS: &[(&str, Option<&str>, &str, &str)] = &[
     ("admin", None, "admin", "en"),
     ("bentre", Some("BT"), "officer", "vi"),
     ("chauthanh", Some("BT-CT"), "organizer", "vi"),
+    ("tuvan", Some("BT-CT"), "case_worker", "vi"),
     ("markazi", Some("MK"), "officer", "fa"),
     ("uttarpradesh", Some("UP"), "officer", "hi"),
 ];

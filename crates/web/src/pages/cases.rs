@@ -412,7 +412,7 @@ fn case_page(
             form.card #case-status-form method="post" action=(format!("/cases/{}/status", c.id)) novalidate {
                 (v.csrf_field())
                 h3 { (v.t("case-change-status")) }
-                (select(l, "status", "case-status", &statuses, f.get("status"), errors.get("status")))
+                (select(l, "status", "case-status", &statuses, f.opt("status").as_deref().unwrap_or(&c.status), errors.get("status")))
                 div.field { label for="case-outcome" { (v.t("case-outcome")) } textarea #case-outcome name="outcome" rows="2" { (f.get("outcome")) } }
                 (field(l, "on_day", "case-status-day", f.get("on_day"), errors.get("on_day"), "text", Some(&hint)))
                 div.actions { button type="submit" { (v.t("save")) } }
