@@ -407,39 +407,23 @@ impl App {
         let mut members = None;
         match kind {
             EntryKind::Person => {
-                let id = match (
+                person = crate::members::member_field(
+                    &mut tx,
+                    actor,
+                    &mut check,
+                    Some(c.tree_id),
                     input.person_id,
-                    input.member_number.as_deref().map(str::trim),
-                ) {
-                    (Some(p), _) => Some(p),
-                    (None, Some(n)) if !n.is_empty() => {
-                        muster_store::events::person_by_number(&mut tx, c.tree_id, n).await?
-                    }
-                    _ => {
-                        check.fail("person_id", "required");
-                        None
-                    }
-                };
-                let field = if input.person_id.is_some() {
-                    "person_id"
-                } else {
-                    "member_number"
-                };
-                match id {
-                    None if !check.has("person_id") => check.fail(field, "unknown_member"),
-                    None => {}
-                    Some(p) => {
-                        let known = crate::members::find_member(&mut tx, actor, p).await.is_ok();
-                        if !known {
-                            check.fail(field, "unknown_member");
-                        } else if let Some(u) = &unit {
-                            if store::person_under(&mut tx, p, u.id).await? {
-                                person = Some(p);
-                            } else {
-                                check.fail(field, "not_of_unit");
-                            }
-                        }
-                    }
+                    input.member_number.as_deref(),
+                    unit.as_ref().map(|u| u.id),
+                )
+                .await?;
+                let named = input.person_id.is_some()
+                    || input
+                        .member_number
+                        .as_deref()
+                        .is_some_and(|n| !n.trim().is_empty());
+                if !named {
+                    check.fail("person_id", "required");
                 }
             }
             EntryKind::Team => {

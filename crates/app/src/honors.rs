@@ -595,41 +595,16 @@ impl App {
         } else {
             "member_number"
         };
-        let person = match (
+        let person = crate::members::member_field(
+            &mut tx,
+            actor,
+            &mut check,
+            Some(h.tree_id),
             input.person_id,
-            input.member_number.as_deref().map(str::trim),
-        ) {
-            (Some(p), _) => Some(Some(p)),
-            (None, Some(n)) if !n.is_empty() => {
-                Some(muster_store::events::person_by_number(&mut tx, h.tree_id, n).await?)
-            }
-            _ => None,
-        };
-        let person = match person {
-            None => None,
-            Some(None) => {
-                check.fail(field, "unknown_member");
-                None
-            }
-            Some(Some(p)) => {
-                if crate::members::find_member(&mut tx, actor, p)
-                    .await
-                    .is_err()
-                {
-                    check.fail(field, "unknown_member");
-                    None
-                } else if let Some(u) = &unit {
-                    if muster_store::competitions::person_under(&mut tx, p, u.id).await? {
-                        Some(p)
-                    } else {
-                        check.fail(field, "not_of_unit");
-                        None
-                    }
-                } else {
-                    None
-                }
-            }
-        };
+            input.member_number.as_deref(),
+            unit.as_ref().map(|u| u.id),
+        )
+        .await?;
         let outside = check
             .take(
                 "outside_name",

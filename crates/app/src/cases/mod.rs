@@ -459,37 +459,21 @@ impl App {
             }
             (Some(_), None) => None,
         };
-        let person = match (
-            input.person_id,
-            input.member_number.as_deref().map(str::trim),
-            &unit,
-        ) {
-            (Some(p), _, _) => Some(Some(p)),
-            (None, Some(n), Some(u)) if !n.is_empty() => {
-                Some(muster_store::events::person_by_number(&mut tx, u.tree_id, n).await?)
-            }
-            _ => None,
-        };
         let field = if input.person_id.is_some() {
             "person_id"
         } else {
             "member_number"
         };
-        let person = match person {
-            None => None,
-            Some(None) => {
-                check.fail(field, "unknown_member");
-                None
-            }
-            Some(Some(p)) => {
-                if crate::members::find_member(&mut tx, actor, p).await.is_ok() {
-                    Some(p)
-                } else {
-                    check.fail(field, "unknown_member");
-                    None
-                }
-            }
-        };
+        let person = crate::members::member_field(
+            &mut tx,
+            actor,
+            &mut check,
+            unit.as_ref().map(|u| u.tree_id),
+            input.person_id,
+            input.member_number.as_deref(),
+            None,
+        )
+        .await?;
         let outside = check
             .take(
                 "outside_name",
