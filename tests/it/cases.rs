@@ -329,8 +329,13 @@ on_both_backends!(
             "{r}"
         );
         assert_eq!(r["rows"][0]["by_status"], json!({}));
-        // Kept tallies equal a fresh count.
+        // Kept tallies equal a fresh count: the roll-ups read the same after it.
+        let (_, d1_before) = c.get("/api/v1/cases/rollup?unit=D1", &province).await;
         assert!(c.db.system().await.count_tallies(true).await.unwrap());
+        let (_, again) = c.get("/api/v1/cases/rollup?unit=P", &province).await;
+        assert_eq!(again, r);
+        let (_, d1_after) = c.get("/api/v1/cases/rollup?unit=D1", &province).await;
+        assert_eq!(d1_after, d1_before);
     }
 );
 

@@ -341,10 +341,9 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
 }
 
 async fn again(app: &App, v: &Viewer, id: &str, f: &PlainForm, e: AppError) -> Response {
-    let errors = match e {
-        AppError::Invalid(errors) => errors,
-        AppError::Conflict { field, code } => Fields::from([(field, code)]),
-        e => return error_page(v, e),
+    let errors = match super::layout::refusal(e) {
+        Ok(errors) => errors,
+        Err(e) => return error_page(v, e),
     };
     match load(app, v, id).await {
         Ok(c) => call_page(v, &c, f, &errors),

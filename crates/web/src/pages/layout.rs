@@ -145,6 +145,16 @@ impl Viewer {
     }
 }
 
+/// A use case's refusal as a form's marked fields (values refused, or a conflict on
+/// one field), to show the form again; any other error as it is.
+pub fn refusal(e: AppError) -> Result<muster_app::Fields, AppError> {
+    match e {
+        AppError::Invalid(errors) => Ok(errors),
+        AppError::Conflict { field, code } => Ok(muster_app::Fields::from([(field, code)])),
+        e => Err(e),
+    }
+}
+
 /// A use-case error shown as a page.
 /// The same status as the API answers, with what went wrong in the reader's language:
 /// each field named with its problem, a file's problem with its row.

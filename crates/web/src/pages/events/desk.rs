@@ -165,10 +165,9 @@ pub(super) async fn show(State(app): State<App>, v: Viewer, Path(id): Path<Strin
 
 /// Answers a form's refusal with the event's page again, its fields marked.
 async fn again(app: &App, v: &Viewer, id: i64, f: &PlainForm, err: AppError) -> Response {
-    let errors = match err {
-        AppError::Invalid(errors) => errors,
-        AppError::Conflict { field, code } => Fields::from([(field, code)]),
-        e => return error_page(v, e),
+    let errors = match super::super::layout::refusal(err) {
+        Ok(errors) => errors,
+        Err(e) => return error_page(v, e),
     };
     match app.event(&v.actor, id).await {
         Ok(e) => event_page(v, &e, f, &errors, StatusCode::UNPROCESSABLE_ENTITY),
