@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod actor;
+pub mod aid;
 pub mod cases;
 pub mod committees;
 pub mod competitions;

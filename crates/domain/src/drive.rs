@@ -22,6 +22,7 @@ string_enum!(
         EventsHeld => "events_held",
         RecruitedAtEvents => "recruited_at_events",
         CasesResolved => "cases_resolved",
+        AidDisbursed => "aid_disbursed",
     }
 );
 
@@ -33,8 +34,9 @@ impl MetricKind {
     /// was done; an item split into parts counts through its parts), an event once its
     /// closing report is filed (in the month it began), a member recruited at an event
     /// in the month the event began, a case in the month it was resolved or closed, at
-    /// the desk that keeps it.
-    pub const COMPUTED: [MetricKind; 7] = [
+    /// the desk that keeps it, aid in whole units of the tree's currency on the day it
+    /// was paid, at the unit whose budget paid it.
+    pub const COMPUTED: [MetricKind; 8] = [
         MetricKind::MeetingsHeld,
         MetricKind::CommitteesMet,
         MetricKind::DecisionsAdopted,
@@ -42,6 +44,7 @@ impl MetricKind {
         MetricKind::EventsHeld,
         MetricKind::RecruitedAtEvents,
         MetricKind::CasesResolved,
+        MetricKind::AidDisbursed,
     ];
 
     pub fn computed(self) -> bool {

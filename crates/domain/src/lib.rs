@@ -1,6 +1,7 @@
 //! Muster's domain: types and rules, no I/O, no SQL, no HTTP.
 #![forbid(unsafe_code)]
 
+pub mod aid;
 pub mod calendar;
 pub mod cases;
 pub mod competitions;

@@ -1,18 +1,23 @@
 //! Money: exact amounts in a tree's currency, kept as whole minor units (never floats),
-//! read as people type them and written back in the reader's digits by the pages.
+//! read as people type them (`2.000.000` đồng) and written back in the reader's digits by the pages.
 
 use crate::FieldError;
 
 /// How many digits a currency has after the point: none for the Vietnamese đồng and
 /// the Iranian rial, two for the rupee and most others.
 pub fn minor_digits(currency: &str) -> u32 {
-    match currency {
-        "VND" | "IRR" | "IRT" | "JPY" | "KRW" => 0,
-        _ => 2,
+    if WHOLE.contains(&currency) {
+        0
+    } else {
+        2
     }
 }
 
-/// An amount as typed (`1,250.50`, `1.250,50` is not taken; spaces and thin spaces
+/// The currencies without minor units that Muster's users keep.
+pub const WHOLE: [&str; 5] = ["VND", "IRR", "IRT", "JPY", "KRW"];
+
+/// An amount as typed (`1,250.50`; `1.250,50` is not taken, but `2.000.000` is in a
+/// currency without decimals; spaces and thin spaces
 /// between thousands are), in whole minor units of `currency`: refused when negative,
 /// with more decimals than the currency has, or not a number.
 pub fn parse_amount(text: &str, currency: &str) -> Result<i64, FieldError> {
@@ -22,6 +27,18 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, FieldError> {
         .filter(|c| !matches!(c, ',' | ' ' | '\u{202f}' | '\u{00a0}' | '\u{066c}'))
         .map(|c| if c == '\u{066b}' { '.' } else { c })
         .collect();
+    // Where a currency has no decimals, dots can only group thousands (`2.000.000`
+    // as Vietnamese write it).
+    let grouped = |t: &str| {
+        let mut parts = t.split('.');
+        let first = parts.next().unwrap_or("");
+        t.contains('.') && (1..=3).contains(&first.len()) && parts.all(|p| p.len() == 3)
+    };
+    let t = if digits == 0 && grouped(&t) {
+        t.replace('.', "")
+    } else {
+        t
+    };
     if t.starts_with('-') {
         return Err(FieldError::new("negative_amount"));
     }
@@ -79,8 +96,9 @@ mod tests {
         assert_eq!(parse_amount("1,250.50", "INR").unwrap(), 125_050);
         assert_eq!(parse_amount("1250.5", "INR").unwrap(), 125_050);
         assert_eq!(parse_amount("۵۰۰ ۰۰۰", "IRR").unwrap(), 500_000);
+        assert_eq!(parse_amount("2.000.000", "VND").unwrap(), 2_000_000);
         assert_eq!(
-            parse_amount("2.000.000", "VND").unwrap_err().code,
+            parse_amount("2.000.000", "INR").unwrap_err().code,
             "invalid_amount"
         );
         assert_eq!(parse_amount("2 000 000", "VND").unwrap(), 2_000_000);

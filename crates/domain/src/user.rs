@@ -31,6 +31,9 @@ pub enum Permission {
     /// Keeping members' cases: opening them, recording what was done, reading their
     /// notes. Case workers, officers and admins; never organizers or viewers.
     Casework,
+    /// Approving or turning down aid within the limit of one's unit's level, and
+    /// keeping units' aid budgets: an officer's act.
+    ApproveAid,
     /// Taking what one reads away as a file: every role that reads may, and a large file
     /// is made by a job, which is a write of its own.
     Export,
@@ -41,7 +44,7 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ManageUnits | MergeMembers | Govern => matches!(self, Role::Admin | Role::Officer),
+            ManageUnits | MergeMembers | Govern | ApproveAid => matches!(self, Role::Admin | Role::Officer),
             EditRegistry | ReadSensitive => {
                 matches!(self, Role::Admin | Role::Officer | Role::Organizer)
             }

@@ -235,6 +235,32 @@ pub async fn set_state(
     Ok(())
 }
 
+/// The name and phone a case of someone outside the registry was opened with.
+pub async fn outside_person(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+    sqlx::query_as("SELECT outside_name, outside_phone FROM cases WHERE id = $1 AND person_id IS NULL")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()
+}
+
+/// Makes a case of someone outside the registry the case of the member they became.
+pub async fn set_person(conn: &mut Conn, id: i64, person: i64, now: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE cases SET person_id = $2, outside_name = NULL, outside_phone = NULL, updated_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(person)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
 /// Hands a case to the desk of `to`; the desk of `from` keeps sight of it.
 pub async fn refer(
     conn: &mut Conn,

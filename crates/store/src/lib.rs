@@ -9,6 +9,7 @@ mod error;
 mod migrate;
 mod names;
 
+pub mod aid;
 pub mod audit;
 pub mod backup;
 pub mod bulk;

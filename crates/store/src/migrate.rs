@@ -124,9 +124,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sql: include_str!("../migrations/0022_cases.sql"),
     },
+    Migration {
+        version: 23,
+        name: "aid",
+        sql: include_str!("../migrations/0023_aid.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 22;
+pub const LATEST: i64 = 23;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -211,6 +211,32 @@ impl Lang {
         self.digits.apply(&out)
     }
 
+    /// An exact amount as the API answers it (`1250.50`) written for this reader, with
+    /// its currency: `1,250.50 ₹`, `2.000.000 ₫`, `۵۰۰٬۰۰۰ ریال`.
+    pub fn money(&self, amount: &str, currency: &str) -> String {
+        let (negative, a) = match amount.strip_prefix('-') {
+            Some(a) => (true, a),
+            None => (false, amount),
+        };
+        let (whole, frac) = a.split_once('.').unwrap_or((a, ""));
+        let whole: i64 = whole.parse().unwrap_or(0);
+        let mut out = self.number(if negative { -whole } else { whole });
+        if !frac.is_empty() {
+            out.push_str(match self.locale {
+                "fa" => "٫",
+                "vi" => ",",
+                _ => ".",
+            });
+            out.push_str(&self.digits.apply(frac));
+        }
+        let key = format!("currency-{currency}");
+        let name = self.t(&key);
+        format!(
+            "{out}\u{a0}{}",
+            if name == key { currency.to_string() } else { name }
+        )
+    }
+
     /// A text's ASCII digits in this reader's digits (a time of day, a code).
     pub fn digits(&self, text: &str) -> String {
         self.digits.apply(text)

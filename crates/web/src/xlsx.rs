@@ -25,6 +25,31 @@ impl Cell {
     }
 }
 
+/// A workbook of one sheet named `sheet` as a download named `file.xlsx`.
+pub fn response(
+    file: &str,
+    sheet: &str,
+    rows: &[Vec<Cell>],
+    right_to_left: bool,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::pages::attachment(file, "xlsx"),
+            ),
+        ],
+        workbook(sheet, rows, right_to_left),
+    )
+        .into_response()
+}
+
 /// Widest a column grows to fit its text, in characters.
 const MAX_WIDTH: u16 = 60;
 

@@ -157,6 +157,17 @@ pub struct ReferInput {
     pub note: Option<String>,
 }
 
+/// Registering the person of a case opened for someone outside the registry.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RegisterInput {
+    /// The unit they join; the case's desk when not given.
+    pub unit_code: Option<String>,
+    pub gender: Option<String>,
+    /// Register even when someone like them is registered already.
+    #[serde(default)]
+    pub allow_duplicate: bool,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {

@@ -307,4 +307,56 @@ impl App {
         tx.commit().await?;
         Ok(v)
     }
+
+    /// Registers the person of a case opened for someone outside the registry as a
+    /// member (of the case's unit unless another is named), with the registry's
+    /// duplicate check, and makes the case theirs.
+    pub async fn register_case_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: RegisterInput,
+    ) -> Result<CaseView, AppError> {
+        let permit = actor.permit(Permission::EditRegistry)?;
+        let mut tx = self.write(permit).await?;
+        let actor = tx.scoped();
+        let c = find_kept(&mut tx, actor, id).await?;
+        let Some((name, phone)) = store::outside_person(&mut tx, c.id).await? else {
+            return Err(AppError::Conflict {
+                field: "case".into(),
+                code: "not_outside".into(),
+            });
+        };
+        let member = crate::members::NewMember {
+            unit_code: input
+                .unit_code
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| c.unit_code.clone()),
+            person: crate::members::PersonInput {
+                full_name: name,
+                phone,
+                gender: input.gender.clone(),
+                ..crate::members::PersonInput::default()
+            },
+            allow_duplicate: input.allow_duplicate,
+            ..crate::members::NewMember::default()
+        };
+        let person = crate::members::register(&mut tx, actor, &member).await?;
+        let now = tx.now().to_string();
+        store::set_person(&mut tx, c.id, person, &now).await?;
+        tx.audit(
+            "register_person",
+            "case",
+            c.id,
+            Some(c.unit_id),
+            None,
+            Some(serde_json::json!({ "person": person, "allow_duplicate": input.allow_duplicate })),
+        )
+        .await?;
+        let row = find(&mut tx, actor, c.id).await?;
+        let v = view(&mut tx, actor, row, true).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
 }

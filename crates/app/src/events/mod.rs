@@ -3,7 +3,7 @@
 //! Who comes, check-in and walk-ins are in `desk`.
 
 mod dashboard;
-mod desk;
+pub(crate) mod desk;
 mod sessions;
 
 pub use dashboard::{DashboardQuery, ProgramDashboard, ProgramFigures};

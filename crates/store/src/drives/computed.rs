@@ -68,6 +68,20 @@ async fn own_rows(
              GROUP BY c.unit_id, c.resolved_on",
             within("c.unit_id")
         ),
+        // In whole units of the tree's currency: a target reads "50,000,000 đồng".
+        MetricKind::AidDisbursed => format!(
+            "SELECT r.approver_unit_id, d.on_day AS day, CAST(SUM(d.amount) / CASE WHEN s.currency IN ({}) \
+             THEN 1 ELSE 100 END AS BIGINT) FROM aid_disbursements d JOIN aid_requests r ON r.id = d.request_id \
+             LEFT JOIN aid_settings s ON s.tree_id = r.tree_id \
+             WHERE d.on_day >= $1 AND d.on_day < $2 AND {} \
+             GROUP BY r.approver_unit_id, d.on_day, s.currency",
+            muster_domain::money::WHOLE
+                .iter()
+                .map(|c| format!("'{c}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            within("r.approver_unit_id")
+        ),
         _ => return Ok(Vec::new()),
     };
     sqlx::query_as(AssertSqlSafe(sql))

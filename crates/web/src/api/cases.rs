@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use muster_app::cases::{
     ActivityInput, CaseInput, CaseQuery, CaseRollup, CaseTypeInput, CaseTypeView, CaseView,
-    DocumentView, ReferInput, RollupQuery, StatusInput,
+    DocumentView, ReferInput, RegisterInput, RollupQuery, StatusInput,
 };
 use muster_app::App;
 use serde::Serialize;
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(add_activity))
         .routes(routes!(set_status))
         .routes(routes!(refer))
+        .routes(routes!(register_person))
         .routes(routes!(attach))
         .routes(routes!(download))
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -151,6 +152,22 @@ async fn refer(
 ) -> Result<Json<CaseView>, ApiError> {
     let id = path_id(&id, "case")?;
     Ok(Json(app.refer_case(&actor, id, input).await?))
+}
+
+/// Registers the person of a case opened for someone outside the registry as a member,
+/// with the duplicate check (409 with the likely duplicates unless `allow_duplicate`),
+/// and makes the case theirs.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/registration", tag = "cases", request_body = RegisterInput,
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn register_person(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RegisterInput>,
+) -> Result<Json<CaseView>, ApiError> {
+    let id = path_id(&id, "case")?;
+    Ok(Json(app.register_case_person(&actor, id, input).await?))
 }
 
 /// Cases of a unit's subtree and of each unit right below it: opened, resolved and open

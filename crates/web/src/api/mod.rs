@@ -1,5 +1,6 @@
 //! API v1: bearer-token routes, each resource in its own module, described by OpenAPI.
 
+mod aid;
 pub(crate) mod bulk;
 mod cases;
 mod committees;
@@ -39,6 +40,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
         (name = "events", description = "Programs and their events across the tree: who comes, check-in, walk-ins, closing reports, figures rolled up"),
         (name = "cases", description = "Members' cases at a desk: steps with deadlines, what was done, referral up the tree; notes only for case workers"),
+        (name = "aid", description = "Aid from request to approval within each level's limit to payment with a receipt, against units' budgets, rolled up the tree"),
         (name = "competitions", description = "Competitions at each level with winners advancing; honors nominated, approved up the tree and awarded, with certificates anyone can check"),
     )
 )]
@@ -127,6 +129,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(events::router())
         .merge(competitions::router())
         .merge(cases::router())
+        .merge(aid::router())
 }
 
 /// Percent-encodes a query value.

@@ -19,16 +19,19 @@ use muster_app::cases::{
 use muster_app::{App, AppError, Fields};
 use muster_domain::cases::{urgency, ActivityKind, CaseStatus, Urgency};
 use muster_domain::Date;
+use crate::xlsx::Cell;
 
 page_routes! {
     "/cases" => get(list),
     "/cases/export.csv" => get(export_csv),
+    "/cases/export.xlsx" => get(export_xlsx),
     "/cases/rollup" => get(rollup),
     "/cases/new" => get(new_case).post(open),
     "/cases/{id}" => get(show),
     "/cases/{id}/activities" => post(activity),
     "/cases/{id}/status" => post(status),
     "/cases/{id}/referral" => post(refer),
+    "/cases/{id}/registration" => post(register),
     "/cases/{id}/documents" => post(upload),
     "/cases/{id}/documents/{document}" => get(download),
 }
@@ -154,6 +157,7 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<ListQuery>) -> 
             @if v.actor.role().may(muster_domain::user::Permission::Casework) { a.button #new-case href="/cases/new" { (v.t("case-new")) } }
             a href="/cases/rollup" { (v.t("case-rollup")) }
             a href="/cases/export.csv" { (v.t("drive-export-csv")) }
+            a href="/cases/export.xlsx" { (v.t("drive-export-xlsx")) }
         }
         nav.tabs { (tab("case-mine", "mine")) (tab("case-desk", "desk")) (tab("case-open", "open")) (tab("case-all", "done")) }
         @if cases.is_empty() { p.empty { (v.t("case-none")) } } @else { (table(&v, &types, &cases)) }
@@ -162,20 +166,16 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<ListQuery>) -> 
     v.page(&v.t("nav-cases"), "nav-cases", body)
 }
 
-async fn export_csv(State(app): State<App>, v: Viewer) -> Response {
+/// The subtree's cases as rows of cells: what anyone of the units may read, no note and
+/// no outcome.
+async fn export_rows(app: &App, v: &Viewer) -> Result<Vec<Vec<Cell>>, AppError> {
     let cq = CaseQuery {
         all: true,
         limit: Some(500),
         ..CaseQuery::default()
     };
-    let (cases, types) = match (
-        app.list_cases(&v.actor, &cq).await,
-        app.case_types(&v.actor).await,
-    ) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
-    };
-    // What anyone of the units may read: no note, no outcome.
+    let cases = app.list_cases(&v.actor, &cq).await?;
+    let types = app.case_types(&v.actor).await?;
     let mut rows = vec![[
         "case-number",
         "member-unit",
@@ -188,28 +188,50 @@ async fn export_csv(State(app): State<App>, v: Viewer) -> Response {
         "case-resolved",
     ]
     .iter()
-    .map(|k| v.t(k))
+    .map(|k| Cell::Text(v.t(k)))
     .collect::<Vec<_>>()];
-    for c in &cases {
+    let day = |d: Option<String>| d.map(Cell::Date).unwrap_or(Cell::Empty);
+    for c in cases {
         rows.push(vec![
-            c.id.to_string(),
-            c.unit_code.clone(),
-            type_name(&v, &types, &c.case_type),
-            c.name.clone(),
-            c.subject.clone(),
-            v.t(&format!("cstatus-{}", c.status)),
-            c.due_on
-                .as_deref()
-                .map(|d| v.lang.date(d))
-                .unwrap_or_default(),
-            v.lang.date(&c.opened_on),
-            c.resolved_on
-                .as_deref()
-                .map(|d| v.lang.date(d))
-                .unwrap_or_default(),
+            Cell::Number(c.id as f64),
+            Cell::Text(c.unit_code.clone()),
+            Cell::Text(type_name(v, &types, &c.case_type)),
+            Cell::Text(c.name),
+            Cell::Text(c.subject),
+            Cell::Text(v.t(&format!("cstatus-{}", c.status))),
+            day(c.due_on),
+            Cell::Date(c.opened_on),
+            day(c.resolved_on),
         ]);
     }
-    csv_response("cases", rows, true)
+    Ok(rows)
+}
+
+async fn export_csv(State(app): State<App>, v: Viewer) -> Response {
+    match export_rows(&app, &v).await {
+        Ok(rows) => {
+            let rows = rows
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|c| match c {
+                            Cell::Date(iso) => v.lang.date(&iso),
+                            other => other.into_text(),
+                        })
+                        .collect()
+                })
+                .collect();
+            csv_response("cases", rows, true)
+        }
+        Err(e) => error_page(&v, e),
+    }
+}
+
+async fn export_xlsx(State(app): State<App>, v: Viewer) -> Response {
+    match export_rows(&app, &v).await {
+        Ok(rows) => crate::xlsx::response("cases", "cases", &rows, v.lang.dir() == "rtl"),
+        Err(e) => error_page(&v, e),
+    }
 }
 
 async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupQuery>) -> Response {
@@ -336,10 +358,19 @@ async fn open(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Re
     }
 }
 
+/// What a case's page shows beside the case: its aid requests, and the members like
+/// its person found when registering them.
+#[derive(Default)]
+struct Beside {
+    aid: Vec<muster_app::aid::AidView>,
+    likely: Vec<muster_app::dedupe::LikelyDuplicate>,
+}
+
 fn case_page(
     v: &Viewer,
     types: &[CaseTypeView],
     c: &CaseView,
+    beside: &Beside,
     f: &PlainForm,
     errors: &Fields,
 ) -> Response {
@@ -395,6 +426,34 @@ fn case_page(
                 li { a href=(format!("/cases/{}/documents/{}", c.id, d.id)) { bdi { (d.name) } } " · " (l.number(d.size / 1024 + 1)) " KB · " bdi dir="ltr" { (d.by) } }
             } }
         }
+        @if !beside.aid.is_empty() {
+            h2 { (v.t("case-aid")) }
+            ul #case-aid { @for a in &beside.aid {
+                li { a href=(format!("/aid/{}", a.id)) { (v.t(&format!("aidkind-{}", a.kind))) }
+                    @if let Some(m) = &a.amount { " · " (l.money(m, &a.currency)) }
+                    " · " (v.t(&format!("aidstatus-{}", a.status))) }
+            } }
+        }
+        @if works && !done {
+            p.actions { a.button #request-aid href=(format!("/aid/new?case={}", c.id)) { (v.t("case-request-aid")) } }
+        }
+        @if c.person_id.is_none() && !done && v.actor.role().may(muster_domain::user::Permission::EditRegistry) {
+            form.card #register-form method="post" action=(format!("/cases/{}/registration", c.id)) novalidate {
+                (v.csrf_field())
+                h3 { (v.t("case-register")) }
+                p.muted { (v.t("case-register-help")) }
+                @if !beside.likely.is_empty() {
+                    p.error role="alert" { (v.t("case-register-likely")) }
+                    ul #likely { @for d in &beside.likely {
+                        li { a href=(format!("/members/{}", d.id)) { bdi { (d.full_name) } } " · " bdi dir="ltr" { (d.unit_code) }
+                            @if let Some(b) = &d.birth_date { " · " (l.date(b)) } }
+                    } }
+                    div.field { label { input type="checkbox" name="allow_duplicate" value="on"; " " (v.t("case-register-anyway")) } }
+                }
+                (field(l, "unit_code", "member-unit", f.opt("unit_code").as_deref().unwrap_or(&c.unit_code), errors.get("unit_code"), "text", None))
+                div.actions { button type="submit" { (v.t("case-register")) } }
+            }
+        }
         @if works && !done {
             form.card #upload method="post" action={ "/cases/" (c.id) "/documents?csrf=" (v.csrf) } enctype="multipart/form-data" {
                 h3 { (v.t("case-attach")) }
@@ -433,26 +492,75 @@ fn case_page(
     r
 }
 
-async fn load(app: &App, v: &Viewer, id: &str) -> Result<(CaseView, Vec<CaseTypeView>), AppError> {
+async fn load(
+    app: &App,
+    v: &Viewer,
+    id: &str,
+) -> Result<(CaseView, Vec<CaseTypeView>, Beside), AppError> {
     let c = app.case(&v.actor, path_id(id, "case")?).await?;
-    Ok((c, app.case_types(&v.actor).await?))
+    let aid = app
+        .list_aid(
+            &v.actor,
+            &muster_app::aid::AidQuery {
+                case_id: Some(c.id),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let beside = Beside {
+        aid,
+        likely: Vec::new(),
+    };
+    Ok((c, app.case_types(&v.actor).await?, beside))
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Response {
     match load(&app, &v, &id).await {
-        Ok((c, t)) => case_page(&v, &t, &c, &PlainForm::default(), &Fields::new()),
+        Ok((c, t, b)) => case_page(&v, &t, &c, &b, &PlainForm::default(), &Fields::new()),
         Err(e) => error_page(&v, e),
     }
 }
 
 async fn again(app: &App, v: &Viewer, id: &str, f: &PlainForm, e: AppError) -> Response {
-    let errors = match super::layout::refusal(e) {
-        Ok(errors) => errors,
-        Err(e) => return error_page(v, e),
+    let (errors, likely) = match e {
+        AppError::LikelyDuplicate(found) => (Fields::new(), found),
+        e => match super::layout::refusal(e) {
+            Ok(errors) => (errors, Vec::new()),
+            Err(e) => return error_page(v, e),
+        },
     };
     match load(app, v, id).await {
-        Ok((c, t)) => case_page(v, &t, &c, f, &errors),
+        Ok((c, t, mut b)) => {
+            let conflict = !likely.is_empty();
+            b.likely = likely;
+            let mut r = case_page(v, &t, &c, &b, f, &errors);
+            if conflict {
+                *r.status_mut() = StatusCode::CONFLICT;
+            }
+            r
+        }
         Err(e) => error_page(v, e),
+    }
+}
+
+async fn register(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<PlainForm>,
+) -> Response {
+    let cid = match path_id(&id, "case") {
+        Ok(i) => i,
+        Err(e) => return error_page(&v, e),
+    };
+    let input = muster_app::cases::RegisterInput {
+        unit_code: f.opt("unit_code"),
+        gender: None,
+        allow_duplicate: f.on("allow_duplicate"),
+    };
+    match app.register_case_person(&v.actor, cid, input).await {
+        Ok(_) => redirect_with_flash(&format!("/cases/{cid}"), "flash-case-registered"),
+        Err(e) => again(&app, &v, &id, &f, e).await,
     }
 }
 

@@ -17,6 +17,7 @@ macro_rules! page_routes {
     };
 }
 
+mod aid;
 mod auth;
 mod cases;
 mod committees;
@@ -49,6 +50,7 @@ const CSS: &str = include_str!("../../static/app.css");
 /// Every page route as (method, path), upper-case methods as HTTP writes them.
 pub fn routes() -> Vec<(String, &'static str)> {
     let modules = [
+        aid::ROUTES,
         auth::ROUTES,
         cases::ROUTES,
         committees::ROUTES,
@@ -90,6 +92,7 @@ pub fn router() -> Router<App> {
                     .into_response()
             }),
         )
+        .merge(aid::router())
         .merge(auth::router())
         .merge(cases::router().layer(axum::extract::DefaultBodyLimit::max(
             muster_app::cases::MAX_DOCUMENT_BYTES * 4,
@@ -115,3 +118,4 @@ pub(crate) use cases::document_response;
 pub(crate) use csrf::check as csrf_check;
 pub(crate) use exports::{export_file, file_response, Exported};
 pub(crate) use imports::MAX_UPLOAD;
+pub(crate) use layout::attachment;

@@ -387,19 +387,10 @@ pub(super) async fn export_xlsx(
         Err(e) => return error_page(&v, e),
     };
     let unit = p.path.last().map(|u| u.code.clone()).unwrap_or_default();
-    let bytes = xlsx::workbook(&unit, &export_rows(&v, &p), v.lang.dir() == "rtl");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                attachment(&format!("{code}-{unit}"), "xlsx"),
-            ),
-        ],
-        bytes,
+    xlsx::response(
+        &format!("{code}-{unit}"),
+        &unit,
+        &export_rows(&v, &p),
+        v.lang.dir() == "rtl",
     )
-        .into_response()
 }

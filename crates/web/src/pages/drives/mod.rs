@@ -3,14 +3,14 @@
 //! what they share; each part has its own file.
 
 use super::layout::{
-    attachment, csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
+    csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
 };
 use crate::api::enc;
 use crate::i18n::Lang;
 use crate::xlsx::{self, Cell};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup, PreEscaped};
 use muster_app::drives::{

@@ -3,13 +3,11 @@
 //! check-in desk are in `desk`.
 
 use super::layout::{
-    attachment, csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
+    csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
 };
 use crate::xlsx::{self, Cell};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
@@ -490,19 +488,10 @@ async fn export_xlsx(
         Ok(d) => d,
         Err(e) => return error_page(&v, e),
     };
-    let bytes = xlsx::workbook(&d.unit_code, &export_rows(&v, &d), v.lang.dir() == "rtl");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                attachment(&format!("program-{}-{}", d.program.id, d.unit_code), "xlsx"),
-            ),
-        ],
-        bytes,
+    xlsx::response(
+        &format!("program-{}-{}", d.program.id, d.unit_code),
+        &d.unit_code,
+        &export_rows(&v, &d),
+        v.lang.dir() == "rtl",
     )
-        .into_response()
 }
