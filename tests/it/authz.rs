@@ -404,6 +404,41 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{document}");
         let document = document["id"].as_i64().expect("document id");
+        // Aid for the member: one waiting on the tree's top, one approved over no
+        // budget (an override) and paid, with its receipt.
+        let mut aid = Vec::new();
+        for _ in 0..2 {
+            let (s, b) = c
+                .post(
+                    "/api/v1/aid",
+                    admin,
+                    json!({"unit_code": unit, "person_id": member, "amount": "500000",
+                           "purpose": "Ốm đau"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+            aid.push(b["id"].as_i64().expect("aid id"));
+        }
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/aid/{}/approval", aid[1]),
+                admin,
+                json!({"override_reason": "Khẩn cấp"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/aid/{}/disbursements", aid[1]),
+                admin,
+                json!({"method": "cash"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let receipt = b["payments"][0]["receipt"]
+            .as_str()
+            .expect("receipt")
+            .to_string();
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -432,6 +467,9 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("certificate", certificate),
             ("case", case.to_string()),
             ("document", document.to_string()),
+            ("aid", aid[0].to_string()),
+            ("paid_aid", aid[1].to_string()),
+            ("receipt", receipt),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

@@ -8,6 +8,7 @@ mod backup;
 mod browser;
 mod browser_events;
 mod browser_governance;
+mod aid;
 mod cases;
 pub(crate) mod cli;
 mod competitions;

@@ -575,9 +575,12 @@ impl App {
         let r = find(&mut tx, actor, id).await?;
         let reason = required_text(input.reason.as_deref().unwrap_or(""), 500)
             .map_err(|e| AppError::field("reason", e.code))?;
-        let Some((unit, _)) = approver(&mut tx, actor, &r).await? else {
+        // Turned down only by those who could approve it: a unit below the one it
+        // waits on does not decide it either way.
+        let Some((unit, limit)) = approver(&mut tx, actor, &r).await? else {
             return Err(AppError::Forbidden);
         };
+        check_limit(limit, r.amount.unwrap_or(0)).map_err(|e| AppError::field("amount", e.code))?;
         let d = Decision {
             status: AidStatus::Rejected.as_str().into(),
             approved_amount: None,
