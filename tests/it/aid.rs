@@ -44,7 +44,8 @@ on_both_backends!(
         let (_, before) = c.get("/api/v1/aid/settings", &worker).await;
         assert_eq!(before["currency"], "XXX");
         // Only the tree's top officer sets them.
-        let settings = json!({"currency": "VND", "limits": {"District": "5.000.000", "Grassroots": ""}});
+        let settings =
+            json!({"currency": "VND", "limits": {"District": "5.000.000", "Grassroots": ""}});
         let (s, _) = c
             .call("PUT", "/api/v1/aid/settings", &d1, Some(settings.clone()))
             .await;
@@ -71,7 +72,11 @@ on_both_backends!(
         let (s, b) = c
             .post("/api/v1/budgets", &d1, budget("D1", "10.000.000"))
             .await;
-        assert_eq!((s, money(&b, "amount")), (StatusCode::OK, "10000000".into()), "{b}");
+        assert_eq!(
+            (s, money(&b, "amount")),
+            (StatusCode::OK, "10000000".into()),
+            "{b}"
+        );
         let (s, b) = c
             .post(
                 "/api/v1/budgets",
@@ -131,9 +136,7 @@ on_both_backends!(
             fields(&bad),
             vec![("amount".into(), "too_many_decimals".into())]
         );
-        let ask = |amount: &str| {
-            json!({"case_id": case, "amount": amount, "purpose": "Sửa mái nhà sau bão"})
-        };
+        let ask = |amount: &str| json!({"case_id": case, "amount": amount, "purpose": "Sửa mái nhà sau bão"});
         let (s, small) = c.post("/api/v1/aid", &worker, ask("3.000.000")).await;
         assert_eq!(s, StatusCode::CREATED, "{small}");
         assert_eq!(
@@ -145,7 +148,10 @@ on_both_backends!(
             (Some("D1"), Some("D1"), Some("Võ Thị Hạnh"))
         );
         let (_, big) = c.post("/api/v1/aid", &worker, ask("8000000")).await;
-        assert_eq!(big["waits_on"], "P", "above the district's limit: the province");
+        assert_eq!(
+            big["waits_on"], "P",
+            "above the district's limit: the province"
+        );
         let (small, big) = (small["id"].as_i64().unwrap(), big["id"].as_i64().unwrap());
         let at = |id: i64, rest: &str| format!("/api/v1/aid/{id}{rest}");
 
@@ -166,7 +172,11 @@ on_both_backends!(
 
         // Nothing is paid before it is approved.
         let (s, no) = c
-            .post(&at(small, "/disbursements"), &worker, json!({"method": "cash"}))
+            .post(
+                &at(small, "/disbursements"),
+                &worker,
+                json!({"method": "cash"}),
+            )
             .await;
         assert_eq!(
             (s, fields(&no)),
@@ -213,7 +223,11 @@ on_both_backends!(
         let (s, ok) = c.post(&at(small, "/approval"), &d1, json!({})).await;
         assert_eq!(s, StatusCode::OK, "{ok}");
         assert_eq!(
-            (ok["status"].as_str(), ok["approved_by_unit"].as_str(), ok["to_pay"].as_str()),
+            (
+                ok["status"].as_str(),
+                ok["approved_by_unit"].as_str(),
+                ok["to_pay"].as_str()
+            ),
             (Some("approved"), Some("D1"), Some("3000000"))
         );
         let (s, again) = c.post(&at(small, "/approval"), &d1, json!({})).await;
@@ -240,7 +254,11 @@ on_both_backends!(
             None => json!({"method": method, "reference": "VCB-2026-118"}),
         };
         let (s, no) = c
-            .post(&at(small, "/disbursements"), &worker, pay(Some("4000000"), "cash"))
+            .post(
+                &at(small, "/disbursements"),
+                &worker,
+                pay(Some("4000000"), "cash"),
+            )
             .await;
         assert_eq!(
             (s, fields(&no)),
@@ -250,11 +268,19 @@ on_both_backends!(
             )
         );
         let (s, part) = c
-            .post(&at(small, "/disbursements"), &worker, pay(Some("1000000"), "cash"))
+            .post(
+                &at(small, "/disbursements"),
+                &worker,
+                pay(Some("1000000"), "cash"),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{part}");
         assert_eq!(
-            (part["status"].as_str(), part["paid"].as_str(), part["to_pay"].as_str()),
+            (
+                part["status"].as_str(),
+                part["paid"].as_str(),
+                part["to_pay"].as_str()
+            ),
             (Some("approved"), Some("1000000"), Some("2000000"))
         );
         let (s, full) = c
@@ -266,7 +292,11 @@ on_both_backends!(
             (Some("disbursed"), Some("3000000"))
         );
         let (s, _) = c
-            .post(&at(small, "/disbursements"), &worker, pay(Some("1"), "cash"))
+            .post(
+                &at(small, "/disbursements"),
+                &worker,
+                pay(Some("1"), "cash"),
+            )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         let receipt = full["payments"][1]["receipt"].as_str().unwrap().to_string();
@@ -344,14 +374,25 @@ on_both_backends!(
         let (_, no) = c
             .post("/api/v1/budgets", &d1, budget("D1", "11000000"))
             .await;
-        assert_eq!(fields(&no), vec![("amount".into(), "below_committed".into())]);
+        assert_eq!(
+            fields(&no),
+            vec![("amount".into(), "below_committed".into())]
+        );
         // A request turned down by the province frees nothing to pay.
         let (_, last) = c.post("/api/v1/aid", &worker, ask("6000000")).await;
         let last = last["id"].as_i64().unwrap();
         let (s, no) = c.post(&at(last, "/rejection"), &province, json!({})).await;
-        assert_eq!(fields(&no), vec![("reason".into(), "required".into())], "{s}");
+        assert_eq!(
+            fields(&no),
+            vec![("reason".into(), "required".into())],
+            "{s}"
+        );
         let (s, _) = c
-            .post(&at(last, "/rejection"), &province, json!({"reason": "Đã nhận hỗ trợ khác"}))
+            .post(
+                &at(last, "/rejection"),
+                &province,
+                json!({"reason": "Đã nhận hỗ trợ khác"}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK);
         let (s, no) = c
@@ -477,9 +518,7 @@ on_both_backends!(
         let (_, still) = c.get(&format!("/api/v1/cases/{}", same["id"]), &d1).await;
         assert_eq!(still["person_id"], Value::Null);
         // Someone new joins at the case's desk, and the case becomes theirs.
-        let (s, joined) = c
-            .post(&path(&new), &d1, json!({"unit_code": "G1"}))
-            .await;
+        let (s, joined) = c.post(&path(&new), &d1, json!({"unit_code": "G1"})).await;
         assert_eq!(s, StatusCode::OK, "{joined}");
         let person = joined["person_id"].as_i64().expect("a member now");
         assert_eq!(joined["name"], "Đỗ Thị Mai");
@@ -488,7 +527,10 @@ on_both_backends!(
         let (s, again) = c.post(&path(&new), &d1, json!({})).await;
         assert_eq!(
             (s, fields(&again)),
-            (StatusCode::CONFLICT, vec![("case".into(), "not_outside".into())])
+            (
+                StatusCode::CONFLICT,
+                vec![("case".into(), "not_outside".into())]
+            )
         );
     }
 );

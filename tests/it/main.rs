@@ -2,13 +2,14 @@
 
 mod support;
 
+mod aid;
 mod api_scope;
 mod authz;
 mod backup;
 mod browser;
+mod browser_cases;
 mod browser_events;
 mod browser_governance;
-mod aid;
 mod cases;
 pub(crate) mod cli;
 mod competitions;

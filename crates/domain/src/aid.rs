@@ -78,11 +78,7 @@ pub fn check_limit(limit: Option<i64>, amount: i64) -> Result<(), FieldError> {
 
 /// What an approval does to the approving unit's budget: `Ok` when it fits; else the
 /// reason it needs an override (no budget for the day, or over what is left).
-pub fn check_budget(
-    budget: Option<i64>,
-    committed: i64,
-    amount: i64,
-) -> Result<(), &'static str> {
+pub fn check_budget(budget: Option<i64>, committed: i64, amount: i64) -> Result<(), &'static str> {
     match budget {
         None => Err("no_budget"),
         Some(b) if committed.saturating_add(amount) > b => Err("over_budget"),

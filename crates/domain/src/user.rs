@@ -44,7 +44,9 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ManageUnits | MergeMembers | Govern | ApproveAid => matches!(self, Role::Admin | Role::Officer),
+            ManageUnits | MergeMembers | Govern | ApproveAid => {
+                matches!(self, Role::Admin | Role::Officer)
+            }
             EditRegistry | ReadSensitive => {
                 matches!(self, Role::Admin | Role::Officer | Role::Organizer)
             }

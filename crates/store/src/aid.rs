@@ -289,7 +289,10 @@ pub async fn insert(conn: &mut Conn, n: &NewAid, now: &str) -> Result<i64, Store
 
 /// A request made at a unit in `scope`.
 pub async fn by_id(conn: &mut Conn, scope: Scope, id: i64) -> Result<Option<AidRow>, StoreError> {
-    let sql = format!("{SELECT} WHERE r.id = $2 AND {}", scope.holds("r.unit_id", 1));
+    let sql = format!(
+        "{SELECT} WHERE r.id = $2 AND {}",
+        scope.holds("r.unit_id", 1)
+    );
     sqlx::query_as(AssertSqlSafe(sql))
         .bind(scope.param())
         .bind(id)
@@ -361,12 +364,7 @@ pub struct Decision {
 
 /// Records a decision on a request still waiting for one; false when it no longer
 /// waits (decided meanwhile).
-pub async fn decide(
-    conn: &mut Conn,
-    id: i64,
-    d: &Decision,
-    now: &str,
-) -> Result<bool, StoreError> {
+pub async fn decide(conn: &mut Conn, id: i64, d: &Decision, now: &str) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE aid_requests SET status = $2, approved_amount = $3, approver_unit_id = $4, decided_by = $5, \
          decided_on = $6, decision_note = $7, budget_id = $8, override_reason = $9, updated_at = $10 \

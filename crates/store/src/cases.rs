@@ -240,15 +240,22 @@ pub async fn outside_person(
     conn: &mut Conn,
     id: i64,
 ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
-    sqlx::query_as("SELECT outside_name, outside_phone FROM cases WHERE id = $1 AND person_id IS NULL")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .store()
+    sqlx::query_as(
+        "SELECT outside_name, outside_phone FROM cases WHERE id = $1 AND person_id IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
 }
 
 /// Makes a case of someone outside the registry the case of the member they became.
-pub async fn set_person(conn: &mut Conn, id: i64, person: i64, now: &str) -> Result<(), StoreError> {
+pub async fn set_person(
+    conn: &mut Conn,
+    id: i64,
+    person: i64,
+    now: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE cases SET person_id = $2, outside_name = NULL, outside_phone = NULL, updated_at = $3 WHERE id = $1",
     )

@@ -1173,3 +1173,4 @@ field-invalid_aid_kind = Money or in kind.
 field-invalid_pay_method = Cash, bank transfer or in kind.
 field-no_unit = Your login belongs to no unit.
 field-not_outside = The case is already a member's.
+aid-for-request = Request

@@ -1173,3 +1173,4 @@ field-invalid_aid_kind = نقدی یا غیرنقدی.
 field-invalid_pay_method = نقد، حوالهٔ بانکی یا غیرنقدی.
 field-no_unit = حساب شما به هیچ واحدی تعلق ندارد.
 field-not_outside = پرونده به نام یک عضو است.
+aid-for-request = درخواست شمارهٔ

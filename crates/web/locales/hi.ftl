@@ -1173,3 +1173,4 @@ field-invalid_aid_kind = नकद या वस्तु।
 field-invalid_pay_method = नकद, बैंक ट्रांसफ़र या वस्तु।
 field-no_unit = आपका लॉगिन किसी इकाई से जुड़ा नहीं है।
 field-not_outside = मामला पहले से किसी सदस्य का है।
+aid-for-request = अनुरोध संख्या

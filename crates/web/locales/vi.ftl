@@ -1173,3 +1173,4 @@ field-invalid_aid_kind = Tiền hoặc hiện vật.
 field-invalid_pay_method = Tiền mặt, chuyển khoản hoặc hiện vật.
 field-no_unit = Tài khoản của bạn không thuộc đơn vị nào.
 field-not_outside = Hồ sơ đã gắn với đoàn viên.
+aid-for-request = Đề nghị số

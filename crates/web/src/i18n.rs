@@ -233,7 +233,11 @@ impl Lang {
         let name = self.t(&key);
         format!(
             "{out}\u{a0}{}",
-            if name == key { currency.to_string() } else { name }
+            if name == key {
+                currency.to_string()
+            } else {
+                name
+            }
         )
     }
 

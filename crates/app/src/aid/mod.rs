@@ -216,7 +216,11 @@ impl App {
     }
 
     /// Budgets of the caller's subtree, latest first.
-    pub async fn budgets(&self, actor: &Actor, q: &BudgetQuery) -> Result<Vec<BudgetView>, AppError> {
+    pub async fn budgets(
+        &self,
+        actor: &Actor,
+        q: &BudgetQuery,
+    ) -> Result<Vec<BudgetView>, AppError> {
         let mut conn = self.db().read().await?;
         let unit = match q.unit.as_deref().filter(|u| !u.trim().is_empty()) {
             Some(code) => Some(
@@ -246,7 +250,11 @@ impl App {
     /// Sets a unit's budget for a year: a new one, or a new amount or days for the one
     /// of that label. Its periods may not overlap another of the unit's, and it may not
     /// be cut below what approvals already committed. Audited with the amount before.
-    pub async fn set_budget(&self, actor: &Actor, input: BudgetInput) -> Result<BudgetView, AppError> {
+    pub async fn set_budget(
+        &self,
+        actor: &Actor,
+        input: BudgetInput,
+    ) -> Result<BudgetView, AppError> {
         let permit = actor.permit(Permission::ApproveAid)?;
         let mut tx = self.write(permit).await?;
         let mut check = Check::default();
@@ -256,14 +264,15 @@ impl App {
             "label",
             required_text(input.label.as_deref().unwrap_or(""), 40),
         );
-        let day = |check: &mut Check, field: &str, v: Option<&str>| {
-            match v.map(str::trim).filter(|s| !s.is_empty()) {
-                None => {
-                    check.fail(field, "required");
-                    None
-                }
-                Some(s) => check.take(field, Date::parse_iso(s)),
+        let day = |check: &mut Check, field: &str, v: Option<&str>| match v
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => {
+                check.fail(field, "required");
+                None
             }
+            Some(s) => check.take(field, Date::parse_iso(s)),
         };
         let starts = day(&mut check, "starts_on", input.starts_on.as_deref());
         let ends = day(&mut check, "ends_on", input.ends_on.as_deref());
@@ -289,7 +298,10 @@ impl App {
         let before = store::budget_by_label(&mut tx, unit.id, &label).await?;
         let (s, e) = (starts.to_string(), ends.to_string());
         let except = before.as_ref().map_or(0, |b| b.id);
-        if store::overlapping(&mut tx, unit.id, &s, &e, except).await?.is_some() {
+        if store::overlapping(&mut tx, unit.id, &s, &e, except)
+            .await?
+            .is_some()
+        {
             return Err(AppError::field("starts_on", "overlapping_budget"));
         }
         if let Some(b) = &before {
@@ -336,7 +348,10 @@ impl App {
 }
 
 /// Whether any amount was counted in a tree's currency: a budget or a request.
-async fn counted_any(conn: &mut Conn, root: &muster_store::units::UnitRow) -> Result<bool, AppError> {
+async fn counted_any(
+    conn: &mut Conn,
+    root: &muster_store::units::UnitRow,
+) -> Result<bool, AppError> {
     let budgets = store::budgets(conn, muster_store::Scope::Subtree(root.id), None, 1).await?;
     let requests = store::list(
         conn,

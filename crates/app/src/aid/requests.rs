@@ -6,8 +6,8 @@ use super::{currency_of, money};
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
 use muster_domain::aid::{
-    check_budget, check_disbursement, check_limit, decides, limit_of, settled, AidKind,
-    AidStatus, PayMethod, Rung,
+    check_budget, check_disbursement, check_limit, decides, limit_of, settled, AidKind, AidStatus,
+    PayMethod, Rung,
 };
 use muster_domain::cases::may_read_notes;
 use muster_domain::money::parse_amount;
@@ -148,7 +148,11 @@ pub struct AidQuery {
 }
 
 /// The rungs from a unit up to its tree's top, with their levels' limits.
-async fn rungs(conn: &mut Conn, unit_id: i64, tree_id: i64) -> Result<Vec<(Rung, String)>, AppError> {
+async fn rungs(
+    conn: &mut Conn,
+    unit_id: i64,
+    tree_id: i64,
+) -> Result<Vec<(Rung, String)>, AppError> {
     let limits = store::limits(conn, tree_id).await?;
     Ok(store::path_up(conn, unit_id)
         .await?
@@ -282,7 +286,11 @@ impl App {
         };
         let filter = AidFilter {
             waiting_on: if q.waiting {
-                Some(actor.unit_id().ok_or(AppError::field("waiting", "no_unit"))?)
+                Some(
+                    actor
+                        .unit_id()
+                        .ok_or(AppError::field("waiting", "no_unit"))?,
+                )
             } else {
                 None
             },
@@ -340,7 +348,12 @@ impl App {
             .filter(|c| !c.trim().is_empty())
             .or_else(|| case.as_ref().map(|c| c.unit_code.clone()));
         let unit = crate::events::unit_field(&mut tx, &mut check, unit_code.as_deref()).await?;
-        let kind = match input.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let kind = match input
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(AidKind::Cash),
             Some(k) => check.take("kind", AidKind::parse(k)),
         };
@@ -348,7 +361,12 @@ impl App {
             Some(u) => currency_of(&mut tx, u.tree_id).await?,
             None => super::NO_CURRENCY.to_string(),
         };
-        let amount = match input.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let amount = match input
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => {
                 if kind == Some(AidKind::Cash) {
                     check.fail("amount", "required");
@@ -473,7 +491,12 @@ impl App {
         }
         let currency = currency_of(&mut tx, r.tree_id).await?;
         let mut check = Check::default();
-        let amount = match input.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let amount = match input
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => r.amount,
             Some(a) => check.take("amount", parse_amount(a, &currency)),
         };
@@ -542,8 +565,15 @@ impl App {
             "unit": unit,
             "budget": budget.as_ref().map(|b| b.label.clone()),
         });
-        tx.audit("approve", "aid_request", r.id, Some(r.unit_id), None, Some(detail))
-            .await?;
+        tx.audit(
+            "approve",
+            "aid_request",
+            r.id,
+            Some(r.unit_id),
+            None,
+            Some(detail),
+        )
+        .await?;
         if let Some(code) = over {
             tx.audit(
                 "override_budget",
@@ -650,7 +680,12 @@ impl App {
 
     /// Pays out on an approved request (all that is left when no amount is given),
     /// never above what was approved, with a receipt.
-    pub async fn pay_aid(&self, actor: &Actor, id: i64, input: PayInput) -> Result<AidView, AppError> {
+    pub async fn pay_aid(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: PayInput,
+    ) -> Result<AidView, AppError> {
         let permit = actor.permit(Permission::Casework)?;
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
@@ -658,20 +693,37 @@ impl App {
         let currency = currency_of(&mut tx, r.tree_id).await?;
         let status = AidStatus::parse(&r.status).map_err(|e| AppError::Internal(e.code.into()))?;
         let mut check = Check::default();
-        let method = match input.method.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let method = match input
+            .method
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => {
                 check.fail("method", "required");
                 None
             }
             Some(m) => check.take("method", PayMethod::parse(m)),
         };
-        let amount = match input.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let amount = match input
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(r.approved_amount.map_or(0, |a| a - r.paid)),
             Some(a) => check.take("amount", parse_amount(a, &currency)),
         };
         if let Some(a) = amount {
             if let Err(e) = check_disbursement(status, r.approved_amount, r.paid, a) {
-                check.fail(if e.code == "not_approved" { "status" } else { "amount" }, e.code);
+                check.fail(
+                    if e.code == "not_approved" {
+                        "status"
+                    } else {
+                        "amount"
+                    },
+                    e.code,
+                );
             }
         }
         let on = day_or_today(&mut check, "on_day", input.on_day.as_deref());

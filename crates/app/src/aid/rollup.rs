@@ -84,7 +84,10 @@ impl App {
         let today = Date::today();
         let budget = muster_store::aid::budget_on(&mut conn, unit.id, &today.to_string()).await?;
         let (default_from, default_to) = match &budget {
-            Some(b) => (Date::parse_iso(&b.starts_on).ok(), Date::parse_iso(&b.ends_on).ok()),
+            Some(b) => (
+                Date::parse_iso(&b.starts_on).ok(),
+                Date::parse_iso(&b.ends_on).ok(),
+            ),
             None => (None, None),
         };
         let year = today.to_string()[..4].to_string();

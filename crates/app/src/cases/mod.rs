@@ -83,6 +83,9 @@ pub struct CaseView {
     pub activities: Vec<ActivityView>,
     /// Its documents (on one case's answer, for those who may read its notes).
     pub documents: Vec<DocumentView>,
+    /// Whether the reader's desk keeps it and so acts on it (on one case's answer): not
+    /// once it was referred above the reader.
+    pub kept_here: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -246,7 +249,9 @@ async fn view(
         Vec::new()
     };
     let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done);
+    let kept_here = full && muster_store::units::in_scope(conn, actor.scope(), c.unit_id).await?;
     Ok(CaseView {
+        kept_here,
         documents,
         id: c.id,
         unit_code: c.unit_code,

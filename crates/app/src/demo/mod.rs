@@ -3,6 +3,7 @@
 //! house, a Hindi state unit of an unorganized workers' congress. Everything goes
 //! through the same use cases as real input, so counters and audit trails are real.
 
+mod aid;
 mod awards;
 mod cases;
 mod drives;
@@ -142,6 +143,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     governance::grassroots(app, &system, today).await?;
     events::load(app, &system).await?;
     cases::load(app, &system).await?;
+    aid::load(app, &system).await?;
     duplicates::load(app, &system).await
 }
 

@@ -56,7 +56,9 @@ async fn get_settings(
     Caller(actor): Caller,
     ApiQuery(q): ApiQuery<TreeParams>,
 ) -> Result<Json<AidSettingsView>, ApiError> {
-    Ok(Json(app.aid_settings(&actor, q.tree_code.as_deref()).await?))
+    Ok(Json(
+        app.aid_settings(&actor, q.tree_code.as_deref()).await?,
+    ))
 }
 
 /// Sets the tree's currency and its levels' limits: by the tree's top officer.
@@ -204,7 +206,10 @@ async fn pay(
     ApiJson(input): ApiJson<PayInput>,
 ) -> Result<(StatusCode, Json<AidView>), ApiError> {
     let id = path_id(&id, "aid_request")?;
-    Ok((StatusCode::CREATED, Json(app.pay_aid(&actor, id, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.pay_aid(&actor, id, input).await?),
+    ))
 }
 
 /// What a payment's receipt says.

@@ -7,6 +7,7 @@ use super::layout::{
     csv_response, error_page, field, redirect_with_flash, select, PlainForm, Viewer,
 };
 use crate::api::extract::path_id;
+use crate::xlsx::Cell;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,7 +20,6 @@ use muster_app::cases::{
 use muster_app::{App, AppError, Fields};
 use muster_domain::cases::{urgency, ActivityKind, CaseStatus, Urgency};
 use muster_domain::Date;
-use crate::xlsx::Cell;
 
 page_routes! {
     "/cases" => get(list),
@@ -389,7 +389,7 @@ fn case_page(
         .filter(|s| **s != CaseStatus::Referred)
         .map(|s| (s.as_str().into(), v.t(&format!("cstatus-{}", s.as_str()))))
         .collect();
-    let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done);
+    let done = CaseStatus::parse(&c.status).is_ok_and(CaseStatus::is_done) || !c.kept_here;
     let body = html! {
         p.muted {
             (type_name(v, types, &c.case_type)) " · " bdi dir="ltr" { (c.unit_code) }

@@ -2,7 +2,9 @@
 //! them, the tree's currency and its levels' limits, the roll-up over a period, and the
 //! requests as CSV or XLSX without their purposes.
 
-use super::super::layout::{csv_response, error_page, field, redirect_with_flash, PlainForm, Viewer};
+use super::super::layout::{
+    csv_response, error_page, field, redirect_with_flash, PlainForm, Viewer,
+};
 use crate::xlsx::{self, Cell};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -82,7 +84,11 @@ pub(super) async fn budgets(State(app): State<App>, v: Viewer) -> Response {
     }
 }
 
-pub(super) async fn set_budget(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
+pub(super) async fn set_budget(
+    State(app): State<App>,
+    v: Viewer,
+    Form(f): Form<PlainForm>,
+) -> Response {
     let input = BudgetInput {
         unit_code: f.opt("unit_code"),
         label: f
@@ -98,7 +104,10 @@ pub(super) async fn set_budget(State(app): State<App>, v: Viewer, Form(f): Form<
     };
     match app.set_budget(&v.actor, input).await {
         Ok(_) => redirect_with_flash("/aid/budgets", "flash-budget-saved"),
-        Err(e) => match (super::super::layout::refusal(e), app.budgets(&v.actor, &q).await) {
+        Err(e) => match (
+            super::super::layout::refusal(e),
+            app.budgets(&v.actor, &q).await,
+        ) {
             (Ok(errors), Ok(list)) => budgets_page(&v, &list, &f, &errors),
             (Err(e), _) | (_, Err(e)) => error_page(&v, e),
         },
@@ -150,7 +159,11 @@ pub(super) async fn settings(State(app): State<App>, v: Viewer) -> Response {
     }
 }
 
-pub(super) async fn save_settings(State(app): State<App>, v: Viewer, Form(f): Form<PlainForm>) -> Response {
+pub(super) async fn save_settings(
+    State(app): State<App>,
+    v: Viewer,
+    Form(f): Form<PlainForm>,
+) -> Response {
     let tree = f.opt("tree_code");
     let current = match app.aid_settings(&v.actor, tree.as_deref()).await {
         Ok(s) => s,
@@ -183,7 +196,11 @@ pub(super) struct RollupForm {
     to: Option<String>,
 }
 
-pub(super) async fn rollup(State(app): State<App>, v: Viewer, Query(q): Query<RollupForm>) -> Response {
+pub(super) async fn rollup(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<RollupForm>,
+) -> Response {
     let l = &v.lang;
     let aq = AidRollupQuery {
         unit: q.unit.clone(),
@@ -271,7 +288,10 @@ async fn export_rows(app: &App, v: &Viewer) -> Result<Vec<Vec<Cell>>, AppError> 
             a.amount.as_deref().map(number).unwrap_or(Cell::Empty),
             Cell::Text(v.t(&format!("aidstatus-{}", a.status))),
             Cell::Date(a.requested_on),
-            a.approved_amount.as_deref().map(number).unwrap_or(Cell::Empty),
+            a.approved_amount
+                .as_deref()
+                .map(number)
+                .unwrap_or(Cell::Empty),
             a.approved_by_unit.map(Cell::Text).unwrap_or(Cell::Empty),
             a.decided_on.map(Cell::Date).unwrap_or(Cell::Empty),
             number(&a.paid),

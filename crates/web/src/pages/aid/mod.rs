@@ -244,7 +244,7 @@ fn aid_page(v: &Viewer, a: &AidView, f: &PlainForm, errors: &Fields) -> Response
             form.card #approve-form method="post" action=(format!("/aid/{}/approval", a.id)) novalidate {
                 (v.csrf_field())
                 h3 { (v.t("aid-approve")) }
-                (field(l, "amount", "aid-amount", f.opt("amount").as_deref().or(a.amount.as_deref()).unwrap_or(""), errors.get("amount"), "text", None))
+                (field(l, "amount", "aid-amount", &f.opt("amount").unwrap_or_else(|| l.digits(a.amount.as_deref().unwrap_or(""))), errors.get("amount"), "text", None))
                 (field(l, "on_day", "aid-day", f.get("on_day"), errors.get("on_day"), "text", Some(&hint)))
                 div.field {
                     label for="override" { (v.t("aid-override-reason")) }
@@ -267,7 +267,7 @@ fn aid_page(v: &Viewer, a: &AidView, f: &PlainForm, errors: &Fields) -> Response
                 (v.csrf_field())
                 h3 { (v.t("aid-pay")) }
                 (select(l, "method", "aid-method", &methods, f.get("method"), errors.get("method")))
-                (field(l, "amount", "aid-amount", f.opt("amount").as_deref().or(a.to_pay.as_deref()).unwrap_or(""), errors.get("amount"), "text", None))
+                (field(l, "amount", "aid-amount", &f.opt("amount").unwrap_or_else(|| l.digits(a.to_pay.as_deref().unwrap_or(""))), errors.get("amount"), "text", None))
                 (field(l, "on_day", "aid-day", f.get("on_day"), errors.get("on_day"), "text", Some(&hint)))
                 (field(l, "reference", "aid-reference", f.get("reference"), errors.get("reference"), "text", None))
                 div.actions { button type="submit" { (v.t("aid-pay")) } }
@@ -421,6 +421,7 @@ async fn receipt(
             p #receipt-amount { strong { (l.money(&r.amount, &r.currency)) } " · " (v.t(&format!("paymethod-{}", r.method))) }
             @if let Some(i) = &r.item { p { bdi { (i) } } }
             p { (l.date(&r.on_day)) @if let Some(x) = &r.reference { " · " bdi dir="ltr" { (x) } } }
+            p.muted { (v.t("aid-for-request")) " " (l.digits(&r.request_id.to_string())) }
             div.signatures {
                 p { (v.t("aid-sign-received")) }
                 p { (v.t("aid-sign-paid")) " " bdi dir="ltr" { (r.by) } }
