@@ -166,15 +166,21 @@ pub async fn budget_by_label(
         .store()
 }
 
+/// A budget as written, already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetFields {
+    pub unit_id: i64,
+    pub label: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub amount: i64,
+}
+
 /// Writes a budget: a new one, or the amount and days of `id`.
 pub async fn save_budget(
     conn: &mut Conn,
     id: Option<i64>,
-    unit: i64,
-    label: &str,
-    starts_on: &str,
-    ends_on: &str,
-    amount: i64,
+    b: &BudgetFields,
     now: &str,
 ) -> Result<i64, StoreError> {
     match id {
@@ -183,9 +189,9 @@ pub async fn save_budget(
                 "UPDATE aid_budgets SET starts_on = $2, ends_on = $3, amount = $4, updated_at = $5 WHERE id = $1",
             )
             .bind(id)
-            .bind(starts_on)
-            .bind(ends_on)
-            .bind(amount)
+            .bind(&b.starts_on)
+            .bind(&b.ends_on)
+            .bind(b.amount)
             .bind(now)
             .execute(&mut *conn)
             .await
@@ -196,11 +202,11 @@ pub async fn save_budget(
             "INSERT INTO aid_budgets (unit_id, label, starts_on, ends_on, amount, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
-        .bind(unit)
-        .bind(label)
-        .bind(starts_on)
-        .bind(ends_on)
-        .bind(amount)
+        .bind(b.unit_id)
+        .bind(&b.label)
+        .bind(&b.starts_on)
+        .bind(&b.ends_on)
+        .bind(b.amount)
         .bind(now)
         .fetch_one(&mut *conn)
         .await
@@ -414,20 +420,26 @@ pub struct PaymentRow {
     pub at: String,
 }
 
-/// Records a payment and what the request has paid now; `paid` must still be what it
-/// was read as (two desks paying at once: one of them is refused).
-#[allow(clippy::too_many_arguments)]
+/// A payment as written, already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    pub method: String,
+    pub amount: i64,
+    pub on_day: String,
+    pub reference: Option<String>,
+    pub receipt: String,
+    pub by: String,
+    /// Whether it pays the request in full.
+    pub settles: bool,
+}
+
+/// Records a payment and what the request has paid now; `paid_before` must still be
+/// what it was read as (two desks paying at once: one of them is refused).
 pub async fn pay(
     conn: &mut Conn,
     request: i64,
     paid_before: i64,
-    method: &str,
-    amount: i64,
-    on_day: &str,
-    reference: Option<&str>,
-    receipt: &str,
-    by: &str,
-    settled: bool,
+    p: &NewPayment,
     now: &str,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
@@ -436,8 +448,8 @@ pub async fn pay(
     )
     .bind(request)
     .bind(paid_before)
-    .bind(amount)
-    .bind(i64::from(settled))
+    .bind(p.amount)
+    .bind(i64::from(p.settles))
     .bind(now)
     .execute(&mut *conn)
     .await
@@ -450,12 +462,12 @@ pub async fn pay(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(request)
-    .bind(method)
-    .bind(amount)
-    .bind(on_day)
-    .bind(reference)
-    .bind(receipt)
-    .bind(by)
+    .bind(&p.method)
+    .bind(p.amount)
+    .bind(&p.on_day)
+    .bind(&p.reference)
+    .bind(&p.receipt)
+    .bind(&p.by)
     .bind(now)
     .execute(&mut *conn)
     .await

@@ -3,12 +3,12 @@
 //! limit covers them, paid out never above what was approved, and rolled up the tree.
 //! The purpose of a request is read only by those who may read case notes.
 
+mod payments;
 mod requests;
 mod rollup;
 
-pub use requests::{
-    AidInput, AidQuery, AidView, ApproveInput, PayInput, PaymentView, ReasonInput, ReceiptView,
-};
+pub use payments::{PayInput, PaymentView, ReceiptView};
+pub use requests::{AidInput, AidQuery, AidView, ApproveInput, ReasonInput};
 pub use rollup::{AidFigures, AidRollup, AidRollupQuery};
 
 use crate::error::Check;
@@ -316,17 +316,14 @@ impl App {
             tx.recount_on(unit.id, &b.starts_on);
         }
         let now = tx.now().to_string();
-        let id = store::save_budget(
-            &mut tx,
-            before.as_ref().map(|b| b.id),
-            unit.id,
-            &label,
-            &s,
-            &e,
+        let fields = store::BudgetFields {
+            unit_id: unit.id,
+            label: label.clone(),
+            starts_on: s.clone(),
+            ends_on: e.clone(),
             amount,
-            &now,
-        )
-        .await?;
+        };
+        let id = store::save_budget(&mut tx, before.as_ref().map(|b| b.id), &fields, &now).await?;
         tx.recount_on(unit.id, &s);
         tx.audit(
             if before.is_some() { "change_budget" } else { "set_budget" },

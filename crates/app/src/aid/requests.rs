@@ -5,10 +5,7 @@
 use super::{currency_of, money};
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
-use muster_domain::aid::{
-    check_budget, check_disbursement, check_limit, decides, limit_of, settled, AidKind, AidStatus,
-    PayMethod, Rung,
-};
+use muster_domain::aid::{check_budget, check_limit, decides, limit_of, AidKind, AidStatus, Rung};
 use muster_domain::cases::may_read_notes;
 use muster_domain::money::parse_amount;
 use muster_domain::unit::{optional_text, required_text};
@@ -56,36 +53,7 @@ pub struct AidView {
     /// Whether the caller may decide it now (within their limit).
     pub may_decide: bool,
     /// What was paid (on one request's answer).
-    pub payments: Vec<PaymentView>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct PaymentView {
-    pub id: i64,
-    /// `cash`, `transfer`, `in_kind`.
-    pub method: String,
-    pub amount: String,
-    pub on_day: String,
-    pub reference: Option<String>,
-    pub receipt: String,
-    pub by: String,
-}
-
-/// What a printed receipt says.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct ReceiptView {
-    pub receipt: String,
-    pub request_id: i64,
-    pub name: String,
-    pub paid_by_unit: String,
-    pub kind: String,
-    pub item: Option<String>,
-    pub method: String,
-    pub currency: String,
-    pub amount: String,
-    pub on_day: String,
-    pub reference: Option<String>,
-    pub by: String,
+    pub payments: Vec<super::PaymentView>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -120,18 +88,6 @@ pub struct ApproveInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ReasonInput {
     pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct PayInput {
-    /// `cash`, `transfer` or `in_kind`.
-    pub method: Option<String>,
-    /// What is still to pay when not given.
-    pub amount: Option<String>,
-    /// Today when not given.
-    pub on_day: Option<String>,
-    /// A transfer's reference, a voucher's number.
-    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -182,18 +138,6 @@ async fn approver(
         .map(|(i, (rung, _))| (rung.unit_id, limit_of(rung.limit, i == last))))
 }
 
-fn payment_view(p: store::PaymentRow, currency: &str) -> PaymentView {
-    PaymentView {
-        id: p.id,
-        method: p.method,
-        amount: money(p.amount, currency),
-        on_day: p.on_day,
-        reference: p.reference,
-        receipt: p.receipt,
-        by: p.by_name,
-    }
-}
-
 async fn view(
     conn: &mut Conn,
     actor: &Actor,
@@ -212,7 +156,7 @@ async fn view(
         store::payments(conn, r.id)
             .await?
             .into_iter()
-            .map(|p| payment_view(p, currency))
+            .map(|p| super::payments::payment_view(p, currency))
             .collect()
     } else {
         Vec::new()
@@ -249,13 +193,13 @@ async fn view(
     })
 }
 
-async fn find(conn: &mut Conn, actor: &Actor, id: i64) -> Result<AidRow, AppError> {
+pub(super) async fn find(conn: &mut Conn, actor: &Actor, id: i64) -> Result<AidRow, AppError> {
     store::by_id(conn, actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound("aid_request"))
 }
 
-fn day_or_today(check: &mut Check, field: &str, value: Option<&str>) -> Option<Date> {
+pub(super) fn day_or_today(check: &mut Check, field: &str, value: Option<&str>) -> Option<Date> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(Date::today()),
         Some(s) => check.take(field, Date::parse_iso(s)),
@@ -263,7 +207,7 @@ fn day_or_today(check: &mut Check, field: &str, value: Option<&str>) -> Option<D
 }
 
 /// A request's answer after a change, read back inside the change.
-async fn answer(tx: &mut crate::write::Write<'_>, id: i64) -> Result<AidView, AppError> {
+pub(super) async fn answer(tx: &mut crate::write::Write<'_>, id: i64) -> Result<AidView, AppError> {
     let actor = tx.scoped();
     let r = find(tx, actor, id).await?;
     let currency = currency_of(tx, r.tree_id).await?;
@@ -676,137 +620,5 @@ impl App {
         let v = answer(&mut tx, r.id).await?;
         tx.commit().await?;
         Ok(v)
-    }
-
-    /// Pays out on an approved request (all that is left when no amount is given),
-    /// never above what was approved, with a receipt.
-    pub async fn pay_aid(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: PayInput,
-    ) -> Result<AidView, AppError> {
-        let permit = actor.permit(Permission::Casework)?;
-        let mut tx = self.write(permit).await?;
-        let actor = tx.scoped();
-        let r = find(&mut tx, actor, id).await?;
-        let currency = currency_of(&mut tx, r.tree_id).await?;
-        let status = AidStatus::parse(&r.status).map_err(|e| AppError::Internal(e.code.into()))?;
-        let mut check = Check::default();
-        let method = match input
-            .method
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => {
-                check.fail("method", "required");
-                None
-            }
-            Some(m) => check.take("method", PayMethod::parse(m)),
-        };
-        let amount = match input
-            .amount
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Some(r.approved_amount.map_or(0, |a| a - r.paid)),
-            Some(a) => check.take("amount", parse_amount(a, &currency)),
-        };
-        if let Some(a) = amount {
-            if let Err(e) = check_disbursement(status, r.approved_amount, r.paid, a) {
-                check.fail(
-                    if e.code == "not_approved" {
-                        "status"
-                    } else {
-                        "amount"
-                    },
-                    e.code,
-                );
-            }
-        }
-        let on = day_or_today(&mut check, "on_day", input.on_day.as_deref());
-        if let (Some(d), Some(decided)) = (on, r.decided_on.as_deref()) {
-            if d.to_string().as_str() < decided {
-                check.fail("on_day", "before_approval");
-            }
-        }
-        let reference = check
-            .take("reference", optional_text(input.reference.as_deref(), 100))
-            .flatten();
-        check.finish()?;
-        let (Some(method), Some(amount), Some(on), Some(unit)) =
-            (method, amount, on, r.approver_unit_id)
-        else {
-            return Err(AppError::Internal("checked payment".into()));
-        };
-        let receipt = crate::events::desk::new_ticket();
-        let now = tx.now().to_string();
-        let day = on.to_string();
-        let done = store::pay(
-            &mut tx,
-            r.id,
-            r.paid,
-            method.as_str(),
-            amount,
-            &day,
-            reference.as_deref(),
-            &receipt,
-            actor.username(),
-            settled(r.approved_amount, r.paid, amount),
-            &now,
-        )
-        .await?;
-        if !done {
-            return Err(AppError::Conflict {
-                field: "amount".into(),
-                code: "paid_meanwhile".into(),
-            });
-        }
-        tx.recount_on(unit, &day);
-        tx.audit(
-            "disburse",
-            "aid_request",
-            r.id,
-            Some(unit),
-            None,
-            Some(serde_json::json!({ "amount": money(amount, &currency), "method": method.as_str(), "receipt": receipt })),
-        )
-        .await?;
-        let v = answer(&mut tx, r.id).await?;
-        tx.commit().await?;
-        Ok(v)
-    }
-
-    /// A receipt of a payment on a request of the caller's subtree.
-    pub async fn aid_receipt(
-        &self,
-        actor: &Actor,
-        id: i64,
-        receipt: &str,
-    ) -> Result<ReceiptView, AppError> {
-        let mut conn = self.db().read().await?;
-        let r = find(&mut conn, actor, id).await?;
-        let currency = currency_of(&mut conn, r.tree_id).await?;
-        let p = store::payments(&mut conn, r.id)
-            .await?
-            .into_iter()
-            .find(|p| p.receipt == receipt)
-            .ok_or(AppError::NotFound("receipt"))?;
-        Ok(ReceiptView {
-            receipt: p.receipt,
-            request_id: r.id,
-            name: r.name,
-            paid_by_unit: r.approver_code.unwrap_or(r.unit_code),
-            kind: r.kind,
-            item: r.item,
-            method: p.method,
-            currency: currency.clone(),
-            amount: money(p.amount, &currency),
-            on_day: p.on_day,
-            reference: p.reference,
-            by: p.by_name,
-        })
     }
 }
