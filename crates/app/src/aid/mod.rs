@@ -97,6 +97,21 @@ pub(crate) async fn currency_of(conn: &mut Conn, tree_id: i64) -> Result<String,
         .unwrap_or_else(|| NO_CURRENCY.to_string()))
 }
 
+/// Trees' currencies, each read once for a list.
+#[derive(Default)]
+pub(crate) struct Currencies(BTreeMap<i64, String>);
+
+impl Currencies {
+    pub(crate) async fn of(&mut self, conn: &mut Conn, tree_id: i64) -> Result<String, AppError> {
+        if let Some(c) = self.0.get(&tree_id) {
+            return Ok(c.clone());
+        }
+        let c = currency_of(conn, tree_id).await?;
+        self.0.insert(tree_id, c.clone());
+        Ok(c)
+    }
+}
+
 /// An amount for the answer: an exact decimal in the currency.
 pub(crate) fn money(minor: i64, currency: &str) -> String {
     format_amount(minor, currency)
@@ -231,17 +246,10 @@ impl App {
             None => None,
         };
         let rows = store::budgets(&mut conn, actor.scope(), unit, page_size(q.limit)).await?;
-        let mut currencies: BTreeMap<i64, String> = BTreeMap::new();
+        let mut currencies = Currencies::default();
         let mut out = Vec::with_capacity(rows.len());
         for b in rows {
-            let c = match currencies.get(&b.tree_id) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = currency_of(&mut conn, b.tree_id).await?;
-                    currencies.insert(b.tree_id, c.clone());
-                    c
-                }
-            };
+            let c = currencies.of(&mut conn, b.tree_id).await?;
             out.push(budget_view(b, &c));
         }
         Ok(out)

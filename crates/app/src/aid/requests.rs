@@ -214,6 +214,35 @@ pub(super) async fn answer(tx: &mut crate::write::Write<'_>, id: i64) -> Result<
     view(tx, actor, r, &currency, true).await
 }
 
+/// Ends a change that turned a request down or withdrew it (`done`: it still waited).
+async fn closed(
+    mut tx: crate::write::Write<'_>,
+    r: &AidRow,
+    done: bool,
+    action: &str,
+    reason: &str,
+) -> Result<AidView, AppError> {
+    if !done {
+        return Err(AppError::Conflict {
+            field: "status".into(),
+            code: "not_waiting".into(),
+        });
+    }
+    tx.recount_on(r.unit_id, &r.requested_on);
+    tx.audit(
+        action,
+        "aid_request",
+        r.id,
+        Some(r.unit_id),
+        None,
+        Some(serde_json::json!({ "reason": reason })),
+    )
+    .await?;
+    let v = answer(&mut tx, r.id).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
 impl App {
     /// Requests of the caller's subtree, latest first: those waiting on the caller's
     /// unit, those of a case, or all.
@@ -242,17 +271,10 @@ impl App {
             status,
         };
         let rows = store::list(&mut conn, actor.scope(), &filter, page_size(q.limit)).await?;
-        let mut currencies: std::collections::BTreeMap<i64, String> = Default::default();
+        let mut currencies = super::Currencies::default();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let c = match currencies.get(&r.tree_id) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = currency_of(&mut conn, r.tree_id).await?;
-                    currencies.insert(r.tree_id, c.clone());
-                    c
-                }
-            };
+            let c = currencies.of(&mut conn, r.tree_id).await?;
             out.push(view(&mut conn, actor, r, &c, false).await?);
         }
         Ok(out)
@@ -566,25 +588,8 @@ impl App {
             override_reason: None,
         };
         let now = tx.now().to_string();
-        if !store::decide(&mut tx, r.id, &d, &now).await? {
-            return Err(AppError::Conflict {
-                field: "status".into(),
-                code: "not_waiting".into(),
-            });
-        }
-        tx.recount_on(r.unit_id, &r.requested_on);
-        tx.audit(
-            "reject",
-            "aid_request",
-            r.id,
-            Some(r.unit_id),
-            None,
-            Some(serde_json::json!({ "reason": reason })),
-        )
-        .await?;
-        let v = answer(&mut tx, r.id).await?;
-        tx.commit().await?;
-        Ok(v)
+        let done = store::decide(&mut tx, r.id, &d, &now).await?;
+        closed(tx, &r, done, "reject", &reason).await
     }
 
     /// Withdraws a request still waiting, with a reason: by the desk that asked.
@@ -601,24 +606,7 @@ impl App {
         let reason = required_text(input.reason.as_deref().unwrap_or(""), 500)
             .map_err(|e| AppError::field("reason", e.code))?;
         let now = tx.now().to_string();
-        if !store::cancel(&mut tx, r.id, &reason, &now).await? {
-            return Err(AppError::Conflict {
-                field: "status".into(),
-                code: "not_waiting".into(),
-            });
-        }
-        tx.recount_on(r.unit_id, &r.requested_on);
-        tx.audit(
-            "cancel",
-            "aid_request",
-            r.id,
-            Some(r.unit_id),
-            None,
-            Some(serde_json::json!({ "reason": reason })),
-        )
-        .await?;
-        let v = answer(&mut tx, r.id).await?;
-        tx.commit().await?;
-        Ok(v)
+        let done = store::cancel(&mut tx, r.id, &reason, &now).await?;
+        closed(tx, &r, done, "cancel", &reason).await
     }
 }
