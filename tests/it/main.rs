@@ -25,6 +25,7 @@ mod mapping;
 mod meetings;
 mod members;
 mod pages;
+mod schemes;
 mod search;
 mod storage;
 mod units;

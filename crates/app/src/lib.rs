@@ -26,6 +26,7 @@ pub mod mapping;
 pub mod meetings;
 pub mod members;
 mod scan;
+pub mod schemes;
 pub mod stats;
 mod system;
 pub mod units;

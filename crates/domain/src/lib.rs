@@ -15,6 +15,7 @@ pub mod honors;
 pub mod member;
 pub mod money;
 pub mod names;
+pub mod schemes;
 pub mod search;
 pub mod unit;
 pub mod user;

@@ -119,6 +119,7 @@ pub enum Named {
     Event,
     HonorCategory,
     CaseType,
+    Scheme,
 }
 
 impl Named {
@@ -129,6 +130,7 @@ impl Named {
             Named::Event => ("event_names", "event_id"),
             Named::HonorCategory => ("honor_category_names", "category_id"),
             Named::CaseType => ("case_type_names", "case_type_id"),
+            Named::Scheme => ("scheme_names", "scheme_id"),
         }
     }
 }
@@ -151,6 +153,19 @@ pub async fn names(
         .fetch_all(&mut *conn)
         .await
         .store()
+}
+
+/// Removes every name in other locales of one named thing, before they are set again.
+pub async fn clear_names(conn: &mut Conn, of: Named, id: i64) -> Result<(), StoreError> {
+    let (table, column) = of.table();
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE {column} = $1"
+    )))
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
 }
 
 pub async fn set_name(

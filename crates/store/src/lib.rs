@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod mapping;
 pub mod meetings;
 pub mod members;
+pub mod schemes;
 pub mod search;
 pub mod sessions;
 pub mod tallies;

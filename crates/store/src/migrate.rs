@@ -129,9 +129,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "aid",
         sql: include_str!("../migrations/0023_aid.sql"),
     },
+    Migration {
+        version: 24,
+        name: "schemes",
+        sql: include_str!("../migrations/0024_schemes.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 23;
+pub const LATEST: i64 = 24;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

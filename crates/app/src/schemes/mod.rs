@@ -1,0 +1,387 @@
+//! Benefit schemes: a tree's schemes with their eligibility rules (data, checked when
+//! saved), the worklist of a subtree's members who are eligible and not enrolled, and
+//! each scheme's figures for a subtree and the units right below it. Where a member
+//! stands with a scheme, and their milestones, are in `enrollments`.
+
+mod enrollments;
+
+pub use enrollments::{
+    EnrollmentInput, EnrollmentView, MilestoneInput, MilestoneQuery, MilestoneView,
+};
+
+use crate::error::Check;
+use crate::{page_size, Actor, App, AppError};
+use muster_domain::schemes::{parse_rule, schemes_named, EnrollmentStatus, Rule};
+use muster_domain::unit::{optional_text, required_text};
+use muster_domain::user::Permission;
+use muster_domain::Date;
+use muster_store::events::Named;
+use muster_store::schemes::{self as store, SchemeFields, SchemeRow};
+use muster_store::units::UnitRow;
+use muster_store::Conn;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SchemeView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub names: BTreeMap<String, String>,
+    /// Who runs it: a ministry, a board, the union.
+    pub runner: Option<String>,
+    /// Who is eligible, one condition a line.
+    pub rule: String,
+    /// The documents an application needs.
+    pub documents: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct SchemeInput {
+    /// The tree's root; the caller's tree when not given.
+    pub tree_code: Option<String>,
+    /// Only when adding one.
+    pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    pub runner: Option<String>,
+    /// One condition a line: `age between 18 and 40`, `employment_type = informal`,
+    /// `informal_category in domestic, construction`, `gender != male`,
+    /// `birth_date before 1990-01-01`, `enrolled epfo = no`.
+    pub rule: Option<String>,
+    pub documents: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubtreeQuery {
+    /// A unit code; the caller's own unit when not given.
+    pub unit: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// One member to visit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct WorklistItem {
+    pub person_id: i64,
+    pub name: String,
+    pub member_number: Option<String>,
+    pub phone: Option<String>,
+    pub unit_code: String,
+    pub workplace_code: Option<String>,
+    pub region: Option<String>,
+    /// Where they stand with the scheme: none yet, `eligible`, `helped` or `lapsed`.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SchemeRollup {
+    pub scheme: String,
+    pub unit_code: String,
+    pub rows: Vec<SchemeFigures>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SchemeFigures {
+    pub unit_code: String,
+    /// `total` for the unit's whole subtree, `child` for each unit right below it.
+    pub row: String,
+    /// Active members the rule admits today.
+    pub eligible: i64,
+    /// Members by where they stand: `eligible`, `helped`, `applied`, `enrolled`,
+    /// `rejected`, `lapsed`.
+    pub by_status: BTreeMap<String, i64>,
+}
+
+fn view(s: SchemeRow, names: &[(i64, String, String)]) -> SchemeView {
+    SchemeView {
+        names: names
+            .iter()
+            .filter(|(i, _, _)| *i == s.id)
+            .map(|(_, l, n)| (l.clone(), n.clone()))
+            .collect(),
+        id: s.id,
+        code: s.code,
+        name: s.name,
+        runner: s.runner,
+        rule: s.rule,
+        documents: s.documents,
+        link: s.link,
+    }
+}
+
+/// The caller's tree: the tree of `unit` when given (in scope), else of their unit.
+pub(crate) async fn tree_of(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: Option<&str>,
+) -> Result<UnitRow, AppError> {
+    match unit.filter(|u| !u.trim().is_empty()) {
+        Some(code) => crate::units::find_in_scope(conn, actor.scope(), code).await,
+        None => {
+            let own = actor.unit_id().ok_or(AppError::field("unit", "required"))?;
+            muster_store::units::by_id(conn, own)
+                .await?
+                .ok_or(AppError::NotFound("unit"))
+        }
+    }
+}
+
+/// A scheme of the tree by code.
+pub(crate) async fn find(conn: &mut Conn, tree_id: i64, code: &str) -> Result<SchemeRow, AppError> {
+    store::by_code(conn, tree_id, code.trim())
+        .await?
+        .ok_or(AppError::NotFound("scheme"))
+}
+
+/// A scheme's rule as stored (it was checked when saved).
+pub(crate) fn rule_of(s: &SchemeRow) -> Rule {
+    parse_rule(&s.rule).unwrap_or_default()
+}
+
+/// A scheme's fields checked: each refused line of the rule named `rule.N`, a scheme
+/// the rule names that the tree lacks refused on `rule`.
+async fn check_fields(
+    conn: &mut Conn,
+    check: &mut Check,
+    tree_id: i64,
+    own_code: Option<&str>,
+    input: &SchemeInput,
+) -> Result<Option<SchemeFields>, AppError> {
+    let name = check.take(
+        "name",
+        required_text(input.name.as_deref().unwrap_or(""), 200),
+    );
+    let runner = check
+        .take("runner", optional_text(input.runner.as_deref(), 200))
+        .flatten();
+    let documents = check
+        .take("documents", optional_text(input.documents.as_deref(), 2000))
+        .flatten();
+    let link = check
+        .take("link", optional_text(input.link.as_deref(), 500))
+        .flatten();
+    if link
+        .as_deref()
+        .is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")))
+    {
+        check.fail("link", "invalid_link");
+    }
+    let text = input.rule.clone().unwrap_or_default();
+    let rule = match parse_rule(&text) {
+        Ok(r) => Some(r),
+        Err(errors) => {
+            for e in errors {
+                check.fail(&format!("rule.{}", e.line), e.code);
+            }
+            None
+        }
+    };
+    if let Some(r) = &rule {
+        let known: Vec<String> = store::schemes(conn, tree_id)
+            .await?
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        if schemes_named(r)
+            .iter()
+            .any(|c| Some(*c) == own_code || !known.iter().any(|k| k == c))
+        {
+            check.fail("rule", "unknown_scheme");
+        }
+    }
+    Ok(match (name, rule) {
+        (Some(name), Some(_)) => Some(SchemeFields {
+            name,
+            runner,
+            rule: text.trim().to_string(),
+            documents,
+            link,
+        }),
+        _ => None,
+    })
+}
+
+impl App {
+    /// The schemes of the caller's tree.
+    pub async fn schemes(&self, actor: &Actor) -> Result<Vec<SchemeView>, AppError> {
+        let mut conn = self.db().read().await?;
+        let Some(own) = actor.unit_id() else {
+            return Ok(Vec::new());
+        };
+        let tree = muster_store::units::by_id(&mut conn, own)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?
+            .tree_id;
+        let rows = store::schemes(&mut conn, tree).await?;
+        let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+        let names = muster_store::events::names(&mut conn, Named::Scheme, &ids).await?;
+        Ok(rows.into_iter().map(|s| view(s, &names)).collect())
+    }
+
+    /// One scheme of the caller's tree.
+    pub async fn scheme(&self, actor: &Actor, code: &str) -> Result<SchemeView, AppError> {
+        let mut conn = self.db().read().await?;
+        let tree = tree_of(&mut conn, actor, None).await?;
+        let s = find(&mut conn, tree.tree_id, code).await?;
+        let names = muster_store::events::names(&mut conn, Named::Scheme, &[s.id]).await?;
+        Ok(view(s, &names))
+    }
+
+    /// Adds a scheme to a tree, or changes one (`existing`): by the tree's top officer.
+    pub async fn save_scheme(
+        &self,
+        actor: &Actor,
+        existing: Option<&str>,
+        input: SchemeInput,
+    ) -> Result<SchemeView, AppError> {
+        let permit = actor.permit(Permission::ManageUnits)?;
+        let mut tx = self.write(permit).await?;
+        let root = tx.tree_root(input.tree_code.as_deref()).await?;
+        let before = match existing {
+            Some(code) => Some(find(&mut tx, root.tree_id, code).await?),
+            None => None,
+        };
+        let mut check = Check::default();
+        let code = match &before {
+            Some(b) => Some(b.code.clone()),
+            None => check.take(
+                "code",
+                crate::honors::code_of(input.code.as_deref().unwrap_or("")),
+            ),
+        };
+        let fields =
+            check_fields(&mut tx, &mut check, root.tree_id, code.as_deref(), &input).await?;
+        let names = crate::events::check_names(&mut check, &input.names);
+        check.finish()?;
+        let (Some(code), Some(fields)) = (code, fields) else {
+            return Err(AppError::Internal("checked scheme".into()));
+        };
+        let now = tx.now().to_string();
+        let id = match &before {
+            Some(b) => {
+                store::update(&mut tx, b.id, &fields, &now).await?;
+                muster_store::events::clear_names(&mut tx, Named::Scheme, b.id).await?;
+                b.id
+            }
+            None => {
+                if store::by_code(&mut tx, root.tree_id, &code)
+                    .await?
+                    .is_some()
+                {
+                    return Err(AppError::Conflict {
+                        field: "code".into(),
+                        code: "taken".into(),
+                    });
+                }
+                store::insert(&mut tx, root.tree_id, &code, &fields, &now).await?
+            }
+        };
+        for (l, n) in &names {
+            muster_store::events::set_name(&mut tx, Named::Scheme, id, l, n).await?;
+        }
+        tx.audit(
+            if before.is_some() { "update" } else { "create" },
+            "scheme",
+            id,
+            Some(root.id),
+            before
+                .as_ref()
+                .map(|b| serde_json::json!({ "name": b.name, "rule": b.rule })),
+            Some(serde_json::json!({ "code": code, "name": fields.name, "rule": fields.rule })),
+        )
+        .await?;
+        let row = find(&mut tx, root.tree_id, &code).await?;
+        let names = muster_store::events::names(&mut tx, Named::Scheme, &[id]).await?;
+        tx.commit().await?;
+        Ok(view(row, &names))
+    }
+
+    /// Members of a subtree the scheme's rule admits today who are not enrolled, have
+    /// not applied and were not turned down: by unit, then workplace or area.
+    pub async fn scheme_worklist(
+        &self,
+        actor: &Actor,
+        code: &str,
+        q: &SubtreeQuery,
+    ) -> Result<Vec<WorklistItem>, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = tree_of(&mut conn, actor, q.unit.as_deref()).await?;
+        let s = find(&mut conn, unit.tree_id, code).await?;
+        let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
+        let rows = store::worklist(
+            &mut conn,
+            unit.id,
+            s.id,
+            unit.tree_id,
+            (&sql, &values),
+            page_size(q.limit),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| WorklistItem {
+                person_id: r.person_id,
+                name: r.full_name,
+                member_number: r.member_number,
+                phone: r.phone,
+                unit_code: r.unit_code,
+                workplace_code: r.workplace_code,
+                region: r.region,
+                status: r.status,
+            })
+            .collect())
+    }
+
+    /// A scheme's figures for a subtree and each unit right below it: who the rule
+    /// admits today, and members by where they stand with it.
+    pub async fn scheme_rollup(
+        &self,
+        actor: &Actor,
+        code: &str,
+        q: &SubtreeQuery,
+    ) -> Result<SchemeRollup, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = tree_of(&mut conn, actor, q.unit.as_deref()).await?;
+        let s = find(&mut conn, unit.tree_id, code).await?;
+        let children = muster_store::governance::children(&mut conn, unit.id).await?;
+        let mut roots = vec![(unit.id, unit.code.clone(), "total")];
+        roots.extend(children.into_iter().map(|(id, code)| (id, code, "child")));
+        let ids: Vec<i64> = roots.iter().map(|(id, _, _)| *id).collect();
+        let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
+        let eligible =
+            store::eligible_counts(&mut conn, &ids, unit.tree_id, (&sql, &values)).await?;
+        let statuses = store::status_counts(&mut conn, s.id, &ids).await?;
+        let rows = roots
+            .into_iter()
+            .map(|(id, code, row)| SchemeFigures {
+                unit_code: code,
+                row: row.into(),
+                eligible: eligible
+                    .iter()
+                    .find(|(u, _)| *u == id)
+                    .map_or(0, |(_, n)| *n),
+                by_status: EnrollmentStatus::ALL
+                    .iter()
+                    .map(|st| {
+                        let n = statuses
+                            .iter()
+                            .filter(|(u, x, _)| *u == id && x == st.as_str())
+                            .map(|(_, _, n)| *n)
+                            .sum();
+                        (st.as_str().to_string(), n)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(SchemeRollup {
+            scheme: s.code,
+            unit_code: unit.code,
+            rows,
+        })
+    }
+}

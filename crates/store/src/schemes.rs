@@ -1,0 +1,405 @@
+//! Schemes: a tree's schemes with their rules, where members stand with them, the
+//! worklist of those eligible and not enrolled (the rule's own SQL, built by the
+//! domain), counts per subtree, and members' milestones.
+
+use crate::error::{ResultExt, StoreError};
+use crate::{id_list, Conn};
+use sqlx::{AssertSqlSafe, FromRow};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct SchemeRow {
+    pub id: i64,
+    pub tree_id: i64,
+    pub code: String,
+    pub name: String,
+    pub runner: Option<String>,
+    pub rule: String,
+    pub documents: Option<String>,
+    pub link: Option<String>,
+}
+
+const SCHEME: &str = "SELECT id, tree_id, code, name, runner, rule, documents, link FROM schemes";
+
+/// A scheme's fields as written, already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeFields {
+    pub name: String,
+    pub runner: Option<String>,
+    pub rule: String,
+    pub documents: Option<String>,
+    pub link: Option<String>,
+}
+
+pub async fn schemes(conn: &mut Conn, tree_id: i64) -> Result<Vec<SchemeRow>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "{SCHEME} WHERE tree_id = $1 ORDER BY code"
+    )))
+    .bind(tree_id)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn by_code(
+    conn: &mut Conn,
+    tree_id: i64,
+    code: &str,
+) -> Result<Option<SchemeRow>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "{SCHEME} WHERE tree_id = $1 AND code = $2"
+    )))
+    .bind(tree_id)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    tree_id: i64,
+    code: &str,
+    f: &SchemeFields,
+    now: &str,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO schemes (tree_id, code, name, runner, rule, documents, link, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(tree_id)
+    .bind(code)
+    .bind(&f.name)
+    .bind(&f.runner)
+    .bind(&f.rule)
+    .bind(&f.documents)
+    .bind(&f.link)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    id: i64,
+    f: &SchemeFields,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE schemes SET name = $2, runner = $3, rule = $4, documents = $5, link = $6, updated_at = $7 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&f.name)
+    .bind(&f.runner)
+    .bind(&f.rule)
+    .bind(&f.documents)
+    .bind(&f.link)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// The active members of a unit's subtree that a rule admits: `rule` is its SQL on
+/// `p`, its values bound from `$5` on; `$4` is the tree for `enrolled` conditions.
+fn eligible_from(rule: &str) -> String {
+    format!(
+        "FROM memberships m JOIN people p ON p.id = m.person_id \
+         WHERE m.is_current = 1 AND m.status = 'active' AND p.archived = 0 AND ({rule})"
+    )
+}
+
+/// One line of a worklist.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct WorklistRow {
+    pub person_id: i64,
+    pub full_name: String,
+    pub member_number: Option<String>,
+    pub phone: Option<String>,
+    pub unit_code: String,
+    pub workplace_code: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Members of `unit`'s subtree the rule admits who are not enrolled, applied or
+/// turned down, by unit, then workplace or area, then name: where to go next.
+pub async fn worklist(
+    conn: &mut Conn,
+    unit: i64,
+    scheme: i64,
+    tree: i64,
+    rule: (&str, &[String]),
+    limit: i64,
+) -> Result<Vec<WorklistRow>, StoreError> {
+    let sql = format!(
+        "SELECT p.id AS person_id, p.full_name, m.member_number, p.phone, u.code AS unit_code, \
+         w.code AS workplace_code, p.region, e.status \
+         {} AND m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.person_id = p.id AND x.scheme_id = $2 \
+           AND x.status IN ('applied', 'enrolled', 'rejected')) \
+         ORDER BY u.code, w.code, p.region, p.sort_key, p.id LIMIT $3",
+        eligible_from(rule.0)
+            .replace(
+                "FROM memberships m JOIN people p ON p.id = m.person_id",
+                "FROM memberships m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id \
+                 LEFT JOIN workplaces w ON w.id = p.workplace_id \
+                 LEFT JOIN enrollments e ON e.person_id = p.id AND e.scheme_id = $2",
+            )
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(unit)
+        .bind(scheme)
+        .bind(limit)
+        .bind(tree);
+    for v in rule.1 {
+        q = q.bind(v);
+    }
+    q.fetch_all(&mut *conn).await.store()
+}
+
+/// How many active members of each of `roots`' subtrees the rule admits.
+pub async fn eligible_counts(
+    conn: &mut Conn,
+    roots: &[i64],
+    tree: i64,
+    rule: (&str, &[String]),
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `$1` to `$3` are unused here; the rule's values start at `$5` as in the worklist.
+    let sql = format!(
+        "SELECT cl.ancestor_id, COUNT(*) {} AND $1 = $1 AND $2 = $2 AND $3 = $3 \
+         GROUP BY cl.ancestor_id",
+        eligible_from(rule.0).replace(
+            "FROM memberships m",
+            &format!(
+                "FROM unit_closure cl JOIN memberships m ON m.unit_id = cl.descendant_id AND cl.ancestor_id IN ({})",
+                id_list(roots)
+            )
+        )
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(0i64)
+        .bind(0i64)
+        .bind(0i64)
+        .bind(tree);
+    for v in rule.1 {
+        q = q.bind(v);
+    }
+    q.fetch_all(&mut *conn).await.store()
+}
+
+/// Whether the rule admits one person (an active member).
+pub async fn admits(
+    conn: &mut Conn,
+    person: i64,
+    tree: i64,
+    rule: (&str, &[String]),
+) -> Result<bool, StoreError> {
+    let sql = format!(
+        "SELECT COUNT(*) {} AND p.id = $1 AND $2 = $2 AND $3 = $3",
+        eligible_from(rule.0)
+    );
+    let mut q = sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(person)
+        .bind(0i64)
+        .bind(0i64)
+        .bind(tree);
+    for v in rule.1 {
+        q = q.bind(v);
+    }
+    let n: i64 = q.fetch_one(&mut *conn).await.store()?;
+    Ok(n > 0)
+}
+
+/// Enrollments of a scheme in each of `roots`' subtrees by status: (root, status, n).
+pub async fn status_counts(
+    conn: &mut Conn,
+    scheme: i64,
+    roots: &[i64],
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT cl.ancestor_id, e.status, COUNT(*) FROM enrollments e \
+         JOIN unit_closure cl ON cl.descendant_id = e.unit_id AND cl.ancestor_id IN ({}) \
+         WHERE e.scheme_id = $1 GROUP BY cl.ancestor_id, e.status",
+        id_list(roots)
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(scheme)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct EnrollmentRow {
+    pub id: i64,
+    pub scheme_id: i64,
+    pub scheme_code: String,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub status: String,
+    pub scheme_number: Option<String>,
+    pub helped_by: Option<String>,
+    pub helped_on: Option<String>,
+    pub applied_on: Option<String>,
+    pub enrolled_on: Option<String>,
+    /// 1 when the rule did not admit them.
+    pub outside_rule: i64,
+    pub reason: Option<String>,
+    pub updated_on: String,
+}
+
+const ENROLLMENT: &str = "SELECT e.id, e.scheme_id, s.code AS scheme_code, e.person_id, e.unit_id, e.status, \
+     e.scheme_number, e.helped_by, e.helped_on, e.applied_on, e.enrolled_on, e.outside_rule, e.reason, e.updated_on \
+     FROM enrollments e JOIN schemes s ON s.id = e.scheme_id";
+
+pub async fn enrollment(
+    conn: &mut Conn,
+    person: i64,
+    scheme: i64,
+) -> Result<Option<EnrollmentRow>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "{ENROLLMENT} WHERE e.person_id = $1 AND e.scheme_id = $2"
+    )))
+    .bind(person)
+    .bind(scheme)
+    .fetch_optional(&mut *conn)
+    .await
+    .store()
+}
+
+pub async fn enrollments_of(
+    conn: &mut Conn,
+    person: i64,
+) -> Result<Vec<EnrollmentRow>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "{ENROLLMENT} WHERE e.person_id = $1 ORDER BY s.code"
+    )))
+    .bind(person)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
+/// Writes where a member stands with a scheme (one row per member and scheme).
+pub async fn save_enrollment(
+    conn: &mut Conn,
+    e: &EnrollmentRow,
+    now: &str,
+) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE enrollments SET unit_id = $3, status = $4, scheme_number = $5, helped_by = $6, helped_on = $7, \
+         applied_on = $8, enrolled_on = $9, outside_rule = $10, reason = $11, updated_on = $12, updated_at = $13 \
+         WHERE person_id = $1 AND scheme_id = $2",
+    )
+    .bind(e.person_id)
+    .bind(e.scheme_id)
+    .bind(e.unit_id)
+    .bind(&e.status)
+    .bind(&e.scheme_number)
+    .bind(&e.helped_by)
+    .bind(&e.helped_on)
+    .bind(&e.applied_on)
+    .bind(&e.enrolled_on)
+    .bind(e.outside_rule)
+    .bind(&e.reason)
+    .bind(&e.updated_on)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO enrollments (person_id, scheme_id, unit_id, status, scheme_number, helped_by, helped_on, \
+             applied_on, enrolled_on, outside_rule, reason, updated_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(e.person_id)
+        .bind(e.scheme_id)
+        .bind(e.unit_id)
+        .bind(&e.status)
+        .bind(&e.scheme_number)
+        .bind(&e.helped_by)
+        .bind(&e.helped_on)
+        .bind(&e.applied_on)
+        .bind(&e.enrolled_on)
+        .bind(e.outside_rule)
+        .bind(&e.reason)
+        .bind(&e.updated_on)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct MilestoneRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_code: String,
+    pub kind: String,
+    pub on_day: String,
+    pub note: Option<String>,
+    pub by_name: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_milestone(
+    conn: &mut Conn,
+    person: i64,
+    unit: i64,
+    kind: &str,
+    on_day: &str,
+    note: Option<&str>,
+    by: &str,
+    now: &str,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO milestones (person_id, unit_id, kind, on_day, note, by_name, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(person)
+    .bind(unit)
+    .bind(kind)
+    .bind(on_day)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .store()
+}
+
+/// Milestones of one person, or of a unit's subtree (of one kind when asked), latest
+/// first.
+pub async fn milestones(
+    conn: &mut Conn,
+    person: Option<i64>,
+    unit: i64,
+    kind: Option<&str>,
+    limit: i64,
+) -> Result<Vec<MilestoneRow>, StoreError> {
+    let sql = "SELECT x.id, x.person_id, p.full_name, u.code AS unit_code, x.kind, x.on_day, x.note, x.by_name \
+         FROM milestones x JOIN people p ON p.id = x.person_id JOIN units u ON u.id = x.unit_id \
+         WHERE x.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
+         AND ($2 = 0 OR x.person_id = $2) AND ($3 = '' OR x.kind = $3) \
+         ORDER BY x.on_day DESC, x.id DESC LIMIT $4";
+    sqlx::query_as(sql)
+        .bind(unit)
+        .bind(person.unwrap_or(0))
+        .bind(kind.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}

@@ -1,0 +1,288 @@
+//! Benefit schemes: rules written as data and refused line by line, the worklist of a
+//! district's members who are eligible and not enrolled, enrollments (someone the rule
+//! does not admit only with a reason), figures per subtree, milestones, and nothing of
+//! another district.
+
+use crate::on_both_backends;
+use crate::support::{add_member, field_codes as fields, small_tree, Backend, Client};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+fn names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+on_both_backends!(
+    a_schemes_rule_makes_a_worklist_and_enrollments_take_people_off_it,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let province = c.login("p-officer", Some("P"), "officer").await;
+        let d1 = c.login("d1-officer", Some("D1"), "officer").await;
+        let organizer = c.login("d1-organizer", Some("D1"), "organizer").await;
+        let viewer = c.login("d1-viewer", Some("D1"), "viewer").await;
+        let d2 = c.login("d2-officer", Some("D2"), "officer").await;
+        let member = |unit: &str, name: &str, gender: &str, born: &str, work: &str| {
+            json!({"unit_code": unit, "full_name": name, "gender": gender, "birth_date": born,
+                   "employment_type": work, "informal_category": if work == "informal" { "domestic" } else { "" },
+                   "joined_on": "2026-01-10"})
+        };
+        let sunita = add_member(
+            &c,
+            &admin,
+            member("G1", "Sunita Devi", "female", "1990-05-01", "informal"),
+        )
+        .await;
+        add_member(
+            &c,
+            &admin,
+            member("G1", "Ramesh Kumar", "male", "1960-03-02", "informal"),
+        )
+        .await;
+        let anita = add_member(
+            &c,
+            &admin,
+            member("G1", "Anita Verma", "female", "2000-07-15", "formal"),
+        )
+        .await;
+        add_member(
+            &c,
+            &admin,
+            member("G2", "Kamla Bai", "female", "1995-11-20", "informal"),
+        )
+        .await;
+
+        // A rule is checked line by line; nothing is saved.
+        let (s, bad) = c
+            .post(
+                "/api/v1/schemes",
+                &province,
+                json!({"code": "eshram", "name": "e-Shram",
+                       "rule": "salary >= 5000\nage > 1990-01-01\nemployment_type = informal\nenrolled epfo = no"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("rule.1".into(), "unknown_field".into()),
+                ("rule.2".into(), "type_mismatch".into()),
+            ]
+        );
+        let (_, none) = c.get("/api/v1/schemes", &province).await;
+        assert_eq!(none["items"], json!([]));
+        let (s, bad) = c
+            .post(
+                "/api/v1/schemes",
+                &province,
+                json!({"code": "pmsym", "name": "PM-SYM", "rule": "enrolled epfo = no"}),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&bad)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("rule".into(), "unknown_scheme".into())]
+            )
+        );
+        // Only the tree's top officer keeps its schemes.
+        let eshram = json!({"code": "eshram", "name": "e-Shram", "names": {"hi": "ई-श्रम"},
+            "runner": "Ministry of Labour and Employment",
+            "rule": "# unorganised workers of working age\nage between 16 and 59\nemployment_type = informal",
+            "documents": "Aadhaar, bank passbook", "link": "https://eshram.gov.in"});
+        let (s, _) = c.post("/api/v1/schemes", &d1, eshram.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        for body in [
+            eshram,
+            json!({"code": "epfo", "name": "EPF", "rule": "employment_type = formal"}),
+            json!({"code": "pmsym", "name": "PM-SYM",
+                   "rule": "age between 18 and 40\nemployment_type = informal\nenrolled epfo = no"}),
+        ] {
+            let (s, b) = c.post("/api/v1/schemes", &province, body).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let (_, one) = c.get("/api/v1/schemes/eshram", &viewer).await;
+        assert_eq!(one["names"]["hi"], "ई-श्रम");
+
+        // The worklist: eligible, not enrolled, by unit.
+        let (s, w) = c.get("/api/v1/schemes/eshram/worklist", &organizer).await;
+        assert_eq!(s, StatusCode::OK, "{w}");
+        assert_eq!(names(&w), vec!["Sunita Devi"]);
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &province).await;
+        assert_eq!(names(&w), vec!["Sunita Devi", "Kamla Bai"]);
+
+        // Helped to apply: still to visit; enrolled with the scheme's number: off it.
+        let enroll = |person: i64, status: &str| json!({"scheme": "eshram", "person_id": person, "status": status});
+        let (s, _) = c
+            .post("/api/v1/enrollments", &viewer, enroll(sunita, "helped"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, e) = c
+            .post("/api/v1/enrollments", &organizer, enroll(sunita, "helped"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        assert_eq!(e["helped_by"], "d1-organizer");
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &organizer).await;
+        assert_eq!(w["items"][0]["status"], "helped");
+        let mut done = enroll(sunita, "enrolled");
+        done["scheme_number"] = json!("UAN-100200300");
+        done["on_day"] = json!("2026-11-02");
+        let (s, e) = c.post("/api/v1/enrollments", &organizer, done).await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        assert_eq!(
+            (
+                e["status"].as_str(),
+                e["scheme_number"].as_str(),
+                e["enrolled_on"].as_str(),
+                e["helped_by"].as_str()
+            ),
+            (
+                Some("enrolled"),
+                Some("UAN-100200300"),
+                Some("2026-11-02"),
+                Some("d1-organizer")
+            )
+        );
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &organizer).await;
+        assert_eq!(w["items"], json!([]));
+
+        // Someone the rule does not admit: only with a reason, and marked.
+        let (s, no) = c
+            .post("/api/v1/enrollments", &organizer, enroll(anita, "enrolled"))
+            .await;
+        assert_eq!(
+            (s, fields(&no)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("reason".into(), "not_eligible".into())]
+            )
+        );
+        let mut why = enroll(anita, "enrolled");
+        why["reason"] = json!("Contract ended; informal since October");
+        let (_, e) = c.post("/api/v1/enrollments", &organizer, why).await;
+        assert_eq!(e["outside_rule"], true);
+        let (_, bad) = c
+            .post(
+                "/api/v1/enrollments",
+                &organizer,
+                json!({"scheme": "nrega", "member_number": "nobody", "status": "done", "on_day": "2026-02-30"}),
+            )
+            .await;
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("member_number".into(), "unknown_member".into()),
+                ("on_day".into(), "invalid_date".into()),
+                ("scheme".into(), "unknown_scheme".into()),
+                ("status".into(), "invalid_enrollment_status".into()),
+            ]
+        );
+
+        // A rule that names another scheme: enrolled in EPF, off PM-SYM's list.
+        let (_, w) = c.get("/api/v1/schemes/pmsym/worklist", &organizer).await;
+        assert_eq!(names(&w), vec!["Sunita Devi"]);
+        let mut epf = enroll(sunita, "enrolled");
+        epf["scheme"] = json!("epfo");
+        epf["reason"] = json!("Joined a registered establishment");
+        let (s, e) = c.post("/api/v1/enrollments", &organizer, epf).await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        let (_, w) = c.get("/api/v1/schemes/pmsym/worklist", &organizer).await;
+        assert_eq!(w["items"], json!([]));
+
+        // Figures per subtree.
+        let (s, r) = c
+            .get("/api/v1/schemes/eshram/rollup?unit=P", &province)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let row = |code: &str| {
+            r["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["unit_code"] == code)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            (
+                row("P")["eligible"].as_i64(),
+                row("P")["by_status"]["enrolled"].as_i64()
+            ),
+            (Some(2), Some(2))
+        );
+        assert_eq!(
+            (
+                row("D1")["eligible"].as_i64(),
+                row("D2")["eligible"].as_i64()
+            ),
+            (Some(1), Some(1))
+        );
+        let (_, mine) = c
+            .get(&format!("/api/v1/enrollments?person_id={sunita}"), &viewer)
+            .await;
+        let schemes: Vec<&str> = mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["scheme"].as_str().unwrap())
+            .collect();
+        assert_eq!(schemes, vec!["epfo", "eshram"]);
+
+        // Milestones.
+        let (_, bad) = c
+            .post(
+                "/api/v1/milestones",
+                &organizer,
+                json!({"person_id": sunita, "kind": "promoted"}),
+            )
+            .await;
+        assert_eq!(
+            fields(&bad),
+            vec![("kind".into(), "invalid_milestone_kind".into())]
+        );
+        let (s, m) = c
+            .post(
+                "/api/v1/milestones",
+                &organizer,
+                json!({"person_id": sunita, "kind": "referred_to_party", "on_day": "2026-05-19",
+                       "note": "Referred by the district committee"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(
+            (m["unit_code"].as_str(), m["name"].as_str()),
+            (Some("G1"), Some("Sunita Devi"))
+        );
+        let (_, list) = c
+            .get("/api/v1/milestones?kind=referred_to_party", &d1)
+            .await;
+        assert_eq!(names(&list), vec!["Sunita Devi"]);
+
+        // Another district sees none of it.
+        let (_, list) = c.get("/api/v1/milestones", &d2).await;
+        assert_eq!(list["items"], json!([]));
+        for path in [
+            format!("/api/v1/enrollments?person_id={sunita}"),
+            "/api/v1/schemes/eshram/worklist?unit=D1".to_string(),
+            "/api/v1/schemes/eshram/rollup?unit=D1".to_string(),
+        ] {
+            let (s, _) = c.get(&path, &d2).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+        }
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &d2).await;
+        assert_eq!(names(&w), vec!["Kamla Bai"]);
+        let (s, _) = c
+            .post("/api/v1/enrollments", &d2, enroll(sunita, "lapsed"))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a member out of sight is unknown"
+        );
+    }
+);
