@@ -95,10 +95,11 @@ struct Fixture {
     foreign: Vec<&'static str>,
 }
 
+/// A path as the route it calls: placeholders emptied, the query left out.
 fn normalized(path: &str) -> String {
     let mut out = String::new();
     let mut inside = false;
-    for ch in path.chars() {
+    for ch in path.split('?').next().unwrap_or(path).chars() {
         match ch {
             '{' => {
                 inside = true;
@@ -439,6 +440,19 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             .as_str()
             .expect("receipt")
             .to_string();
+        // The tree's scheme (made once per tree).
+        let (s, b) = c
+            .post(
+                "/api/v1/schemes",
+                admin,
+                json!({"tree_code": tree, "code": format!("sch-{}", tree.to_lowercase()),
+                       "name": "Scheme", "rule": "age between 18 and 60"}),
+            )
+            .await;
+        assert!(
+            matches!(s, StatusCode::CREATED | StatusCode::CONFLICT),
+            "{b}"
+        );
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -470,6 +484,16 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("aid", aid[0].to_string()),
             ("paid_aid", aid[1].to_string()),
             ("receipt", receipt),
+            // Schemes are the tree's: nothing of them is a sibling's own, so the sibling
+            // names the other tree's.
+            (
+                "scheme",
+                if target == Target::Own {
+                    "sch-p".to_string()
+                } else {
+                    "sch-q".to_string()
+                },
+            ),
             ("unit", unit.to_string()),
             ("parent", district.to_string()),
             ("tree", tree.to_string()),

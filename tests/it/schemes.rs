@@ -281,8 +281,8 @@ on_both_backends!(
             .await;
         assert_eq!(
             s,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "a member out of sight is unknown"
+            StatusCode::NOT_FOUND,
+            "a member out of sight is not found"
         );
     }
 );

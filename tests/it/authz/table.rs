@@ -157,6 +157,22 @@ pub(super) const TABLE: &[Row] = &[
     row("POST", "/api/v1/aid/{aid}/cancellation", Casework, r#"{"reason": "Rút {n}"}"#),
     row("POST", "/api/v1/aid/{aid}/disbursements", Casework, r#"{"method": "cash"}"#),
     row("GET", "/api/v1/aid/{paid_aid}/receipts/{receipt}", Read, ""),
+    // API: schemes (a tree's: the sibling and the other tree name the other tree's).
+    row("GET", "/api/v1/schemes", Read, ""),
+    row("POST", "/api/v1/schemes", Top, r#"{"code": "s{n}", "name": "Scheme {n}", "rule": "age between 18 and 60"}"#),
+    row("GET", "/api/v1/schemes/{scheme}", Read, ""),
+    row("PUT", "/api/v1/schemes/{scheme}", Top, r#"{"name": "Scheme", "rule": "age >= 18"}"#),
+    row("GET", "/api/v1/schemes/{scheme}/worklist", Read, ""),
+    row("GET", "/api/v1/schemes/{scheme}/rollup", Read, ""),
+    row("GET", "/api/v1/enrollments?person_id={member}", Read, ""),
+    row(
+        "POST",
+        "/api/v1/enrollments",
+        Registry,
+        r#"{"scheme": "{scheme}", "person_id": {member}, "status": "helped", "reason": "Cần giúp {n}"}"#,
+    ),
+    row("GET", "/api/v1/milestones", Read, ""),
+    row("POST", "/api/v1/milestones", Registry, r#"{"person_id": {member}, "kind": "other", "note": "{n}"}"#),
     // API: competitions and honors.
     row("GET", "/api/v1/competitions", Read, ""),
     row(

@@ -121,6 +121,10 @@ impl App {
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
         let tree = tree_of(&mut tx, actor, None).await?;
+        // A person named by id out of sight is not found, like one in a path.
+        if let Some(p) = input.person_id {
+            crate::members::find_member(&mut tx, actor, p).await?;
+        }
         let mut check = Check::default();
         let scheme = match input
             .scheme
@@ -272,6 +276,9 @@ impl App {
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
         let tree = tree_of(&mut tx, actor, None).await?;
+        if let Some(p) = input.person_id {
+            crate::members::find_member(&mut tx, actor, p).await?;
+        }
         let mut check = Check::default();
         let person = crate::members::member_field(
             &mut tx,
