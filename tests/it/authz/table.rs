@@ -512,6 +512,18 @@ pub(super) const TABLE: &[Row] = &[
     row("POST", "/aid/{aid}/cancellation", Casework, "cancel_reason=R%C3%BAt"),
     row("POST", "/aid/{aid}/disbursements", Casework, "method=cash"),
     row("GET", "/aid/{paid_aid}/receipts/{receipt}", Read, ""),
+    // Pages: schemes and milestones.
+    row("GET", "/schemes", Read, ""),
+    row("GET", "/schemes/new", Units, ""),
+    row("POST", "/schemes/new", Top, "code=s{n}&name=S&rule=age+%3E%3D+18"),
+    row("GET", "/schemes/{scheme}", Read, ""),
+    row("POST", "/schemes/{scheme}", Top, "name=S&rule=age+%3E%3D+18"),
+    row("GET", "/schemes/{scheme}/worklist", Read, ""),
+    row("POST", "/schemes/{scheme}/worklist", Registry, "person_id={member}&status=helped&reason=C%E1%BA%A7n"),
+    row("GET", "/schemes/{scheme}/export.csv", Read, ""),
+    row("GET", "/schemes/{scheme}/export.xlsx", Read, ""),
+    row("GET", "/milestones", Read, ""),
+    row("POST", "/milestones", Registry, "kind=other"),
     // Pages: competitions and honors.
     row("GET", "/competitions", Read, ""),
     row("GET", "/competitions/new", Units, ""),

@@ -247,6 +247,7 @@ pub fn frame(
                             (nav_link(lang, "/programs", "nav-programs", active))
                             (nav_link(lang, "/cases", "nav-cases", active))
                             (nav_link(lang, "/aid", "nav-aid", active))
+                            (nav_link(lang, "/schemes", "nav-schemes", active))
                             @if v.actor.role().manages_units() {
                                 (nav_link(lang, "/users", "nav-users", active))
                             }

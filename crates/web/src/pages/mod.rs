@@ -34,6 +34,7 @@ mod layout;
 mod mapping;
 mod meetings;
 mod members;
+mod schemes;
 mod settings;
 mod units;
 mod users;
@@ -53,6 +54,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         aid::ROUTES,
         auth::ROUTES,
         cases::ROUTES,
+        schemes::ROUTES,
         committees::ROUTES,
         competitions::ROUTES,
         dashboard::ROUTES,
@@ -93,6 +95,7 @@ pub fn router() -> Router<App> {
             }),
         )
         .merge(aid::router())
+        .merge(schemes::router())
         .merge(auth::router())
         .merge(cases::router().layer(axum::extract::DefaultBodyLimit::max(
             muster_app::cases::MAX_DOCUMENT_BYTES * 4,

@@ -137,7 +137,7 @@ async fn new_program(v: Viewer, Query(q): Query<NewProgramQuery>) -> Response {
     program_form(&v, &f, &Fields::new())
 }
 
-fn names_of(f: &PlainForm) -> BTreeMap<String, String> {
+pub(crate) fn names_of(f: &PlainForm) -> BTreeMap<String, String> {
     crate::i18n::LOCALES
         .iter()
         .filter_map(|loc| f.opt(&format!("name_{loc}")).map(|n| (loc.to_string(), n)))
