@@ -60,10 +60,11 @@ on_both_backends!(
                    {"level": "Grassroots", "amount": null}])
         );
 
-        // Budgets: the district's and the province's for 2026; no overlap.
+        // Budgets: the district's and the province's for this year; no overlap.
+        let year = muster_domain::Date::today().year();
         let budget = |unit: &str, amount: &str| {
-            json!({"unit_code": unit, "label": "2026", "starts_on": "2026-01-01",
-                   "ends_on": "2026-12-31", "amount": amount})
+            json!({"unit_code": unit, "label": year.to_string(), "starts_on": format!("{year}-01-01"),
+                   "ends_on": format!("{year}-12-31"), "amount": amount})
         };
         let (s, b) = c
             .post("/api/v1/budgets", &worker, budget("D1", "10000000"))
@@ -81,8 +82,8 @@ on_both_backends!(
             .post(
                 "/api/v1/budgets",
                 &d1,
-                json!({"unit_code": "D1", "label": "2026b", "starts_on": "2026-06-01",
-                       "ends_on": "2027-05-31", "amount": "1"}),
+                json!({"unit_code": "D1", "label": "b", "starts_on": format!("{year}-06-01"),
+                       "ends_on": format!("{}-05-31", year + 1), "amount": "1"}),
             )
             .await;
         assert_eq!(
@@ -409,7 +410,7 @@ on_both_backends!(
         // The roll-up: asked at the district, approved and paid from each budget.
         let (s, r) = c
             .get(
-                "/api/v1/aid/rollup?unit=P&from=2026-01-01&to=2026-12-31",
+                &format!("/api/v1/aid/rollup?unit=P&from={year}-01-01&to={year}-12-31"),
                 &province,
             )
             .await;
@@ -453,13 +454,16 @@ on_both_backends!(
                 "/api/v1/drives",
                 &admin,
                 json!({"code": "AID", "name": "Hỗ trợ sau bão", "scope_unit_code": "P",
-                       "start_month": "2026-01", "end_month": "2026-12",
+                       "start_month": format!("{year}-01"), "end_month": format!("{year}-12"),
                        "metrics": [{"kind": "aid_disbursed"}]}),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{d}");
         let (_, p) = c
-            .get("/api/v1/drives/AID/progress?as_of=2026-12-31", &admin)
+            .get(
+                &format!("/api/v1/drives/AID/progress?as_of={year}-12-31"),
+                &admin,
+            )
             .await;
         assert_eq!(p["metrics"][0]["total"]["actual"].as_i64(), Some(3_000_000));
 

@@ -263,6 +263,55 @@ on_both_backends!(
             .await;
         assert_eq!(names(&list), vec!["Sunita Devi"]);
 
+        // Drives count members enrolled in a scheme, helped to apply, and referred.
+        let year = muster_domain::Date::today().year();
+        let drive = |metrics: Value| {
+            json!({"code": "SCH", "name": "Social security for all", "scope_unit_code": "P",
+                   "start_month": format!("{year}-01"), "end_month": format!("{year}-12"),
+                   "metrics": metrics})
+        };
+        let (_, bad) = c
+            .post(
+                "/api/v1/drives",
+                &admin,
+                drive(json!([{"kind": "scheme_enrolled"}, {"kind": "scheme_enrolled", "scheme": "nrega"}])),
+            )
+            .await;
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("metrics.0.scheme".into(), "required".into()),
+                ("metrics.1.scheme".into(), "unknown_scheme".into()),
+            ]
+        );
+        let (s, d) = c
+            .post(
+                "/api/v1/drives",
+                &admin,
+                drive(json!([{"kind": "scheme_enrolled", "scheme": "eshram"},
+                             {"kind": "helped_to_apply"}, {"kind": "members_referred"}])),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let (_, p) = c
+            .get(
+                &format!("/api/v1/drives/SCH/progress?as_of={year}-12-31"),
+                &admin,
+            )
+            .await;
+        let actual: Vec<Option<i64>> = (0..3)
+            .map(|i| p["metrics"][i]["total"]["actual"].as_i64())
+            .collect();
+        // Enrolled in e-Shram: Sunita (2 November) and Anita (today); helped: each of
+        // the three enrollments recorded; referred: Sunita in May.
+        let in_year = |day: &str| day.starts_with(&year.to_string());
+        let expected_enrolled = 1 + i64::from(in_year("2026-11-02"));
+        let expected_referred = i64::from(in_year("2026-05-19"));
+        assert_eq!(
+            actual,
+            vec![Some(expected_enrolled), Some(3), Some(expected_referred)]
+        );
+
         // Another district sees none of it.
         let (_, list) = c.get("/api/v1/milestones", &d2).await;
         assert_eq!(list["items"], json!([]));

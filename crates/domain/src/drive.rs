@@ -23,6 +23,9 @@ string_enum!(
         RecruitedAtEvents => "recruited_at_events",
         CasesResolved => "cases_resolved",
         AidDisbursed => "aid_disbursed",
+        SchemeEnrolled => "scheme_enrolled",
+        HelpedToApply => "helped_to_apply",
+        MembersReferred => "members_referred",
     }
 );
 
@@ -35,8 +38,11 @@ impl MetricKind {
     /// closing report is filed (in the month it began), a member recruited at an event
     /// in the month the event began, a case in the month it was resolved or closed, at
     /// the desk that keeps it, aid in whole units of the tree's currency on the day it
-    /// was paid, at the unit whose budget paid it.
-    pub const COMPUTED: [MetricKind; 8] = [
+    /// was paid, at the unit whose budget paid it, members enrolled in the metric's
+    /// scheme on the day they were enrolled, members helped to apply to any scheme on
+    /// the day they were first helped, members referred to the Party on the day, all at
+    /// the member's unit.
+    pub const COMPUTED: [MetricKind; 11] = [
         MetricKind::MeetingsHeld,
         MetricKind::CommitteesMet,
         MetricKind::DecisionsAdopted,
@@ -45,6 +51,9 @@ impl MetricKind {
         MetricKind::RecruitedAtEvents,
         MetricKind::CasesResolved,
         MetricKind::AidDisbursed,
+        MetricKind::SchemeEnrolled,
+        MetricKind::HelpedToApply,
+        MetricKind::MembersReferred,
     ];
 
     pub fn computed(self) -> bool {

@@ -57,3 +57,6 @@ CREATE TABLE milestones (
 );
 CREATE INDEX milestones_by_person ON milestones (person_id, on_day);
 CREATE INDEX milestones_by_unit ON milestones (unit_id, kind, on_day);
+
+-- A drive's metric counting members enrolled in one scheme names it by code.
+ALTER TABLE drive_metrics ADD COLUMN scheme_code TEXT;

@@ -1223,3 +1223,5 @@ field-invalid_milestone_kind = Not a kind of milestone.
 metric-scheme_enrolled = Enrolled in the scheme
 metric-helped_to_apply = Helped to apply to a scheme
 metric-members_referred = Members referred to the Party
+metric-scheme_enrolled-of = Enrolled in { $scheme }
+drive-scheme = Scheme (code) for "enrolled in the scheme"

@@ -1223,3 +1223,5 @@ field-invalid_milestone_kind = نوع رویداد معتبر نیست.
 metric-scheme_enrolled = ثبت‌نام در طرح
 metric-helped_to_apply = کمک در درخواست طرح
 metric-members_referred = اعضای معرفی‌شده به حزب
+metric-scheme_enrolled-of = ثبت‌نام در { $scheme }
+drive-scheme = کد طرح برای «ثبت‌نام در طرح»

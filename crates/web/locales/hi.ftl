@@ -1223,3 +1223,5 @@ field-invalid_milestone_kind = उपलब्धि का मान्य प�
 metric-scheme_enrolled = योजना में नामांकित
 metric-helped_to_apply = योजना के आवेदन में मदद
 metric-members_referred = पार्टी को संस्तुत सदस्य
+metric-scheme_enrolled-of = { $scheme } में नामांकित
+drive-scheme = "योजना में नामांकित" के लिए योजना (कोड)

@@ -1223,3 +1223,5 @@ field-invalid_milestone_kind = Không phải loại mốc.
 metric-scheme_enrolled = Tham gia chế độ
 metric-helped_to_apply = Được hỗ trợ làm hồ sơ
 metric-members_referred = Đoàn viên được giới thiệu cho Đảng
+metric-scheme_enrolled-of = Tham gia { $scheme }
+drive-scheme = Mã chế độ cho "tham gia chế độ"

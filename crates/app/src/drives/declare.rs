@@ -98,6 +98,16 @@ impl App {
             } else {
                 (None, None)
             };
+            let scheme_code = match kind {
+                MetricKind::SchemeEnrolled => match m.scheme.as_deref().map(str::trim) {
+                    Some(s) if !s.is_empty() => Some(s.to_string()),
+                    _ => {
+                        check.fail(&field("scheme"), "required");
+                        None
+                    }
+                },
+                _ => None,
+            };
             let mut metric_names = Vec::new();
             for (locale, n) in &m.names {
                 let l = check.take(&field("names"), parse_locale(locale));
@@ -115,6 +125,7 @@ impl App {
                     min_workers,
                     unit_of_measure,
                     name,
+                    scheme_code,
                 },
                 metric_names,
             ));
@@ -128,6 +139,18 @@ impl App {
             }
             Err(e) => return Err(e),
         };
+        if let Some(u) = &scope_unit {
+            for (i, (m, _)) in metrics.iter().enumerate() {
+                if let Some(s) = &m.scheme_code {
+                    if muster_store::schemes::by_code(&mut tx, u.tree_id, s)
+                        .await?
+                        .is_none()
+                    {
+                        check.fail(&format!("metrics.{i}.scheme"), "unknown_scheme");
+                    }
+                }
+            }
+        }
         check.finish()?;
         let (Some(code), Some(name), Some(period), Some(scope_unit)) =
             (code, name, period, scope_unit)

@@ -43,6 +43,8 @@ pub struct MetricView {
     /// A custom metric's name; built-in metrics are named by the reader's language.
     pub name: Option<String>,
     pub names: BTreeMap<String, String>,
+    /// For `scheme_enrolled`: the code of the scheme it counts.
+    pub scheme: Option<String>,
 }
 
 impl MetricView {
@@ -112,6 +114,8 @@ pub struct NewMetric {
     pub name: Option<String>,
     #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// For `scheme_enrolled`: a scheme of the drive's tree, by code.
+    pub scheme: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -303,6 +307,7 @@ async fn view(conn: &mut Conn, row: &DriveRow) -> Result<DriveView, AppError> {
             min_workers: m.min_workers,
             unit_of_measure: m.unit_of_measure,
             name: m.name,
+            scheme: m.scheme_code,
         })
         .collect();
     let scope = unit_store::by_id(conn, row.scope_unit_id)

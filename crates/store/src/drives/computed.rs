@@ -13,6 +13,7 @@ async fn own_rows(
     kind: MetricKind,
     drive: &DriveRow,
     only_unit: Option<i64>,
+    scheme: Option<&str>,
 ) -> Result<Vec<(i64, String, i64)>, StoreError> {
     let within = |column: &str| match only_unit {
         Some(_) => format!("{column} = $3"),
@@ -82,15 +83,37 @@ async fn own_rows(
                 .join(", "),
             within("r.approver_unit_id")
         ),
+        // The scheme is the metric's, of the drive's tree: `$4`.
+        MetricKind::SchemeEnrolled => format!(
+            "SELECT e.unit_id, e.enrolled_on AS day, COUNT(*) FROM enrollments e \
+             JOIN schemes s ON s.id = e.scheme_id AND s.tree_id = {} AND s.code = $4 \
+             WHERE e.status = 'enrolled' AND e.enrolled_on >= $1 AND e.enrolled_on < $2 AND {} \
+             GROUP BY e.unit_id, e.enrolled_on",
+            drive.tree_id,
+            within("e.unit_id")
+        ),
+        MetricKind::HelpedToApply => format!(
+            "SELECT e.unit_id, e.helped_on AS day, COUNT(*) FROM enrollments e \
+             WHERE e.helped_on IS NOT NULL AND e.helped_on >= $1 AND e.helped_on < $2 AND {} \
+             GROUP BY e.unit_id, e.helped_on",
+            within("e.unit_id")
+        ),
+        MetricKind::MembersReferred => format!(
+            "SELECT x.unit_id, x.on_day AS day, COUNT(*) FROM milestones x \
+             WHERE x.kind = 'referred_to_party' AND x.on_day >= $1 AND x.on_day < $2 AND {} \
+             GROUP BY x.unit_id, x.on_day",
+            within("x.unit_id")
+        ),
         _ => return Ok(Vec::new()),
     };
-    sqlx::query_as(AssertSqlSafe(sql))
+    let mut q = sqlx::query_as(AssertSqlSafe(sql))
         .bind(&drive.starts_on)
         .bind(&drive.ends_on)
-        .bind(only_unit.unwrap_or(drive.scope_unit_id))
-        .fetch_all(&mut *conn)
-        .await
-        .store()
+        .bind(only_unit.unwrap_or(drive.scope_unit_id));
+    if kind == MetricKind::SchemeEnrolled {
+        q = q.bind(scheme.unwrap_or(""));
+    }
+    q.fetch_all(&mut *conn).await.store()
 }
 
 /// Own figures of a computed metric, keyed by (unit, month).
@@ -99,11 +122,12 @@ async fn own_figures(
     kind: MetricKind,
     drive: &DriveRow,
     only_unit: Option<i64>,
+    scheme: Option<&str>,
 ) -> Result<HashMap<(i64, i64), i64>, StoreError> {
     let period = drive.period();
     let mut months: HashMap<String, Option<u32>> = HashMap::new();
     let mut out: HashMap<(i64, i64), i64> = HashMap::new();
-    for (unit, day, n) in own_rows(conn, kind, drive, only_unit).await? {
+    for (unit, day, n) in own_rows(conn, kind, drive, only_unit, scheme).await? {
         let month = *months
             .entry(day.clone())
             .or_insert_with(|| Date::parse_iso(&day).ok().and_then(|d| period.index_of(d)));
@@ -118,11 +142,11 @@ async fn own_figures(
 pub(super) async fn scope_figures(
     conn: &mut Conn,
     drive: &DriveRow,
-    metrics: &[(i64, MetricKind)],
+    metrics: &[(i64, MetricKind, Option<String>)],
 ) -> Result<OwnFigures, StoreError> {
     let mut own = OwnFigures::new();
-    for (metric_id, kind) in metrics.iter().filter(|(_, k)| k.computed()) {
-        for ((unit, month), n) in own_figures(conn, *kind, drive, None).await? {
+    for (metric_id, kind, scheme) in metrics.iter().filter(|(_, k, _)| k.computed()) {
+        for ((unit, month), n) in own_figures(conn, *kind, drive, None, scheme.as_deref()).await? {
             *own.entry((*metric_id, unit, month)).or_default() += n;
         }
     }
@@ -136,6 +160,7 @@ struct ComputedMetric {
     drive: DriveRow,
     metric_id: i64,
     kind: String,
+    scheme_code: Option<String>,
 }
 
 /// Counts again the own figures of `units` in every computed metric of every drive whose
@@ -149,7 +174,7 @@ pub async fn recount(conn: &mut Conn, units: &[i64]) -> Result<(), StoreError> {
         .collect();
     for unit in units {
         let sql = format!(
-            "SELECT {DRIVE_COLUMNS}, m.id AS metric_id, m.kind FROM drives d \
+            "SELECT {DRIVE_COLUMNS}, m.id AS metric_id, m.kind, m.scheme_code FROM drives d \
              JOIN drive_metrics m ON m.drive_id = d.id \
              JOIN unit_closure c ON c.ancestor_id = d.scope_unit_id AND c.descendant_id = $1 \
              WHERE m.kind IN ({}) ORDER BY d.id, m.id",
@@ -164,7 +189,8 @@ pub async fn recount(conn: &mut Conn, units: &[i64]) -> Result<(), StoreError> {
             let Ok(kind) = MetricKind::parse(&r.kind) else {
                 continue;
             };
-            let now = own_figures(conn, kind, &r.drive, Some(*unit)).await?;
+            let now =
+                own_figures(conn, kind, &r.drive, Some(*unit), r.scheme_code.as_deref()).await?;
             let before: Vec<(i64, i64)> = sqlx::query_as(
                 "SELECT period, own FROM drive_values WHERE metric_id = $1 AND unit_id = $2",
             )

@@ -351,7 +351,16 @@ pub async fn rebuild(
             }
         }
     }
-    let computed: Vec<(i64, MetricKind)> = kinds.iter().map(|(id, k, _, _)| (*id, *k)).collect();
+    let computed: Vec<(i64, MetricKind, Option<String>)> = redo
+        .iter()
+        .filter_map(|m| {
+            Some((
+                m.id,
+                MetricKind::parse(&m.kind).ok()?,
+                m.scheme_code.clone(),
+            ))
+        })
+        .collect();
     for (key, n) in super::computed::scope_figures(conn, drive, &computed).await? {
         *own.entry(key).or_default() += n;
     }

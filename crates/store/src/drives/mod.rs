@@ -69,6 +69,7 @@ pub struct MetricRow {
     pub min_workers: Option<i64>,
     pub unit_of_measure: Option<String>,
     pub name: Option<String>,
+    pub scheme_code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +79,8 @@ pub struct MetricFields {
     pub min_workers: Option<i64>,
     pub unit_of_measure: Option<String>,
     pub name: Option<String>,
+    /// The scheme a `scheme_enrolled` metric counts.
+    pub scheme_code: Option<String>,
 }
 
 const DRIVE_COLUMNS: &str = "d.id, d.tree_id, d.scope_unit_id, d.code, d.name, d.calendar, \
@@ -189,7 +192,7 @@ pub async fn insert_metric(
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO drive_metrics (drive_id, position, kind, informal_category, min_workers, \
-         unit_of_measure, name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+         unit_of_measure, name, scheme_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(drive_id)
     .bind(position)
@@ -198,6 +201,7 @@ pub async fn insert_metric(
     .bind(f.min_workers)
     .bind(&f.unit_of_measure)
     .bind(&f.name)
+    .bind(&f.scheme_code)
     .fetch_one(&mut *conn)
     .await
     .store()
@@ -213,8 +217,8 @@ pub async fn set_metric_names(
 
 pub async fn metrics(conn: &mut Conn, drive_id: i64) -> Result<Vec<MetricRow>, StoreError> {
     sqlx::query_as(
-        "SELECT id, drive_id, position, kind, informal_category, min_workers, unit_of_measure, name \
-         FROM drive_metrics WHERE drive_id = $1 ORDER BY position, id",
+        "SELECT id, drive_id, position, kind, informal_category, min_workers, unit_of_measure, name, \
+         scheme_code FROM drive_metrics WHERE drive_id = $1 ORDER BY position, id",
     )
     .bind(drive_id)
     .fetch_all(&mut *conn)

@@ -45,7 +45,12 @@ fn drive_input(f: &PlainForm) -> Result<NewDrive, Fields> {
     }
     for kind in MetricKind::COMPUTED {
         if f.on(&format!("m_{kind}")) {
-            metrics.push(builtin(kind.as_str()));
+            metrics.push(NewMetric {
+                scheme: (kind == MetricKind::SchemeEnrolled)
+                    .then(|| f.opt("scheme"))
+                    .flatten(),
+                ..builtin(kind.as_str())
+            });
         }
     }
     for i in 0..CUSTOM_ROWS {
@@ -151,6 +156,9 @@ fn drive_form(v: &Viewer, f: &PlainForm, errors: &Fields) -> Response {
                 (field(l, "min_workers", "drive-min-workers", f.get("min_workers"), errors.get("min_workers"), "text", Some("25")))
                 @for kind in MetricKind::COMPUTED {
                     (check(&format!("m_{kind}"), &format!("metric-{kind}")))
+                    @if kind == MetricKind::SchemeEnrolled {
+                        (field(l, "scheme", "drive-scheme", f.get("scheme"), None, "text", Some("eshram")))
+                    }
                 }
                 @for i in 0..CUSTOM_ROWS {
                     div.pair {

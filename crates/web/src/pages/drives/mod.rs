@@ -66,6 +66,10 @@ fn metric_label(v: &Viewer, m: &MetricView) -> String {
             None => v.t("metric-new_units"),
         },
         "net_change" => v.t("metric-net_change"),
+        "scheme_enrolled" => v.lang.t_args(
+            "metric-scheme_enrolled-of",
+            &[("scheme", m.scheme.clone().unwrap_or_default())],
+        ),
         k if MetricKind::parse(k).is_ok_and(MetricKind::computed) => v.t(&format!("metric-{k}")),
         _ => v.t("metric-new_members"),
     }
