@@ -10,6 +10,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 pub struct SchemeRow {
     pub id: i64,
     pub tree_id: i64,
+    pub tree_code: String,
     pub code: String,
     pub name: String,
     pub runner: Option<String>,
@@ -18,7 +19,9 @@ pub struct SchemeRow {
     pub link: Option<String>,
 }
 
-const SCHEME: &str = "SELECT id, tree_id, code, name, runner, rule, documents, link FROM schemes";
+const SCHEME: &str =
+    "SELECT s.id, s.tree_id, u.code AS tree_code, s.code, s.name, s.runner, s.rule, \
+     s.documents, s.link FROM schemes s JOIN units u ON u.id = s.tree_id";
 
 /// A scheme's fields as written, already checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +35,7 @@ pub struct SchemeFields {
 
 pub async fn schemes(conn: &mut Conn, tree_id: i64) -> Result<Vec<SchemeRow>, StoreError> {
     sqlx::query_as(AssertSqlSafe(format!(
-        "{SCHEME} WHERE tree_id = $1 ORDER BY code"
+        "{SCHEME} WHERE $1 = 0 OR s.tree_id = $1 ORDER BY u.code, s.code"
     )))
     .bind(tree_id)
     .fetch_all(&mut *conn)
@@ -46,7 +49,7 @@ pub async fn by_code(
     code: &str,
 ) -> Result<Option<SchemeRow>, StoreError> {
     sqlx::query_as(AssertSqlSafe(format!(
-        "{SCHEME} WHERE tree_id = $1 AND code = $2"
+        "{SCHEME} WHERE s.tree_id = $1 AND s.code = $2"
     )))
     .bind(tree_id)
     .bind(code)

@@ -1225,3 +1225,6 @@ metric-helped_to_apply = Helped to apply to a scheme
 metric-members_referred = Members referred to the Party
 metric-scheme_enrolled-of = Enrolled in { $scheme }
 drive-scheme = Scheme (code) for "enrolled in the scheme"
+audit-enroll = Scheme enrollment recorded
+audit-milestone = Milestone recorded
+scheme-outside-rule = outside the rule

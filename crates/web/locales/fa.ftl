@@ -1225,3 +1225,6 @@ metric-helped_to_apply = کمک در درخواست طرح
 metric-members_referred = اعضای معرفی‌شده به حزب
 metric-scheme_enrolled-of = ثبت‌نام در { $scheme }
 drive-scheme = کد طرح برای «ثبت‌نام در طرح»
+audit-enroll = ثبت وضعیت طرح
+audit-milestone = ثبت رویداد
+scheme-outside-rule = خارج از شرایط

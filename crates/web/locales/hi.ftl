@@ -1225,3 +1225,6 @@ metric-helped_to_apply = योजना के आवेदन में मद
 metric-members_referred = पार्टी को संस्तुत सदस्य
 metric-scheme_enrolled-of = { $scheme } में नामांकित
 drive-scheme = "योजना में नामांकित" के लिए योजना (कोड)
+audit-enroll = योजना नामांकन दर्ज
+audit-milestone = उपलब्धि दर्ज
+scheme-outside-rule = नियम से बाहर

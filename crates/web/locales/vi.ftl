@@ -1225,3 +1225,6 @@ metric-helped_to_apply = Được hỗ trợ làm hồ sơ
 metric-members_referred = Đoàn viên được giới thiệu cho Đảng
 metric-scheme_enrolled-of = Tham gia { $scheme }
 drive-scheme = Mã chế độ cho "tham gia chế độ"
+audit-enroll = Ghi nhận tham gia chế độ
+audit-milestone = Ghi nhận mốc
+scheme-outside-rule = ngoài điều kiện

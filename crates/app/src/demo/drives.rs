@@ -248,6 +248,7 @@ async fn ben_tre(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Resul
                 },
                 metric("committees_met"),
                 metric("meetings_held"),
+                metric("members_referred"),
             ],
         },
     )
@@ -268,6 +269,7 @@ async fn ben_tre(app: &App, system: &Actor, today: Date, rng: &mut Rng) -> Resul
             Some(80),
             Some(8),
             Some(96),
+            Some(80),
         ],
     )
     .await?;

@@ -12,6 +12,7 @@ mod events;
 mod governance;
 mod mapping;
 pub mod pools;
+mod schemes;
 
 use crate::members::{NewMember, PersonInput, StatusChange, Transfer};
 use crate::units::NewUnit;
@@ -144,6 +145,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     events::load(app, &system).await?;
     cases::load(app, &system).await?;
     aid::load(app, &system).await?;
+    schemes::load(app, &system, today).await?;
     duplicates::load(app, &system).await
 }
 

@@ -77,6 +77,23 @@ pub struct MilestoneQuery {
     pub limit: Option<i64>,
 }
 
+/// The tree a form's member belongs to: the caller's, or for an instance-wide caller the
+/// tree of the member named by id.
+async fn person_tree(
+    conn: &mut muster_store::Conn,
+    actor: &Actor,
+    named: Option<&muster_store::members::MembershipRow>,
+) -> Result<muster_store::units::UnitRow, AppError> {
+    match (actor.unit_id(), named) {
+        (None, Some(m)) => muster_store::units::by_id(conn, m.unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit")),
+        _ => tree_of(conn, actor, None)
+            .await
+            .map_err(|_| AppError::field("person_id", "required")),
+    }
+}
+
 fn enrollment_view(e: EnrollmentRow) -> EnrollmentView {
     EnrollmentView {
         scheme: e.scheme_code,
@@ -120,11 +137,12 @@ impl App {
         let permit = actor.permit(Permission::EditRegistry)?;
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
-        let tree = tree_of(&mut tx, actor, None).await?;
         // A person named by id out of sight is not found, like one in a path.
-        if let Some(p) = input.person_id {
-            crate::members::find_member(&mut tx, actor, p).await?;
-        }
+        let named = match input.person_id {
+            Some(p) => Some(crate::members::find_member(&mut tx, actor, p).await?.1),
+            None => None,
+        };
+        let tree = person_tree(&mut tx, actor, named.as_ref()).await?;
         let mut check = Check::default();
         let scheme = match input
             .scheme
@@ -275,10 +293,11 @@ impl App {
         let permit = actor.permit(Permission::EditRegistry)?;
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
-        let tree = tree_of(&mut tx, actor, None).await?;
-        if let Some(p) = input.person_id {
-            crate::members::find_member(&mut tx, actor, p).await?;
-        }
+        let named = match input.person_id {
+            Some(p) => Some(crate::members::find_member(&mut tx, actor, p).await?.1),
+            None => None,
+        };
+        let tree = person_tree(&mut tx, actor, named.as_ref()).await?;
         let mut check = Check::default();
         let person = crate::members::member_field(
             &mut tx,

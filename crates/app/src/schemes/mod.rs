@@ -26,6 +26,8 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct SchemeView {
     pub id: i64,
+    /// The tree it belongs to.
+    pub tree_code: String,
     pub code: String,
     pub name: String,
     pub names: BTreeMap<String, String>,
@@ -105,6 +107,7 @@ fn view(s: SchemeRow, names: &[(i64, String, String)]) -> SchemeView {
             .map(|(_, l, n)| (l.clone(), n.clone()))
             .collect(),
         id: s.id,
+        tree_code: s.tree_code,
         code: s.code,
         name: s.name,
         runner: s.runner,
@@ -207,26 +210,33 @@ async fn check_fields(
 }
 
 impl App {
-    /// The schemes of the caller's tree.
+    /// The schemes of the caller's tree (of every tree for an instance-wide caller).
     pub async fn schemes(&self, actor: &Actor) -> Result<Vec<SchemeView>, AppError> {
         let mut conn = self.db().read().await?;
-        let Some(own) = actor.unit_id() else {
-            return Ok(Vec::new());
+        let tree = match actor.unit_id() {
+            None => 0,
+            Some(own) => {
+                muster_store::units::by_id(&mut conn, own)
+                    .await?
+                    .ok_or(AppError::NotFound("unit"))?
+                    .tree_id
+            }
         };
-        let tree = muster_store::units::by_id(&mut conn, own)
-            .await?
-            .ok_or(AppError::NotFound("unit"))?
-            .tree_id;
         let rows = store::schemes(&mut conn, tree).await?;
         let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
         let names = muster_store::events::names(&mut conn, Named::Scheme, &ids).await?;
         Ok(rows.into_iter().map(|s| view(s, &names)).collect())
     }
 
-    /// One scheme of the caller's tree.
-    pub async fn scheme(&self, actor: &Actor, code: &str) -> Result<SchemeView, AppError> {
+    /// One scheme of the caller's tree (of the tree of `unit` when given).
+    pub async fn scheme(
+        &self,
+        actor: &Actor,
+        code: &str,
+        unit: Option<&str>,
+    ) -> Result<SchemeView, AppError> {
         let mut conn = self.db().read().await?;
-        let tree = tree_of(&mut conn, actor, None).await?;
+        let tree = tree_of(&mut conn, actor, unit).await?;
         let s = find(&mut conn, tree.tree_id, code).await?;
         let names = muster_store::events::names(&mut conn, Named::Scheme, &[s.id]).await?;
         Ok(view(s, &names))

@@ -82,14 +82,15 @@ async fn create_scheme(
 
 /// One scheme of the caller's tree.
 #[utoipa::path(get, path = "/api/v1/schemes/{code}", tag = "schemes",
-    params(("code" = String, Path, description = "Scheme code")),
+    params(("code" = String, Path, description = "Scheme code"), SubtreeQuery),
     responses((status = 200, body = SchemeView), (status = 404, body = ErrorBody)))]
 async fn get_scheme(
     State(app): State<App>,
     Caller(actor): Caller,
     Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<SubtreeQuery>,
 ) -> Result<Json<SchemeView>, ApiError> {
-    Ok(Json(app.scheme(&actor, &code).await?))
+    Ok(Json(app.scheme(&actor, &code, q.unit.as_deref()).await?))
 }
 
 /// Changes a scheme (its rule too): by the tree's top officer.

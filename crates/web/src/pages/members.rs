@@ -144,6 +144,20 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
         Ok(s) => s,
         Err(e) => return error_page(&v, e),
     };
+    let milestones_q = muster_app::schemes::MilestoneQuery {
+        person_id: Some(id),
+        unit: None,
+        ..Default::default()
+    };
+    let (schemes, milestones) = match (
+        app.enrollments_of(&v.actor, id).await,
+        app.milestones(&v.actor, &milestones_q).await,
+    ) {
+        (Ok(s), Ok(ms)) => (s, ms),
+        // An instance-wide reader has no unit to read milestones under.
+        (Ok(s), Err(AppError::Invalid(_))) => (s, Vec::new()),
+        (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
+    };
     let l = &v.lang;
     let row = |key: &str, value: String| {
         html! {
@@ -193,6 +207,27 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
                     td { (v.t(&format!("position-{}", s.position))) }
                     td.date { (l.date(&s.from_on)) } td.date { (l.opt_date(s.until_on.as_deref())) }
                 } } }
+            } }
+        }
+        @if !schemes.is_empty() {
+            h2 { (v.t("nav-schemes")) }
+            div.scroll { table #member-schemes {
+                thead { tr {
+                    th scope="col" { (v.t("scheme-code")) } th scope="col" { (v.t("case-status")) }
+                    th scope="col" { (v.t("scheme-number")) } th scope="col" { (v.t("aid-day")) }
+                } }
+                tbody { @for e in &schemes { tr {
+                    td { a href=(format!("/schemes/{}", e.scheme)) { code dir="ltr" { (e.scheme) } } }
+                    td { (v.t(&format!("estatus-{}", e.status))) @if e.outside_rule { " · " (v.t("scheme-outside-rule")) } }
+                    td { @if let Some(n) = &e.scheme_number { bdi dir="ltr" { (n) } } }
+                    td.date { (l.date(&e.updated_on)) }
+                } } }
+            } }
+        }
+        @if !milestones.is_empty() {
+            h2 { (v.t("nav-milestones")) }
+            ul #member-milestones { @for ms in &milestones {
+                li { (l.date(&ms.on_day)) " · " (v.t(&format!("milestone-{}", ms.kind))) @if let Some(n) = &ms.note { " · " bdi { (n) } } }
             } }
         }
         h2 { (v.t("member-audit")) }

@@ -51,7 +51,7 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
             table #schemes.results {
                 thead { tr { th { (v.t("scheme-name")) } th { (v.t("scheme-runner")) } th { (v.t("scheme-code")) } } }
                 tbody { @for s in &schemes { tr {
-                    td data-label=(v.t("scheme-name")) { a href=(format!("/schemes/{}", s.code)) { bdi { (name(&v, s)) } } }
+                    td data-label=(v.t("scheme-name")) { a href=(format!("/schemes/{}?unit={}", s.code, crate::api::enc(&s.tree_code))) { bdi { (name(&v, s)) } } }
                     td data-label=(v.t("scheme-runner")) { @if let Some(r) = &s.runner { bdi { (r) } } }
                     td data-label=(v.t("scheme-code")) { code dir="ltr" { (s.code) } }
                 } } }
@@ -85,7 +85,7 @@ fn scheme_form(v: &Viewer, code: Option<&str>, f: &PlainForm, errors: &Fields) -
         @if !errors.is_empty() { p.error role="alert" { (v.t("form-has-errors")) } }
         form.card #scheme-form method="post" action=(action) novalidate {
             (v.csrf_field())
-            @if code.is_none() { (text("code", "scheme-code")) }
+            @if code.is_none() { (text("code", "scheme-code")) } @else { input type="hidden" name="tree_code" value=(f.get("tree_code")); }
             (text("name", "scheme-name"))
             @for loc in crate::i18n::LOCALES {
                 (field(l, &format!("name_{loc}"), &format!("drive-name-{loc}"), f.get(&format!("name_{loc}")), errors.get(&format!("names.{loc}")), "text", None))
@@ -109,7 +109,7 @@ fn scheme_form(v: &Viewer, code: Option<&str>, f: &PlainForm, errors: &Fields) -
 
 fn input_of(f: &PlainForm, with_code: bool) -> SchemeInput {
     SchemeInput {
-        tree_code: None,
+        tree_code: f.opt("tree_code"),
         code: with_code.then(|| f.get("code").to_string()),
         name: Some(f.get("name").to_string()),
         names: super::events::names_of(f),
@@ -192,7 +192,7 @@ async fn scheme_page(
 ) -> Response {
     let q = SubtreeQuery { unit, limit: None };
     let (s, r) = match (
-        app.scheme(&v.actor, code).await,
+        app.scheme(&v.actor, code, q.unit.as_deref()).await,
         app.scheme_rollup(&v.actor, code, &q).await,
     ) {
         (Ok(s), Ok(r)) => (s, r),
@@ -202,6 +202,9 @@ async fn scheme_page(
     let form = match f {
         Some(f) => f,
         None => {
+            filled
+                .values
+                .insert("tree_code".into(), s.tree_code.clone());
             for (k, val) in [
                 ("name", Some(s.name.clone())),
                 ("runner", s.runner.clone()),
@@ -263,9 +266,12 @@ async fn update(
         .save_scheme(&v.actor, Some(&code), input_of(&f, false))
         .await
     {
-        Ok(s) => redirect_with_flash(&format!("/schemes/{}", s.code), "flash-scheme-saved"),
+        Ok(s) => redirect_with_flash(
+            &format!("/schemes/{}?unit={}", s.code, crate::api::enc(&s.tree_code)),
+            "flash-scheme-saved",
+        ),
         Err(e) => match super::layout::refusal(e) {
-            Ok(errors) => scheme_page(&app, &v, &code, None, Some(&f), &errors).await,
+            Ok(errors) => scheme_page(&app, &v, &code, f.opt("tree_code"), Some(&f), &errors).await,
             Err(e) => error_page(&v, e),
         },
     }
@@ -286,12 +292,13 @@ async fn worklist_page(
     f: &PlainForm,
     errors: &Fields,
 ) -> Response {
+    let unit_code = unit.clone().unwrap_or_default();
     let q = SubtreeQuery {
         unit,
         limit: Some(500),
     };
     let (s, items) = match (
-        app.scheme(&v.actor, code).await,
+        app.scheme(&v.actor, code, q.unit.as_deref()).await,
         app.scheme_worklist(&v.actor, code, &q).await,
     ) {
         (Ok(s), Ok(i)) => (s, i),
@@ -321,6 +328,7 @@ async fn worklist_page(
                         form.inline method="post" action=(format!("/schemes/{}/worklist", s.code)) {
                             (v.csrf_field())
                             input type="hidden" name="person_id" value=(i.person_id);
+                            input type="hidden" name="unit" value=(unit_code);
                             select name="status" aria-label=(v.t("case-status")) {
                                 @for (value, label) in &options { option value=(value) selected[value == "enrolled"] { (label) } }
                             }
@@ -335,6 +343,7 @@ async fn worklist_page(
             form.card #outside-rule method="post" action=(format!("/schemes/{}/worklist", s.code)) {
                 (v.csrf_field())
                 input type="hidden" name="person_id" value=(f.get("person_id"));
+                input type="hidden" name="unit" value=(unit_code);
                 input type="hidden" name="status" value=(f.get("status"));
                 input type="hidden" name="scheme_number" value=(f.get("scheme_number"));
                 (field(&v.lang, "reason", "scheme-reason", f.get("reason"), errors.get("reason"), "text", None))
@@ -387,11 +396,14 @@ async fn enroll(
     };
     match app.enroll(&v.actor, input).await {
         Ok(_) => redirect_with_flash(
-            &format!("/schemes/{code}/worklist"),
+            &format!(
+                "/schemes/{code}/worklist?unit={}",
+                crate::api::enc(f.get("unit"))
+            ),
             "flash-enrollment-saved",
         ),
         Err(e) => match super::layout::refusal(e) {
-            Ok(errors) => worklist_page(&app, &v, &code, None, &f, &errors).await,
+            Ok(errors) => worklist_page(&app, &v, &code, f.opt("unit"), &f, &errors).await,
             Err(e) => error_page(&v, e),
         },
     }
