@@ -13,6 +13,7 @@ mod browser_governance;
 mod cases;
 pub(crate) mod cli;
 mod competitions;
+mod courses;
 mod decisions;
 mod drives;
 mod events;

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod committees;
 pub mod competitions;
 mod counting;
+pub mod courses;
 #[cfg(test)]
 mod csv_props;
 pub mod decisions;

@@ -5,6 +5,7 @@ pub mod aid;
 pub mod calendar;
 pub mod cases;
 pub mod competitions;
+pub mod courses;
 pub mod date;
 pub mod dedupe;
 pub mod drive;

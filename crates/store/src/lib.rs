@@ -17,6 +17,7 @@ pub mod cases;
 pub mod committees;
 pub mod competitions;
 pub mod counters;
+pub mod courses;
 pub mod decisions;
 pub mod dedupe;
 pub mod drives;

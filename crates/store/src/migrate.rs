@@ -134,9 +134,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "schemes",
         sql: include_str!("../migrations/0024_schemes.sql"),
     },
+    Migration {
+        version: 25,
+        name: "courses",
+        sql: include_str!("../migrations/0025_courses.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 24;
+pub const LATEST: i64 = 25;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

@@ -5,6 +5,7 @@ pub(crate) mod bulk;
 mod cases;
 mod committees;
 mod competitions;
+mod courses;
 mod decisions;
 mod drives;
 mod events;
@@ -41,7 +42,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "governance", description = "Committees, meetings, decisions and the action items they send down the tree"),
         (name = "events", description = "Programs and their events across the tree: who comes, check-in, walk-ins, closing reports, figures rolled up"),
         (name = "cases", description = "Members' cases at a desk: steps with deadlines, what was done, referral up the tree; notes only for case workers"),
-        (name = "schemes", description = "Benefit schemes with eligibility rules as data, worklists of members eligible and not enrolled, enrollments and members' milestones"),
+        (name = "schemes", description = "Benefit schemes with eligibility rules as data, worklists of members eligible and not enrolled, enrollments, members' milestones; courses and cadre camps to a certificate anyone can check"),
         (name = "aid", description = "Aid from request to approval within each level's limit to payment with a receipt, against units' budgets, rolled up the tree"),
         (name = "competitions", description = "Competitions at each level with winners advancing; honors nominated, approved up the tree and awarded, with certificates anyone can check"),
     )
@@ -133,6 +134,7 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(cases::router())
         .merge(aid::router())
         .merge(schemes::router())
+        .merge(courses::router())
 }
 
 /// Percent-encodes a query value.
