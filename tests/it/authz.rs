@@ -453,6 +453,56 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             matches!(s, StatusCode::CREATED | StatusCode::CONFLICT),
             "{b}"
         );
+        // A course held by the unit: one session, the member attended and certified.
+        let (s, course) = c
+            .post(
+                "/api/v1/courses",
+                admin,
+                json!({"unit_code": unit, "name": "Lớp kỹ năng", "starts_on": "2026-06-01",
+                       "min_attendance": 100}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{course}");
+        let course_id = course["id"].as_i64().expect("course id");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/courses/{course_id}/sessions"),
+                admin,
+                json!({"day": "2026-06-01", "title": "Buổi một"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let session = b["sessions"][0]["id"].as_i64().expect("session id");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/courses/{course_id}/trainees"),
+                admin,
+                json!({"person_id": member}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let trainee = b["trainees"][0]["id"].as_i64().expect("trainee id");
+        let (s, b) = c
+            .call(
+                "PUT",
+                &format!("/api/v1/courses/{course_id}/sessions/{session}/attendance"),
+                admin,
+                Some(json!({"present": [trainee]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = c
+            .post(
+                &format!("/api/v1/courses/{course_id}/trainees/{trainee}/certificate"),
+                admin,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let course_certificate = b["trainees"][0]["certificate"]
+            .as_str()
+            .expect("course certificate")
+            .to_string();
         // A duplicate scan by the clerk of the district: a job of the subtree.
         let scanned = crate::support::scan(c, &officer).await;
         assert!(scanned["people"].as_i64().unwrap() >= 2, "{scanned}");
@@ -484,6 +534,10 @@ async fn fixture(c: &Client, admin: &str) -> Fixture {
             ("aid", aid[0].to_string()),
             ("paid_aid", aid[1].to_string()),
             ("receipt", receipt),
+            ("course", course_id.to_string()),
+            ("session", session.to_string()),
+            ("trainee", trainee.to_string()),
+            ("course_certificate", course_certificate),
             // Schemes are the tree's: nothing of them is a sibling's own, so the sibling
             // names the other tree's.
             (

@@ -173,6 +173,19 @@ pub(super) const TABLE: &[Row] = &[
     ),
     row("GET", "/api/v1/milestones", Read, ""),
     row("POST", "/api/v1/milestones", Registry, r#"{"person_id": {member}, "kind": "other", "note": "{n}"}"#),
+    // API: courses.
+    row("GET", "/api/v1/courses", Read, ""),
+    row("POST", "/api/v1/courses", Units, r#"{"unit_code": "{unit}", "name": "Lớp {n}", "starts_on": "2026-06-01"}"#),
+    row("GET", "/api/v1/courses/figures", Read, ""),
+    row("GET", "/api/v1/courses/cadres", Read, ""),
+    row("GET", "/api/v1/courses/taken?person_id={member}", Read, ""),
+    row("GET", "/api/v1/courses/{course}", Read, ""),
+    row("POST", "/api/v1/courses/{course}/sessions", Units, r#"{"day": "2026-06-01", "title": "Buổi {n}"}"#),
+    row("POST", "/api/v1/courses/{course}/trainees", Registry, r#"{"person_id": {other_member}}"#),
+    row("PUT", "/api/v1/courses/{course}/sessions/{session}/attendance", Registry, r#"{"present": []}"#),
+    row("PUT", "/api/v1/courses/{course}/trainees/{trainee}/assessment", Registry, r#"{"assessment": "passed"}"#),
+    row("POST", "/api/v1/courses/{course}/trainees/{trainee}/certificate", Units, "{}"),
+    row("GET", "/api/v1/courses/verify/{course_certificate}", Public, ""),
     // API: competitions and honors.
     row("GET", "/api/v1/competitions", Read, ""),
     row(
