@@ -537,6 +537,18 @@ pub(super) const TABLE: &[Row] = &[
     row("GET", "/schemes/{scheme}/export.xlsx", Read, ""),
     row("GET", "/milestones", Read, ""),
     row("POST", "/milestones", Registry, "kind=other"),
+    // Pages: courses.
+    row("GET", "/courses", Read, ""),
+    row("GET", "/courses/new", Units, ""),
+    row("POST", "/courses/new", Units, "unit_code={unit}&name=L%E1%BB%9Bp&starts_on=2026-06-01"),
+    row("GET", "/courses/cadres", Read, ""),
+    row("GET", "/courses/{course}", Read, ""),
+    row("POST", "/courses/{course}/sessions", Units, "day=2026-06-01&title=Bu%E1%BB%95i"),
+    row("POST", "/courses/{course}/trainees", Registry, "member_number=none"),
+    row("POST", "/courses/{course}/attendance", Registry, ""),
+    row("POST", "/courses/{course}/trainees/{trainee}/assessment", Registry, "assessment=passed"),
+    row("GET", "/courses/{course}/trainees/{trainee}/certificate", Read, ""),
+    row("POST", "/courses/{course}/trainees/{trainee}/certificate", Units, ""),
     // Pages: competitions and honors.
     row("GET", "/competitions", Read, ""),
     row("GET", "/competitions/new", Units, ""),

@@ -453,7 +453,7 @@ async fn award(
 
 /// The address of the public page that confirms a certificate, as the reader reached
 /// this server.
-fn verify_url(headers: &HeaderMap, code: &str) -> String {
+pub(crate) fn verify_url(headers: &HeaderMap, code: &str) -> String {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -530,10 +530,28 @@ async fn verify(headers: HeaderMap, State(app): State<App>, Path(code): Path<Str
                 }
             },
         ),
-        Err(_) => (
-            StatusCode::NOT_FOUND,
-            html! { section.card #not-verified { p.error role="alert" { (lang.t("honor-not-verified")) } } },
-        ),
+        // Not an honor's: perhaps a course's certificate.
+        Err(_) => match app.verify_course_certificate(&code).await {
+            Ok(c) if code.len() <= 64 => (
+                StatusCode::OK,
+                html! {
+                    section.card #verified {
+                        p.success { (lang.t("course-verified")) }
+                        dl.details {
+                            div { dt { (lang.t("case-name")) } dd { bdi { (c.name) } } }
+                            div { dt { (lang.t("course-name")) } dd { bdi { (c.course) } } }
+                            div { dt { (lang.t("course-kind")) } dd { (lang.t(&format!("coursekind-{}", c.kind))) } }
+                            div { dt { (lang.t("course-held-by")) } dd { bdi { (c.held_by) } } }
+                            div { dt { (lang.t("course-completed-on")) } dd { (lang.date(&c.completed_on)) } }
+                        }
+                    }
+                },
+            ),
+            _ => (
+                StatusCode::NOT_FOUND,
+                html! { section.card #not-verified { p.error role="alert" { (lang.t("honor-not-verified")) } } },
+            ),
+        },
     };
     let page = frame(&lang, &lang.t("honor-verify-title"), None, "", body);
     (status, Html(page.into_string())).into_response()

@@ -22,6 +22,7 @@ mod auth;
 mod cases;
 mod committees;
 mod competitions;
+mod courses;
 mod csrf;
 mod dashboard;
 mod decisions;
@@ -57,6 +58,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         schemes::ROUTES,
         committees::ROUTES,
         competitions::ROUTES,
+        courses::ROUTES,
         dashboard::ROUTES,
         decisions::ROUTES,
         drives::ROUTES,
@@ -96,6 +98,7 @@ pub fn router() -> Router<App> {
         )
         .merge(aid::router())
         .merge(schemes::router())
+        .merge(courses::router())
         .merge(auth::router())
         .merge(cases::router().layer(axum::extract::DefaultBodyLimit::max(
             muster_app::cases::MAX_DOCUMENT_BYTES * 4,

@@ -46,6 +46,8 @@ async fn list(State(app): State<App>, v: Viewer) -> Response {
         p.actions {
             @if v.actor.role().may(Permission::ManageUnits) { a.button #new-scheme href="/schemes/new" { (v.t("scheme-new")) } }
             a href="/milestones" { (v.t("nav-milestones")) }
+            a #courses-link href="/courses" { (v.t("nav-courses")) }
+            a href="/courses/cadres" { (v.t("course-cadres")) }
         }
         @if schemes.is_empty() { p.empty { (v.t("scheme-none")) } } @else {
             table #schemes.results {
