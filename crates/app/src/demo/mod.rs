@@ -6,6 +6,7 @@
 mod aid;
 mod awards;
 mod cases;
+mod courses;
 mod drives;
 mod duplicates;
 mod events;
@@ -146,6 +147,7 @@ pub async fn load(system: &System, today: Date) -> Result<(), AppError> {
     cases::load(app, &system).await?;
     aid::load(app, &system).await?;
     schemes::load(app, &system, today).await?;
+    courses::load(app, &system).await?;
     duplicates::load(app, &system).await
 }
 

@@ -200,7 +200,7 @@ fn course_page(v: &Viewer, c: &CourseView, f: &PlainForm, errors: &Fields) -> Re
                 div.scroll { table #trainees.results {
                     thead { tr {
                         th { (v.t("case-name")) } th { (v.t("member-unit")) }
-                        @for (i, s) in c.sessions.iter().enumerate() { th title=(s.title) { (l.number(i as i64 + 1)) " · " (l.date(&s.day)) } }
+                        @for (i, s) in c.sessions.iter().enumerate() { th.num title=(format!("{} · {}", l.date(&s.day), s.title)) { (l.number(i as i64 + 1)) } }
                         th { (v.t("course-assessment")) } th { (v.t("course-certificate")) }
                     } }
                     tbody { @for t in &c.trainees { tr {
@@ -218,7 +218,7 @@ fn course_page(v: &Viewer, c: &CourseView, f: &PlainForm, errors: &Fields) -> Re
                 } }
                 @if edits && !c.sessions.is_empty() { div.actions { button type="submit" #save-attendance { (v.t("course-save-attendance")) } } }
             }
-            @if governs { @for t in c.trainees.iter().filter(|t| t.certificate.is_none()) {
+            @if governs { @for t in c.trainees.iter().filter(|t| t.certificate.is_none() && (c.assessed || t.completes)) {
                 div.card.trainee-acts {
                     strong { bdi { (t.name) } }
                     @if c.assessed {
@@ -228,9 +228,11 @@ fn course_page(v: &Viewer, c: &CourseView, f: &PlainForm, errors: &Fields) -> Re
                             button type="submit" { (v.t("save")) }
                         }
                     }
-                    form.inline method="post" action=(format!("/courses/{}/trainees/{}/certificate", c.id, t.id)) {
-                        (v.csrf_field())
-                        button.certify type="submit" disabled[!t.completes] { (v.t("course-certify")) }
+                    @if t.completes {
+                        form.inline method="post" action=(format!("/courses/{}/trainees/{}/certificate", c.id, t.id)) {
+                            (v.csrf_field())
+                            button.certify type="submit" { (v.t("course-certify")) }
+                        }
                     }
                 }
             } }

@@ -158,6 +158,10 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
         (Ok(s), Err(AppError::Invalid(_))) => (s, Vec::new()),
         (Err(e), _) | (_, Err(e)) => return error_page(&v, e),
     };
+    let courses = match app.courses_of(&v.actor, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&v, e),
+    };
     let l = &v.lang;
     let row = |key: &str, value: String| {
         html! {
@@ -222,6 +226,13 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<String>) -> Resp
                     td { @if let Some(n) = &e.scheme_number { bdi dir="ltr" { (n) } } }
                     td.date { (l.date(&e.updated_on)) }
                 } } }
+            } }
+        }
+        @if !courses.is_empty() {
+            h2 { (v.t("nav-courses")) }
+            ul #member-courses { @for c in &courses {
+                li { a href=(format!("/courses/{}", c.course_id)) { bdi { (c.course) } } " · " (v.t(&format!("coursekind-{}", c.kind)))
+                    @if let Some(d) = &c.completed_on { " · " (v.t("course-completed-on")) " " (l.date(d)) } }
             } }
         }
         @if !milestones.is_empty() {
