@@ -10,6 +10,7 @@ mod browser;
 mod browser_cases;
 mod browser_events;
 mod browser_governance;
+mod browser_schemes;
 mod cases;
 pub(crate) mod cli;
 mod competitions;
