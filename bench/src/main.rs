@@ -22,6 +22,7 @@ mod governance;
 mod http;
 mod mapping;
 mod people;
+mod schemes;
 mod search;
 
 use clap::{Parser, Subcommand};
@@ -149,6 +150,18 @@ enum Command {
         #[arg(long, default_value = "bench/data/cases.db")]
         database: String,
         #[arg(long, default_value_t = 800)]
+        requests: usize,
+    },
+    /// Give a `gen-province` province birth dates, ten schemes and their enrollments.
+    GenSchemes {
+        #[arg(long, default_value = "bench/data/schemes.db")]
+        database: String,
+    },
+    /// Time schemes' worklists of a district and roll-ups of the province and a district.
+    Schemes {
+        #[arg(long, default_value = "bench/data/schemes.db")]
+        database: String,
+        #[arg(long, default_value_t = 300)]
         requests: usize,
     },
     /// Time a program's dashboard for the province, its districts and units below.
@@ -285,6 +298,8 @@ async fn main() {
             activities,
         } => cases::generate(&database, units, cases, activities).await,
         Command::Cases { database, requests } => cases::run(&database, requests).await,
+        Command::GenSchemes { database } => schemes::generate(&database).await,
+        Command::Schemes { database, requests } => schemes::run(&database, requests).await,
         Command::ProgramDashboard { database, requests } => {
             events::dashboard(&database, requests).await
         }

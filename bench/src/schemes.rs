@@ -1,0 +1,179 @@
+//! Benefit schemes over a province of a million members: the worklist of those
+//! eligible and not enrolled in a district, and the scheme roll-up of the province and
+//! of a district, with ten schemes whose rules read birth dates, kinds of work and
+//! other enrollments.
+//!
+//! `gen-schemes` takes a province made by `gen-province`, gives its people birth dates
+//! (ages 16 to 75) and genders, adds ten schemes and enrolls three members in ten in
+//! each (whatever the rule says, as a registry's history has it).
+
+use crate::drive::{exec, percentile};
+pub use crate::generate::Error;
+use muster_app::schemes::{SchemeInput, SubtreeQuery};
+use muster_app::System;
+use muster_domain::Date;
+use muster_store::{Backend, Db};
+use std::time::{Duration, Instant};
+
+/// (code, rule)
+const SCHEMES: [(&str, &str); 10] = [
+    (
+        "eshram",
+        "age between 16 and 59\nemployment_type = informal",
+    ),
+    (
+        "pmsym",
+        "age between 18 and 40\nemployment_type = informal\nenrolled eshram = yes",
+    ),
+    ("pmsby", "age between 18 and 70"),
+    ("pmjjby", "age between 18 and 50"),
+    (
+        "domestic",
+        "gender = female\ninformal_category in domestic, sanitation",
+    ),
+    ("pension", "age >= 60"),
+    (
+        "bocw",
+        "informal_category in construction, daily_wage\nage between 18 and 60",
+    ),
+    (
+        "platform",
+        "informal_category = platform\nenrolled eshram = no",
+    ),
+    ("farm", "informal_category = agriculture\nage <= 65"),
+    ("vendors", "informal_category = street_vending"),
+];
+
+pub async fn generate(database: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    let db = Db::open(database).await?;
+    let pg = db.backend() == Backend::Postgres;
+    let today = Date::today();
+    let born = if pg {
+        format!("to_char(DATE '{today}' - (5840 + (id * 7919) % 21535)::int, 'YYYY-MM-DD')")
+    } else {
+        format!("date('{today}', '-' || (5840 + (id * 7919) % 21535) || ' days')")
+    };
+    let t = Instant::now();
+    exec(
+        &db,
+        format!(
+            "UPDATE people SET birth_date = {born}, gender = CASE WHEN id % 2 = 0 THEN 'female' ELSE 'male' END"
+        ),
+    )
+    .await?;
+    eprintln!("birth dates and genders in {:.1?}", t.elapsed());
+    let app = System::new(db.clone());
+    let system = app.actor();
+    for (code, rule) in SCHEMES {
+        app.app()
+            .save_scheme(
+                &system,
+                None,
+                SchemeInput {
+                    tree_code: Some("BP".into()),
+                    code: Some(code.into()),
+                    name: Some(code.into()),
+                    rule: Some(rule.into()),
+                    ..SchemeInput::default()
+                },
+            )
+            .await?;
+    }
+    let t = Instant::now();
+    let now = muster_domain::date::now_utc();
+    for k in 1..=SCHEMES.len() as i64 {
+        exec(
+            &db,
+            format!(
+                "INSERT INTO enrollments (scheme_id, person_id, unit_id, status, outside_rule, updated_on, enrolled_on, \
+                 created_at, updated_at) SELECT {k}, m.person_id, m.unit_id, 'enrolled', 0, '{today}', '{today}', '{now}', '{now}' \
+                 FROM memberships m WHERE m.is_current = 1 AND (m.person_id * {k} + {k}) % 10 < 3"
+            ),
+        )
+        .await?;
+    }
+    exec(&db, "ANALYZE".into()).await?;
+    eprintln!(
+        "enrollments in {:.1?}; done in {:.1?}",
+        t.elapsed(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+fn report(name: &str, mut d: Vec<Duration>) {
+    d.sort();
+    println!(
+        "{name:<36} n={:>5}  p50 {:>8.2?}  p95 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}",
+        d.len(),
+        percentile(&d, 0.5),
+        percentile(&d, 0.95),
+        percentile(&d, 0.99),
+        d[d.len() - 1]
+    );
+}
+
+/// Times, as the province's officer, the worklists and roll-ups of the ten schemes.
+pub async fn run(database: &str, requests: usize) -> Result<(), Error> {
+    let db = Db::open(database).await?;
+    let app = System::new(db.clone());
+    let province = app.actor_in("BP").await?;
+    let districts: Vec<(String,)> =
+        sqlx::query_as("SELECT code FROM units WHERE parent_id = 1 ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
+    let mut times: Vec<(&str, Vec<Duration>)> = vec![
+        ("worklist of a district (500 lines)", vec![]),
+        ("roll-up of the province", vec![]),
+        ("roll-up of a district", vec![]),
+    ];
+    for i in 0..requests {
+        let scheme = SCHEMES[i % SCHEMES.len()].0;
+        let district = districts[(i / 3) % districts.len()].0.clone();
+        let t = Instant::now();
+        match i % 3 {
+            0 => {
+                let q = SubtreeQuery {
+                    unit: Some(district),
+                    limit: Some(500),
+                };
+                app.app().scheme_worklist(&province, scheme, &q).await?;
+            }
+            1 => {
+                app.app()
+                    .scheme_rollup(&province, scheme, &SubtreeQuery::default())
+                    .await?;
+            }
+            _ => {
+                let q = SubtreeQuery {
+                    unit: Some(district),
+                    limit: None,
+                };
+                app.app().scheme_rollup(&province, scheme, &q).await?;
+            }
+        }
+        times[i % 3].1.push(t.elapsed());
+    }
+    // A rule changed: nothing is re-evaluated ahead, the next read reads the new rule.
+    let t = Instant::now();
+    app.app()
+        .save_scheme(
+            &app.actor(),
+            Some("pmsby"),
+            SchemeInput {
+                tree_code: Some("BP".into()),
+                name: Some("pmsby".into()),
+                rule: Some("age between 18 and 65".into()),
+                ..SchemeInput::default()
+            },
+        )
+        .await?;
+    let changed = t.elapsed();
+    println!("schemes ({:?})", db.backend());
+    for (name, t) in times {
+        report(name, t);
+    }
+    println!("a rule changed and in force in {changed:.2?}");
+    Ok(())
+}
