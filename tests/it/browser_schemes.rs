@@ -128,7 +128,9 @@ async fn a_schemes_rule_makes_a_worklist_and_a_camp_ends_in_a_certificate() {
         w.wait_until("document.querySelector('input[name^=a_]') !== null");
         w.click("input[name^=a_]");
         w.click("#save-attendance");
-        w.wait_until("document.querySelector('input[name^=a_]') !== null && document.querySelector('input[name^=a_]').checked");
+        // The page after saving says so; only then has the attendance been written.
+        w.wait_until("document.querySelector('.flash') !== null && document.querySelector('.flash').innerText.includes('उपस्थिति')");
+        assert_eq!(w.script("return document.querySelector('input[name^=a_]').checked"), true);
         o.goto(&course_url);
         o.click("button.certify");
         o.wait_until("document.querySelector('#certificate') !== null");
