@@ -222,6 +222,41 @@ on_both_backends!(
             ),
             (Some(1), Some(1))
         );
+        // The eligible are counted in the background after a rule changes; the counts
+        // agree with the rule read live, before and after a change.
+        let counted = |code: &'static str| {
+            let c = &c;
+            let province = &province;
+            async move {
+                for _ in 0..200 {
+                    let (_, r) = c
+                        .get(&format!("/api/v1/schemes/{code}/rollup?unit=P"), province)
+                        .await;
+                    if !r["counted_on"].is_null() {
+                        return r;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                panic!("{code} was never counted");
+            }
+        };
+        let r = counted("eshram").await;
+        assert_eq!(r["rows"][0]["eligible"], 2, "{r}");
+        let r = counted("epfo").await;
+        assert_eq!(r["rows"][0]["eligible"], 1, "{r}");
+        let (s, _) = c
+            .call(
+                "PUT",
+                "/api/v1/schemes/epfo",
+                &province,
+                Some(json!({"name": "EPF", "rule": "gender = female\nemployment_type = informal"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, now) = c.get("/api/v1/schemes/epfo/rollup?unit=P", &province).await;
+        assert_eq!(now["rows"][0]["eligible"], 2, "{now}");
+        let r = counted("epfo").await;
+        assert_eq!(r["rows"][0]["eligible"], 2, "{r}");
         let (_, mine) = c
             .get(&format!("/api/v1/enrollments?person_id={sunita}"), &viewer)
             .await;

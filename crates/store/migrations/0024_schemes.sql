@@ -14,6 +14,21 @@ CREATE TABLE schemes (
 );
 CREATE UNIQUE INDEX schemes_code ON schemes (tree_id, code);
 
+-- Who a scheme's rule admits, counted per unit in the background after a rule change
+-- and on a new day (ages change by the day): `counted_rule` and `counted_on` say what
+-- the counts are of; `counting_*` the progress of a count under way.
+ALTER TABLE schemes ADD COLUMN counted_rule TEXT;
+ALTER TABLE schemes ADD COLUMN counted_on TEXT;
+ALTER TABLE schemes ADD COLUMN counting_since TEXT;
+ALTER TABLE schemes ADD COLUMN counting_done BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE schemes ADD COLUMN counting_total BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE scheme_counts (
+    scheme_id BIGINT NOT NULL REFERENCES schemes(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    eligible BIGINT NOT NULL,
+    PRIMARY KEY (scheme_id, unit_id)
+);
+
 CREATE TABLE scheme_names (
     scheme_id BIGINT NOT NULL REFERENCES schemes(id),
     locale TEXT NOT NULL,

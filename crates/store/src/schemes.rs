@@ -11,6 +11,12 @@ pub struct SchemeRow {
     pub id: i64,
     pub tree_id: i64,
     pub tree_code: String,
+    /// The rule and the day the eligibility counts are of, and a count under way.
+    pub counted_rule: Option<String>,
+    pub counted_on: Option<String>,
+    pub counting_since: Option<String>,
+    pub counting_done: i64,
+    pub counting_total: i64,
     pub code: String,
     pub name: String,
     pub runner: Option<String>,
@@ -19,8 +25,8 @@ pub struct SchemeRow {
     pub link: Option<String>,
 }
 
-const SCHEME: &str =
-    "SELECT s.id, s.tree_id, u.code AS tree_code, s.code, s.name, s.runner, s.rule, \
+const SCHEME: &str = "SELECT s.id, s.tree_id, u.code AS tree_code, s.counted_rule, s.counted_on, \
+     s.counting_since, s.counting_done, s.counting_total, s.code, s.name, s.runner, s.rule, \
      s.documents, s.link FROM schemes s JOIN units u ON u.id = s.tree_id";
 
 /// A scheme's fields as written, already checked.
@@ -218,28 +224,6 @@ pub async fn admits(
     Ok(n > 0)
 }
 
-/// Enrollments of a scheme in each of `roots`' subtrees by status: (root, status, n).
-pub async fn status_counts(
-    conn: &mut Conn,
-    scheme: i64,
-    roots: &[i64],
-) -> Result<Vec<(i64, String, i64)>, StoreError> {
-    if roots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT cl.ancestor_id, e.status, COUNT(*) FROM enrollments e \
-         JOIN unit_closure cl ON cl.descendant_id = e.unit_id AND cl.ancestor_id IN ({}) \
-         WHERE e.scheme_id = $1 GROUP BY cl.ancestor_id, e.status",
-        id_list(roots)
-    );
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(scheme)
-        .fetch_all(&mut *conn)
-        .await
-        .store()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct EnrollmentRow {
     pub id: i64,
@@ -402,6 +386,143 @@ pub async fn milestones(
         .bind(person.unwrap_or(0))
         .bind(kind.unwrap_or(""))
         .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
+}
+
+/// Where members stand with schemes, for the tallies: per unit, scheme and status, on
+/// the state day (a roll-up reads one row per unit and figure).
+pub(crate) fn tally_parts(within: &dyn Fn(&str, &str) -> String) -> Vec<String> {
+    let state_day = format!("'{}'", crate::cases::STATE_DAY);
+    vec![format!(
+        "SELECT e.unit_id, 'sch:' || CAST(e.scheme_id AS TEXT) || ':' || e.status, {state_day}, COUNT(*) \
+         FROM enrollments e WHERE {} GROUP BY e.unit_id, e.scheme_id, e.status",
+        within("e.unit_id", &state_day)
+    )]
+}
+
+/// Claims the count of a scheme: false when another count started after
+/// `stale_before` is under way.
+pub async fn claim_count(
+    conn: &mut Conn,
+    scheme: i64,
+    now: &str,
+    stale_before: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE schemes SET counting_since = $2, counting_done = 0, counting_total = 0 \
+         WHERE id = $1 AND (counting_since IS NULL OR counting_since < $3)",
+    )
+    .bind(scheme)
+    .bind(now)
+    .bind(stale_before)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_progress(
+    conn: &mut Conn,
+    scheme: i64,
+    done: i64,
+    total: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE schemes SET counting_done = $2, counting_total = $3 WHERE id = $1")
+        .bind(scheme)
+        .bind(done)
+        .bind(total)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// The own counts of who a rule admits, per unit of `branch`'s subtree (of `branch`
+/// itself only when `own_only`).
+pub async fn count_branch(
+    conn: &mut Conn,
+    branch: i64,
+    own_only: bool,
+    tree: i64,
+    rule: (&str, &[String]),
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let units = if own_only {
+        "m.unit_id = $1"
+    } else {
+        "m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)"
+    };
+    let sql = format!(
+        "SELECT m.unit_id, COUNT(*) {} AND {units} AND $2 = $2 AND $3 = $3 GROUP BY m.unit_id",
+        eligible_from(rule.0)
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(branch)
+        .bind(0i64)
+        .bind(0i64)
+        .bind(tree);
+    for v in rule.1 {
+        q = q.bind(v);
+    }
+    q.fetch_all(&mut *conn).await.store()
+}
+
+/// Replaces a scheme's counts with `counts` (per unit), as of `rule` on `day`.
+pub async fn save_counts(
+    conn: &mut Conn,
+    scheme: i64,
+    counts: &[(i64, i64)],
+    rule: &str,
+    day: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM scheme_counts WHERE scheme_id = $1")
+        .bind(scheme)
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    for chunk in counts.chunks(500) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(u, n)| format!("({scheme}, {u}, {n})"))
+            .collect();
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO scheme_counts (scheme_id, unit_id, eligible) VALUES {}",
+            values.join(", ")
+        )))
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    }
+    sqlx::query(
+        "UPDATE schemes SET counted_rule = $2, counted_on = $3, counting_since = NULL WHERE id = $1",
+    )
+    .bind(scheme)
+    .bind(rule)
+    .bind(day)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    Ok(())
+}
+
+/// The counted eligibility of each of `roots`' subtrees.
+pub async fn counted(
+    conn: &mut Conn,
+    scheme: i64,
+    roots: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT cl.ancestor_id, CAST(SUM(c.eligible) AS BIGINT) FROM unit_closure cl \
+         JOIN scheme_counts c ON c.unit_id = cl.descendant_id AND c.scheme_id = $1 \
+         WHERE cl.ancestor_id IN ({}) GROUP BY cl.ancestor_id",
+        id_list(roots)
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(scheme)
         .fetch_all(&mut *conn)
         .await
         .store()

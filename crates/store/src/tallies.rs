@@ -34,6 +34,7 @@ fn own_sql(param: Option<usize>, days: Option<&str>) -> String {
     parts.extend(crate::honors::tally_parts(&within));
     parts.extend(crate::cases::tally_parts(&within));
     parts.extend(crate::aid::tally_parts(&within));
+    parts.extend(crate::schemes::tally_parts(&within));
     parts.join(" UNION ALL ")
 }
 
@@ -62,7 +63,13 @@ pub async fn rebuild(conn: &mut Conn) -> Result<(), StoreError> {
 pub async fn missing(conn: &mut Conn) -> Result<bool, StoreError> {
     let any = |table: &str| format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) x");
     let mut records = 0;
-    for table in ["committees", "events", "cases", "aid_budgets"] {
+    for table in [
+        "committees",
+        "events",
+        "cases",
+        "aid_budgets",
+        "enrollments",
+    ] {
         let n: i64 = sqlx::query_scalar(AssertSqlSafe(any(table)))
             .fetch_one(&mut *conn)
             .await

@@ -1279,3 +1279,6 @@ field-unknown_trainee = Not one of your trainees in this course.
 field-not_completed = Has not completed the course: no certificate.
 field-certified = The certificate is given already.
 field-invalid_assessment = Passed or failed.
+scheme-counted-on = Eligible as counted on
+scheme-counted-now = Eligible counted just now; a count for the next readers has started.
+scheme-counting = counting

@@ -1279,3 +1279,6 @@ field-unknown_trainee = از شرکت‌کنندگان واحد شما در ای
 field-not_completed = دوره را تمام نکرده است؛ گواهی صادر نمی‌شود.
 field-certified = گواهی پیش‌تر صادر شده است.
 field-invalid_assessment = قبول یا مردود.
+scheme-counted-on = واجدان شرایط، شمارش‌شده در
+scheme-counted-now = واجدان شرایط همین حالا شمرده شدند؛ شمارش برای دفعات بعد آغاز شد.
+scheme-counting = در حال شمارش

@@ -1279,3 +1279,6 @@ field-unknown_trainee = इस पाठ्यक्रम में आपक�
 field-not_completed = पाठ्यक्रम पूरा नहीं किया: प्रमाणपत्र नहीं।
 field-certified = प्रमाणपत्र पहले ही दिया जा चुका है।
 field-invalid_assessment = उत्तीर्ण या अनुत्तीर्ण।
+scheme-counted-on = पात्रों की गिनती की तिथि
+scheme-counted-now = पात्र अभी गिने गए; अगली बार के लिए गिनती शुरू हो गई है।
+scheme-counting = गिनती जारी

@@ -1279,3 +1279,6 @@ field-unknown_trainee = Không phải học viên của đơn vị bạn trong k
 field-not_completed = Chưa hoàn thành khóa học: không cấp chứng nhận.
 field-certified = Đã cấp chứng nhận.
 field-invalid_assessment = Đạt hoặc không đạt.
+scheme-counted-on = Số đủ điều kiện tính đến ngày
+scheme-counted-now = Vừa tính số đủ điều kiện; đợt tính cho lần xem sau đã bắt đầu.
+scheme-counting = đang tính

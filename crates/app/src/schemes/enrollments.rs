@@ -256,6 +256,7 @@ impl App {
         let now = tx.now().to_string();
         store::save_enrollment(&mut tx, &row, &now).await?;
         tx.recount_on(membership.unit_id, &day);
+        tx.recount_on(membership.unit_id, muster_store::cases::STATE_DAY);
         if let Some(b) = &before {
             if b.unit_id != membership.unit_id {
                 tx.recount(b.unit_id);

@@ -84,6 +84,12 @@ pub struct WorklistItem {
 pub struct SchemeRollup {
     pub scheme: String,
     pub unit_code: String,
+    /// The day the eligible figures were counted for, in the background after the rule
+    /// last changed and each day; none when they were counted for this answer (a count
+    /// is then started).
+    pub counted_on: Option<String>,
+    /// A count under way: (branches done, branches).
+    pub counting: Option<(i64, i64)>,
     pub rows: Vec<SchemeFigures>,
 }
 
@@ -308,6 +314,8 @@ impl App {
         let row = find(&mut tx, root.tree_id, &code).await?;
         let names = muster_store::events::names(&mut tx, Named::Scheme, &[id]).await?;
         tx.commit().await?;
+        // The rule may have changed: who it admits is counted again, off the request.
+        self.count_in_background(id);
         Ok(view(row, &names))
     }
 
@@ -362,10 +370,35 @@ impl App {
         let mut roots = vec![(unit.id, unit.code.clone(), "total")];
         roots.extend(children.into_iter().map(|(id, code)| (id, code, "child")));
         let ids: Vec<i64> = roots.iter().map(|(id, _, _)| *id).collect();
-        let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
-        let eligible =
-            store::eligible_counts(&mut conn, &ids, unit.tree_id, (&sql, &values)).await?;
-        let statuses = store::status_counts(&mut conn, s.id, &ids).await?;
+        let today = Date::today().to_string();
+        // Counts of the rule in force are read, a day old at worst (a new count starts
+        // with the day's first read); a rule changed since is read live meanwhile.
+        let fresh = s.counted_rule.as_deref() == Some(s.rule.as_str());
+        if fresh && s.counted_on.as_deref() != Some(today.as_str()) {
+            self.count_in_background(s.id);
+        }
+        let eligible = if fresh {
+            store::counted(&mut conn, s.id, &ids).await?
+        } else {
+            // Counted for this answer; the count for the next ones starts meanwhile.
+            self.count_in_background(s.id);
+            let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
+            store::eligible_counts(&mut conn, &ids, unit.tree_id, (&sql, &values)).await?
+        };
+        let figures: Vec<String> = EnrollmentStatus::ALL
+            .iter()
+            .map(|st| format!("sch:{}:{}", s.id, st.as_str()))
+            .collect();
+        let tallied = muster_store::tallies::read(
+            &mut conn,
+            &ids,
+            &[muster_store::tallies::Range {
+                figures,
+                from: Some(muster_store::cases::STATE_DAY.into()),
+                to: "0000-01-02".into(),
+            }],
+        )
+        .await?;
         let rows = roots
             .into_iter()
             .map(|(id, code, row)| SchemeFigures {
@@ -378,20 +411,86 @@ impl App {
                 by_status: EnrollmentStatus::ALL
                     .iter()
                     .map(|st| {
-                        let n = statuses
-                            .iter()
-                            .filter(|(u, x, _)| *u == id && x == st.as_str())
-                            .map(|(_, _, n)| *n)
-                            .sum();
-                        (st.as_str().to_string(), n)
+                        let key = (id, format!("sch:{}:{}", s.id, st.as_str()));
+                        (
+                            st.as_str().to_string(),
+                            tallied.get(&key).copied().unwrap_or(0),
+                        )
                     })
                     .collect(),
             })
             .collect();
         Ok(SchemeRollup {
+            counted_on: s.counted_on.clone().filter(|_| fresh),
+            counting: s
+                .counting_since
+                .is_some()
+                .then_some((s.counting_done, s.counting_total)),
             scheme: s.code,
             unit_code: unit.code,
             rows,
         })
+    }
+
+    /// Starts counting a scheme's eligibility in the background (unless a count is
+    /// under way).
+    pub fn count_in_background(&self, scheme: i64) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.count_scheme(scheme).await {
+                tracing::warn!(error = %e, scheme, "eligibility not counted");
+            }
+        });
+    }
+
+    /// Counts who a scheme's rule admits today, per unit, branch by branch of its tree
+    /// (the progress is kept on the scheme), and keeps the counts the roll-ups read.
+    /// False when another count is under way.
+    pub async fn count_scheme(&self, scheme: i64) -> Result<bool, AppError> {
+        let s = {
+            let mut conn = self.db().read().await?;
+            store::schemes(&mut conn, 0)
+                .await?
+                .into_iter()
+                .find(|s| s.id == scheme)
+                .ok_or(AppError::NotFound("scheme"))?
+        };
+        let now = muster_domain::date::now_utc();
+        let stale = muster_domain::date::utc_in(-600);
+        {
+            let mut tx = self.db().begin().await?;
+            let claimed = store::claim_count(&mut tx, s.id, &now, &stale).await?;
+            tx.commit().await.map_err(muster_store::StoreError::from)?;
+            if !claimed {
+                return Ok(false);
+            }
+        }
+        let today = Date::today();
+        let (sql, values) = rule_of(&s).to_sql(today, 5, 4);
+        let branches = {
+            let mut conn = self.db().read().await?;
+            muster_store::governance::children(&mut conn, s.tree_id).await?
+        };
+        let total = branches.len() as i64 + 1;
+        let mut counts = Vec::new();
+        let mut conn = self.db().read().await?;
+        counts.extend(
+            store::count_branch(&mut conn, s.tree_id, true, s.tree_id, (&sql, &values)).await?,
+        );
+        for (i, (branch, _)) in branches.iter().enumerate() {
+            counts.extend(
+                store::count_branch(&mut conn, *branch, false, s.tree_id, (&sql, &values)).await?,
+            );
+            if i % 5 == 4 {
+                let mut tx = self.db().begin().await?;
+                store::count_progress(&mut tx, s.id, i as i64 + 2, total).await?;
+                tx.commit().await.map_err(muster_store::StoreError::from)?;
+            }
+        }
+        drop(conn);
+        let mut tx = self.db().begin().await?;
+        store::save_counts(&mut tx, s.id, &counts, &s.rule, &today.to_string()).await?;
+        tx.commit().await.map_err(muster_store::StoreError::from)?;
+        Ok(true)
     }
 }

@@ -236,6 +236,11 @@ async fn scheme_page(
             a href=(format!("/schemes/{}/export.xlsx{unit_q}", s.code)) { (v.t("drive-export-xlsx")) }
         }
         h2 { bdi dir="ltr" { (r.unit_code) } }
+        p.muted #counted {
+            @if let Some(d) = &r.counted_on { (v.t("scheme-counted-on")) " " (v.lang.date(d)) }
+            @else { (v.t("scheme-counted-now")) }
+            @if let Some((done, total)) = r.counting { " · " (v.t("scheme-counting")) " " (v.lang.number(done)) "/" (v.lang.number(total)) }
+        }
         (rollup_table(v, &s.code, &r))
         @if v.actor.role().may(Permission::ManageUnits) {
             h2 { (v.t("scheme-edit")) }
