@@ -447,6 +447,14 @@ impl App {
     /// (the progress is kept on the scheme), and keeps the counts the roll-ups read.
     /// False when another count is under way.
     pub async fn count_scheme(&self, scheme: i64) -> Result<bool, AppError> {
+        // One count at a time, so counts started together (ten schemes saved in a row)
+        // do not take every connection from the requests.
+        static ONE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+        let _turn = ONE
+            .get_or_init(|| tokio::sync::Semaphore::new(1))
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let s = {
             let mut conn = self.db().read().await?;
             store::schemes(&mut conn, 0)
@@ -477,7 +485,10 @@ impl App {
         counts.extend(
             store::count_branch(&mut conn, s.tree_id, true, s.tree_id, (&sql, &values)).await?,
         );
+        drop(conn);
         for (i, (branch, _)) in branches.iter().enumerate() {
+            // A connection per branch: requests get theirs between two.
+            let mut conn = self.db().read().await?;
             counts.extend(
                 store::count_branch(&mut conn, *branch, false, s.tree_id, (&sql, &values)).await?,
             );
@@ -487,7 +498,6 @@ impl App {
                 tx.commit().await.map_err(muster_store::StoreError::from)?;
             }
         }
-        drop(conn);
         let mut tx = self.db().begin().await?;
         store::save_counts(&mut tx, s.id, &counts, &s.rule, &today.to_string()).await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
