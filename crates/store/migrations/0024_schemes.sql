@@ -28,6 +28,13 @@ CREATE TABLE scheme_counts (
     eligible BIGINT NOT NULL,
     PRIMARY KEY (scheme_id, unit_id)
 );
+-- The same summed over each unit's subtree, for roll-ups that read a row per unit.
+CREATE TABLE scheme_totals (
+    scheme_id BIGINT NOT NULL REFERENCES schemes(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    eligible BIGINT NOT NULL,
+    PRIMARY KEY (scheme_id, unit_id)
+);
 
 CREATE TABLE scheme_names (
     scheme_id BIGINT NOT NULL REFERENCES schemes(id),

@@ -476,11 +476,15 @@ pub async fn save_counts(
     rule: &str,
     day: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM scheme_counts WHERE scheme_id = $1")
+    for table in ["scheme_counts", "scheme_totals"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE scheme_id = $1"
+        )))
         .bind(scheme)
         .execute(&mut *conn)
         .await
         .store()?;
+    }
     for chunk in counts.chunks(500) {
         let values: Vec<String> = chunk
             .iter()
@@ -494,6 +498,15 @@ pub async fn save_counts(
         .await
         .store()?;
     }
+    sqlx::query(
+        "INSERT INTO scheme_totals (scheme_id, unit_id, eligible) \
+         SELECT $1, cl.ancestor_id, CAST(SUM(c.eligible) AS BIGINT) FROM scheme_counts c \
+         JOIN unit_closure cl ON cl.descendant_id = c.unit_id WHERE c.scheme_id = $1 GROUP BY cl.ancestor_id",
+    )
+    .bind(scheme)
+    .execute(&mut *conn)
+    .await
+    .store()?;
     sqlx::query(
         "UPDATE schemes SET counted_rule = $2, counted_on = $3, counting_since = NULL WHERE id = $1",
     )
@@ -516,9 +529,7 @@ pub async fn counted(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT cl.ancestor_id, CAST(SUM(c.eligible) AS BIGINT) FROM unit_closure cl \
-         JOIN scheme_counts c ON c.unit_id = cl.descendant_id AND c.scheme_id = $1 \
-         WHERE cl.ancestor_id IN ({}) GROUP BY cl.ancestor_id",
+        "SELECT unit_id, eligible FROM scheme_totals WHERE scheme_id = $1 AND unit_id IN ({})",
         id_list(roots)
     );
     sqlx::query_as(AssertSqlSafe(sql))
