@@ -1282,3 +1282,4 @@ field-invalid_assessment = Passed or failed.
 scheme-counted-on = Eligible as counted on
 scheme-counted-now = Eligible counted just now; a count for the next readers has started.
 scheme-counting = counting
+aid-date = Date

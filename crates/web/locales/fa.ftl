@@ -1282,3 +1282,4 @@ field-invalid_assessment = قبول یا مردود.
 scheme-counted-on = واجدان شرایط، شمارش‌شده در
 scheme-counted-now = واجدان شرایط همین حالا شمرده شدند؛ شمارش برای دفعات بعد آغاز شد.
 scheme-counting = در حال شمارش
+aid-date = تاریخ

@@ -1282,3 +1282,4 @@ field-invalid_assessment = उत्तीर्ण या अनुत्ती
 scheme-counted-on = पात्रों की गिनती की तिथि
 scheme-counted-now = पात्र अभी गिने गए; अगली बार के लिए गिनती शुरू हो गई है।
 scheme-counting = गिनती जारी
+aid-date = तिथि

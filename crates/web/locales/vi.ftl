@@ -1282,3 +1282,4 @@ field-invalid_assessment = Đạt hoặc không đạt.
 scheme-counted-on = Số đủ điều kiện tính đến ngày
 scheme-counted-now = Vừa tính số đủ điều kiện; đợt tính cho lần xem sau đã bắt đầu.
 scheme-counting = đang tính
+aid-date = Ngày

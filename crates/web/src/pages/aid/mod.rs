@@ -230,10 +230,10 @@ fn aid_page(v: &Viewer, a: &AidView, f: &PlainForm, errors: &Fields) -> Response
         }
         @if !a.payments.is_empty() {
             h2 { (v.t("aid-payments")) }
-            table #payments {
-                thead { tr { th { (v.t("aid-day")) } th { (v.t("aid-method")) } th.num { (v.t("aid-amount")) } th { (v.t("aid-receipt")) } } }
+            table #payments.results {
+                thead { tr { th { (v.t("aid-date")) } th { (v.t("aid-method")) } th.num { (v.t("aid-amount")) } th { (v.t("aid-receipt")) } } }
                 tbody { @for p in &a.payments { tr {
-                    td data-label=(v.t("aid-day")) { (l.date(&p.on_day)) }
+                    td data-label=(v.t("aid-date")) { (l.date(&p.on_day)) }
                     td data-label=(v.t("aid-method")) { (v.t(&format!("paymethod-{}", p.method))) @if let Some(r) = &p.reference { " · " bdi dir="ltr" { (r) } } }
                     td.num data-label=(v.t("aid-amount")) { (money(&p.amount)) }
                     td data-label=(v.t("aid-receipt")) { a href=(format!("/aid/{}/receipts/{}", a.id, p.receipt)) { code dir="ltr" { (p.receipt) } } }
