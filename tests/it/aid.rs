@@ -97,6 +97,22 @@ on_both_backends!(
             .post("/api/v1/budgets", &province, budget("P", "100000000"))
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
+        // Amounts are counted in đồng now: the currency no longer changes.
+        let (s, no) = c
+            .call(
+                "PUT",
+                "/api/v1/aid/settings",
+                &province,
+                Some(json!({"currency": "INR", "limits": {"District": "5000000"}})),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&no)),
+            (
+                StatusCode::CONFLICT,
+                vec![("currency".into(), "currency_in_use".into())]
+            )
+        );
 
         // A walk-in's case at the district's desk, and aid asked on it.
         let (s, case) = c

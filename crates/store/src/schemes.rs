@@ -4,6 +4,8 @@
 
 use crate::error::{ResultExt, StoreError};
 use crate::{id_list, Conn};
+use muster_domain::schemes::{schemes_named, Rule};
+use muster_domain::Date;
 use sqlx::{AssertSqlSafe, FromRow};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -64,6 +66,14 @@ pub async fn by_code(
     .store()
 }
 
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<SchemeRow>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!("{SCHEME} WHERE s.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .store()
+}
+
 pub async fn insert(
     conn: &mut Conn,
     tree_id: i64,
@@ -110,13 +120,45 @@ pub async fn update(
     Ok(())
 }
 
-/// The active members of a unit's subtree that a rule admits: `rule` is its SQL on
-/// `p`, its values bound from `$5` on; `$4` is the tree for `enrolled` conditions.
-fn eligible_from(rule: &str) -> String {
+/// A rule as SQL on `p` for a day, its parameters numbered after a query's `own`:
+/// the tree first when the rule names schemes, then the rule's values.
+struct RuleSql {
+    sql: String,
+    tree: Option<i64>,
+    values: Vec<String>,
+}
+
+fn rule_sql(rule: &Rule, on: Date, own: usize, tree: i64) -> RuleSql {
+    let names = !schemes_named(rule).is_empty();
+    let (sql, values) = rule.to_sql(on, own + 1 + usize::from(names), own + 1);
+    RuleSql {
+        sql,
+        tree: names.then_some(tree),
+        values,
+    }
+}
+
+/// The active members a rule admits, with `joins` added to the members and people.
+fn eligible(joins: &str, rule: &RuleSql) -> String {
     format!(
-        "FROM memberships m JOIN people p ON p.id = m.person_id \
-         WHERE m.is_current = 1 AND m.status = 'active' AND p.archived = 0 AND ({rule})"
+        "FROM memberships m JOIN people p ON p.id = m.person_id {joins} \
+         WHERE m.is_current = 1 AND m.status = 'active' AND p.archived = 0 AND ({})",
+        rule.sql
     )
+}
+
+/// Binds a rule's parameters after a query's own.
+macro_rules! bind_rule {
+    ($q:expr, $r:expr) => {{
+        let mut q = $q;
+        if let Some(t) = $r.tree {
+            q = q.bind(t);
+        }
+        for v in &$r.values {
+            q = q.bind(v);
+        }
+        q
+    }};
 }
 
 /// One line of a worklist.
@@ -138,34 +180,29 @@ pub async fn worklist(
     conn: &mut Conn,
     unit: i64,
     scheme: i64,
-    tree: i64,
-    rule: (&str, &[String]),
     limit: i64,
+    tree: i64,
+    (rule, on): (&Rule, Date),
 ) -> Result<Vec<WorklistRow>, StoreError> {
+    let r = rule_sql(rule, on, 3, tree);
     let sql = format!(
         "SELECT p.id AS person_id, p.full_name, m.member_number, p.phone, u.code AS unit_code, \
-         w.code AS workplace_code, p.region, e.status \
-         {} AND m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
+         w.code AS workplace_code, p.region, e.status {} \
+         AND m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
          AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.person_id = p.id AND x.scheme_id = $2 \
            AND x.status IN ('applied', 'enrolled', 'rejected')) \
          ORDER BY u.code, w.code, p.region, p.sort_key, p.id LIMIT $3",
-        eligible_from(rule.0)
-            .replace(
-                "FROM memberships m JOIN people p ON p.id = m.person_id",
-                "FROM memberships m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id \
-                 LEFT JOIN workplaces w ON w.id = p.workplace_id \
-                 LEFT JOIN enrollments e ON e.person_id = p.id AND e.scheme_id = $2",
-            )
+        eligible(
+            "JOIN units u ON u.id = m.unit_id LEFT JOIN workplaces w ON w.id = p.workplace_id \
+             LEFT JOIN enrollments e ON e.person_id = p.id AND e.scheme_id = $2",
+            &r
+        )
     );
-    let mut q = sqlx::query_as(AssertSqlSafe(sql))
+    let q = sqlx::query_as(AssertSqlSafe(sql))
         .bind(unit)
         .bind(scheme)
-        .bind(limit)
-        .bind(tree);
-    for v in rule.1 {
-        q = q.bind(v);
-    }
-    q.fetch_all(&mut *conn).await.store()
+        .bind(limit);
+    bind_rule!(q, r).fetch_all(&mut *conn).await.store()
 }
 
 /// How many active members of each of `roots`' subtrees the rule admits.
@@ -173,32 +210,26 @@ pub async fn eligible_counts(
     conn: &mut Conn,
     roots: &[i64],
     tree: i64,
-    rule: (&str, &[String]),
+    (rule, on): (&Rule, Date),
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     if roots.is_empty() {
         return Ok(Vec::new());
     }
-    // `$1` to `$3` are unused here; the rule's values start at `$5` as in the worklist.
+    let r = rule_sql(rule, on, 0, tree);
     let sql = format!(
-        "SELECT cl.ancestor_id, COUNT(*) {} AND $1 = $1 AND $2 = $2 AND $3 = $3 \
-         GROUP BY cl.ancestor_id",
-        eligible_from(rule.0).replace(
-            "FROM memberships m",
+        "SELECT cl.ancestor_id, COUNT(*) {} GROUP BY cl.ancestor_id",
+        eligible(
             &format!(
-                "FROM unit_closure cl JOIN memberships m ON m.unit_id = cl.descendant_id AND cl.ancestor_id IN ({})",
+                "JOIN unit_closure cl ON cl.descendant_id = m.unit_id AND cl.ancestor_id IN ({})",
                 id_list(roots)
-            )
+            ),
+            &r
         )
     );
-    let mut q = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(0i64)
-        .bind(0i64)
-        .bind(0i64)
-        .bind(tree);
-    for v in rule.1 {
-        q = q.bind(v);
-    }
-    q.fetch_all(&mut *conn).await.store()
+    bind_rule!(sqlx::query_as(AssertSqlSafe(sql)), r)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
 }
 
 /// Whether the rule admits one person (an active member).
@@ -206,21 +237,14 @@ pub async fn admits(
     conn: &mut Conn,
     person: i64,
     tree: i64,
-    rule: (&str, &[String]),
+    (rule, on): (&Rule, Date),
 ) -> Result<bool, StoreError> {
-    let sql = format!(
-        "SELECT COUNT(*) {} AND p.id = $1 AND $2 = $2 AND $3 = $3",
-        eligible_from(rule.0)
-    );
-    let mut q = sqlx::query_scalar(AssertSqlSafe(sql))
-        .bind(person)
-        .bind(0i64)
-        .bind(0i64)
-        .bind(tree);
-    for v in rule.1 {
-        q = q.bind(v);
-    }
-    let n: i64 = q.fetch_one(&mut *conn).await.store()?;
+    let r = rule_sql(rule, on, 1, tree);
+    let sql = format!("SELECT COUNT(*) {} AND p.id = $1", eligible("", &r));
+    let n: i64 = bind_rule!(sqlx::query_scalar(AssertSqlSafe(sql)).bind(person), r)
+        .fetch_one(&mut *conn)
+        .await
+        .store()?;
     Ok(n > 0)
 }
 
@@ -281,10 +305,14 @@ pub async fn save_enrollment(
     e: &EnrollmentRow,
     now: &str,
 ) -> Result<(), StoreError> {
-    let updated = sqlx::query(
-        "UPDATE enrollments SET unit_id = $3, status = $4, scheme_number = $5, helped_by = $6, helped_on = $7, \
-         applied_on = $8, enrolled_on = $9, outside_rule = $10, reason = $11, updated_on = $12, updated_at = $13 \
-         WHERE person_id = $1 AND scheme_id = $2",
+    sqlx::query(
+        "INSERT INTO enrollments (person_id, scheme_id, unit_id, status, scheme_number, helped_by, helped_on, \
+         applied_on, enrolled_on, outside_rule, reason, updated_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+         ON CONFLICT (person_id, scheme_id) DO UPDATE SET unit_id = excluded.unit_id, status = excluded.status, \
+         scheme_number = excluded.scheme_number, helped_by = excluded.helped_by, helped_on = excluded.helped_on, \
+         applied_on = excluded.applied_on, enrolled_on = excluded.enrolled_on, outside_rule = excluded.outside_rule, \
+         reason = excluded.reason, updated_on = excluded.updated_on, updated_at = excluded.updated_at",
     )
     .bind(e.person_id)
     .bind(e.scheme_id)
@@ -302,29 +330,6 @@ pub async fn save_enrollment(
     .execute(&mut *conn)
     .await
     .store()?;
-    if updated.rows_affected() == 0 {
-        sqlx::query(
-            "INSERT INTO enrollments (person_id, scheme_id, unit_id, status, scheme_number, helped_by, helped_on, \
-             applied_on, enrolled_on, outside_rule, reason, updated_on, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-        )
-        .bind(e.person_id)
-        .bind(e.scheme_id)
-        .bind(e.unit_id)
-        .bind(&e.status)
-        .bind(&e.scheme_number)
-        .bind(&e.helped_by)
-        .bind(&e.helped_on)
-        .bind(&e.applied_on)
-        .bind(&e.enrolled_on)
-        .bind(e.outside_rule)
-        .bind(&e.reason)
-        .bind(&e.updated_on)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .store()?;
-    }
     Ok(())
 }
 
@@ -446,26 +451,22 @@ pub async fn count_branch(
     branch: i64,
     own_only: bool,
     tree: i64,
-    rule: (&str, &[String]),
+    (rule, on): (&Rule, Date),
 ) -> Result<Vec<(i64, i64)>, StoreError> {
+    let r = rule_sql(rule, on, 1, tree);
     let units = if own_only {
         "m.unit_id = $1"
     } else {
         "m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)"
     };
     let sql = format!(
-        "SELECT m.unit_id, COUNT(*) {} AND {units} AND $2 = $2 AND $3 = $3 GROUP BY m.unit_id",
-        eligible_from(rule.0)
+        "SELECT m.unit_id, COUNT(*) {} AND {units} GROUP BY m.unit_id",
+        eligible("", &r)
     );
-    let mut q = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(branch)
-        .bind(0i64)
-        .bind(0i64)
-        .bind(tree);
-    for v in rule.1 {
-        q = q.bind(v);
-    }
-    q.fetch_all(&mut *conn).await.store()
+    bind_rule!(sqlx::query_as(AssertSqlSafe(sql)).bind(branch), r)
+        .fetch_all(&mut *conn)
+        .await
+        .store()
 }
 
 /// Replaces a scheme's counts with `counts` (per unit), as of `rule` on `day`.

@@ -25,6 +25,20 @@ impl Cell {
     }
 }
 
+/// Rows of cells as CSV text for this reader: dates in their calendar and digits.
+pub fn csv_rows(rows: Vec<Vec<Cell>>, lang: &crate::i18n::Lang) -> Vec<Vec<String>> {
+    rows.into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| match c {
+                    Cell::Date(iso) => lang.date(&iso),
+                    other => other.into_text(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// A workbook of one sheet named `sheet` as a download named `file.xlsx`.
 pub fn response(
     file: &str,

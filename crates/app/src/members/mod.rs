@@ -4,7 +4,10 @@ mod changes;
 pub(crate) use changes::register;
 mod person;
 pub use person::PersonView;
+mod lookup;
 mod memberships;
+
+pub(crate) use lookup::{find_member, member_field};
 
 pub(crate) use memberships::{
     filter_of, insert_worker, join_or_move, move_membership, person_in_scope, set_workplace,
@@ -408,67 +411,6 @@ pub(crate) async fn refresh_keys(conn: &mut Conn, person_id: i64) -> Result<(), 
     let unit = current.as_ref().map_or(0, |m| m.unit_id);
     store_search::set_person_keys(conn, person_id, unit, &keys).await?;
     Ok(())
-}
-
-/// The person and current membership of `id`, if the membership lies in scope.
-/// A member a form names by id or by member number (in tree `tree_id`): one of the
-/// actor's subtree and, when `under` is given, of that unit's subtree; else the
-/// field's error (`unknown_member`, `not_of_unit`). `None` when the form names none.
-pub(crate) async fn member_field(
-    conn: &mut Conn,
-    actor: &Actor,
-    check: &mut crate::error::Check,
-    tree_id: Option<i64>,
-    person_id: Option<i64>,
-    member_number: Option<&str>,
-    under: Option<i64>,
-) -> Result<Option<i64>, AppError> {
-    let field = if person_id.is_some() {
-        "person_id"
-    } else {
-        "member_number"
-    };
-    let id = match (person_id, member_number.map(str::trim), tree_id) {
-        (Some(p), _, _) => Some(p),
-        (None, Some(n), Some(tree)) if !n.is_empty() => {
-            match muster_store::events::person_by_number(conn, tree, n).await? {
-                Some(p) => Some(p),
-                None => {
-                    check.fail(field, "unknown_member");
-                    return Ok(None);
-                }
-            }
-        }
-        _ => return Ok(None),
-    };
-    let Some(p) = id else { return Ok(None) };
-    if find_member(conn, actor, p).await.is_err() {
-        check.fail(field, "unknown_member");
-        return Ok(None);
-    }
-    if let Some(u) = under {
-        if !muster_store::competitions::person_under(conn, p, u).await? {
-            check.fail(field, "not_of_unit");
-            return Ok(None);
-        }
-    }
-    Ok(Some(p))
-}
-
-pub(crate) async fn find_member(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-) -> Result<(store::PersonRow, MembershipRow), AppError> {
-    let person = store::person(conn, id).await?.filter(|p| !p.archived);
-    let membership = match person {
-        Some(_) => store::current_membership(conn, id).await?,
-        None => None,
-    };
-    match (person, membership) {
-        (Some(p), Some(m)) if units::in_scope(conn, actor.scope(), m.unit_id).await? => Ok((p, m)),
-        _ => Err(AppError::NotFound("member")),
-    }
 }
 
 fn input_of(p: &PersonFields, workplace_code: Option<String>) -> PersonInput {

@@ -77,6 +77,36 @@ pub struct MilestoneQuery {
     pub limit: Option<i64>,
 }
 
+/// The member a form names, by id (out of sight: not found, like one in a path) or by
+/// member number (out of sight: the field's error), with the tree it is read in.
+async fn form_member(
+    tx: &mut crate::write::Write<'_>,
+    actor: &Actor,
+    check: &mut Check,
+    person_id: Option<i64>,
+    member_number: Option<&str>,
+) -> Result<(muster_store::units::UnitRow, Option<i64>), AppError> {
+    let named = match person_id {
+        Some(p) => Some(crate::members::find_member(tx, actor, p).await?.1),
+        None => None,
+    };
+    let tree = person_tree(tx, actor, named.as_ref()).await?;
+    let person = crate::members::member_field(
+        tx,
+        actor,
+        check,
+        Some(tree.tree_id),
+        person_id,
+        member_number,
+        None,
+    )
+    .await?;
+    if person.is_none() && !check.has("person_id") && !check.has("member_number") {
+        check.fail("person_id", "required");
+    }
+    Ok((tree, person))
+}
+
 /// The tree a form's member belongs to: the caller's, or for an instance-wide caller the
 /// tree of the member named by id.
 async fn person_tree(
@@ -138,12 +168,15 @@ impl App {
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
         // A person named by id out of sight is not found, like one in a path.
-        let named = match input.person_id {
-            Some(p) => Some(crate::members::find_member(&mut tx, actor, p).await?.1),
-            None => None,
-        };
-        let tree = person_tree(&mut tx, actor, named.as_ref()).await?;
         let mut check = Check::default();
+        let (tree, person) = form_member(
+            &mut tx,
+            actor,
+            &mut check,
+            input.person_id,
+            input.member_number.as_deref(),
+        )
+        .await?;
         let scheme = match input
             .scheme
             .as_deref()
@@ -163,19 +196,6 @@ impl App {
                 Err(e) => return Err(e),
             },
         };
-        let person = crate::members::member_field(
-            &mut tx,
-            actor,
-            &mut check,
-            Some(tree.tree_id),
-            input.person_id,
-            input.member_number.as_deref(),
-            None,
-        )
-        .await?;
-        if person.is_none() && !check.has("person_id") && !check.has("member_number") {
-            check.fail("person_id", "required");
-        }
         let status = match input
             .status
             .as_deref()
@@ -211,8 +231,8 @@ impl App {
         else {
             return Err(AppError::Internal("checked enrollment".into()));
         };
-        let (sql, values) = rule_of(&scheme).to_sql(day, 5, 4);
-        let admitted = store::admits(&mut tx, person, tree.tree_id, (&sql, &values)).await?;
+        let admitted =
+            store::admits(&mut tx, person, tree.tree_id, (&rule_of(&scheme), day)).await?;
         if !admitted && reason.is_none() {
             return Err(AppError::field("reason", "not_eligible"));
         }
@@ -294,25 +314,15 @@ impl App {
         let permit = actor.permit(Permission::EditRegistry)?;
         let mut tx = self.write(permit).await?;
         let actor = tx.scoped();
-        let named = match input.person_id {
-            Some(p) => Some(crate::members::find_member(&mut tx, actor, p).await?.1),
-            None => None,
-        };
-        let tree = person_tree(&mut tx, actor, named.as_ref()).await?;
         let mut check = Check::default();
-        let person = crate::members::member_field(
+        let (tree, person) = form_member(
             &mut tx,
             actor,
             &mut check,
-            Some(tree.tree_id),
             input.person_id,
             input.member_number.as_deref(),
-            None,
         )
         .await?;
-        if person.is_none() && !check.has("person_id") && !check.has("member_number") {
-            check.fail("person_id", "required");
-        }
         let kind = match input
             .kind
             .as_deref()

@@ -330,14 +330,14 @@ impl App {
         let mut conn = self.db().read().await?;
         let unit = tree_of(&mut conn, actor, q.unit.as_deref()).await?;
         let s = find(&mut conn, unit.tree_id, code).await?;
-        let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
+        let rule = rule_of(&s);
         let rows = store::worklist(
             &mut conn,
             unit.id,
             s.id,
-            unit.tree_id,
-            (&sql, &values),
             page_size(q.limit),
+            unit.tree_id,
+            (&rule, Date::today()),
         )
         .await?;
         Ok(rows
@@ -382,8 +382,8 @@ impl App {
         } else {
             // Counted for this answer; the count for the next ones starts meanwhile.
             self.count_in_background(s.id);
-            let (sql, values) = rule_of(&s).to_sql(Date::today(), 5, 4);
-            store::eligible_counts(&mut conn, &ids, unit.tree_id, (&sql, &values)).await?
+            store::eligible_counts(&mut conn, &ids, unit.tree_id, (&rule_of(&s), Date::today()))
+                .await?
         };
         let figures: Vec<String> = EnrollmentStatus::ALL
             .iter()
@@ -457,10 +457,8 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let s = {
             let mut conn = self.db().read().await?;
-            store::schemes(&mut conn, 0)
+            store::by_id(&mut conn, scheme)
                 .await?
-                .into_iter()
-                .find(|s| s.id == scheme)
                 .ok_or(AppError::NotFound("scheme"))?
         };
         let now = muster_domain::date::now_utc();
@@ -474,7 +472,7 @@ impl App {
             }
         }
         let today = Date::today();
-        let (sql, values) = rule_of(&s).to_sql(today, 5, 4);
+        let rule = rule_of(&s);
         let branches = {
             let mut conn = self.db().read().await?;
             muster_store::governance::children(&mut conn, s.tree_id).await?
@@ -483,14 +481,14 @@ impl App {
         let mut counts = Vec::new();
         let mut conn = self.db().read().await?;
         counts.extend(
-            store::count_branch(&mut conn, s.tree_id, true, s.tree_id, (&sql, &values)).await?,
+            store::count_branch(&mut conn, s.tree_id, true, s.tree_id, (&rule, today)).await?,
         );
         drop(conn);
         for (i, (branch, _)) in branches.iter().enumerate() {
             // A connection per branch: requests get theirs between two.
             let mut conn = self.db().read().await?;
             counts.extend(
-                store::count_branch(&mut conn, *branch, false, s.tree_id, (&sql, &values)).await?,
+                store::count_branch(&mut conn, *branch, false, s.tree_id, (&rule, today)).await?,
             );
             if i % 5 == 4 {
                 let mut tx = self.db().begin().await?;

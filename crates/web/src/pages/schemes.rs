@@ -458,13 +458,7 @@ async fn export_csv(
     Query(q): Query<UnitQuery>,
 ) -> Response {
     match export_rows(&app, &v, &code, q.unit).await {
-        Ok((file, rows)) => csv_response(
-            &file,
-            rows.into_iter()
-                .map(|r| r.into_iter().map(Cell::into_text).collect())
-                .collect(),
-            false,
-        ),
+        Ok((file, rows)) => csv_response(&file, crate::xlsx::csv_rows(rows, &v.lang), false),
         Err(e) => error_page(&v, e),
     }
 }

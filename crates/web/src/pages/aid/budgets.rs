@@ -303,17 +303,7 @@ async fn export_rows(app: &App, v: &Viewer) -> Result<Vec<Vec<Cell>>, AppError> 
 pub(super) async fn export_csv(State(app): State<App>, v: Viewer) -> Response {
     match export_rows(&app, &v).await {
         Ok(rows) => {
-            let rows = rows
-                .into_iter()
-                .map(|r| {
-                    r.into_iter()
-                        .map(|c| match c {
-                            Cell::Date(iso) => v.lang.date(&iso),
-                            other => other.into_text(),
-                        })
-                        .collect()
-                })
-                .collect();
+            let rows = crate::xlsx::csv_rows(rows, &v.lang);
             csv_response("aid", rows, true)
         }
         Err(e) => error_page(&v, e),

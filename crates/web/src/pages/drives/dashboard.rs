@@ -368,10 +368,7 @@ pub(super) async fn export_csv(
         Ok(p) => p,
         Err(e) => return error_page(&v, e),
     };
-    let rows = export_rows(&v, &p)
-        .into_iter()
-        .map(|row| row.into_iter().map(Cell::into_text).collect())
-        .collect();
+    let rows = crate::xlsx::csv_rows(export_rows(&v, &p), &v.lang);
     let unit = p.path.last().map(|u| u.code.as_str()).unwrap_or("");
     csv_response(&format!("{code}-{unit}"), rows, true)
 }

@@ -460,17 +460,7 @@ async fn export_csv(
         Ok(d) => d,
         Err(e) => return error_page(&v, e),
     };
-    let rows = export_rows(&v, &d)
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|c| match c {
-                    Cell::Date(iso) => v.lang.date(&iso),
-                    other => other.into_text(),
-                })
-                .collect()
-        })
-        .collect();
+    let rows = crate::xlsx::csv_rows(export_rows(&v, &d), &v.lang);
     csv_response(
         &format!("program-{}-{}", d.program.id, d.unit_code),
         rows,
