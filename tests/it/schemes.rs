@@ -370,3 +370,292 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    enrollments_update_in_bulk_from_a_file_matched_by_external_id,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let province = c.login("p-officer", Some("P"), "officer").await;
+        let organizer = c.login("d1-organizer", Some("D1"), "organizer").await;
+        let viewer = c.login("d1-viewer", Some("D1"), "viewer").await;
+        let d2 = c.login("d2-officer", Some("D2"), "officer").await;
+        let member = |unit: &str, name: &str, born: &str, work: &str, number: &str| {
+            json!({"unit_code": unit, "full_name": name, "gender": "female", "birth_date": born,
+                   "employment_type": work, "joined_on": "2026-01-10", "member_number": number})
+        };
+        let sunita = add_member(
+            &c,
+            &admin,
+            member("G1", "Sunita Devi", "1990-05-01", "informal", "UP-1"),
+        )
+        .await;
+        add_member(
+            &c,
+            &admin,
+            member("G1", "Ramesh Kumar", "1950-03-02", "informal", "UP-2"),
+        )
+        .await;
+        let anita = add_member(
+            &c,
+            &admin,
+            member("G1", "Anita Verma", "2000-07-15", "formal", "UP-3"),
+        )
+        .await;
+        let kamla = add_member(
+            &c,
+            &admin,
+            member("G2", "Kamla Bai", "1995-11-20", "informal", "UP-4"),
+        )
+        .await;
+        let (ramesh_no, anita_no) = ("UP-2", "UP-3");
+        let (s, b) = c
+            .post(
+                "/api/v1/schemes",
+                &province,
+                json!({"code": "eshram", "name": "e-Shram",
+                       "rule": "age between 16 and 59\nemployment_type = informal"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+
+        // The scheme's list as its portal gives it: dates in the Solar Hijri calendar.
+        let file = format!(
+            "External ID,member_number,Status,scheme_number,on_day,reason\n\
+             muster:{sunita},,Enrolled,UAN-100200300,1405/08/11,\n\
+             ,{ramesh_no},applied,,,\n\
+             muster:{kamla},,enrolled,,,\n\
+             muster:999999,,helped,,,\n\
+             ,{anita_no},done,,1405/13/01,\n\
+             muster:{sunita},,lapsed,,,\n\
+             ,{anita_no},applied,,1405/08/01,Informal since October\n"
+        );
+        let url = |extra: &str| {
+            format!("/api/v1/enrollments/import?scheme=eshram&calendar=persian{extra}")
+        };
+        let (s, _) = c
+            .send_file(&url(""), &viewer, file.clone().into_bytes())
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let problems = |r: &Value| -> Vec<(i64, String, String)> {
+            r["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["row"].as_i64().unwrap(),
+                        p["column"].as_str().unwrap().to_string(),
+                        p["reason"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let expected = vec![
+            (3, "reason".to_string(), "not_eligible".to_string()),
+            (4, "external_id".into(), "unknown_member".into()),
+            (5, "external_id".into(), "unknown_member".into()),
+            (6, "on_day".into(), "invalid_date".into()),
+            (6, "status".into(), "invalid_enrollment_status".into()),
+            (7, "external_id".into(), "repeated_in_file".into()),
+        ];
+        // Checked only: the report, nothing written.
+        let (s, r) = c
+            .send_file(&url("&dry_run=true"), &organizer, file.clone().into_bytes())
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(
+            (
+                r["rows"].as_i64(),
+                r["changed"].as_i64(),
+                r["rejected"].as_i64()
+            ),
+            (Some(7), Some(2), Some(5))
+        );
+        assert_eq!(problems(&r), expected);
+        let (_, mine) = c
+            .get(
+                &format!("/api/v1/enrollments?person_id={sunita}"),
+                &organizer,
+            )
+            .await;
+        assert_eq!(mine["items"], json!([]));
+
+        // Imported: the good rows load, the refused ones are reported.
+        let (s, r) = c
+            .send_file(&url(""), &organizer, file.clone().into_bytes())
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(
+            (r["changed"].as_i64(), r["rejected"].as_i64()),
+            (Some(2), Some(5))
+        );
+        assert_eq!(problems(&r), expected);
+        let (_, mine) = c
+            .get(
+                &format!("/api/v1/enrollments?person_id={sunita}"),
+                &organizer,
+            )
+            .await;
+        let e = &mine["items"][0];
+        assert_eq!(
+            (
+                e["status"].as_str(),
+                e["scheme_number"].as_str(),
+                e["enrolled_on"].as_str()
+            ),
+            (Some("enrolled"), Some("UAN-100200300"), Some("2026-11-02"))
+        );
+        let (_, theirs) = c
+            .get(
+                &format!("/api/v1/enrollments?person_id={anita}"),
+                &organizer,
+            )
+            .await;
+        let e = &theirs["items"][0];
+        assert_eq!(
+            (
+                e["status"].as_str(),
+                e["outside_rule"].as_bool(),
+                e["applied_on"].as_str()
+            ),
+            (Some("applied"), Some(true), Some("2026-10-23"))
+        );
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &organizer).await;
+        assert_eq!(w["items"], json!([]), "Sunita is enrolled");
+
+        // The same file again changes nothing.
+        let (_, r) = c
+            .send_file(&url(""), &organizer, file.clone().into_bytes())
+            .await;
+        assert_eq!(
+            (r["changed"].as_i64(), r["unchanged"].as_i64()),
+            (Some(0), Some(2))
+        );
+
+        // Another district's officer reaches none of D1's members; Kamla is theirs.
+        let (_, r) = c.send_file(&url(""), &d2, file.into_bytes()).await;
+        assert_eq!(r["changed"].as_i64(), Some(1), "{r}");
+        assert!(problems(&r).contains(&(2, "external_id".into(), "unknown_member".into())));
+        let (_, mine) = c
+            .get(
+                &format!("/api/v1/enrollments?person_id={sunita}"),
+                &organizer,
+            )
+            .await;
+        assert_eq!(mine["items"][0]["status"], "enrolled");
+
+        // A file without a column naming the member is refused whole.
+        let (s, r) = c
+            .send_file(
+                &url(""),
+                &organizer,
+                b"full_name,status\nSunita,enrolled\n".to_vec(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert_eq!(
+            fields(&r),
+            vec![
+                ("columns".into(), "external_id".into()),
+                ("file".into(), "missing_columns".into()),
+            ]
+        );
+    }
+);
+
+on_both_backends!(
+    a_worklist_read_from_the_count_still_sees_who_changed_since,
+    |backend: Backend| async move {
+        let c = Client::new(backend).await;
+        let admin = small_tree(&c).await;
+        let province = c.login("p-officer", Some("P"), "officer").await;
+        let organizer = c.login("d1-organizer", Some("D1"), "organizer").await;
+        let member = |name: &str, work: &str| {
+            json!({"unit_code": "G1", "full_name": name, "birth_date": "1990-05-01",
+                   "employment_type": work, "joined_on": "2026-01-10"})
+        };
+        add_member(&c, &admin, member("Asha Devi", "informal")).await;
+        let bina = add_member(&c, &admin, member("Bina Rao", "informal")).await;
+        let chaya = add_member(&c, &admin, member("Chaya Singh", "formal")).await;
+        for body in [
+            json!({"code": "eshram", "name": "e-Shram",
+                   "rule": "age between 16 and 59\nemployment_type = informal"}),
+            json!({"code": "pmsym", "name": "PM-SYM",
+                   "rule": "employment_type = informal\nenrolled eshram = yes"}),
+        ] {
+            let (s, b) = c.post("/api/v1/schemes", &province, body).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        for code in ["eshram", "pmsym"] {
+            let mut counted = false;
+            for _ in 0..200 {
+                let (_, r) = c
+                    .get(&format!("/api/v1/schemes/{code}/rollup?unit=P"), &province)
+                    .await;
+                if !r["counted_on"].is_null() && r["counting"].is_null() {
+                    counted = true;
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            assert!(counted, "{code} was never counted");
+        }
+        // Nothing changed since long before the count: the worklist reads who the count
+        // kept, person by person.
+        let pool = c.app.db().pool();
+        for table in ["people", "memberships", "enrollments"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET updated_at = '2000-01-01T00:00:00.000Z'"
+            )))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        let worklist = |code: &'static str| {
+            let c = &c;
+            let organizer = &organizer;
+            async move {
+                let (s, w) = c
+                    .get(&format!("/api/v1/schemes/{code}/worklist"), organizer)
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{w}");
+                names(&w)
+            }
+        };
+        assert_eq!(worklist("eshram").await, vec!["Asha Devi", "Bina Rao"]);
+        assert_eq!(worklist("pmsym").await, Vec::<String>::new());
+
+        // Since the count: someone new, someone who came to qualify, someone who no
+        // longer does, and an enrollment another scheme's rule reads.
+        add_member(&c, &admin, member("Deepa Nair", "informal")).await;
+        for (id, work) in [(chaya, "informal"), (bina, "formal")] {
+            let (s, b) = c
+                .call(
+                    "PATCH",
+                    &format!("/api/v1/members/{id}"),
+                    &admin,
+                    Some(json!({"employment_type": work})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+        }
+        assert_eq!(
+            worklist("eshram").await,
+            vec!["Asha Devi", "Deepa Nair", "Chaya Singh"],
+            "by surname within the unit"
+        );
+        let (_, w) = c.get("/api/v1/schemes/eshram/worklist", &organizer).await;
+        let asha = w["items"][0]["person_id"].as_i64().unwrap();
+        let (s, e) = c
+            .post(
+                "/api/v1/enrollments",
+                &organizer,
+                json!({"scheme": "eshram", "person_id": asha, "status": "enrolled"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        assert_eq!(worklist("eshram").await, vec!["Deepa Nair", "Chaya Singh"]);
+        assert_eq!(worklist("pmsym").await, vec!["Asha Devi"]);
+    }
+);

@@ -9,14 +9,14 @@ on_both_backends!(
     |backend: Backend| async move {
         let t = TestDb::new(backend).await;
         let db = Db::connect(&t.url).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 25);
+        assert_eq!(db.migrate().await.unwrap(), 26);
         assert_eq!(db.migrate().await.unwrap(), 0);
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
                 .fetch_all(db.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, (1..=25).collect::<Vec<i64>>());
+        assert_eq!(versions, (1..=26).collect::<Vec<i64>>());
         // A schema from a newer program is refused rather than used.
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')",
@@ -90,7 +90,7 @@ on_both_backends!(
             .execute(db.pool())
             .await
             .unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 20);
+        assert_eq!(db.migrate().await.unwrap(), 21);
         let (day, joins): (String, i64) = sqlx::query_as("SELECT day, joins FROM unit_day_counts")
             .fetch_one(db.pool())
             .await

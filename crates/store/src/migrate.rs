@@ -139,9 +139,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "courses",
         sql: include_str!("../migrations/0025_courses.sql"),
     },
+    Migration {
+        version: 26,
+        name: "scheme_eligible",
+        sql: include_str!("../migrations/0026_scheme_eligible.sql"),
+    },
 ];
 
-pub const LATEST: i64 = 25;
+pub const LATEST: i64 = 26;
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let words: [(&str, &str); 4] = match backend {

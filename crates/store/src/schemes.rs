@@ -16,6 +16,8 @@ pub struct SchemeRow {
     /// The rule and the day the eligibility counts are of, and a count under way.
     pub counted_rule: Option<String>,
     pub counted_on: Option<String>,
+    /// A little before the count began: who changed since is tested again.
+    pub counted_at: Option<String>,
     pub counting_since: Option<String>,
     pub counting_done: i64,
     pub counting_total: i64,
@@ -28,7 +30,7 @@ pub struct SchemeRow {
 }
 
 const SCHEME: &str = "SELECT s.id, s.tree_id, u.code AS tree_code, s.counted_rule, s.counted_on, \
-     s.counting_since, s.counting_done, s.counting_total, s.code, s.name, s.runner, s.rule, \
+     s.counted_at, s.counting_since, s.counting_done, s.counting_total, s.code, s.name, s.runner, s.rule, \
      s.documents, s.link FROM schemes s JOIN units u ON u.id = s.tree_id";
 
 /// A scheme's fields as written, already checked.
@@ -176,6 +178,11 @@ pub struct WorklistRow {
 
 /// Members of `unit`'s subtree the rule admits who are not enrolled, applied or
 /// turned down, by unit, then workplace or area, then name: where to go next.
+///
+/// The subtree's units are walked in that order a slice at a time, each slice holding
+/// about `slice` members by the unit counts (the slices grow as they come up short),
+/// until the page is full: a page of a district's list reads a few thousand members,
+/// not all of them, and a province's list no more.
 pub async fn worklist(
     conn: &mut Conn,
     unit: i64,
@@ -184,25 +191,146 @@ pub async fn worklist(
     tree: i64,
     (rule, on): (&Rule, Date),
 ) -> Result<Vec<WorklistRow>, StoreError> {
+    let units = subtree_units(
+        conn,
+        unit,
+        "LEFT JOIN unit_status_counts c ON c.unit_id = u.id AND c.status = 'active'",
+        "c.members",
+    )
+    .await?;
+    let r = rule_sql(rule, on, 2, tree);
+    let mut out: Vec<WorklistRow> = Vec::new();
+    for ids in Slices::new(&units, (limit * 4).max(1_000)) {
+        if out.len() as i64 >= limit {
+            break;
+        }
+        let sql = format!(
+            "{WORKLIST_COLUMNS} {} AND m.unit_id IN ({}) {WORKLIST_REST}",
+            eligible(WORKLIST_JOINS, &r),
+            id_list(&ids)
+        );
+        let q = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(scheme)
+            .bind(limit - out.len() as i64);
+        out.extend(bind_rule!(q, r).fetch_all(&mut *conn).await.store()?);
+    }
+    Ok(out)
+}
+
+/// The columns of a worklist line, over `m`, `p`, `u`, `w` and `e` (`$1` the scheme).
+const WORKLIST_COLUMNS: &str = "SELECT p.id AS person_id, p.full_name, m.member_number, p.phone, \
+     u.code AS unit_code, w.code AS workplace_code, p.region, e.status";
+const WORKLIST_JOINS: &str = "JOIN units u ON u.id = m.unit_id \
+     LEFT JOIN workplaces w ON w.id = p.workplace_id \
+     LEFT JOIN enrollments e ON e.person_id = p.id AND e.scheme_id = $1";
+/// Not enrolled, applied or turned down; in visiting order; `$2` lines at most.
+const WORKLIST_REST: &str = "AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.person_id = p.id \
+     AND x.scheme_id = $1 AND x.status IN ('applied', 'enrolled', 'rejected')) \
+     ORDER BY u.code, w.code, p.region, p.sort_key, p.id LIMIT $2";
+
+/// The units of `unit`'s subtree in a worklist's order (by code), each with a weight
+/// read through `join` (`c`): how many it is likely to hold.
+async fn subtree_units(
+    conn: &mut Conn,
+    unit: i64,
+    join: &str,
+    weight: &str,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT u.id, COALESCE({weight}, 0) FROM unit_closure cl \
+         JOIN units u ON u.id = cl.descendant_id {join} \
+         WHERE cl.ancestor_id = $1 ORDER BY u.code"
+    )))
+    .bind(unit)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
+}
+
+/// Units in order, a run at a time: each run weighs about `size` (a unit at least),
+/// and each next run twice as much, as a page still short needs more.
+struct Slices<'a> {
+    rest: &'a [(i64, i64)],
+    size: i64,
+}
+
+impl<'a> Slices<'a> {
+    fn new(units: &'a [(i64, i64)], size: i64) -> Self {
+        Slices { rest: units, size }
+    }
+}
+
+impl Iterator for Slices<'_> {
+    type Item = Vec<i64>;
+
+    fn next(&mut self) -> Option<Vec<i64>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let mut weight = 0;
+        let take = self
+            .rest
+            .iter()
+            .take_while(|(_, n)| {
+                let more = weight < self.size;
+                weight += n;
+                more
+            })
+            .count()
+            .max(1);
+        let (run, rest) = self.rest.split_at(take);
+        self.rest = rest;
+        self.size *= 2;
+        Some(run.iter().map(|(id, _)| *id).collect())
+    }
+}
+
+/// The worklist as `worklist` gives it, read from who the rule admitted at the last
+/// count (kept per person) and whoever changed since `since`, all tested against the
+/// rule again: someone who no longer qualifies drops off, someone who came to qualify
+/// since the count is there. Runs of units are sized by the counts kept.
+pub async fn worklist_kept(
+    conn: &mut Conn,
+    unit: i64,
+    scheme: i64,
+    limit: i64,
+    tree: i64,
+    (rule, on): (&Rule, Date),
+    since: &str,
+) -> Result<Vec<WorklistRow>, StoreError> {
+    let units = subtree_units(
+        conn,
+        unit,
+        &format!("LEFT JOIN scheme_counts c ON c.scheme_id = {scheme} AND c.unit_id = u.id"),
+        "c.eligible",
+    )
+    .await?;
     let r = rule_sql(rule, on, 3, tree);
-    let sql = format!(
-        "SELECT p.id AS person_id, p.full_name, m.member_number, p.phone, u.code AS unit_code, \
-         w.code AS workplace_code, p.region, e.status {} \
-         AND m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1) \
-         AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.person_id = p.id AND x.scheme_id = $2 \
-           AND x.status IN ('applied', 'enrolled', 'rejected')) \
-         ORDER BY u.code, w.code, p.region, p.sort_key, p.id LIMIT $3",
-        eligible(
-            "JOIN units u ON u.id = m.unit_id LEFT JOIN workplaces w ON w.id = p.workplace_id \
-             LEFT JOIN enrollments e ON e.person_id = p.id AND e.scheme_id = $2",
-            &r
-        )
-    );
-    let q = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(unit)
-        .bind(scheme)
-        .bind(limit);
-    bind_rule!(q, r).fetch_all(&mut *conn).await.store()
+    let mut out: Vec<WorklistRow> = Vec::new();
+    for ids in Slices::new(&units, (limit * 2).max(200)) {
+        if out.len() as i64 >= limit {
+            break;
+        }
+        let ids = id_list(&ids);
+        let sql = format!(
+            "{WORKLIST_COLUMNS} FROM (\
+               SELECT person_id FROM scheme_eligible WHERE scheme_id = $1 AND unit_id IN ({ids}) \
+               UNION SELECT id FROM people WHERE updated_at >= $3 \
+               UNION SELECT person_id FROM memberships WHERE updated_at >= $3 \
+               UNION SELECT person_id FROM enrollments WHERE updated_at >= $3) k \
+             JOIN memberships m ON m.person_id = k.person_id JOIN people p ON p.id = m.person_id \
+             {WORKLIST_JOINS} \
+             WHERE m.is_current = 1 AND m.status = 'active' AND p.archived = 0 AND ({}) \
+             AND m.unit_id IN ({ids}) {WORKLIST_REST}",
+            r.sql
+        );
+        let q = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(scheme)
+            .bind(limit - out.len() as i64)
+            .bind(since);
+        out.extend(bind_rule!(q, r).fetch_all(&mut *conn).await.store()?);
+    }
+    Ok(out)
 }
 
 /// How many active members of each of `roots`' subtrees the rule admits.
@@ -444,38 +572,59 @@ pub async fn count_progress(
     Ok(())
 }
 
-/// The own counts of who a rule admits, per unit of `branch`'s subtree (of `branch`
-/// itself only when `own_only`).
-pub async fn count_branch(
+/// Keeps who a rule admits in `branch`'s subtree (in `branch` itself only when
+/// `own_only`), person by person, in place of what was kept there; gives how many per
+/// unit.
+pub async fn keep_branch(
     conn: &mut Conn,
+    scheme: i64,
     branch: i64,
     own_only: bool,
     tree: i64,
     (rule, on): (&Rule, Date),
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    let r = rule_sql(rule, on, 1, tree);
     let units = if own_only {
-        "m.unit_id = $1"
+        "unit_id = $2"
     } else {
-        "m.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1)"
+        "unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $2)"
     };
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM scheme_eligible WHERE scheme_id = $1 AND {units}"
+    )))
+    .bind(scheme)
+    .bind(branch)
+    .execute(&mut *conn)
+    .await
+    .store()?;
+    let r = rule_sql(rule, on, 2, tree);
     let sql = format!(
-        "SELECT m.unit_id, COUNT(*) {} AND {units} GROUP BY m.unit_id",
+        "INSERT INTO scheme_eligible (scheme_id, unit_id, person_id) \
+         SELECT $1, m.unit_id, m.person_id {} AND m.{units}",
         eligible("", &r)
     );
-    bind_rule!(sqlx::query_as(AssertSqlSafe(sql)).bind(branch), r)
-        .fetch_all(&mut *conn)
+    bind_rule!(sqlx::query(AssertSqlSafe(sql)).bind(scheme).bind(branch), r)
+        .execute(&mut *conn)
         .await
-        .store()
+        .store()?;
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT unit_id, COUNT(*) FROM scheme_eligible WHERE scheme_id = $1 AND {units} \
+         GROUP BY unit_id"
+    )))
+    .bind(scheme)
+    .bind(branch)
+    .fetch_all(&mut *conn)
+    .await
+    .store()
 }
 
-/// Replaces a scheme's counts with `counts` (per unit), as of `rule` on `day`.
+/// Replaces a scheme's counts with `counts` (per unit), as of `rule` on `day`, the
+/// people behind them kept as of `at`.
 pub async fn save_counts(
     conn: &mut Conn,
     scheme: i64,
     counts: &[(i64, i64)],
     rule: &str,
-    day: &str,
+    (day, at): (&str, &str),
 ) -> Result<(), StoreError> {
     for table in ["scheme_counts", "scheme_totals"] {
         sqlx::query(AssertSqlSafe(format!(
@@ -509,11 +658,13 @@ pub async fn save_counts(
     .await
     .store()?;
     sqlx::query(
-        "UPDATE schemes SET counted_rule = $2, counted_on = $3, counting_since = NULL WHERE id = $1",
+        "UPDATE schemes SET counted_rule = $2, counted_on = $3, counted_at = $4, \
+         counting_since = NULL WHERE id = $1",
     )
     .bind(scheme)
     .bind(rule)
     .bind(day)
+    .bind(at)
     .execute(&mut *conn)
     .await
     .store()?;

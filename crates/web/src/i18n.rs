@@ -303,6 +303,23 @@ pub fn negotiate(accept: &str) -> &'static str {
 
 /// The headers of member files in every language (`col-*` messages), lower case, so
 /// that a file exported in the reader's language imports again as it is. Made once.
+/// The translated names of an enrollment file's columns, lower case, in every language.
+pub fn enrollment_aliases() -> &'static [(String, muster_app::schemes::EnrollmentColumn)] {
+    static ALIASES: std::sync::OnceLock<Vec<(String, muster_app::schemes::EnrollmentColumn)>> =
+        std::sync::OnceLock::new();
+    ALIASES.get_or_init(|| {
+        let mut out = Vec::new();
+        for locale in LOCALES {
+            for c in muster_app::schemes::EnrollmentColumn::ALL {
+                if let Some(label) = format(locale, &format!("enroll-col-{}", c.as_str()), None) {
+                    out.push((label.trim().to_lowercase(), *c));
+                }
+            }
+        }
+        out
+    })
+}
+
 pub fn header_aliases() -> &'static [(String, muster_app::import::Field)] {
     static ALIASES: std::sync::OnceLock<Vec<(String, muster_app::import::Field)>> =
         std::sync::OnceLock::new();

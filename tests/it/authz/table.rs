@@ -165,6 +165,7 @@ pub(super) const TABLE: &[Row] = &[
     row("GET", "/api/v1/schemes/{scheme}/worklist", Read, ""),
     row("GET", "/api/v1/schemes/{scheme}/rollup", Read, ""),
     row("GET", "/api/v1/enrollments?person_id={member}", Read, ""),
+    row("POST", "/api/v1/enrollments/import?scheme={scheme}", Registry, "csv"),
     row(
         "POST",
         "/api/v1/enrollments",
@@ -535,6 +536,8 @@ pub(super) const TABLE: &[Row] = &[
     row("POST", "/schemes/{scheme}/worklist", Registry, "person_id={member}&status=helped&reason=C%E1%BA%A7n"),
     row("GET", "/schemes/{scheme}/export.csv", Read, ""),
     row("GET", "/schemes/{scheme}/export.xlsx", Read, ""),
+    row("GET", "/schemes/{scheme}/import", Registry, ""),
+    row("POST", "/schemes/{scheme}/import", Registry, "multipart"),
     row("GET", "/milestones", Read, ""),
     row("POST", "/milestones", Registry, "kind=other"),
     // Pages: courses.

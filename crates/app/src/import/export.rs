@@ -8,7 +8,7 @@ pub fn own_external_id(person_id: i64) -> String {
     format!("muster:{person_id}")
 }
 
-pub(super) fn own_id(external_id: &str) -> Option<i64> {
+pub(crate) fn own_id(external_id: &str) -> Option<i64> {
     external_id.strip_prefix("muster:")?.parse().ok()
 }
 

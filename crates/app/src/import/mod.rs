@@ -17,7 +17,7 @@ pub use muster_store::members::ExportRow;
 pub use read::{mapping_of, Table, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED};
 pub use view::{ImportView, ProblemView};
 
-use export::own_id;
+pub(crate) use export::own_id;
 use read::{options_key, read_options_key};
 pub(crate) use rows::matcher_record;
 use rows::{check_row, hex, problem, sorted_keys, timing, write_batch, Chunk, WriteCtx};

@@ -140,6 +140,96 @@ fn enrollment_view(e: EnrollmentRow) -> EnrollmentView {
     }
 }
 
+/// A change of where a member stands with a scheme, checked.
+pub(super) struct Change {
+    pub status: EnrollmentStatus,
+    pub number: Option<String>,
+    pub day: Date,
+    /// Whether the rule admitted them on `day`.
+    pub admitted: bool,
+    /// Why someone the rule does not admit is recorded anyway.
+    pub reason: Option<String>,
+}
+
+/// Writes a change of where a member (`membership`) stands with a scheme, `before` it
+/// as read: who helped and when are kept, the days of the steps reached are set, and
+/// the unit's tallies and the audit log follow.
+pub(super) async fn save(
+    tx: &mut crate::write::Write<'_>,
+    scheme: &store::SchemeRow,
+    membership: &muster_store::members::MembershipRow,
+    before: Option<EnrollmentRow>,
+    change: Change,
+) -> Result<(), AppError> {
+    let Change {
+        status,
+        number,
+        day,
+        admitted,
+        reason,
+    } = change;
+    let actor = tx.scoped();
+    let person = membership.person_id;
+    let day = day.to_string();
+    let keep =
+        |f: fn(&EnrollmentRow) -> &Option<String>| before.as_ref().and_then(|b| f(b).clone());
+    let helps = matches!(
+        status,
+        EnrollmentStatus::Helped | EnrollmentStatus::Applied | EnrollmentStatus::Enrolled
+    );
+    let row = EnrollmentRow {
+        id: 0,
+        scheme_id: scheme.id,
+        scheme_code: scheme.code.clone(),
+        person_id: person,
+        unit_id: membership.unit_id,
+        status: status.as_str().into(),
+        scheme_number: number.or_else(|| keep(|b| &b.scheme_number)),
+        helped_by: keep(|b| &b.helped_by).or_else(|| helps.then(|| actor.username().to_string())),
+        helped_on: keep(|b| &b.helped_on).or_else(|| helps.then(|| day.clone())),
+        applied_on: keep(|b| &b.applied_on).or_else(|| {
+            matches!(
+                status,
+                EnrollmentStatus::Applied | EnrollmentStatus::Enrolled
+            )
+            .then(|| day.clone())
+        }),
+        enrolled_on: match status {
+            EnrollmentStatus::Enrolled => keep(|b| &b.enrolled_on).or_else(|| Some(day.clone())),
+            _ => keep(|b| &b.enrolled_on),
+        },
+        outside_rule: i64::from(!admitted),
+        reason: if admitted { None } else { reason },
+        updated_on: day.clone(),
+    };
+    let now = tx.now().to_string();
+    store::save_enrollment(tx, &row, &now).await?;
+    tx.recount_on(membership.unit_id, &day);
+    tx.recount_on(membership.unit_id, muster_store::cases::STATE_DAY);
+    if let Some(b) = &before {
+        if b.unit_id != membership.unit_id {
+            tx.recount(b.unit_id);
+        }
+    }
+    tx.audit(
+        "enroll",
+        "person",
+        person,
+        Some(membership.unit_id),
+        before
+            .as_ref()
+            .map(|b| serde_json::json!({ "scheme": b.scheme_code, "status": b.status })),
+        Some(serde_json::json!({
+            "scheme": scheme.code,
+            "status": row.status,
+            "outside_rule": !admitted,
+            "reason": row.reason,
+        })),
+    )
+    .await?;
+    Ok(())
+}
+
 impl App {
     /// Where a member of the caller's subtree stands with each scheme.
     pub async fn enrollments_of(
@@ -238,66 +328,14 @@ impl App {
         }
         let (_, membership) = crate::members::find_member(&mut tx, actor, person).await?;
         let before = store::enrollment(&mut tx, person, scheme.id).await?;
-        let day = day.to_string();
-        let keep =
-            |f: fn(&EnrollmentRow) -> &Option<String>| before.as_ref().and_then(|b| f(b).clone());
-        let helps = matches!(
+        let change = Change {
             status,
-            EnrollmentStatus::Helped | EnrollmentStatus::Applied | EnrollmentStatus::Enrolled
-        );
-        let row = EnrollmentRow {
-            id: 0,
-            scheme_id: scheme.id,
-            scheme_code: scheme.code.clone(),
-            person_id: person,
-            unit_id: membership.unit_id,
-            status: status.as_str().into(),
-            scheme_number: number.or_else(|| keep(|b| &b.scheme_number)),
-            helped_by: keep(|b| &b.helped_by)
-                .or_else(|| helps.then(|| actor.username().to_string())),
-            helped_on: keep(|b| &b.helped_on).or_else(|| helps.then(|| day.clone())),
-            applied_on: keep(|b| &b.applied_on).or_else(|| {
-                matches!(
-                    status,
-                    EnrollmentStatus::Applied | EnrollmentStatus::Enrolled
-                )
-                .then(|| day.clone())
-            }),
-            enrolled_on: match status {
-                EnrollmentStatus::Enrolled => {
-                    keep(|b| &b.enrolled_on).or_else(|| Some(day.clone()))
-                }
-                _ => keep(|b| &b.enrolled_on),
-            },
-            outside_rule: i64::from(!admitted),
-            reason: if admitted { None } else { reason },
-            updated_on: day.clone(),
+            number,
+            day,
+            admitted,
+            reason,
         };
-        let now = tx.now().to_string();
-        store::save_enrollment(&mut tx, &row, &now).await?;
-        tx.recount_on(membership.unit_id, &day);
-        tx.recount_on(membership.unit_id, muster_store::cases::STATE_DAY);
-        if let Some(b) = &before {
-            if b.unit_id != membership.unit_id {
-                tx.recount(b.unit_id);
-            }
-        }
-        tx.audit(
-            "enroll",
-            "person",
-            person,
-            Some(membership.unit_id),
-            before
-                .as_ref()
-                .map(|b| serde_json::json!({ "scheme": b.scheme_code, "status": b.status })),
-            Some(serde_json::json!({
-                "scheme": scheme.code,
-                "status": row.status,
-                "outside_rule": !admitted,
-                "reason": row.reason,
-            })),
-        )
-        .await?;
+        save(&mut tx, &scheme, &membership, before, change).await?;
         let saved = store::enrollment(&mut tx, person, scheme.id)
             .await?
             .ok_or(AppError::NotFound("enrollment"))?;

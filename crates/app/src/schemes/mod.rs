@@ -4,10 +4,12 @@
 //! stands with a scheme, and their milestones, are in `enrollments`.
 
 mod enrollments;
+mod import;
 
 pub use enrollments::{
     EnrollmentInput, EnrollmentView, MilestoneInput, MilestoneQuery, MilestoneView,
 };
+pub use import::{Column as EnrollmentColumn, EnrollmentFile, EnrollmentImport};
 
 use crate::error::Check;
 use crate::{page_size, Actor, App, AppError};
@@ -145,6 +147,16 @@ pub(crate) async fn find(conn: &mut Conn, tree_id: i64, code: &str) -> Result<Sc
     store::by_code(conn, tree_id, code.trim())
         .await?
         .ok_or(AppError::NotFound("scheme"))
+}
+
+/// When who the rule admits today was kept by a count of the rule in force: the moment
+/// from which changes are tested again.
+fn kept_since(s: &SchemeRow, today: Date) -> Option<&str> {
+    // A count under way rewrites what is kept, branch by branch.
+    let current = s.counted_rule.as_deref() == Some(s.rule.as_str())
+        && s.counted_on.as_deref() == Some(today.to_string().as_str())
+        && s.counting_since.is_none();
+    s.counted_at.as_deref().filter(|_| current)
 }
 
 /// A scheme's rule as stored (it was checked when saved).
@@ -331,15 +343,35 @@ impl App {
         let unit = tree_of(&mut conn, actor, q.unit.as_deref()).await?;
         let s = find(&mut conn, unit.tree_id, code).await?;
         let rule = rule_of(&s);
-        let rows = store::worklist(
-            &mut conn,
-            unit.id,
-            s.id,
-            page_size(q.limit),
-            unit.tree_id,
-            (&rule, Date::today()),
-        )
-        .await?;
+        let today = Date::today();
+        let limit = page_size(q.limit);
+        let rows = match kept_since(&s, today) {
+            Some(since) => {
+                store::worklist_kept(
+                    &mut conn,
+                    unit.id,
+                    s.id,
+                    limit,
+                    unit.tree_id,
+                    (&rule, today),
+                    since,
+                )
+                .await?
+            }
+            None => {
+                // Read live for this answer; the count for the next ones starts.
+                self.count_in_background(s.id);
+                store::worklist(
+                    &mut conn,
+                    unit.id,
+                    s.id,
+                    limit,
+                    unit.tree_id,
+                    (&rule, today),
+                )
+                .await?
+            }
+        };
         Ok(rows
             .into_iter()
             .map(|r| WorklistItem {
@@ -479,25 +511,32 @@ impl App {
         };
         let total = branches.len() as i64 + 1;
         let mut counts = Vec::new();
-        let mut conn = self.db().read().await?;
-        counts.extend(
-            store::count_branch(&mut conn, s.tree_id, true, s.tree_id, (&rule, today)).await?,
-        );
-        drop(conn);
-        for (i, (branch, _)) in branches.iter().enumerate() {
-            // A connection per branch: requests get theirs between two.
-            let mut conn = self.db().read().await?;
+        // The tree's own members, then branch by branch, each in a transaction of its
+        // own: writers and requests get their turn between two.
+        let parts = std::iter::once((s.tree_id, true))
+            .chain(branches.iter().map(|(branch, _)| (*branch, false)));
+        for (i, (branch, own_only)) in parts.enumerate() {
+            let mut tx = self.db().begin().await?;
             counts.extend(
-                store::count_branch(&mut conn, *branch, false, s.tree_id, (&rule, today)).await?,
+                store::keep_branch(&mut tx, s.id, branch, own_only, s.tree_id, (&rule, today))
+                    .await?,
             );
             if i % 5 == 4 {
-                let mut tx = self.db().begin().await?;
-                store::count_progress(&mut tx, s.id, i as i64 + 2, total).await?;
-                tx.commit().await.map_err(muster_store::StoreError::from)?;
+                store::count_progress(&mut tx, s.id, i as i64 + 1, total).await?;
             }
+            tx.commit().await.map_err(muster_store::StoreError::from)?;
         }
         let mut tx = self.db().begin().await?;
-        store::save_counts(&mut tx, s.id, &counts, &s.rule, &today.to_string()).await?;
+        // Who changed from a little before the count began is tested again by the
+        // worklists: a change committed while the count read its branch is not lost.
+        store::save_counts(
+            &mut tx,
+            s.id,
+            &counts,
+            &s.rule,
+            (&today.to_string(), &stale),
+        )
+        .await?;
         tx.commit().await.map_err(muster_store::StoreError::from)?;
         Ok(true)
     }

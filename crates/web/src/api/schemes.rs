@@ -4,12 +4,14 @@
 use super::extract::{ApiJson, ApiQuery, Caller};
 use crate::error::ErrorBody;
 use crate::ApiError;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use muster_app::schemes::{
-    EnrollmentInput, EnrollmentView, MilestoneInput, MilestoneQuery, MilestoneView, SchemeInput,
-    SchemeRollup, SchemeView, SubtreeQuery, WorklistItem,
+    EnrollmentFile, EnrollmentImport, EnrollmentInput, EnrollmentView, MilestoneInput,
+    MilestoneQuery, MilestoneView, SchemeInput, SchemeRollup, SchemeView, SubtreeQuery,
+    WorklistItem,
 };
 use muster_app::App;
 use serde::{Deserialize, Serialize};
@@ -24,7 +26,12 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(worklist))
         .routes(routes!(rollup))
         .routes(routes!(list_enrollments, enroll))
+        .routes(routes!(import_enrollments))
         .routes(routes!(list_milestones, add_milestone))
+        // An enrollment file of a scheme's whole list is megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::pages::MAX_UPLOAD,
+        ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -188,5 +195,51 @@ async fn add_milestone(
     Ok((
         StatusCode::CREATED,
         Json(app.add_milestone(&actor, input).await?),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EnrollmentImportParams {
+    /// The scheme's code.
+    pub scheme: String,
+    /// A unit code of the scheme's tree; the caller's own unit when not given.
+    pub unit: Option<String>,
+    /// Check and report only.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// `gregorian` (default), `persian` or `indian`: the calendar of the file's dates.
+    pub calendar: Option<String>,
+    /// `ymd` (default), `dmy` or `mdy`: the order of dates whose year is not first.
+    pub date_order: Option<String>,
+}
+
+/// Updates where members stand with a scheme from the CSV or XLSX file sent as the
+/// body. Columns by header: `external_id` or `member_number` (the member),
+/// `status`, and optionally `scheme_number`, `on_day` and `reason` (needed for someone
+/// the rule does not admit). Every row is checked first; refused rows are reported by
+/// row, column and reason, and the good rows load. A row that repeats what is recorded
+/// changes nothing.
+#[utoipa::path(post, path = "/api/v1/enrollments/import", tag = "schemes",
+    params(EnrollmentImportParams),
+    request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses((status = 200, body = EnrollmentImport), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_enrollments(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<EnrollmentImportParams>,
+    body: Bytes,
+) -> Result<Json<EnrollmentImport>, ApiError> {
+    let o = super::bulk::options(p.calendar.as_deref(), p.date_order.as_deref(), p.dry_run)?;
+    let file = EnrollmentFile {
+        calendar: o.calendar,
+        date_order: o.date_order,
+        dry_run: p.dry_run,
+        aliases: crate::i18n::enrollment_aliases().to_vec(),
+    };
+    Ok(Json(
+        app.import_enrollments(&actor, &p.scheme, p.unit.as_deref(), body.to_vec(), &file)
+            .await?,
     ))
 }

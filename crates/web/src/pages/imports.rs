@@ -29,7 +29,7 @@ page_routes! {
 
 // --- Import -------------------------------------------------------------------------
 
-fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
+pub(super) fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
     html! {
         div.field {
             label for="f_calendar" { (v.t("import-calendar")) }
@@ -42,7 +42,7 @@ fn calendar_select(v: &Viewer, chosen: Calendar) -> Markup {
     }
 }
 
-fn order_select(v: &Viewer, chosen: DateOrder) -> Markup {
+pub(super) fn order_select(v: &Viewer, chosen: DateOrder) -> Markup {
     html! {
         div.field {
             label for="f_date_order" { (v.t("import-date-order")) }
@@ -192,7 +192,7 @@ impl Viewer {
     }
 }
 
-fn file_error(v: &Viewer, e: &AppError) -> String {
+pub(super) fn file_error(v: &Viewer, e: &AppError) -> String {
     match e {
         AppError::BadFile { code, row, names } => {
             let mut text = v.t(&format!("file-{code}"));

@@ -27,6 +27,7 @@ mod csrf;
 mod dashboard;
 mod decisions;
 mod drives;
+mod enrollment_import;
 mod events;
 mod exports;
 mod honors;
@@ -56,6 +57,7 @@ pub fn routes() -> Vec<(String, &'static str)> {
         auth::ROUTES,
         cases::ROUTES,
         schemes::ROUTES,
+        enrollment_import::ROUTES,
         committees::ROUTES,
         competitions::ROUTES,
         courses::ROUTES,
@@ -98,6 +100,7 @@ pub fn router() -> Router<App> {
         )
         .merge(aid::router())
         .merge(schemes::router())
+        .merge(enrollment_import::router().layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .merge(courses::router())
         .merge(auth::router())
         .merge(cases::router().layer(axum::extract::DefaultBodyLimit::max(

@@ -234,6 +234,9 @@ async fn scheme_page(
             a.button #open-worklist href=(format!("/schemes/{}/worklist{unit_q}", s.code)) { (v.t("scheme-worklist")) }
             a href=(format!("/schemes/{}/export.csv{unit_q}", s.code)) { (v.t("drive-export-csv")) }
             a href=(format!("/schemes/{}/export.xlsx{unit_q}", s.code)) { (v.t("drive-export-xlsx")) }
+            @if v.actor.role().may(Permission::EditRegistry) {
+                a #import-enrollments href=(format!("/schemes/{}/import{unit_q}", s.code)) { (v.t("enroll-import-title")) }
+            }
         }
         h2 { bdi dir="ltr" { (r.unit_code) } }
         p.muted #counted {
